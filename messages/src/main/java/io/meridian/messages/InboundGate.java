@@ -1,0 +1,74 @@
+package io.meridian.messages;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Where a consumer turns raw bus bodies into messages. A rejected message is counted in
+ * {@code meridian_messages_rejected_total{type,reason}} and logged once per sender and reason (a
+ * broken sender repeats itself every probe round; the metric keeps counting). Never throws.
+ */
+public final class InboundGate {
+
+  private static final Logger LOG = LoggerFactory.getLogger(InboundGate.class);
+  /** Bound on remembered (sender, reason) pairs, so a flood of fake senders cannot grow memory. */
+  private static final int MAX_REMEMBERED = 10_000;
+
+  private final MeterRegistry registry;
+  private final String receiver;
+  private final Set<String> logged = ConcurrentHashMap.newKeySet();
+
+  public InboundGate(MeterRegistry registry, String receiver) {
+    this.registry = registry;
+    this.receiver = receiver;
+  }
+
+  /** The message, or empty when it was rejected (already counted and logged). */
+  public <T extends Message> Optional<T> accept(Object body, String address, Class<T> expected) {
+    if (!(body instanceof Buffer raw)) {
+      reject(new MessageRejected(MessageRejected.Reason.MALFORMED_JSON, null,
+          "body is " + (body == null ? "empty" : "a " + body.getClass().getSimpleName()) + ", expected JSON bytes"),
+          "unknown", address);
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Wire.decode(raw, expected));
+    } catch (MessageRejected rejected) {
+      reject(rejected, Wire.senderOf(raw), address);
+      return Optional.empty();
+    } catch (RuntimeException bug) {
+      // A decoder bug must not kill the consumer; count it like a rejection and keep the stack.
+      LOG.error("decoding a message on {} failed unexpectedly", address, bug);
+      counter(expected.getSimpleName(), "decoder_error").increment();
+      return Optional.empty();
+    }
+  }
+
+  private void reject(MessageRejected rejected, String sender, String address) {
+    counter(rejected.messageType(), rejected.reason().label()).increment();
+    String key = sender + "|" + rejected.reason();
+    if (logged.size() < MAX_REMEMBERED && logged.add(key)) {
+      LOG.atWarn()
+          .addKeyValue("sender", sender)
+          .addKeyValue("address", address)
+          .addKeyValue("reason", rejected.reason().label())
+          .log("rejected a message from {} on {}: {} (further rejections from this sender for this reason are only counted)",
+              sender, address, rejected.getMessage());
+    }
+  }
+
+  private Counter counter(String type, String reason) {
+    return Counter.builder("meridian_messages_rejected")
+        .description("Messages from the event bus rejected by strict decoding")
+        .tag("receiver", receiver)
+        .tag("type", type)
+        .tag("reason", reason)
+        .register(registry);
+  }
+}

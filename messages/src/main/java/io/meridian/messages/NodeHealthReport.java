@@ -1,0 +1,91 @@
+package io.meridian.messages;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * One probe round of one Redis node, as seen by the agent on its host.
+ *
+ * @param sender     agent id
+ * @param cluster    name of the Meridian-managed cluster
+ * @param region     region of the node (and of the agent)
+ * @param node       the node's address as the agent probes it ({@code host:port})
+ * @param seq        per-node sequence number, increasing for the agent's lifetime
+ * @param observedAt when the probe finished, epoch milliseconds (agent clock)
+ * @param latencyMicros probe round-trip time (PING), or time until the failure was known
+ * @param failure    why the node could not be probed; empty when it answered
+ * @param state      what the node said; present exactly when {@code failure} is empty
+ */
+public record NodeHealthReport(
+    String sender,
+    String cluster,
+    String region,
+    String node,
+    long seq,
+    long observedAt,
+    long latencyMicros,
+    Optional<ProbeFailure> failure,
+    Optional<RedisState> state) implements Message {
+
+  public static final String TYPE = "node-health";
+  public static final int VERSION = 1;
+
+  public NodeHealthReport {
+    Objects.requireNonNull(sender, "sender");
+    Objects.requireNonNull(cluster, "cluster");
+    Objects.requireNonNull(region, "region");
+    Objects.requireNonNull(node, "node");
+    Objects.requireNonNull(failure, "failure");
+    Objects.requireNonNull(state, "state");
+    if (failure.isPresent() == state.isPresent()) {
+      throw new IllegalArgumentException("a report has either a failure or a state, not both or neither");
+    }
+  }
+
+  public boolean reachable() {
+    return state.isPresent();
+  }
+
+  @Override
+  public String wireType() {
+    return TYPE;
+  }
+
+  @Override
+  public JsonObject body() {
+    JsonObject json = new JsonObject()
+        .put("cluster", cluster)
+        .put("region", region)
+        .put("node", node)
+        .put("seq", seq)
+        .put("observedAt", observedAt)
+        .put("latencyMicros", latencyMicros)
+        .put("reachable", reachable());
+    failure.ifPresent(f -> json.put("failure", f.toJson()));
+    state.ifPresent(s -> json.put("state", s.toJson()));
+    return json;
+  }
+
+  static NodeHealthReport from(String sender, Fields f) throws MessageRejected {
+    boolean reachable = f.bool("reachable");
+    Optional<Fields> failure = f.optObject("failure");
+    Optional<Fields> state = f.optObject("state");
+    if (reachable && (state.isEmpty() || failure.isPresent())) {
+      throw f.invalid("reachable", "is true, so 'state' must be present and 'failure' absent");
+    }
+    if (!reachable && (failure.isEmpty() || state.isPresent())) {
+      throw f.invalid("reachable", "is false, so 'failure' must be present and 'state' absent");
+    }
+    return new NodeHealthReport(
+        sender,
+        f.string("cluster"),
+        f.string("region"),
+        f.address("node"),
+        f.nonNegative("seq"),
+        f.nonNegative("observedAt"),
+        f.nonNegative("latencyMicros"),
+        failure.isPresent() ? Optional.of(ProbeFailure.from(failure.get())) : Optional.empty(),
+        state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty());
+  }
+}

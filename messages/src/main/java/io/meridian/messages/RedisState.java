@@ -1,0 +1,113 @@
+package io.meridian.messages;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a reachable Redis node said about itself in one probe round.
+ *
+ * @param role             primary or replica, from {@code INFO replication}
+ * @param primary          address of the primary it follows (replicas only)
+ * @param masterLinkUp     {@code master_link_status:up} (replicas only)
+ * @param masterLastIoSeconds {@code master_last_io_seconds_ago} (replicas only; -1 when the link never came up)
+ * @param replOffset       {@code master_repl_offset} (primary) or {@code slave_repl_offset} (replica)
+ * @param connectedReplicas {@code connected_slaves}
+ * @param clusterEnabled   whether the node runs in cluster mode
+ * @param clusterState     {@code cluster_state} (ok / fail); empty when not in cluster mode
+ * @param clusterNodeId    the node's own id in {@code CLUSTER NODES}
+ * @param clusterCurrentEpoch {@code cluster_current_epoch}
+ * @param knownNodes       {@code cluster_known_nodes}
+ * @param slots            slot ranges it owns, e.g. {@code ["0-5460"]}
+ * @param slotCount        number of slots it owns
+ * @param flags            its own flags in {@code CLUSTER NODES} ({@code myself}, {@code master}, …)
+ * @param peerTroubles     other nodes it sees with a trouble flag ({@code fail?}, {@code fail},
+ *                         {@code handshake}, {@code noaddr}, {@code nofailover} excluded): node id → flags
+ * @param usedMemoryBytes  {@code used_memory}
+ * @param maxMemoryBytes   {@code maxmemory} (0 = no limit)
+ * @param connectedClients {@code connected_clients}
+ */
+public record RedisState(
+    Role role,
+    Optional<String> primary,
+    Optional<Boolean> masterLinkUp,
+    Optional<Long> masterLastIoSeconds,
+    long replOffset,
+    long connectedReplicas,
+    boolean clusterEnabled,
+    Optional<String> clusterState,
+    Optional<String> clusterNodeId,
+    long clusterCurrentEpoch,
+    long knownNodes,
+    List<String> slots,
+    long slotCount,
+    List<String> flags,
+    Map<String, List<String>> peerTroubles,
+    long usedMemoryBytes,
+    long maxMemoryBytes,
+    long connectedClients) {
+
+  public enum Role { PRIMARY, REPLICA }
+
+  public RedisState {
+    Objects.requireNonNull(role, "role");
+    Objects.requireNonNull(primary, "primary");
+    Objects.requireNonNull(masterLinkUp, "masterLinkUp");
+    Objects.requireNonNull(masterLastIoSeconds, "masterLastIoSeconds");
+    Objects.requireNonNull(clusterState, "clusterState");
+    Objects.requireNonNull(clusterNodeId, "clusterNodeId");
+    slots = List.copyOf(slots);
+    flags = List.copyOf(flags);
+    peerTroubles = Map.copyOf(peerTroubles);
+  }
+
+  JsonObject toJson() {
+    JsonObject json = new JsonObject()
+        .put("role", role.name().toLowerCase(java.util.Locale.ROOT))
+        .put("replOffset", replOffset)
+        .put("connectedReplicas", connectedReplicas)
+        .put("clusterEnabled", clusterEnabled)
+        .put("clusterCurrentEpoch", clusterCurrentEpoch)
+        .put("knownNodes", knownNodes)
+        .put("slots", new JsonArray(slots))
+        .put("slotCount", slotCount)
+        .put("flags", new JsonArray(flags))
+        .put("usedMemoryBytes", usedMemoryBytes)
+        .put("maxMemoryBytes", maxMemoryBytes)
+        .put("connectedClients", connectedClients);
+    primary.ifPresent(p -> json.put("primary", p));
+    masterLinkUp.ifPresent(up -> json.put("masterLinkUp", up));
+    masterLastIoSeconds.ifPresent(s -> json.put("masterLastIoSeconds", s));
+    clusterState.ifPresent(s -> json.put("clusterState", s));
+    clusterNodeId.ifPresent(id -> json.put("clusterNodeId", id));
+    JsonObject troubles = new JsonObject();
+    peerTroubles.forEach((id, fl) -> troubles.put(id, new JsonArray(fl)));
+    json.put("peerTroubles", troubles);
+    return json;
+  }
+
+  static RedisState from(Fields f) throws MessageRejected {
+    return new RedisState(
+        f.enumValue("role", Role.class),
+        f.optAddress("primary"),
+        f.optBool("masterLinkUp"),
+        f.optInteger("masterLastIoSeconds"),
+        f.nonNegative("replOffset"),
+        f.nonNegative("connectedReplicas"),
+        f.bool("clusterEnabled"),
+        f.optString("clusterState"),
+        f.optString("clusterNodeId"),
+        f.nonNegative("clusterCurrentEpoch"),
+        f.nonNegative("knownNodes"),
+        f.strings("slots"),
+        f.nonNegative("slotCount"),
+        f.strings("flags"),
+        f.stringListMap("peerTroubles"),
+        f.nonNegative("usedMemoryBytes"),
+        f.nonNegative("maxMemoryBytes"),
+        f.nonNegative("connectedClients"));
+  }
+}

@@ -1,0 +1,129 @@
+package io.meridian.messages;
+
+import io.meridian.messages.MessageRejected.Reason;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+
+/**
+ * Encoding and strict decoding of {@link Message}s. On the bus every message is a JSON document
+ * in a {@link Buffer}: {@code {"type": …, "v": …, "sender": …, …body}}. Fields a version does not
+ * know are ignored (senders may add optional fields without a new version); a missing field, a
+ * wrong type, an unknown type or version, or a document over {@link #MAX_BYTES} is rejected.
+ */
+public final class Wire {
+
+  /** Largest accepted document. A health report is about 1 KiB. */
+  public static final int MAX_BYTES = 64 * 1024;
+
+  private Wire() {
+  }
+
+  public static Buffer encode(Message message) {
+    return toJson(message).toBuffer();
+  }
+
+  public static JsonObject toJson(Message message) {
+    JsonObject json = new JsonObject()
+        .put("type", message.wireType())
+        .put("v", KINDS.get(message.wireType()).version())
+        .put("sender", message.sender());
+    json.mergeIn(message.body());
+    return json;
+  }
+
+  /** How to read one kind from the wire. */
+  @FunctionalInterface
+  private interface Reader {
+    Message read(String sender, Fields fields) throws MessageRejected;
+  }
+
+  private record Kind(int version, Reader reader) {
+  }
+
+  private static final Map<String, Kind> KINDS = Map.of(
+      NodeHealthReport.TYPE, new Kind(NodeHealthReport.VERSION, NodeHealthReport::from),
+      Command.TYPE, new Kind(Command.VERSION, Command::from),
+      CommandResult.TYPE, new Kind(CommandResult.VERSION, CommandResult::from),
+      LeaderAnnouncement.TYPE, new Kind(LeaderAnnouncement.VERSION, LeaderAnnouncement::from),
+      ClusterEvent.TYPE, new Kind(ClusterEvent.VERSION, ClusterEvent::from));
+
+  /** Decodes any message kind. */
+  public static Message decode(Buffer raw) throws MessageRejected {
+    JsonObject json = parse(raw);
+    String type = peekType(json);
+    Fields f = Fields.of(json, type);
+    String sender = f.string("sender");
+    long version = f.integer("v");
+    Kind kind = KINDS.get(type);
+    if (version != kind.version()) {
+      throw new MessageRejected(Reason.UNSUPPORTED_VERSION, type,
+          type + ": version " + version + " is not supported (this build speaks version " + kind.version() + ")");
+    }
+    return kind.reader().read(sender, f);
+  }
+
+  /** Decodes a message that must be of one kind (an address carries one kind only). */
+  public static <T extends Message> T decode(Buffer raw, Class<T> expected) throws MessageRejected {
+    Message message = decode(raw);
+    if (!expected.isInstance(message)) {
+      String type = message.wireType();
+      throw new MessageRejected(Reason.UNEXPECTED_TYPE, type,
+          "got a '" + type + "' message where only " + expected.getSimpleName() + " is accepted");
+    }
+    return expected.cast(message);
+  }
+
+  /** Best-effort sender of a raw message, for logging a rejection once per sender. */
+  public static String senderOf(Buffer raw) {
+    if (raw == null || raw.length() > MAX_BYTES) {
+      return "unknown";
+    }
+    try {
+      Object sender = new JsonObject(raw).getValue("sender");
+      return sender instanceof String s && !s.isBlank() ? s : "unknown";
+    } catch (RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  private static JsonObject parse(Buffer raw) throws MessageRejected {
+    if (raw == null) {
+      throw new MessageRejected(Reason.MALFORMED_JSON, null, "empty message");
+    }
+    if (raw.length() > MAX_BYTES) {
+      throw new MessageRejected(Reason.OVERSIZED, null,
+          "message of " + raw.length() + " bytes exceeds the limit of " + MAX_BYTES + " bytes");
+    }
+    try {
+      return new JsonObject(raw);
+    } catch (DecodeException | ClassCastException e) {
+      throw new MessageRejected(Reason.MALFORMED_JSON, null, "not a JSON object: " + firstLine(e.getMessage()));
+    }
+  }
+
+  private static String peekType(JsonObject json) throws MessageRejected {
+    Object type = json.getValue("type");
+    if (type == null) {
+      throw new MessageRejected(Reason.MISSING_FIELD, null, "missing field 'type'");
+    }
+    if (!(type instanceof String s)) {
+      throw new MessageRejected(Reason.WRONG_TYPE, null, "field 'type' must be a string");
+    }
+    if (!KINDS.containsKey(s)) {
+      throw new MessageRejected(Reason.UNKNOWN_TYPE, null,
+          "unknown message type \"" + (s.length() > 40 ? s.substring(0, 40) + "…" : s) + "\"");
+    }
+    return s;
+  }
+
+  private static String firstLine(String s) {
+    if (s == null) {
+      return "";
+    }
+    int nl = s.indexOf('\n');
+    String line = nl < 0 ? s : s.substring(0, nl);
+    return line.length() > 160 ? line.substring(0, 160) + "…" : line;
+  }
+}

@@ -1,0 +1,50 @@
+package io.meridian.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class InboundGateTest {
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private final InboundGate gate = new InboundGate(registry, "coordinator");
+
+  @Test
+  void goodMessagePassesAndNothingIsCounted() {
+    assertThat(gate.accept(Wire.encode(Samples.refused()), "a", NodeHealthReport.class)).contains(Samples.refused());
+    assertThat(registry.find("meridian_messages_rejected").counters()).isEmpty();
+  }
+
+  @Test
+  void everyRejectionIsCountedByTypeAndReason() {
+    Buffer bad = Wire.toJson(Samples.refused()).put("seq", "x").toBuffer();
+    for (int i = 0; i < 3; i++) {
+      assertThat(gate.accept(bad, "a", NodeHealthReport.class)).isEmpty();
+    }
+    assertThat(gate.accept(Buffer.buffer("}{"), "a", NodeHealthReport.class)).isEmpty();
+    assertThat(gate.accept("a string body", "a", NodeHealthReport.class)).isEmpty();
+
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "node-health", "reason", "wrong_type")
+        .counter().count()).isEqualTo(3.0);
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "unknown", "reason", "malformed_json")
+        .counter().count()).isEqualTo(2.0);
+  }
+
+  @Test
+  void wrongKindOnAnAddressIsRejected() {
+    assertThat(gate.accept(Wire.encode(Samples.leader()), "a", NodeHealthReport.class)).isEmpty();
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "leader", "reason", "unexpected_type")
+        .counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
+  void senderControlledTypeNamesDoNotBecomeLabels() {
+    for (int i = 0; i < 50; i++) {
+      gate.accept(new JsonObject().put("type", "t" + i).put("v", 1).toBuffer(), "a", NodeHealthReport.class);
+    }
+    assertThat(registry.find("meridian_messages_rejected").counters()).hasSize(1);
+  }
+}

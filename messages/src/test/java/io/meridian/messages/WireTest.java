@@ -1,0 +1,171 @@
+package io.meridian.messages;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.messages.MessageRejected.Reason;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class WireTest {
+
+  static Stream<Message> samples() {
+    return Samples.all().stream();
+  }
+
+  @Test
+  void everyMessageKindHasASample() {
+    Set<Class<?>> covered = Samples.all().stream().map(Object::getClass).collect(Collectors.toSet());
+    assertThat(covered).containsExactlyInAnyOrder(Message.class.getPermittedSubclasses());
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void roundTripsUnchanged(Message message) throws MessageRejected {
+    Buffer wire = Wire.encode(message);
+    assertThat(Wire.decode(wire)).isEqualTo(message);
+    assertThat(Wire.decode(wire, message.getClass())).isEqualTo(message);
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void envelopeCarriesTypeVersionAndSender(Message message) {
+    JsonObject json = Wire.toJson(message);
+    assertThat(json.getString("type")).isEqualTo(message.wireType());
+    assertThat(json.getInteger("v")).isEqualTo(1);
+    assertThat(json.getString("sender")).isEqualTo(message.sender());
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void unknownVersionIsRejected(Message message) {
+    JsonObject json = Wire.toJson(message).put("v", 2);
+    assertRejected(json, Reason.UNSUPPORTED_VERSION, "version 2 is not supported");
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void everyMissingBodyFieldIsRejectedByName(Message message) {
+    JsonObject full = Wire.toJson(message);
+    for (String field : full.fieldNames()) {
+      if (field.equals("type")) {
+        continue;
+      }
+      JsonObject json = full.copy();
+      json.remove(field);
+      if (isOptional(message, field)) {
+        continue;
+      }
+      assertThatThrownBy(() -> Wire.decode(json.toBuffer()))
+          .as("without '%s'", field)
+          .isInstanceOf(MessageRejected.class)
+          .hasMessageContaining("'" + field + "'");
+    }
+  }
+
+  private static boolean isOptional(Message message, String field) {
+    return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")));
+  }
+
+  @ParameterizedTest
+  @MethodSource("samples")
+  void wrongTypeIsRejectedWithTheFieldName(Message message) {
+    JsonObject json = Wire.toJson(message).put("sender", 12);
+    assertRejected(json, Reason.WRONG_TYPE, "field 'sender' must be a string, got integer 12");
+  }
+
+  @Test
+  void nestedFieldErrorsNameTheirPath() {
+    JsonObject json = Wire.toJson(Samples.healthyPrimary());
+    json.getJsonObject("state").put("replOffset", "18273");
+    assertRejected(json, Reason.WRONG_TYPE, "field 'state.replOffset' must be an integer");
+
+    JsonObject missing = Wire.toJson(Samples.healthyPrimary());
+    missing.getJsonObject("state").remove("clusterEnabled");
+    assertRejected(missing, Reason.MISSING_FIELD, "missing field 'state.clusterEnabled'");
+  }
+
+  @Test
+  void reachableFlagMustAgreeWithTheBody() {
+    JsonObject json = Wire.toJson(Samples.refused()).put("reachable", true);
+    assertRejected(json, Reason.INVALID_VALUE, "'state' must be present");
+  }
+
+  @Test
+  void badEnumValueListsTheAllowedOnes() {
+    JsonObject json = Wire.toJson(Samples.command()).put("kind", "reboot");
+    assertRejected(json, Reason.INVALID_VALUE, "must be one of [failover, failover_force");
+  }
+
+  @Test
+  void badAddressIsRejected() {
+    JsonObject json = Wire.toJson(Samples.command()).put("target", "10.1.0.7");
+    assertRejected(json, Reason.INVALID_VALUE, "must be host:port");
+    assertThat(NodeAddress.isValid("10.1.0.7:0")).isFalse();
+    assertThat(NodeAddress.isValid("[::1]:7000")).isTrue();
+    assertThat(NodeAddress.isValid("::1:7000")).isFalse();
+  }
+
+  @Test
+  void negativeCountersAreRejected() {
+    JsonObject json = Wire.toJson(Samples.leader()).put("term", -1);
+    assertRejected(json, Reason.INVALID_VALUE, "must be >= 0");
+  }
+
+  @Test
+  void fractionalNumberIsNotAnInteger() {
+    JsonObject json = Wire.toJson(Samples.leader()).put("term", 1.5);
+    assertRejected(json, Reason.WRONG_TYPE, "must be an integer");
+  }
+
+  @Test
+  void unknownTypeMalformedJsonAndOversizedAreRejected() {
+    assertRejected(new JsonObject().put("type", "gossip").put("v", 1).put("sender", "x"), Reason.UNKNOWN_TYPE,
+        "unknown message type \"gossip\"");
+    assertRejected(new JsonObject().put("v", 1), Reason.MISSING_FIELD, "missing field 'type'");
+    assertThatThrownBy(() -> Wire.decode(Buffer.buffer("{\"type\": ")))
+        .isInstanceOfSatisfying(MessageRejected.class, r -> assertThat(r.reason()).isEqualTo(Reason.MALFORMED_JSON));
+    assertThatThrownBy(() -> Wire.decode(Buffer.buffer("[1,2]")))
+        .isInstanceOfSatisfying(MessageRejected.class, r -> assertThat(r.reason()).isEqualTo(Reason.MALFORMED_JSON));
+
+    char[] filler = new char[Wire.MAX_BYTES];
+    Arrays.fill(filler, 'x');
+    JsonObject huge = Wire.toJson(Samples.event()).put("summary", new String(filler));
+    assertRejected(huge, Reason.OVERSIZED, "exceeds the limit of 65536 bytes");
+  }
+
+  @Test
+  void aMessageOfAnotherKindIsRejectedWhereOneKindIsExpected() {
+    Buffer command = Wire.encode(Samples.command());
+    assertThatThrownBy(() -> Wire.decode(command, NodeHealthReport.class))
+        .isInstanceOfSatisfying(MessageRejected.class, r -> {
+          assertThat(r.reason()).isEqualTo(Reason.UNEXPECTED_TYPE);
+          assertThat(r.messageType()).isEqualTo("command");
+        });
+  }
+
+  @Test
+  void unknownExtraFieldsAreIgnoredWithinAVersion() throws MessageRejected {
+    JsonObject json = Wire.toJson(Samples.leader()).put("addedLater", "x");
+    assertThat(Wire.decode(json.toBuffer())).isEqualTo(Samples.leader());
+  }
+
+  @Test
+  void senderIsFoundForLoggingEvenInABadMessage() {
+    assertThat(Wire.senderOf(new JsonObject().put("sender", "agent-7").put("v", "x").toBuffer())).isEqualTo("agent-7");
+    assertThat(Wire.senderOf(Buffer.buffer("not json"))).isEqualTo("unknown");
+  }
+
+  private static void assertRejected(JsonObject json, Reason reason, String text) {
+    assertThatThrownBy(() -> Wire.decode(json.toBuffer()))
+        .isInstanceOfSatisfying(MessageRejected.class, r -> assertThat(r.reason()).isEqualTo(reason))
+        .hasMessageContaining(text);
+  }
+}
