@@ -1,0 +1,70 @@
+package io.meridian.agent.probe;
+
+import io.meridian.messages.RedisState;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Builds a {@link RedisState} from the raw replies of one probe round. Pure. */
+final class StateReader {
+
+  private StateReader() {
+  }
+
+  /**
+   * @param info         {@code INFO replication memory clients cluster}
+   * @param clusterInfo  {@code CLUSTER INFO}, or null when cluster mode is off
+   * @param clusterNodes {@code CLUSTER NODES}, or null when cluster mode is off
+   */
+  static RedisState read(String info, String clusterInfo, String clusterNodes) {
+    InfoText i = InfoText.parse(info);
+    String roleText = i.get("role").orElseThrow(() -> new IllegalArgumentException("INFO has no 'role' field"));
+    RedisState.Role role = roleText.equals("master") ? RedisState.Role.PRIMARY : RedisState.Role.REPLICA;
+    boolean replica = role == RedisState.Role.REPLICA;
+    Optional<String> primary = replica
+        ? i.get("master_host").flatMap(h -> i.get("master_port").map(p -> (h.contains(":") ? "[" + h + "]" : h) + ":" + p))
+        : Optional.empty();
+    long offset = replica ? i.number("slave_repl_offset", 0) : i.number("master_repl_offset", 0);
+    boolean clusterEnabled = i.number("cluster_enabled", 0) == 1 && clusterInfo != null && clusterNodes != null;
+
+    Optional<String> clusterState = Optional.empty();
+    Optional<String> nodeId = Optional.empty();
+    long epoch = 0;
+    long known = 0;
+    List<String> slots = List.of();
+    long slotCount = 0;
+    List<String> flags = List.of();
+    Map<String, List<String>> troubles = Map.of();
+    if (clusterEnabled) {
+      InfoText c = InfoText.parse(clusterInfo);
+      ClusterNodes nodes = ClusterNodes.parse(clusterNodes);
+      clusterState = c.get("cluster_state");
+      epoch = c.number("cluster_current_epoch", 0);
+      known = c.number("cluster_known_nodes", 0);
+      nodeId = Optional.of(nodes.myId());
+      slots = nodes.mySlots();
+      slotCount = nodes.mySlotCount();
+      flags = nodes.myFlags();
+      troubles = nodes.peerTroubles();
+    }
+    return new RedisState(
+        role,
+        primary,
+        replica ? i.get("master_link_status").map("up"::equals) : Optional.empty(),
+        replica ? i.optNumber("master_last_io_seconds_ago") : Optional.empty(),
+        Math.max(0, offset),
+        i.number("connected_slaves", 0),
+        clusterEnabled,
+        clusterState,
+        nodeId,
+        Math.max(0, epoch),
+        Math.max(0, known),
+        slots,
+        slotCount,
+        flags,
+        troubles,
+        Math.max(0, i.number("used_memory", 0)),
+        Math.max(0, i.number("maxmemory", 0)),
+        Math.max(0, i.number("connected_clients", 0)));
+  }
+}

@@ -1,0 +1,56 @@
+package io.meridian.runtime.bus;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/** Starts a Vert.x instance on the clustered event bus, as a full or a lite Hazelcast member. */
+public final class ClusteredVertx {
+
+  private ClusteredVertx() {
+  }
+
+  /**
+   * @param lite agents are lite members: they hold no partition data, so their coming and
+   *             going never moves cluster state around
+   */
+  public static Future<Vertx> start(BusConfig bus, boolean lite) {
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost(bus.host()).setPort(0);
+    return Vertx.builder()
+        .with(options)
+        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(bus, lite)))
+        .buildClustered();
+  }
+
+  static Config hazelcastConfig(BusConfig bus, boolean lite) {
+    // Vert.x's default config carries the maps and multimaps its cluster manager needs.
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(bus.clusterName());
+    config.setLiteMember(lite);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The default 5 s pause before joining only helps multicast discovery; members are listed.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // Our own shutdown leaves the cluster through Vert.x; Hazelcast's hook would race it.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Notice a frozen or cut-off member in seconds, not the default minute.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    config.setProperty("hazelcast.local.localAddress", bus.host());
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(bus.port()).setPortAutoIncrement(true).setPortCount(100);
+    network.getInterfaces().setEnabled(false);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(bus.members());
+    return config;
+  }
+}

@@ -1,0 +1,35 @@
+package io.meridian.runtime.config;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * How Meridian authenticates to Redis: an optional ACL user and a password taken from an
+ * environment variable (the file names the variable, never the password).
+ */
+public record RedisAuth(Optional<String> user, Optional<Secret> password) {
+
+  public static RedisAuth none() {
+    return new RedisAuth(Optional.empty(), Optional.empty());
+  }
+
+  public static RedisAuth read(ConfigNode redis, Map<String, String> env) throws ConfigException {
+    Optional<String> user = redis.has("user") ? Optional.of(redis.string("user")) : Optional.empty();
+    Optional<Secret> password = Optional.empty();
+    if (redis.has("passwordEnv")) {
+      String variable = redis.string("passwordEnv");
+      if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+        throw redis.error("passwordEnv", "must be the name of an environment variable, got \"" + variable + "\"");
+      }
+      String value = env.get(variable);
+      if (value == null || value.isEmpty()) {
+        throw redis.error("passwordEnv", "environment variable " + variable + " is not set (or empty)");
+      }
+      password = Optional.of(new Secret(value));
+    }
+    if (user.isPresent() && password.isEmpty()) {
+      throw redis.error("user", "is set but no password is: add passwordEnv naming the variable that holds it");
+    }
+    return new RedisAuth(user, password);
+  }
+}

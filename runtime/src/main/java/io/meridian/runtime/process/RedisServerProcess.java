@@ -1,0 +1,167 @@
+package io.meridian.runtime.process;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A real {@code redis-server} process on 127.0.0.1 that we started and therefore must end, by its
+ * PID. Its working directory, config and log live in {@code dir}.
+ */
+public final class RedisServerProcess implements AutoCloseable {
+
+  private final int port;
+  private final Path dir;
+  private final Process process;
+
+  private RedisServerProcess(int port, Path dir, Process process) {
+    this.port = port;
+    this.dir = dir;
+    this.process = process;
+  }
+
+  /** Settings of a node Meridian manages in cluster mode, before any per-test extras. */
+  public static Map<String, String> clusterNodeSettings(Duration nodeTimeout) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("cluster-enabled", "yes");
+    settings.put("cluster-config-file", "nodes.conf");
+    settings.put("cluster-node-timeout", Long.toString(nodeTimeout.toMillis()));
+    // Replicas must have data within a second of joining, not after the default 5 s delay.
+    settings.put("repl-diskless-sync", "yes");
+    settings.put("repl-diskless-sync-delay", "0");
+    return settings;
+  }
+
+  /**
+   * Starts redis-server on 127.0.0.1:{@code port} with {@code settings} and waits (up to
+   * {@code startTimeout}) until it answers PING.
+   */
+  public static RedisServerProcess start(RedisBinary binary, Path dir, int port, Map<String, String> settings,
+      Duration startTimeout) throws IOException {
+    Files.createDirectories(dir);
+    StringBuilder conf = new StringBuilder()
+        .append("port ").append(port).append('\n')
+        .append("bind 127.0.0.1\n")
+        .append("protected-mode no\n")
+        .append("daemonize no\n")
+        .append("dir ").append(dir.toAbsolutePath()).append('\n')
+        .append("logfile ").append(dir.resolve("redis.log").toAbsolutePath()).append('\n')
+        .append("save \"\"\n")
+        .append("appendonly no\n");
+    settings.forEach((k, v) -> conf.append(k).append(' ').append(v).append('\n'));
+    Path confFile = dir.resolve("redis.conf");
+    Files.writeString(confFile, conf.toString());
+    Process process = new ProcessBuilder(binary.path().toString(), confFile.toAbsolutePath().toString())
+        .directory(dir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("stdout.log").toFile())
+        .start();
+    RedisServerProcess server = new RedisServerProcess(port, dir, process);
+    long deadline = System.nanoTime() + startTimeout.toNanos();
+    while (!server.answersPing(Duration.ofMillis(200))) {
+      if (!process.isAlive()) {
+        throw new IOException("redis-server on port " + port + " exited with code " + process.exitValue()
+            + "; see " + dir.resolve("redis.log") + " and " + dir.resolve("stdout.log"));
+      }
+      if (System.nanoTime() > deadline) {
+        server.kill();
+        throw new IOException("redis-server on port " + port + " did not answer PING within " + startTimeout);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return server;
+  }
+
+  /** True when the node answers {@code PING} with {@code +PONG} (or is loading) within {@code timeout}. */
+  public boolean answersPing(Duration timeout) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      socket.setSoTimeout((int) timeout.toMillis());
+      OutputStream out = socket.getOutputStream();
+      out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      byte[] buf = new byte[64];
+      int n = in.read(buf);
+      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String address() {
+    return "127.0.0.1:" + port;
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /** SIGKILL: the crash case. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit(Duration.ofSeconds(5));
+  }
+
+  /** SIGSTOP: the hung case. The process keeps its port, the kernel keeps accepting connections. */
+  public void freeze() {
+    Signals.send(pid(), "STOP");
+  }
+
+  /** SIGCONT after {@link #freeze()}. */
+  public void thaw() {
+    Signals.send(pid(), "CONT");
+  }
+
+  /** SIGTERM, then SIGKILL if it has not exited within {@code grace}. A frozen process is thawed first. */
+  public void stop(Duration grace) {
+    if (!process.isAlive()) {
+      return;
+    }
+    try {
+      Signals.send(pid(), "CONT");
+    } catch (IllegalStateException exitedMeanwhile) {
+      return;
+    }
+    process.destroy();
+    if (!waitForExit(grace)) {
+      kill();
+    }
+  }
+
+  private boolean waitForExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop(Duration.ofSeconds(5));
+  }
+}

@@ -1,0 +1,55 @@
+package io.meridian.runtime.testing;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+
+/** Ports for tests, chosen so that parallel or repeated runs do not collide. */
+public final class FreePorts {
+
+  private FreePorts() {
+  }
+
+  /** A port that is free now, together with {@code port + 10000} (Redis Cluster's bus port). */
+  public static int redisPort() {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int candidate = 20000 + (int) (Math.random() * 20000);
+      if (isFree(candidate) && isFree(candidate + 10000)) {
+        return candidate;
+      }
+    }
+    throw new IllegalStateException("no free port pair found for a Redis node");
+  }
+
+  /** {@code count} consecutive ports starting at a free one, each with its bus port free too. */
+  public static int redisPortRange(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 20000 + (int) (Math.random() * 20000);
+      boolean ok = true;
+      for (int i = 0; i < count && ok; i++) {
+        ok = isFree(base + i) && isFree(base + i + 10000);
+      }
+      if (ok) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free range of " + count + " Redis ports found");
+  }
+
+  public static int any() {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static boolean isFree(int port) {
+    try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+      s.setReuseAddress(true);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
