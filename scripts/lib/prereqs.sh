@@ -74,6 +74,12 @@ _meridian_pid_alive() {
 
 _meridian_pid_comm() { cat "/proc/$1/comm" 2>/dev/null || true; }
 
+# Last lines of a dockerd log, without the gRPC connection chatter that buries the error.
+_meridian_log_tail() {
+  echo "meridian-setup: last lines of $1:" >&2
+  { grep -v 'module=grpc' "$1" 2>/dev/null || true; } | tail -n 25 >&2
+}
+
 # _meridian_apt_install PKG... -- root + Debian only. Runs `apt-get update` once per
 # process first (a fresh machine's package lists may be empty or stale).
 _meridian_apt_install() {
@@ -136,7 +142,7 @@ ensure_java_maven() {
     else
       meridian_die 2 \
         "missing: ${missing[*]} (Meridian needs a Java 17+ JDK and Maven 3)." \
-        "fix (Debian/Ubuntu): sudo apt-get install -y openjdk-17-jdk-headless maven" \
+        "fix (Debian/Ubuntu): sudo apt-get install -y ${missing[*]}" \
         "or install any JDK 17+ and Maven 3.8+ and put java, javac and mvn on PATH."
     fi
   fi
@@ -319,8 +325,7 @@ _meridian_start_dockerd() {
       return 1
       ;;
     *)
-      echo "meridian-setup: last lines of ${log}:" >&2
-      tail -n 25 "${log}" >&2 || true
+      _meridian_log_tail "${log}"
       stop_started_docker || true
       meridian_die 2 "dockerd (started with flags: '${*:-none}') did not answer \`docker info\` within ${limit}s (full log: ${log})." \
         "fix: look at the log above; set MERIDIAN_DOCKER_TIMEOUT=<seconds> for a slow machine, or MERIDIAN_DOCKERD_FLAGS='...' to choose dockerd's flags."
@@ -329,16 +334,16 @@ _meridian_start_dockerd() {
 }
 
 ensure_docker() {
-  local need_install=0
+  local need_install=0 what=""
   if command -v docker >/dev/null 2>&1 && _meridian_docker_answers; then
     meridian_log "Docker engine answers (server $(docker version --format '{{.Server.Version}}' 2>/dev/null || echo '?')); not starting one"
     return 0
   fi
-  command -v docker >/dev/null 2>&1 || need_install=1
-  command -v dockerd >/dev/null 2>&1 || need_install=1
+  command -v docker >/dev/null 2>&1 || { need_install=1; what="the docker client"; }
+  command -v dockerd >/dev/null 2>&1 || { need_install=1; what="${what:+${what} and }the dockerd engine"; }
   if [ "${need_install}" = "1" ]; then
     if _meridian_can_apt; then
-      meridian_log "installing docker.io (missing:$(command -v docker >/dev/null 2>&1 || echo ' docker client')$(command -v dockerd >/dev/null 2>&1 || echo ' dockerd engine'))"
+      meridian_log "installing docker.io (missing: ${what})"
       _meridian_apt_install docker.io
       command -v docker >/dev/null 2>&1 || meridian_die 2 "docker is still not on PATH after installing docker.io."
       command -v dockerd >/dev/null 2>&1 || meridian_die 2 "dockerd is still not on PATH after installing docker.io."
@@ -348,10 +353,10 @@ ensure_docker() {
         return 0
       fi
     elif ! _meridian_is_root; then
-      meridian_die 2 "a Docker engine is needed for the container tests, but$(command -v docker >/dev/null 2>&1 || echo ' the docker client')$(command -v dockerd >/dev/null 2>&1 || echo ' dockerd') is not installed." \
+      meridian_die 2 "a Docker engine is needed for the container tests; not found on PATH: ${what}." \
         "fix (Debian/Ubuntu): sudo apt-get install docker.io && sudo systemctl start docker && sudo usermod -aG docker \"\$USER\" (then log in again)."
     else
-      meridian_die 2 "a Docker engine is needed, but docker/dockerd is not installed and apt-get is not available." \
+      meridian_die 2 "a Docker engine is needed; not found on PATH: ${what}; and apt-get is not available to install it." \
         "fix: install Docker Engine (docker and dockerd) with your distribution's package manager."
     fi
   fi
@@ -394,8 +399,7 @@ ensure_docker() {
   if [ -n "${MERIDIAN_DOCKERD_FLAGS+x}" ]; then
     # shellcheck disable=SC2086  # word splitting of the user's flags is intended
     if ! _meridian_start_dockerd ${MERIDIAN_DOCKERD_FLAGS}; then
-      echo "meridian-setup: last lines of ${MERIDIAN_RUN_DIR}/dockerd.log:" >&2
-      tail -n 25 "${MERIDIAN_RUN_DIR}/dockerd.log" >&2 || true
+      _meridian_log_tail "${MERIDIAN_RUN_DIR}/dockerd.log"
       meridian_die 2 "dockerd exited right after starting with MERIDIAN_DOCKERD_FLAGS='${MERIDIAN_DOCKERD_FLAGS}'."
     fi
   else
@@ -433,8 +437,7 @@ ensure_docker() {
         esac
       fi
       if [ -z "${added}" ] || [ "${attempt}" = "3" ]; then
-        echo "meridian-setup: last lines of ${log}:" >&2
-        tail -n 25 "${log}" >&2 || true
+        _meridian_log_tail "${log}"
         meridian_die 2 "dockerd exited right after starting (flags: '${flags[*]-none}'); see its log above (full: ${log})." \
           "fix: resolve the error above, or set MERIDIAN_DOCKERD_FLAGS='...' to pass dockerd the flags this machine needs."
       fi

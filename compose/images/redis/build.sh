@@ -143,6 +143,7 @@ if [ -z "${DOCKER_BUILDKIT:-}" ] && ! docker buildx version >/dev/null 2>&1; the
 fi
 
 log "building ${TAG} from ${REDIS_BIN} (redis ${REDIS_VERSION}, ${#LIBS[@]} libraries, context ${CTX})"
+OLD_ID="$(docker image inspect --format '{{.Id}}' "${TAG}" 2>/dev/null || true)"
 RUN_DIR="${MERIDIAN_RUN_DIR:-/tmp/meridian-run}"
 mkdir -p "${RUN_DIR}"
 BUILD_LOG="${RUN_DIR}/redis-image-build.log"
@@ -163,3 +164,12 @@ if ! out="$(docker run --rm "${TAG}" --version 2>&1)" || [[ "${out}" != *"Redis 
   die "the freshly built ${TAG} does not run: ${out}"
 fi
 log "built ${TAG} in $((t1 - t0))s: ${out}"
+
+# Drop the image this build replaced, if nothing else uses it (no tag, no container).
+NEW_ID="$(docker image inspect --format '{{.Id}}' "${TAG}")"
+if [ -n "${OLD_ID}" ] && [ "${OLD_ID}" != "${NEW_ID}" ] \
+  && [ "$(docker image inspect --format '{{len .RepoTags}}' "${OLD_ID}" 2>/dev/null || echo 1)" = "0" ]; then
+  if docker image rm "${OLD_ID}" >/dev/null 2>&1; then
+    log "removed the replaced image ${OLD_ID:7:12}"
+  fi
+fi

@@ -1,0 +1,165 @@
+package io.meridian.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.agent.Agent;
+import io.meridian.agent.admin.ClusterFormation;
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.agent.admin.SlotRange;
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.NodeHealthReport;
+import io.meridian.messages.ProbeFailure;
+import io.meridian.messages.RedisState;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.process.RedisBinary;
+import io.meridian.runtime.process.RedisServerProcess;
+import io.meridian.runtime.testing.BusListener;
+import io.meridian.runtime.testing.FreePorts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given a real two-node Redis Cluster (one primary, one replica) and an agent probing both, with
+ * its reports crossing a real clustered event bus to a listener.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AgentReportingIT {
+
+  private static final Duration INTERVAL = Duration.ofMillis(250);
+  private static final Duration TIMEOUT = Duration.ofMillis(500);
+
+  @TempDir
+  static Path dir;
+  static RedisServerProcess primary;
+  static RedisServerProcess replica;
+  static BusListener bus;
+  static Agent agent;
+
+  @BeforeAll
+  static void startClusterAndAgent() throws Exception {
+    RedisBinary redis = RedisBinary.locate();
+    int base = FreePorts.redisPortRange(2);
+    Map<String, String> settings = RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
+    primary = RedisServerProcess.start(redis, dir.resolve("p"), base, settings, Duration.ofSeconds(10));
+    replica = RedisServerProcess.start(redis, dir.resolve("r"), base + 1, settings, Duration.ofSeconds(10));
+    new ClusterFormation(RedisAuth.none(), Duration.ofSeconds(30), line -> System.out.println("formation: " + line))
+        .form(new ClusterFormation.Layout(Map.of(primary.address(), new SlotRange(0, 16383)),
+            Map.of(replica.address(), primary.address())));
+
+    bus = BusListener.startNewBus(Addresses.health("region-1"));
+    AgentConfig config = new AgentConfig("agent-it", "it", "region-1", List.of(primary.address(), replica.address()),
+        INTERVAL, TIMEOUT, RedisAuth.none(), bus.joinConfig());
+    agent = Agent.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  @AfterAll
+  static void stopEverything() throws Exception {
+    if (agent != null) {
+      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+    if (bus != null) {
+      bus.close();
+    }
+    for (RedisServerProcess p : new RedisServerProcess[] {primary, replica}) {
+      if (p != null) {
+        p.stop(Duration.ofSeconds(5));
+        assertThat(p.isAlive()).isFalse();
+      }
+    }
+  }
+
+  private static Optional<NodeHealthReport> latest(String node) {
+    List<NodeHealthReport> reports = bus.received(NodeHealthReport.class, r -> r.node().equals(node));
+    return reports.isEmpty() ? Optional.empty() : Optional.of(reports.get(reports.size() - 1));
+  }
+
+  @Test
+  @Order(1)
+  void reportsRolesOffsetsAndClusterFieldsOfEachNode() throws Exception {
+    String primaryId;
+    try (NodeAdmin admin = new NodeAdmin(primary.address(), RedisAuth.none(), Duration.ofSeconds(5))) {
+      for (int i = 0; i < 100; i++) {
+        admin.call("SET", "key-" + i, "value-" + i);
+      }
+      primaryId = admin.myId();
+    }
+    await().atMost(BusListener.await()).ignoreExceptions().untilAsserted(() -> {
+      RedisState p = latest(primary.address()).flatMap(NodeHealthReport::state).orElseThrow();
+      RedisState r = latest(replica.address()).flatMap(NodeHealthReport::state).orElseThrow();
+      assertThat(p.role()).isEqualTo(RedisState.Role.PRIMARY);
+      assertThat(p.clusterNodeId()).contains(primaryId);
+      assertThat(p.slotCount()).isEqualTo(16384);
+      assertThat(p.slots()).containsExactly("0-16383");
+      assertThat(p.clusterState()).contains("ok");
+      assertThat(p.connectedReplicas()).isEqualTo(1);
+      assertThat(p.flags()).contains("myself", "master");
+      assertThat(p.knownNodes()).isEqualTo(2);
+      assertThat(r.role()).isEqualTo(RedisState.Role.REPLICA);
+      assertThat(r.primary()).contains(primary.address());
+      assertThat(r.masterLinkUp()).contains(true);
+      assertThat(r.flags()).contains("myself", "slave");
+      assertThat(p.replOffset()).isPositive();
+      assertThat(r.replOffset()).isEqualTo(p.replOffset());
+    });
+    NodeHealthReport report = latest(primary.address()).orElseThrow();
+    assertThat(report.sender()).isEqualTo("agent-it");
+    assertThat(report.region()).isEqualTo("region-1");
+    assertThat(report.cluster()).isEqualTo("it");
+    assertThat(report.latencyMicros()).isPositive();
+    assertThat(bus.rejected()).isEmpty();
+  }
+
+  @Test
+  @Order(2)
+  void aFrozenNodeIsReportedAsATimeoutAndRecoversWhenThawed() {
+    long frozenAt = System.currentTimeMillis();
+    primary.freeze();
+    try {
+      await().atMost(BusListener.await()).until(() ->
+          latest(primary.address()).filter(r -> r.observedAt() >= frozenAt && !r.reachable()).isPresent());
+      List<NodeHealthReport> failures = bus.received(NodeHealthReport.class,
+          r -> r.node().equals(primary.address()) && r.observedAt() >= frozenAt && !r.reachable());
+      ProbeFailure first = failures.get(0).failure().orElseThrow();
+      assertThat(first.kind()).isEqualTo(ProbeFailure.Kind.TIMEOUT);
+      assertThat(first.detail()).contains("within " + TIMEOUT.toMillis() + " ms");
+      System.out.printf("frozen primary reported as timeout %d ms after SIGSTOP%n",
+          failures.get(0).observedAt() - frozenAt);
+    } finally {
+      primary.thaw();
+    }
+    long thawedAt = System.currentTimeMillis();
+    await().atMost(BusListener.await()).until(() ->
+        latest(primary.address()).filter(r -> r.observedAt() >= thawedAt && r.reachable()).isPresent());
+  }
+
+  @Test
+  @Order(3)
+  void aKilledNodeIsReportedAsConnectionRefusedWithinOneProbeInterval() {
+    replica.kill();
+    long killedAt = System.currentTimeMillis();
+    await().atMost(BusListener.await()).until(() ->
+        latest(replica.address()).filter(r -> !r.reachable()).isPresent());
+    NodeHealthReport first = bus.received(NodeHealthReport.class,
+        r -> r.node().equals(replica.address()) && !r.reachable()).get(0);
+    assertThat(first.failure().orElseThrow().kind()).isEqualTo(ProbeFailure.Kind.REFUSED);
+    assertThat(first.failure().orElseThrow().detail()).isEqualTo("connection refused by " + replica.address());
+    long afterKill = first.observedAt() - killedAt;
+    System.out.printf("killed replica reported as refused %d ms after SIGKILL (probe interval %d ms)%n",
+        afterKill, INTERVAL.toMillis());
+    // One interval until the next round, plus scheduling slack on a loaded 2-core machine.
+    assertThat(afterKill).isLessThanOrEqualTo(INTERVAL.toMillis() + 150);
+  }
+}
