@@ -413,17 +413,20 @@ ensure_docker() {
     #   * overlayfs unusable (e.g. /var/lib/docker itself on overlayfs, or no overlay
     #     module) -> --storage-driver=vfs (slow and disk-hungry, but works anywhere).
     local -a flags=()
-    local attempt log="${MERIDIAN_RUN_DIR}/dockerd.log" added
+    local attempt log="${MERIDIAN_RUN_DIR}/dockerd.log" added fatal
     for attempt in 1 2 3; do
       if _meridian_start_dockerd "${flags[@]}"; then
         break
       fi
       cp "${log}" "${MERIDIAN_RUN_DIR}/dockerd.attempt${attempt}.log" 2>/dev/null || true
       added=""
+      # Decide on the fatal error only (info lines mention iptables/overlay harmlessly).
+      fatal="$(grep -iE 'failed to start daemon|level=fatal' "${log}" || true)"
+      [ -n "${fatal}" ] || fatal="$(tail -n 5 "${log}")"
       case " ${flags[*]-} " in
         *" --iptables=false "*) ;;
         *)
-          if grep -qiE 'iptables|ip6tables|nat chain|xtables|NAT table' "${log}"; then
+          if echo "${fatal}" | grep -qiE 'iptables|ip6tables|nat chain|xtables|NAT table'; then
             flags+=(--iptables=false); added="--iptables=false (dockerd could not use iptables)"
           fi ;;
       esac
@@ -431,7 +434,7 @@ ensure_docker() {
         case " ${flags[*]-} " in
           *" --storage-driver=vfs "*) ;;
           *)
-            if grep -qiE 'overlay|graphdriver|storage.driver|driver not supported' "${log}"; then
+            if echo "${fatal}" | grep -qiE 'overlay|graphdriver|storage.driver|driver not supported'; then
               flags+=(--storage-driver=vfs); added="--storage-driver=vfs (overlay2 storage does not work here)"
             fi ;;
         esac

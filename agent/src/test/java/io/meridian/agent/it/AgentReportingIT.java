@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.agent.Agent;
+import io.meridian.agent.AgentVerticle;
+import io.meridian.runtime.bus.BusProcess;
 import io.meridian.agent.admin.ClusterFormation;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.admin.SlotRange;
@@ -46,7 +48,7 @@ class AgentReportingIT {
   static RedisServerProcess primary;
   static RedisServerProcess replica;
   static BusListener bus;
-  static Agent agent;
+  static BusProcess<AgentVerticle> agent;
 
   @BeforeAll
   static void startClusterAndAgent() throws Exception {

@@ -1,0 +1,152 @@
+package io.meridian.coordinator;
+
+import io.meridian.coordinator.api.ClusterDocument;
+import io.meridian.coordinator.config.CoordinatorConfig;
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.coordinator.view.NodeStatus;
+import io.meridian.coordinator.view.NodeView;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.InboundGate;
+import io.meridian.messages.NodeHealthReport;
+import io.meridian.monitoring.MeridianMetrics;
+import io.meridian.runtime.http.HttpEndpoints;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps this coordinator's {@link ClusterView} from the agents' reports of every region and
+ * serves it over HTTP. Observes only: acting comes with leadership.
+ */
+public final class CoordinatorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
+
+  private final CoordinatorConfig config;
+  private final MeridianMetrics metrics;
+  private final Clock clock;
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final Map<String, NodeStatus> lastStatus = new HashMap<>();
+  private volatile ClusterView view = ClusterView.empty();
+  private InboundGate gate;
+  private Counter reportsReceived;
+  private HttpServer server;
+  private long statusTimer = -1;
+
+  public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, Clock clock) {
+    this.config = config;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    gate = new InboundGate(metrics.registry(), "coordinator");
+    reportsReceived = Counter.builder("meridian_reports_received")
+        .description("Health reports accepted from agents").register(metrics.registry());
+    for (NodeStatus status : NodeStatus.values()) {
+      Gauge.builder("meridian_nodes", () -> view.countByStatus(clock.instant(), config.staleAfter()).get(status))
+          .description("Nodes by status as this coordinator observes them")
+          .tag("status", status.name().toLowerCase(Locale.ROOT))
+          .register(metrics.registry());
+    }
+    List<Future<Void>> registrations = new ArrayList<>();
+    for (String region : config.regions()) {
+      String address = Addresses.health(region);
+      MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
+          m -> gate.accept(m.body(), address, NodeHealthReport.class).ifPresent(this::onReport));
+      consumers.add(consumer);
+      registrations.add(consumer.completion());
+    }
+    statusTimer = vertx.setPeriodic(config.staleAfter().toMillis() / 2, id -> logStatusChanges());
+    return Future.all(registrations)
+        .compose(v -> HttpEndpoints.serve(vertx, router(), config.httpHost(), config.httpPort()))
+        .onSuccess(s -> {
+          server = s;
+          LOG.atInfo()
+              .addKeyValue("coordinator", config.coordinatorId())
+              .addKeyValue("region", config.region())
+              .log("coordinator {} observing regions {}; API on http://{}:{}/api/v1/cluster", config.coordinatorId(),
+                  config.regions(), config.httpHost(), s.actualPort());
+        })
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + config.httpHost()
+            + ":" + config.httpPort() + ": " + err.getMessage(), err)));
+  }
+
+  private void onReport(NodeHealthReport report) {
+    reportsReceived.increment();
+    view = view.apply(report, clock.instant());
+  }
+
+  private void logStatusChanges() {
+    Instant now = clock.instant();
+    ClusterView current = view;
+    for (NodeView node : current.nodes().values()) {
+      NodeStatus status = node.status(now, config.staleAfter());
+      NodeStatus before = lastStatus.put(node.address(), status);
+      if (status != before) {
+        LOG.atInfo()
+            .addKeyValue("node", node.address())
+            .addKeyValue("region", node.region())
+            .addKeyValue("status", status.name().toLowerCase(Locale.ROOT))
+            .log("node {} ({}) is {}{}: {}", node.address(), node.region(), status.name().toLowerCase(Locale.ROOT),
+                before == null ? "" : " (was " + before.name().toLowerCase(Locale.ROOT) + ")",
+                node.reason(now, config.staleAfter()));
+      }
+    }
+  }
+
+  private Router router() {
+    Router router = HttpEndpoints.router(vertx, metrics, this::health);
+    router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
+        config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant())));
+    return router;
+  }
+
+  private JsonObject health() {
+    return new JsonObject()
+        .put("status", "up")
+        .put("role", "coordinator")
+        .put("coordinator", config.coordinatorId())
+        .put("region", config.region())
+        .put("nodesObserved", view.nodes().size());
+  }
+
+  /** The current view (immutable), for tests and for the process. */
+  public ClusterView view() {
+    return view;
+  }
+
+  /** The port the API listens on (useful when configured as 0 in tests). */
+  public int httpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  @Override
+  public Future<?> stop() {
+    if (statusTimer >= 0) {
+      vertx.cancelTimer(statusTimer);
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    consumers.forEach(c -> closing.add(c.unregister()));
+    consumers.clear();
+    if (server != null) {
+      closing.add(server.close());
+    }
+    return Future.join(closing);
+  }
+}

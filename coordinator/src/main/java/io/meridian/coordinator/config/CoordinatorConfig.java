@@ -1,0 +1,67 @@
+package io.meridian.coordinator.config;
+
+import io.meridian.runtime.bus.BusConfig;
+import io.meridian.runtime.config.ConfigException;
+import io.meridian.runtime.config.ConfigFiles;
+import io.meridian.runtime.config.ConfigNode;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+
+/**
+ * Settings of one coordinator process ({@code coordinator.yaml}); documented field by field in
+ * the README's configuration reference.
+ *
+ * @param regions   every region of the cluster, in order; the coordinator listens to all of them
+ * @param staleAfter a node whose last report is older than this is shown as stale (not dead:
+ *                   the agent may be gone while the node still serves)
+ */
+public record CoordinatorConfig(
+    String coordinatorId,
+    String cluster,
+    String region,
+    List<String> regions,
+    Duration staleAfter,
+    String httpHost,
+    int httpPort,
+    BusConfig bus) {
+
+  public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
+  public static final int DEFAULT_HTTP_PORT = 8080;
+
+  public CoordinatorConfig {
+    regions = List.copyOf(regions);
+  }
+
+  public static CoordinatorConfig load(Path file) throws ConfigException {
+    return read(ConfigFiles.open(file));
+  }
+
+  public static CoordinatorConfig read(ConfigNode root) throws ConfigException {
+    String cluster = root.name("cluster");
+    String region = root.name("region");
+    String id = root.name("coordinatorId", "coordinator-" + region);
+    List<String> regions = root.strings("regions", List.of(),
+        r -> r.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}") ? null : "must be a region name (letters, digits, '.', '_', '-'), got \"" + r + "\"");
+    if (regions.isEmpty()) {
+      throw root.error("regions", "must list every region of the cluster (3 to 5), in order");
+    }
+    if (regions.size() < 3 || regions.size() > 5) {
+      throw root.error("regions", "must list 3 to 5 regions, got " + regions.size());
+    }
+    if (new HashSet<>(regions).size() != regions.size()) {
+      throw root.error("regions", "lists a region twice");
+    }
+    if (!regions.contains(region)) {
+      throw root.error("region", "\"" + region + "\" is not one of the cluster's regions " + regions);
+    }
+    Duration staleAfter = root.duration("staleAfter", DEFAULT_STALE_AFTER, Duration.ofMillis(200), Duration.ofMinutes(10));
+    ConfigNode http = root.object("http");
+    String httpHost = http.string("host", "127.0.0.1");
+    int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
+    BusConfig bus = BusConfig.read(root.object("bus"));
+    root.finish();
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus);
+  }
+}

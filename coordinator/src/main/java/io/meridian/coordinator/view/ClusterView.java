@@ -1,0 +1,64 @@
+package io.meridian.coordinator.view;
+
+import io.meridian.messages.NodeHealthReport;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one coordinator has observed of the cluster: the latest report of every node it has heard
+ * of. Immutable; {@link #apply} returns a new view. Nodes are never forgotten, only become stale.
+ */
+public record ClusterView(Map<String, NodeView> nodes) {
+
+  public ClusterView {
+    nodes = Map.copyOf(nodes);
+  }
+
+  public static ClusterView empty() {
+    return new ClusterView(Map.of());
+  }
+
+  /**
+   * The view with {@code report} taken into account. A report older than the one held (by the
+   * agent's clock and sequence) is ignored: the bus may deliver a late duplicate, and an agent
+   * restart resets the sequence but not the clock.
+   */
+  public ClusterView apply(NodeHealthReport report, Instant receivedAt) {
+    NodeView current = nodes.get(report.node());
+    if (current != null && !isNewer(report, current.report())) {
+      return this;
+    }
+    Map<String, NodeView> next = new HashMap<>(nodes);
+    next.put(report.node(), new NodeView(report, receivedAt));
+    return new ClusterView(next);
+  }
+
+  private static boolean isNewer(NodeHealthReport candidate, NodeHealthReport held) {
+    if (candidate.observedAt() != held.observedAt()) {
+      return candidate.observedAt() > held.observedAt();
+    }
+    return candidate.seq() > held.seq() || !candidate.sender().equals(held.sender());
+  }
+
+  /** Nodes of one region, ordered by address. */
+  public List<NodeView> region(String region) {
+    return nodes.values().stream()
+        .filter(n -> n.region().equals(region))
+        .sorted(Comparator.comparing(NodeView::address))
+        .toList();
+  }
+
+  public Map<NodeStatus, Long> countByStatus(Instant now, Duration staleAfter) {
+    Map<NodeStatus, Long> counts = new EnumMap<>(NodeStatus.class);
+    for (NodeStatus s : NodeStatus.values()) {
+      counts.put(s, 0L);
+    }
+    nodes.values().forEach(n -> counts.merge(n.status(now, staleAfter), 1L, Long::sum));
+    return counts;
+  }
+}

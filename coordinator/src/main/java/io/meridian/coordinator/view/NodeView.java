@@ -1,0 +1,69 @@
+package io.meridian.coordinator.view;
+
+import io.meridian.messages.NodeHealthReport;
+import io.meridian.messages.RedisState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * The latest report of one node and when this coordinator received it.
+ *
+ * @param receivedAt on the coordinator's clock (ages are measured on one clock, never across hosts)
+ */
+public record NodeView(NodeHealthReport report, Instant receivedAt) {
+
+  public NodeView {
+    Objects.requireNonNull(report, "report");
+    Objects.requireNonNull(receivedAt, "receivedAt");
+  }
+
+  public String address() {
+    return report.node();
+  }
+
+  public String region() {
+    return report.region();
+  }
+
+  public Duration age(Instant now) {
+    Duration age = Duration.between(receivedAt, now);
+    return age.isNegative() ? Duration.ZERO : age;
+  }
+
+  public NodeStatus status(Instant now, Duration staleAfter) {
+    if (age(now).compareTo(staleAfter) > 0) {
+      return NodeStatus.STALE;
+    }
+    if (report.state().isEmpty()) {
+      return NodeStatus.UNREACHABLE;
+    }
+    RedisState s = report.state().get();
+    if (s.clusterEnabled() && !s.clusterState().orElse("").equals("ok")) {
+      return NodeStatus.DEGRADED;
+    }
+    if (s.role() == RedisState.Role.REPLICA && !s.masterLinkUp().orElse(false)) {
+      return NodeStatus.DEGRADED;
+    }
+    return NodeStatus.HEALTHY;
+  }
+
+  /** One sentence for the operator: why the node has its status, with the evidence. */
+  public String reason(Instant now, Duration staleAfter) {
+    NodeStatus status = status(now, staleAfter);
+    return switch (status) {
+      case STALE -> "no report from agent " + report.sender() + " for " + age(now).toMillis() + " ms (stale after "
+          + staleAfter.toMillis() + " ms); the node itself may still be serving";
+      case UNREACHABLE -> report.failure().orElseThrow().detail();
+      case DEGRADED -> {
+        RedisState s = report.state().orElseThrow();
+        if (s.clusterEnabled() && !s.clusterState().orElse("").equals("ok")) {
+          yield "node answers but reports cluster_state:" + s.clusterState().orElse("unknown");
+        }
+        yield "replica's link to its primary " + s.primary().orElse("?") + " is down";
+      }
+      case HEALTHY -> "answering, cluster_state:ok" + (report.state().orElseThrow().role() == RedisState.Role.REPLICA
+          ? ", link to primary up" : "");
+    };
+  }
+}

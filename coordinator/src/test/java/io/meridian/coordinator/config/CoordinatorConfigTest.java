@@ -1,0 +1,62 @@
+package io.meridian.coordinator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.runtime.config.ConfigException;
+import io.meridian.runtime.config.ConfigFiles;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class CoordinatorConfigTest {
+
+  private static CoordinatorConfig parse(String yaml) throws ConfigException {
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml));
+  }
+
+  private static void assertRejected(String yaml, String message) {
+    assertThatThrownBy(() -> parse(yaml)).isInstanceOf(ConfigException.class).hasMessage(message);
+  }
+
+  @Test
+  void defaults() throws ConfigException {
+    CoordinatorConfig c = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n");
+    assertThat(c.coordinatorId()).isEqualTo("coordinator-r1");
+    assertThat(c.staleAfter()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isEqualTo(8080);
+    assertThat(c.bus().port()).isEqualTo(5701);
+  }
+
+  @Test
+  void everyFieldCanBeSet() throws ConfigException {
+    CoordinatorConfig c = parse("""
+        cluster: prod
+        region: eu
+        coordinatorId: coord-eu-1
+        regions: [eu, us, ap, sa]
+        staleAfter: 5s
+        http: {host: 0.0.0.0, port: 9090}
+        bus: {clusterName: prod, port: 5801, members: ["10.0.0.2:5801"]}
+        """);
+    assertThat(c.coordinatorId()).isEqualTo("coord-eu-1");
+    assertThat(c.regions()).containsExactly("eu", "us", "ap", "sa");
+    assertThat(c.staleAfter()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.httpPort()).isEqualTo(9090);
+  }
+
+  @Test
+  void badFilesSayWhichFieldAndWhy() {
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2]\n",
+        "coordinator.yaml: field 'regions': must list 3 to 5 regions, got 2");
+    assertRejected("cluster: c\nregion: r9\nregions: [r1, r2, r3]\n",
+        "coordinator.yaml: field 'region': \"r9\" is not one of the cluster's regions [r1, r2, r3]");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r1, r3]\n", "coordinator.yaml: field 'regions': lists a region twice");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nhttp: {port: 70000}\n",
+        "coordinator.yaml: field 'http.port': must be between 1 and 65535, got 70000");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nstaleafter: 3s\n",
+        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, regions, staleAfter, http, bus)");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nbus: {members: [\"x:y\"]}\n",
+        "coordinator.yaml: field 'bus.members[0]': must be host or host:port, got \"x:y\"");
+  }
+}

@@ -1,0 +1,73 @@
+package io.meridian.runtime.bus;
+
+import io.meridian.monitoring.MeridianMetrics;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Meridian process on the clustered event bus: its metrics registry, its Vert.x instance and
+ * the one verticle that does its work. {@link #stop()} undoes {@link #start} in reverse order.
+ */
+public final class BusProcess<V extends Deployable> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BusProcess.class);
+
+  private final String name;
+  private final Vertx vertx;
+  private final MeridianMetrics metrics;
+  private final V verticle;
+  private final AtomicBoolean stopped = new AtomicBoolean();
+
+  private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle) {
+    this.name = name;
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.verticle = verticle;
+  }
+
+  /**
+   * @param role      {@code agent} or {@code coordinator} (a metrics label, and lite membership for agents)
+   * @param name      the process's id, for logs
+   * @param tags      labels on every metric
+   * @param work      builds the verticle once metrics exist
+   */
+  public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
+      BusConfig bus, Function<MeridianMetrics, V> work) {
+    MeridianMetrics metrics = MeridianMetrics.create(role, tags);
+    return ClusteredVertx.start(bus, role.equals("agent"))
+        .compose(vertx -> {
+          V verticle = work.apply(metrics);
+          return vertx.deployVerticle(verticle)
+              .map(id -> new BusProcess<>(name, vertx, metrics, verticle))
+              .recover(err -> vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err)));
+        })
+        .onFailure(err -> metrics.close());
+  }
+
+  public V verticle() {
+    return verticle;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public MeridianMetrics metrics() {
+    return metrics;
+  }
+
+  /** Stops the work, leaves the cluster and releases everything; safe to call twice. */
+  public Future<Void> stop() {
+    if (!stopped.compareAndSet(false, true)) {
+      return Future.succeededFuture();
+    }
+    LOG.atInfo().addKeyValue("process", name).log("{} stopping: leaving the cluster", name);
+    return vertx.close().onComplete(ar -> metrics.close());
+  }
+}
