@@ -42,6 +42,10 @@ public final class ClusteredVertx {
     // Notice a frozen or cut-off member in seconds, not the default minute.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    // Members that started apart (or were partitioned) find each other again within seconds,
+    // not after the default five minutes.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     config.setProperty("hazelcast.local.localAddress", bus.host());
     config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();

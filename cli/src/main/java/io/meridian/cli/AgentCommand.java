@@ -1,0 +1,29 @@
+package io.meridian.cli;
+
+import io.meridian.agent.Agent;
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.runtime.config.ConfigException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "agent", mixinStandardHelpOptions = true,
+    description = "Probe the Redis nodes on this host and report their health to the coordinators.")
+final class AgentCommand implements Callable<Integer> {
+
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent.yaml (see README: Configuration)")
+  Path config;
+
+  @Override
+  public Integer call() {
+    AgentConfig loaded;
+    try {
+      loaded = AgentConfig.load(config, System.getenv());
+    } catch (ConfigException e) {
+      System.err.println("meridian agent: invalid config: " + e.getMessage());
+      return Meridian.EXIT_USAGE;
+    }
+    return Daemon.run("agent " + loaded.agentId(), () -> Agent.start(loaded));
+  }
+}

@@ -1,0 +1,52 @@
+package io.meridian.cli;
+
+import io.meridian.cli.demo.DemoCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code meridian} command. */
+@Command(name = "meridian",
+    mixinStandardHelpOptions = true,
+    versionProvider = Meridian.Version.class,
+    description = "Control plane for Redis Cluster spread over several regions.",
+    subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class,
+        CommandLine.HelpCommand.class})
+public final class Meridian implements Runnable {
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  /** Exit code for bad input: command line or config file. */
+  public static final int EXIT_USAGE = 2;
+  /** Exit code when starting failed for another reason (port taken, cluster unreachable). */
+  public static final int EXIT_FAILED = 1;
+
+  public static void main(String[] args) {
+    System.exit(commandLine().execute(args));
+  }
+
+  public static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new Meridian());
+    cli.setParameterExceptionHandler((ex, args) -> {
+      CommandLine cmd = ex.getCommandLine();
+      cmd.getErr().println("meridian: " + ex.getMessage());
+      cmd.getErr().println("Run '" + cmd.getCommandSpec().qualifiedName() + " --help' for the options.");
+      return EXIT_USAGE;
+    });
+    return cli;
+  }
+
+  @Override
+  public void run() {
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: agent, coordinator or demo");
+  }
+
+  /** Version from the jar's manifest (set by the build). */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Meridian.class.getPackage().getImplementationVersion();
+      return new String[] {"meridian " + (v == null ? "development build" : v)};
+    }
+  }
+}
