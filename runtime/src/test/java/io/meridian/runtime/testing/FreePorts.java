@@ -36,6 +36,21 @@ public final class FreePorts {
     throw new IllegalStateException("no free range of " + count + " Redis ports found");
   }
 
+  /** {@code count} consecutive free ports. */
+  public static int range(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 42000 + (int) (Math.random() * 18000);
+      boolean ok = true;
+      for (int i = 0; i < count && ok; i++) {
+        ok = isFree(base + i);
+      }
+      if (ok) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free range of " + count + " ports found");
+  }
+
   public static int any() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
