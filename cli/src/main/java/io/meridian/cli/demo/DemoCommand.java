@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -79,6 +81,7 @@ public final class DemoCommand implements Callable<Integer> {
   private static final Duration STOP_GRACE = Duration.ofSeconds(7);
 
   private final PrintStream out = System.out;
+  private final long startedAt = System.nanoTime();
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private final Children children = new Children();
   private final Map<String, List<Long>> redisPids = new LinkedHashMap<>();
@@ -99,7 +102,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    long started = System.nanoTime();
     DemoLayout layout;
     RedisBinary redis;
     try {
@@ -119,11 +121,11 @@ public final class DemoCommand implements Callable<Integer> {
             + " (see " + stateDir.resolve("pids.json") + "); stop it with Ctrl-C, or use another --state-dir");
         return Meridian.EXIT_USAGE;
       }
-      return run(layout, redis, started);
+      return run(layout, redis);
     }
   }
 
-  private int run(DemoLayout layout, RedisBinary redis, long started) throws Exception {
+  private int run(DemoLayout layout, RedisBinary redis) throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       out.println();
@@ -146,7 +148,7 @@ public final class DemoCommand implements Callable<Integer> {
       return Meridian.EXIT_FAILED;
     }
     out.printf("meridian: ready in %.1f s: %d regions x %d nodes, %s topology, every node reported healthy by every coordinator%n",
-        (System.nanoTime() - started) / 1e9, layout.regions().size(), layout.nodesPerRegion(), layout.topology().label());
+        elapsed(), layout.regions().size(), layout.nodesPerRegion(), layout.topology().label());
     out.println("Press Ctrl-C to stop everything.");
     out.flush();
     stopped.await();
@@ -173,44 +175,44 @@ public final class DemoCommand implements Callable<Integer> {
     }
     writePids(layout);
 
-    step("forming the Redis Cluster");
-    new ClusterFormation(RedisAuth.none(), FORMATION, line -> out.println("  " + line)).form(layout.formation());
-
     String busName = "meridian-demo-" + basePort;
     List<String> members = new ArrayList<>();
     for (int i = 0; i < layout.regions().size(); i++) {
       members.add("127.0.0.1:" + (busPort + i));
     }
-    step("starting one coordinator per region");
-    for (int i = 0; i < layout.regions().size(); i++) {
-      String region = layout.regions().get(i);
-      Path file = configs.resolve("coordinator-" + region + ".yaml");
-      Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.regions(), apiPort + i, busName, busPort + i,
-          members));
-      Children.Child child = children.start("coordinator of " + region,
-          javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
-          this::warnExit);
-      coordinatorPids.put(region, child.process().pid());
-      writePids(layout);
-      if (i == 0) {
-        // The first member founds the bus; the others join it instead of racing to found their own.
-        awaitUp("coordinator of " + region, apiPort);
+    // The first coordinator founds the event bus while the Redis Cluster forms: it needs no Redis.
+    step("starting the coordinator of " + layout.regions().get(0) + " (it founds the event bus)");
+    startCoordinator(layout, 0, busName, members, configs, logs);
+
+    // Forming the Redis Cluster is mostly waiting for gossip; the JVMs start meanwhile.
+    step("forming the Redis Cluster");
+    CompletableFuture<Void> formation = CompletableFuture.runAsync(() -> new ClusterFormation(RedisAuth.none(),
+        FORMATION, line -> out.printf("  [%5.1f s] %s%n", elapsed(), line)).form(layout.formation()));
+    try {
+      awaitUp("coordinator of " + layout.regions().get(0), apiPort);
+      // The others join the bus it founded, rather than racing to found their own.
+      step("starting the other coordinators and one agent per region");
+      for (int i = 1; i < layout.regions().size(); i++) {
+        startCoordinator(layout, i, busName, members, configs, logs);
       }
+      for (String region : layout.regions()) {
+        Path file = configs.resolve("agent-" + region + ".yaml");
+        Files.writeString(file, DemoFiles.agentYaml(region, layout.nodesOf(region), busName,
+            busPort + layout.regions().size(), members));
+        Children.Child child = children.start("agent of " + region, javaCommand(List.of("-Xmx128m"), "agent", file),
+            logs.resolve("agent-" + region + ".log"), this::warnExit);
+        agentPids.put(region, child.process().pid());
+      }
+      writePids(layout);
+      formation.get();
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("forming the Redis Cluster failed: " + e.getCause().getMessage(), e.getCause());
+    } finally {
+      formation.cancel(false);
     }
     for (int i = 1; i < layout.regions().size(); i++) {
       awaitUp("coordinator of " + layout.regions().get(i), apiPort + i);
     }
-
-    step("starting one agent per region");
-    for (String region : layout.regions()) {
-      Path file = configs.resolve("agent-" + region + ".yaml");
-      Files.writeString(file, DemoFiles.agentYaml(region, layout.nodesOf(region), busName,
-          busPort + layout.regions().size(), members));
-      Children.Child child = children.start("agent of " + region, javaCommand(List.of("-Xmx128m"), "agent", file),
-          logs.resolve("agent-" + region + ".log"), this::warnExit);
-      agentPids.put(region, child.process().pid());
-    }
-    writePids(layout);
 
     step("waiting until every coordinator reports all " + layout.nodeCount() + " nodes healthy");
     JsonObject view = awaitHealthy(layout);
@@ -218,6 +220,19 @@ public final class DemoCommand implements Callable<Integer> {
     out.print(StatusTable.render(view));
     out.println();
     printEndpoints(layout);
+  }
+
+  private void startCoordinator(DemoLayout layout, int i, String busName, List<String> members, Path configs,
+      Path logs) throws IOException {
+    String region = layout.regions().get(i);
+    Path file = configs.resolve("coordinator-" + region + ".yaml");
+    Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.regions(), apiPort + i, busName, busPort + i,
+        members));
+    Children.Child child = children.start("coordinator of " + region,
+        javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
+        this::warnExit);
+    coordinatorPids.put(region, child.process().pid());
+    writePids(layout);
   }
 
   /** Redis settings of the demo's nodes. */
@@ -246,8 +261,12 @@ public final class DemoCommand implements Callable<Integer> {
     out.println("meridian demo: " + message);
   }
 
+  private double elapsed() {
+    return (System.nanoTime() - startedAt) / 1e9;
+  }
+
   private void step(String what) {
-    out.println("- " + what + "...");
+    out.printf("- [%5.1f s] %s...%n", elapsed(), what);
     out.flush();
   }
 
@@ -288,7 +307,7 @@ public final class DemoCommand implements Callable<Integer> {
         return;
       }
       if (!status.equals(last)) {
-        out.println("  waiting for " + what + ": " + status);
+        out.printf("  [%5.1f s] waiting for %s: %s%n", elapsed(), what, status);
         last = status;
       }
       if (System.nanoTime() > deadline) {
