@@ -29,6 +29,10 @@ import java.util.Optional;
  * @param usedMemoryBytes  {@code used_memory}
  * @param maxMemoryBytes   {@code maxmemory} (0 = no limit)
  * @param connectedClients {@code connected_clients}
+ * @param announced        the address the node announces in {@code CLUSTER NODES} (may differ from
+ *                         the address the agent probes); empty until the node knows it
+ * @param settings         values of the {@link #OWNED_SETTINGS} as {@code CONFIG GET} returns them
+ *                         (empty when CONFIG is not allowed)
  */
 public record RedisState(
     Role role,
@@ -48,9 +52,15 @@ public record RedisState(
     Map<String, List<String>> peerTroubles,
     long usedMemoryBytes,
     long maxMemoryBytes,
-    long connectedClients) {
+    long connectedClients,
+    Optional<String> announced,
+    Map<String, String> settings) {
 
   public enum Role { PRIMARY, REPLICA }
+
+  /** The Redis settings Meridian owns on every managed node, reported so they can be checked. */
+  public static final List<String> OWNED_SETTINGS = List.of("cluster-node-timeout", "cluster-replica-no-failover",
+      "min-replicas-to-write", "min-replicas-max-lag", "cluster-require-full-coverage", "cluster-allow-reads-when-down");
 
   public RedisState {
     Objects.requireNonNull(role, "role");
@@ -62,6 +72,8 @@ public record RedisState(
     slots = List.copyOf(slots);
     flags = List.copyOf(flags);
     peerTroubles = Map.copyOf(peerTroubles);
+    Objects.requireNonNull(announced, "announced");
+    settings = Map.copyOf(settings);
   }
 
   JsonObject toJson() {
@@ -86,6 +98,8 @@ public record RedisState(
     JsonObject troubles = new JsonObject();
     peerTroubles.forEach((id, fl) -> troubles.put(id, new JsonArray(fl)));
     json.put("peerTroubles", troubles);
+    announced.ifPresent(a -> json.put("announced", a));
+    json.put("settings", new JsonObject(Map.copyOf(settings)));
     return json;
   }
 
@@ -108,6 +122,8 @@ public record RedisState(
         f.stringListMap("peerTroubles"),
         f.nonNegative("usedMemoryBytes"),
         f.nonNegative("maxMemoryBytes"),
-        f.nonNegative("connectedClients"));
+        f.nonNegative("connectedClients"),
+        f.optAddress("announced"),
+        f.stringMap("settings"));
   }
 }

@@ -1,12 +1,16 @@
 package io.meridian.agent.probe;
 
 import io.meridian.messages.NodeAddress;
+import io.meridian.messages.RedisState;
 import io.meridian.runtime.config.RedisAuth;
 import io.netty.resolver.DefaultAddressResolverGroup;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +32,7 @@ public final class NodeProbe implements AutoCloseable {
   private static final RedisCommand<Object> INFO = new RedisCommand<>("INFO");
   private static final RedisCommand<Object> CLUSTER_INFO = new RedisCommand<>("CLUSTER", "INFO");
   private static final RedisCommand<Object> CLUSTER_NODES = new RedisCommand<>("CLUSTER", "NODES");
+  private static final RedisCommand<Object> CONFIG_GET = new RedisCommand<>("CONFIG", "GET");
 
   private final String node;
   private final Context context;
@@ -77,7 +82,7 @@ public final class NodeProbe implements AutoCloseable {
       }
     });
     return done.future()
-        .map(r -> ProbeResult.answered(StateReader.read(r.info(), r.clusterInfo(), r.clusterNodes()),
+        .map(r -> ProbeResult.answered(StateReader.read(r.info(), r.clusterInfo(), r.clusterNodes(), r.settings()),
             micros(start, r.pingAnsweredAt())))
         .recover(err -> {
           if (!(err instanceof ProbeTimeoutException)) {
@@ -127,8 +132,11 @@ public final class NodeProbe implements AutoCloseable {
         "replication", "memory", "clients", "cluster"));
     CompletableFuture<String> clusterInfo = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_INFO));
     CompletableFuture<String> clusterNodes = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_NODES));
-    CompletableFuture<Replies> all = CompletableFuture.allOf(pinged, info, clusterInfo, clusterNodes)
-        .thenApply(v -> new Replies(pinged.join(), info.join(), clusterInfo.join(), clusterNodes.join()));
+    CompletableFuture<Map<String, String>> settings = settings(c.async(millis, StringCodec.INSTANCE, CONFIG_GET,
+        RedisState.OWNED_SETTINGS.toArray()));
+    CompletableFuture<Replies> all = CompletableFuture.allOf(pinged, info, clusterInfo, clusterNodes, settings)
+        .thenApply(v -> new Replies(pinged.join(), info.join(), clusterInfo.join(), clusterNodes.join(),
+            settings.join()));
     return Future.fromCompletionStage(all, context);
   }
 
@@ -151,6 +159,22 @@ public final class NodeProbe implements AutoCloseable {
       }
       return CompletableFuture.<String>failedFuture(err);
     }).thenCompose(f -> f);
+  }
+
+  /**
+   * {@code CONFIG GET} answers name, value, name, value… A node where CONFIG is renamed or denied
+   * still gets probed; its settings are just not reported (and so not checked).
+   */
+  private static CompletableFuture<Map<String, String>> settings(CompletionStage<Object> reply) {
+    return stage(reply).handle((r, err) -> {
+      Map<String, String> settings = new TreeMap<>();
+      if (err == null && r instanceof List<?> items) {
+        for (int i = 0; i + 1 < items.size(); i += 2) {
+          settings.put(String.valueOf(items.get(i)), String.valueOf(items.get(i + 1)));
+        }
+      }
+      return settings;
+    });
   }
 
   private static String rootMessage(Throwable t) {
@@ -176,6 +200,7 @@ public final class NodeProbe implements AutoCloseable {
     client.shutdownAsync();
   }
 
-  private record Replies(long pingAnsweredAt, String info, String clusterInfo, String clusterNodes) {
+  private record Replies(long pingAnsweredAt, String info, String clusterInfo, String clusterNodes,
+      Map<String, String> settings) {
   }
 }

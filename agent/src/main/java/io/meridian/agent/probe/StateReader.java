@@ -16,7 +16,7 @@ final class StateReader {
    * @param clusterInfo  {@code CLUSTER INFO}, or null when cluster mode is off
    * @param clusterNodes {@code CLUSTER NODES}, or null when cluster mode is off
    */
-  static RedisState read(String info, String clusterInfo, String clusterNodes) {
+  static RedisState read(String info, String clusterInfo, String clusterNodes, Map<String, String> settings) {
     InfoText i = InfoText.parse(info);
     String roleText = i.get("role").orElseThrow(() -> new IllegalArgumentException("INFO has no 'role' field"));
     RedisState.Role role = roleText.equals("master") ? RedisState.Role.PRIMARY : RedisState.Role.REPLICA;
@@ -35,6 +35,7 @@ final class StateReader {
     long slotCount = 0;
     List<String> flags = List.of();
     Map<String, List<String>> troubles = Map.of();
+    Optional<String> announced = Optional.empty();
     if (clusterEnabled) {
       InfoText c = InfoText.parse(clusterInfo);
       ClusterNodes nodes = ClusterNodes.parse(clusterNodes);
@@ -46,6 +47,8 @@ final class StateReader {
       slotCount = nodes.mySlotCount();
       flags = nodes.myFlags();
       troubles = nodes.peerTroubles();
+      // A lone node that was never met does not know its own ip yet (":6379").
+      announced = nodes.myAddress().startsWith(":") ? Optional.empty() : Optional.of(nodes.myAddress());
     }
     return new RedisState(
         role,
@@ -65,6 +68,8 @@ final class StateReader {
         troubles,
         Math.max(0, i.number("used_memory", 0)),
         Math.max(0, i.number("maxmemory", 0)),
-        Math.max(0, i.number("connected_clients", 0)));
+        Math.max(0, i.number("connected_clients", 0)),
+        announced,
+        settings);
   }
 }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.messages.RedisState;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class StateReaderTest {
@@ -54,7 +55,7 @@ class StateReaderTest {
 
   @Test
   void primaryInClusterMode() {
-    RedisState s = StateReader.read(PRIMARY_INFO, CLUSTER_INFO, NODES);
+    RedisState s = StateReader.read(PRIMARY_INFO, CLUSTER_INFO, NODES, Map.of("cluster-node-timeout", "5000"));
     assertThat(s.role()).isEqualTo(RedisState.Role.PRIMARY);
     assertThat(s.primary()).isEmpty();
     assertThat(s.masterLinkUp()).isEmpty();
@@ -71,12 +72,14 @@ class StateReaderTest {
     assertThat(s.peerTroubles()).containsOnlyKeys("e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca");
     assertThat(s.usedMemoryBytes()).isEqualTo(1048576);
     assertThat(s.connectedClients()).isEqualTo(3);
+    assertThat(s.announced()).contains("127.0.0.1:7000");
+    assertThat(s.settings()).containsEntry("cluster-node-timeout", "5000");
   }
 
   @Test
   void replicaWithItsLinkDown() {
     RedisState s = StateReader.read(REPLICA_INFO, CLUSTER_INFO, NODES.replace("myself,master", "master")
-        .replace("slave 07c3", "myself,slave 07c3"));
+        .replace("slave 07c3", "myself,slave 07c3"), Map.of());
     assertThat(s.role()).isEqualTo(RedisState.Role.REPLICA);
     assertThat(s.primary()).contains("127.0.0.1:7000");
     assertThat(s.masterLinkUp()).contains(false);
@@ -89,7 +92,7 @@ class StateReaderTest {
 
   @Test
   void standaloneNodeHasNoClusterFields() {
-    RedisState s = StateReader.read(PRIMARY_INFO.replace("cluster_enabled:1", "cluster_enabled:0"), null, null);
+    RedisState s = StateReader.read(PRIMARY_INFO.replace("cluster_enabled:1", "cluster_enabled:0"), null, null, Map.of());
     assertThat(s.clusterEnabled()).isFalse();
     assertThat(s.clusterState()).isEmpty();
     assertThat(s.clusterNodeId()).isEmpty();
@@ -98,7 +101,7 @@ class StateReaderTest {
 
   @Test
   void garbageIsAnErrorNotAGuess() {
-    assertThatThrownBy(() -> StateReader.read("nothing useful", null, null)).hasMessageContaining("role");
+    assertThatThrownBy(() -> StateReader.read("nothing useful", null, null, Map.of())).hasMessageContaining("role");
     assertThatThrownBy(() -> ClusterNodes.parse("abc 127.0.0.1:1@2 master - 0 0 1 connected"))
         .hasMessageContaining("myself");
   }

@@ -15,7 +15,7 @@ class HealthTransitionsTest {
   private static NodeHealthReport up(long seq) {
     return new NodeHealthReport("a", "c", "r", "127.0.0.1:7000", seq, seq, 1, Optional.empty(),
         Optional.of(new RedisState(RedisState.Role.PRIMARY, Optional.empty(), Optional.empty(), Optional.empty(),
-            0, 0, true, Optional.of("ok"), Optional.of("id"), 1, 1, List.of(), 0, List.of(), Map.of(), 0, 0, 0)));
+            0, 0, true, Optional.of("ok"), Optional.of("id"), 1, 1, List.of(), 0, List.of(), Map.of(), 0, 0, 0, Optional.empty(), Map.of())));
   }
 
   private static NodeHealthReport refused(long seq) {

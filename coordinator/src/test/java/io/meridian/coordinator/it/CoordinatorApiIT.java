@@ -75,7 +75,7 @@ class CoordinatorApiIT {
     long now = System.currentTimeMillis();
     RedisState primary = new RedisState(RedisState.Role.PRIMARY, Optional.empty(), Optional.empty(), Optional.empty(),
         4242, 1, true, Optional.of("ok"), Optional.of("abc123"), 3, 3, List.of("0-16383"), 16384,
-        List.of("myself", "master"), Map.of(), 1000, 0, 2);
+        List.of("myself", "master"), Map.of(), 1000, 0, 2, Optional.empty(), Map.of());
     // Publishing before the coordinator's consumers are known cluster-wide would lose messages: retry until seen.
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).until(() -> {
       publish("r1", Wire.encode(new NodeHealthReport("agent-r1", "demo", "r1", "127.0.0.1:7000", 1, now, 150,

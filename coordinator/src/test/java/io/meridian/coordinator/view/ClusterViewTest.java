@@ -20,13 +20,13 @@ class ClusterViewTest {
   static RedisState primary(String clusterState) {
     return new RedisState(RedisState.Role.PRIMARY, Optional.empty(), Optional.empty(), Optional.empty(), 100, 1, true,
         Optional.of(clusterState), Optional.of("id-p"), 1, 2, List.of("0-16383"), 16384, List.of("myself", "master"),
-        Map.of(), 1000, 0, 2);
+        Map.of(), 1000, 0, 2, Optional.of("127.0.0.1:7000"), Map.of());
   }
 
   static RedisState replica(boolean linkUp) {
     return new RedisState(RedisState.Role.REPLICA, Optional.of("127.0.0.1:7000"), Optional.of(linkUp), Optional.of(0L),
         100, 0, true, Optional.of("ok"), Optional.of("id-r"), 1, 2, List.of(), 0, List.of("myself", "slave"),
-        Map.of(), 1000, 0, 2);
+        Map.of(), 1000, 0, 2, Optional.of("127.0.0.1:7000"), Map.of());
   }
 
   static NodeHealthReport report(String node, String region, long observedAt, long seq, RedisState state) {

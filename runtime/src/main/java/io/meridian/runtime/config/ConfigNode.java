@@ -195,6 +195,41 @@ public final class ConfigNode {
     return child;
   }
 
+  /** A required list of mappings, each read as its own node ({@code field[i]} in errors). */
+  public List<ConfigNode> list(String field) throws ConfigException {
+    return listOrScalars(field, null);
+  }
+
+  /**
+   * A required list whose items are mappings or, when {@code scalarKey} is given, plain values
+   * standing for {@code {scalarKey: value}} (e.g. a node given just as its address).
+   */
+  public List<ConfigNode> listOrScalars(String field, String scalarKey) throws ConfigException {
+    JsonNode v = required(field);
+    if (!v.isArray()) {
+      throw error(field, "must be a list, got " + describe(v));
+    }
+    List<ConfigNode> out = new ArrayList<>();
+    for (int i = 0; i < v.size(); i++) {
+      JsonNode item = v.get(i);
+      String itemPath = where(field) + "[" + i + "]";
+      if (item.isObject()) {
+        ConfigNode child = new ConfigNode(file, itemPath, item);
+        children.add(child);
+        out.add(child);
+      } else if (scalarKey != null && item.isValueNode() && !item.isNull()) {
+        ConfigNode child = new ConfigNode(file, itemPath,
+            com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode().put(scalarKey, item.asText()));
+        children.add(child);
+        out.add(child);
+      } else {
+        throw new ConfigException(file, itemPath, "must be a mapping" + (scalarKey == null ? "" : " or a " + scalarKey)
+            + ", got " + describe(item));
+      }
+    }
+    return out;
+  }
+
   /** Rejects any field of this mapping (and of the nested mappings read) that was not read. */
   public void finish() throws ConfigException {
     Iterator<String> names = node.fieldNames();
