@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import io.meridian.agent.Agent;
 import io.meridian.agent.AgentVerticle;
 import io.meridian.runtime.bus.BusProcess;
-import io.meridian.agent.admin.ClusterFormation;
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.admin.SlotRange;
 import io.meridian.agent.config.AgentConfig;
@@ -57,9 +58,9 @@ class AgentReportingIT {
     Map<String, String> settings = RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
     primary = RedisServerProcess.start(redis, dir.resolve("p"), base, settings, Duration.ofSeconds(10));
     replica = RedisServerProcess.start(redis, dir.resolve("r"), base + 1, settings, Duration.ofSeconds(10));
-    new ClusterFormation(RedisAuth.none(), Duration.ofSeconds(30), line -> System.out.println("formation: " + line))
-        .form(new ClusterFormation.Layout(Map.of(primary.address(), new SlotRange(0, 16383)),
-            Map.of(replica.address(), primary.address())));
+    new Bootstrap(RedisAuth.none(), Duration.ofSeconds(30), false, line -> System.out.println("bootstrap: " + line))
+        .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)),
+            Map.of(replica.address(), primary.address()), Map.of()));
 
     bus = BusListener.startNewBus(Addresses.health("region-1"));
     AgentConfig config = new AgentConfig("agent-it", "it", "region-1", List.of(primary.address(), replica.address()),

@@ -16,8 +16,12 @@ import java.util.function.Consumer;
  */
 final class Children {
 
-  /** A started process and what it is, for messages. */
-  record Child(String name, Process process) {
+  /**
+   * A started process, what it is (for messages), and its stop wave: lower waves stop first.
+   * Agents (lite members) must leave the bus while coordinators (its data members) are still
+   * there, or their leave blocks.
+   */
+  record Child(String name, int wave, Process process) {
   }
 
   private final List<Child> children = new ArrayList<>();
@@ -33,7 +37,7 @@ final class Children {
   }
 
   /** Starts {@code command} with its output appended to {@code log}. */
-  synchronized Child start(String name, List<String> command, Path log, Consumer<String> onUnexpectedExit)
+  synchronized Child start(String name, int wave, List<String> command, Path log, Consumer<String> onUnexpectedExit)
       throws IOException {
     if (closed) {
       throw new IllegalStateException("demo is stopping");
@@ -42,7 +46,7 @@ final class Children {
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
         .start();
-    Child child = new Child(name, process);
+    Child child = new Child(name, wave, process);
     children.add(child);
     process.onExit().thenAccept(p -> {
       if (!isClosed()) {
@@ -61,45 +65,50 @@ final class Children {
   }
 
   /**
-   * Ends everything: SIGCONT (a frozen process cannot handle SIGTERM), SIGTERM to all at once,
-   * then SIGKILL to whatever is left after {@code grace}. Returns how many had to be killed.
+   * Ends everything: wave by wave, SIGCONT (a frozen process cannot handle SIGTERM) and SIGTERM,
+   * waiting for the wave up to its share of {@code grace}; Redis last; then SIGKILL for whatever
+   * is left. Returns how many had to be killed.
    */
   int stopAll(Duration grace) {
-    List<Process> all = new ArrayList<>();
+    List<Child> all;
     synchronized (this) {
       closed = true;
-      children.forEach(c -> all.add(c.process()));
+      all = List.copyOf(children);
     }
-    List<RedisServerProcess> servers = redis();
-    for (Process p : all) {
-      if (p.isAlive()) {
-        continueQuietly(p.pid());
-        p.destroy();
-      }
-    }
-    for (RedisServerProcess s : servers) {
-      if (s.isAlive()) {
-        continueQuietly(s.pid());
-      }
-    }
-    // redis-server exits on SIGTERM in milliseconds; stop them while the JVMs shut down.
-    servers.forEach(s -> s.stop(grace));
     long deadline = System.nanoTime() + grace.toNanos();
-    int killed = 0;
-    for (Process p : all) {
-      long left = Math.max(0, deadline - System.nanoTime());
-      try {
-        if (!p.waitFor(left, TimeUnit.NANOSECONDS)) {
-          p.destroyForcibly();
-          p.waitFor(2, TimeUnit.SECONDS);
-          killed++;
+    List<Integer> waves = all.stream().map(Child::wave).distinct().sorted().toList();
+    for (int w = 0; w < waves.size(); w++) {
+      int wave = waves.get(w);
+      List<Process> members = all.stream().filter(c -> c.wave() == wave).map(Child::process).toList();
+      for (Process p : members) {
+        if (p.isAlive()) {
+          continueQuietly(p.pid());
+          p.destroy();
         }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        p.destroyForcibly();
+      }
+      long waveDeadline = System.nanoTime() + (deadline - System.nanoTime()) / (waves.size() - w);
+      members.forEach(p -> awaitExit(p, waveDeadline));
+    }
+    for (RedisServerProcess s : redis()) {
+      s.stop(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())).plusSeconds(1));
+    }
+    int killed = 0;
+    for (Child c : all) {
+      if (c.process().isAlive()) {
+        c.process().destroyForcibly();
+        awaitExit(c.process(), System.nanoTime() + TimeUnit.SECONDS.toNanos(2));
+        killed++;
       }
     }
     return killed;
+  }
+
+  private static void awaitExit(Process p, long deadlineNanos) {
+    try {
+      p.waitFor(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private static void continueQuietly(long pid) {

@@ -199,7 +199,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path file = configs.resolve("agent-" + region + ".yaml");
         Files.writeString(file, DemoFiles.agentYaml(region, layout.nodesOf(region), busName,
             busPort + layout.regions().size(), members));
-        Children.Child child = children.start("agent of " + region, javaCommand(List.of("-Xmx128m"), "agent", file),
+        Children.Child child = children.start("agent of " + region, 0, javaCommand(List.of("-Xmx128m"), "agent", file),
             logs.resolve("agent-" + region + ".log"), this::warnExit);
         agentPids.put(region, child.process().pid());
       }
@@ -228,7 +228,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path file = configs.resolve("coordinator-" + region + ".yaml");
     Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.regions(), apiPort + i, busName, busPort + i,
         members));
-    Children.Child child = children.start("coordinator of " + region,
+    Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
         this::warnExit);
     coordinatorPids.put(region, child.process().pid());

@@ -82,7 +82,10 @@ public final class RedisServerProcess implements AutoCloseable {
     return server;
   }
 
-  /** True when the node answers {@code PING} with {@code +PONG} (or is loading) within {@code timeout}. */
+  /**
+   * True when the node answers {@code PING} within {@code timeout}: with {@code +PONG}, or with
+   * {@code -NOAUTH} (it is up, it wants a password) or {@code -LOADING}.
+   */
   public boolean answersPing(Duration timeout) {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
@@ -93,7 +96,8 @@ public final class RedisServerProcess implements AutoCloseable {
       InputStream in = socket.getInputStream();
       byte[] buf = new byte[64];
       int n = in.read(buf);
-      return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+      String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+      return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH") || reply.startsWith("-LOADING");
     } catch (IOException e) {
       return false;
     }
