@@ -20,7 +20,7 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() {
     CoordinatorConfig loaded;
     try {
-      loaded = CoordinatorConfig.load(config);
+      loaded = CoordinatorConfig.load(config, System.getenv());
     } catch (ConfigException e) {
       System.err.println("meridian coordinator: invalid config: " + e.getMessage());
       return Meridian.EXIT_USAGE;

@@ -1,6 +1,9 @@
 package io.meridian.cli;
 
 import io.meridian.cli.demo.DemoCommand;
+import io.meridian.cli.spec.BootstrapCommand;
+import io.meridian.cli.spec.CheckCommand;
+import io.meridian.cli.spec.EndpointsCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,8 +12,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Meridian.Version.class,
     description = "Control plane for Redis Cluster spread over several regions.",
-    subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
+        CheckCommand.class, EndpointsCommand.class, CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 
   @CommandLine.Spec
@@ -38,7 +41,7 @@ public final class Meridian implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: agent, coordinator or demo");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: agent, coordinator, demo, bootstrap, check or endpoints");
   }
 
   /** Version from the jar's manifest (set by the build). */

@@ -1,6 +1,12 @@
 package io.meridian.coordinator;
 
 import io.meridian.coordinator.api.ClusterDocument;
+import io.meridian.coordinator.api.PlacementDocuments;
+import io.meridian.coordinator.endpoints.Endpoints;
+import io.meridian.coordinator.placement.PlacementRules;
+import io.meridian.coordinator.placement.Topology;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.view.ObservedTopology;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
@@ -114,7 +120,24 @@ public final class CoordinatorVerticle extends VerticleBase {
     Router router = HttpEndpoints.router(vertx, metrics, this::health);
     router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
         config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant())));
+    router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
+        PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
+            config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));
+    router.get("/api/v1/check").handler(ctx -> {
+      if (config.spec().isEmpty()) {
+        HttpEndpoints.error(ctx, 404, "no cluster spec configured: set 'spec' in the coordinator's config to enable checks");
+        return;
+      }
+      ClusterSpec spec = config.spec().get();
+      HttpEndpoints.json(ctx, 200, PlacementDocuments.check(spec, PlacementRules.check(spec, observed()),
+          config.coordinatorId(), clock.instant()));
+    });
     return router;
+  }
+
+  private Topology observed() {
+    return ObservedTopology.of(view, clock.instant(), config.staleAfter(),
+        address -> config.spec().flatMap(spec -> spec.regionOf(address)));
   }
 
   private JsonObject health() {

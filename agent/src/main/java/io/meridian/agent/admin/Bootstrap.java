@@ -1,5 +1,6 @@
 package io.meridian.agent.admin;
 
+import io.meridian.messages.SlotRange;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.RedisAuth;

@@ -1,5 +1,6 @@
 package io.meridian.agent.admin;
 
+import io.meridian.messages.SlotRange;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

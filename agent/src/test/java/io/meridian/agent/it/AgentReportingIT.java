@@ -9,7 +9,7 @@ import io.meridian.runtime.bus.BusProcess;
 import io.meridian.agent.admin.Bootstrap;
 import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.agent.admin.SlotRange;
+import io.meridian.messages.SlotRange;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;

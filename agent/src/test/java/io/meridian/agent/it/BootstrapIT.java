@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.agent.admin.Bootstrap;
 import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.agent.admin.SlotRange;
+import io.meridian.messages.SlotRange;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.config.Secret;

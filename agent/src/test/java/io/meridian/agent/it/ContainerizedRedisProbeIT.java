@@ -33,14 +33,46 @@ class ContainerizedRedisProbeIT {
   private ProbeResources resources;
   private GenericContainer<?> redis;
 
+  private static final String PASSWORD = "container-s3cret";
+
   @BeforeEach
   void start() {
-    redis = new GenericContainer<>(DockerImageName.parse(IMAGE))
-        .withCommand("--protected-mode", "no", "--cluster-enabled", "yes")
-        .withExposedPorts(6379);
-    redis.start();
     vertx = Vertx.vertx();
     resources = new ProbeResources();
+  }
+
+  private void startRedis(String... extraArgs) {
+    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of("--protected-mode", "no",
+        "--cluster-enabled", "yes"));
+    command.addAll(java.util.List.of(extraArgs));
+    redis = new GenericContainer<>(DockerImageName.parse(IMAGE))
+        .withCommand(command.toArray(String[]::new))
+        .withExposedPorts(6379);
+    redis.start();
+  }
+
+  private String address() {
+    return redis.getHost().replace("localhost", "127.0.0.1") + ":" + redis.getMappedPort(6379);
+  }
+
+  @Test
+  void aPasswordProtectedNodeIsProbedWithThePasswordAndRefusesWithoutIt() throws Exception {
+    startRedis("--requirepass", PASSWORD);
+    Context context = vertx.getOrCreateContext();
+    NodeProbe withPassword = new NodeProbe(address(), context, resources, Duration.ofMillis(1000),
+        new RedisAuth(java.util.Optional.empty(), java.util.Optional.of(new io.meridian.runtime.config.Secret(PASSWORD))));
+    NodeProbe without = new NodeProbe(address(), context, resources, Duration.ofMillis(1000), RedisAuth.none());
+    try {
+      assertThat(probeOnce(withPassword, context).state()).isPresent();
+      ProbeResult refused = probeOnce(without, context);
+      assertThat(refused.failure().map(ProbeFailure::kind)).contains(ProbeFailure.Kind.AUTH);
+      assertThat(refused.failure().orElseThrow().detail()).doesNotContain(PASSWORD);
+    } finally {
+      context.runOnContext(v -> {
+        withPassword.close();
+        without.close();
+      });
+    }
   }
 
   @AfterEach
@@ -64,7 +96,8 @@ class ContainerizedRedisProbeIT {
 
   @Test
   void probesAContainerizedNodeAndSeesItFreeze() throws Exception {
-    String address = redis.getHost().replace("localhost", "127.0.0.1") + ":" + redis.getMappedPort(6379);
+    startRedis();
+    String address = address();
     Context context = vertx.getOrCreateContext();
     NodeProbe probe = new NodeProbe(address, context, resources, Duration.ofMillis(500), RedisAuth.none());
     try {

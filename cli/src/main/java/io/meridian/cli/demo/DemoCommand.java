@@ -1,8 +1,20 @@
 package io.meridian.cli.demo;
 
-import io.meridian.agent.admin.ClusterFormation;
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.cli.spec.PlanConversion;
+import io.meridian.cli.spec.PlanSummary;
+import io.meridian.coordinator.placement.PlacementPlan;
+import io.meridian.coordinator.placement.PlacementPlanner;
+import io.meridian.coordinator.placement.PlanResult;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.coordinator.spec.RegionSpec;
+import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.messages.NodeAddress;
+import io.meridian.runtime.config.ConfigException;
+import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.cli.Meridian;
-import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.MissingPrerequisiteException;
 import io.meridian.runtime.process.RedisBinary;
 import io.meridian.runtime.process.RedisServerProcess;
@@ -48,7 +60,7 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--topology", defaultValue = "performance", paramLabel = "performance|reliability",
       converter = TopologyConverter.class, description = "Layout of primaries and replicas (default: ${DEFAULT-VALUE}).")
-  Topology topology;
+  TopologyKind topology;
 
   @Option(names = "--regions", defaultValue = "3", description = "Number of regions, 3 to 5 (default: ${DEFAULT-VALUE}).")
   int regions;
@@ -88,10 +100,10 @@ public final class DemoCommand implements Callable<Integer> {
   private final Map<String, Long> agentPids = new LinkedHashMap<>();
   private final Map<String, Long> coordinatorPids = new LinkedHashMap<>();
 
-  static final class TopologyConverter implements picocli.CommandLine.ITypeConverter<Topology> {
+  static final class TopologyConverter implements picocli.CommandLine.ITypeConverter<TopologyKind> {
     @Override
-    public Topology convert(String value) {
-      for (Topology t : Topology.values()) {
+    public TopologyKind convert(String value) {
+      for (TopologyKind t : TopologyKind.values()) {
         if (t.label().equals(value)) {
           return t;
         }
@@ -102,17 +114,32 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    DemoLayout layout;
-    RedisBinary redis;
-    try {
-      layout = DemoLayout.plan(topology, regions, nodesPerRegion, basePort);
-      checkPorts(layout);
-      redis = RedisBinary.locate();
-    } catch (IllegalArgumentException | MissingPrerequisiteException e) {
-      System.err.println("meridian demo: " + e.getMessage());
+    String invalid = DemoSpec.validate(regions, nodesPerRegion, basePort);
+    if (invalid != null) {
+      System.err.println("meridian demo: " + invalid);
       return Meridian.EXIT_USAGE;
     }
     Files.createDirectories(stateDir);
+    Path specFile = stateDir.resolve("spec.yaml");
+    ClusterSpec spec;
+    PlacementPlan plan;
+    RedisBinary redis;
+    try {
+      checkPorts();
+      redis = RedisBinary.locate();
+      String yaml = DemoSpec.yaml(topology, regions, nodesPerRegion, basePort);
+      spec = ClusterSpecReader.read(ConfigFiles.parse(specFile.toString(), yaml), System.getenv());
+      PlanResult result = PlacementPlanner.plan(spec);
+      if (result instanceof PlanResult.Refused refused) {
+        throw new IllegalArgumentException("the " + topology.label() + " topology cannot be built from "
+            + regions + " regions x " + nodesPerRegion + " nodes: " + refused.reason());
+      }
+      plan = ((PlanResult.Planned) result).plan();
+      Files.writeString(specFile, yaml);
+    } catch (IllegalArgumentException | MissingPrerequisiteException | ConfigException e) {
+      System.err.println("meridian demo: " + e.getMessage());
+      return Meridian.EXIT_USAGE;
+    }
     Path lockFile = stateDir.resolve("demo.lock");
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock lock = channel.tryLock()) {
@@ -121,11 +148,11 @@ public final class DemoCommand implements Callable<Integer> {
             + " (see " + stateDir.resolve("pids.json") + "); stop it with Ctrl-C, or use another --state-dir");
         return Meridian.EXIT_USAGE;
       }
-      return run(layout, redis);
+      return run(spec, plan, specFile, redis);
     }
   }
 
-  private int run(DemoLayout layout, RedisBinary redis) throws Exception {
+  private int run(ClusterSpec spec, PlacementPlan plan, Path specFile, RedisBinary redis) throws Exception {
     CountDownLatch stopped = new CountDownLatch(1);
     Thread hook = new Thread(() -> {
       out.println();
@@ -140,107 +167,121 @@ public final class DemoCommand implements Callable<Integer> {
     }, "meridian-demo-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      start(layout, redis);
+      start(spec, plan, specFile, redis);
     } catch (Exception e) {
+      if (children.isClosed()) {
+        // Ctrl-C or SIGTERM during start-up: the shutdown hook is already ending everything.
+        stopped.await();
+        return Meridian.EXIT_FAILED;
+      }
       System.err.println("meridian demo: " + e.getMessage());
       Runtime.getRuntime().removeShutdownHook(hook);
       hook.run();
       return Meridian.EXIT_FAILED;
     }
     out.printf("meridian: ready in %.1f s: %d regions x %d nodes, %s topology, every node reported healthy by every coordinator%n",
-        elapsed(), layout.regions().size(), layout.nodesPerRegion(), layout.topology().label());
+        elapsed(), regions, nodesPerRegion, topology.label());
     out.println("Press Ctrl-C to stop everything.");
     out.flush();
     stopped.await();
     return 0;
   }
 
-  private void start(DemoLayout layout, RedisBinary redis) throws Exception {
+  private void start(ClusterSpec spec, PlacementPlan plan, Path specFile, RedisBinary redis) throws Exception {
     out.printf("meridian demo: %s topology, %d regions x %d nodes, redis-server %s, state in %s%n",
-        layout.topology().label(), layout.regions().size(), layout.nodesPerRegion(), redis.version(),
-        stateDir.toAbsolutePath());
+        topology.label(), regions, nodesPerRegion, redis.version(), stateDir.toAbsolutePath());
+    out.println(PlanSummary.describe(spec, plan));
     Path logs = Files.createDirectories(stateDir.resolve("logs"));
     Path configs = Files.createDirectories(stateDir.resolve("config"));
+    List<String> regionNames = spec.regionNames();
 
-    step("starting " + layout.nodeCount() + " redis-server processes");
-    for (String region : layout.regions()) {
-      for (String node : layout.nodesOf(region)) {
-        int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
+    step("starting " + spec.nodeCount() + " redis-server processes");
+    for (RegionSpec region : spec.regions()) {
+      for (NodeSpec node : region.nodes()) {
+        int port = NodeAddress.port(node.address());
         Path dir = stateDir.resolve("redis").resolve(Integer.toString(port));
         wipe(dir);
         RedisServerProcess server = RedisServerProcess.start(redis, dir, port, demoRedisSettings(), REDIS_START);
         children.addRedis(server);
-        redisPids.computeIfAbsent(region, r -> new ArrayList<>()).add(server.pid());
+        redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());
       }
     }
-    writePids(layout);
+    writePids(regionNames);
 
     String busName = "meridian-demo-" + basePort;
     List<String> members = new ArrayList<>();
-    for (int i = 0; i < layout.regions().size(); i++) {
+    for (int i = 0; i < regionNames.size(); i++) {
       members.add("127.0.0.1:" + (busPort + i));
     }
     // The first coordinator founds the event bus while the Redis Cluster forms: it needs no Redis.
-    step("starting the coordinator of " + layout.regions().get(0) + " (it founds the event bus)");
-    startCoordinator(layout, 0, busName, members, configs, logs);
+    step("starting the coordinator of " + regionNames.get(0) + " (it founds the event bus)");
+    startCoordinator(regionNames, 0, specFile, busName, members, configs, logs);
 
-    // Forming the Redis Cluster is mostly waiting for gossip; the JVMs start meanwhile.
-    step("forming the Redis Cluster");
-    CompletableFuture<Void> formation = CompletableFuture.runAsync(() -> new ClusterFormation(RedisAuth.none(),
-        FORMATION, line -> out.printf("  [%5.1f s] %s%n", elapsed(), line)).form(layout.formation()));
+    // Bootstrap is mostly waiting for gossip; the JVMs start meanwhile.
+    step("bootstrapping the Redis Cluster from " + specFile);
+    CompletableFuture<Bootstrap.Result> bootstrap = CompletableFuture.supplyAsync(() -> {
+      try {
+        return new Bootstrap(spec.auth(), FORMATION, false, line -> out.printf("  [%5.1f s] %s%n", elapsed(), line))
+            .run(PlanConversion.toBootstrapPlan(spec, plan));
+      } catch (Bootstrap.Refused e) {
+        throw new IllegalStateException("bootstrap refused: " + e.getMessage(), e);
+      }
+    });
     try {
-      awaitUp("coordinator of " + layout.regions().get(0), apiPort);
+      awaitUp("coordinator of " + regionNames.get(0), apiPort);
       // The others join the bus it founded, rather than racing to found their own.
       step("starting the other coordinators and one agent per region");
-      for (int i = 1; i < layout.regions().size(); i++) {
-        startCoordinator(layout, i, busName, members, configs, logs);
+      for (int i = 1; i < regionNames.size(); i++) {
+        startCoordinator(regionNames, i, specFile, busName, members, configs, logs);
       }
-      for (String region : layout.regions()) {
-        Path file = configs.resolve("agent-" + region + ".yaml");
-        Files.writeString(file, DemoFiles.agentYaml(region, layout.nodesOf(region), busName,
-            busPort + layout.regions().size(), members));
-        Children.Child child = children.start("agent of " + region, 0, javaCommand(List.of("-Xmx128m"), "agent", file),
-            logs.resolve("agent-" + region + ".log"), this::warnExit);
-        agentPids.put(region, child.process().pid());
+      for (RegionSpec region : spec.regions()) {
+        Path file = configs.resolve("agent-" + region.name() + ".yaml");
+        Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
+            busName, busPort + regionNames.size(), members));
+        Children.Child child = children.start("agent of " + region.name(), 0,
+            javaCommand(List.of("-Xmx128m"), "agent", file), logs.resolve("agent-" + region.name() + ".log"),
+            this::warnExit);
+        agentPids.put(region.name(), child.process().pid());
       }
-      writePids(layout);
-      formation.get();
+      writePids(regionNames);
+      bootstrap.get();
     } catch (ExecutionException e) {
       throw new IllegalStateException("forming the Redis Cluster failed: " + e.getCause().getMessage(), e.getCause());
     } finally {
-      formation.cancel(false);
+      bootstrap.cancel(false);
     }
-    for (int i = 1; i < layout.regions().size(); i++) {
-      awaitUp("coordinator of " + layout.regions().get(i), apiPort + i);
+    for (int i = 1; i < regionNames.size(); i++) {
+      awaitUp("coordinator of " + regionNames.get(i), apiPort + i);
     }
 
-    step("waiting until every coordinator reports all " + layout.nodeCount() + " nodes healthy");
-    JsonObject view = awaitHealthy(layout);
+    step("waiting until every coordinator reports all " + spec.nodeCount() + " nodes healthy");
+    JsonObject view = awaitHealthy(regionNames, spec.nodeCount());
     out.println();
     out.print(StatusTable.render(view));
     out.println();
-    printEndpoints(layout);
+    JsonObject check = get(apiPort, "/api/v1/check");
+    if (check != null) {
+      out.println(check.getBoolean("clean") ? "check: clean: the live cluster meets every rule of the spec"
+          : "check: " + check.getJsonArray("violations").size() + " violation(s): " + check.getJsonArray("violations"));
+    }
+    printEndpoints(spec);
   }
 
-  private void startCoordinator(DemoLayout layout, int i, String busName, List<String> members, Path configs,
-      Path logs) throws IOException {
-    String region = layout.regions().get(i);
+  private void startCoordinator(List<String> regionNames, int i, Path specFile, String busName, List<String> members,
+      Path configs, Path logs) throws IOException {
+    String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
-    Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.regions(), apiPort + i, busName, busPort + i,
-        members));
+    Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile, apiPort + i, busName, busPort + i, members));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
         this::warnExit);
     coordinatorPids.put(region, child.process().pid());
-    writePids(layout);
+    writePids(regionNames);
   }
 
-  /** Redis settings of the demo's nodes. */
+  /** Redis settings of the demo's nodes at start; bootstrap then applies the spec's. */
   static Map<String, String> demoRedisSettings() {
-    Map<String, String> settings = RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
-    // Until Meridian's own failover lands, Redis Cluster's native failover is what heals the demo.
-    settings.put("cluster-replica-no-failover", "no");
-    return settings;
+    return RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
   }
 
   private List<String> javaCommand(List<String> jvmOptions, String role, Path config) {
@@ -275,15 +316,15 @@ public final class DemoCommand implements Callable<Integer> {
         () -> get(port, "/health") != null ? null : "not answering yet");
   }
 
-  private JsonObject awaitHealthy(DemoLayout layout) {
+  private JsonObject awaitHealthy(List<String> regionNames, int nodeCount) {
     JsonObject[] last = new JsonObject[1];
     poll("all nodes healthy in every coordinator's view", READY, () -> {
       List<String> behind = new ArrayList<>();
-      for (int i = 0; i < layout.regions().size(); i++) {
+      for (int i = 0; i < regionNames.size(); i++) {
         JsonObject view = get(apiPort + i, "/api/v1/cluster");
         long healthy = view == null ? 0 : view.getJsonObject("summary").getLong("healthy");
-        if (healthy < layout.nodeCount()) {
-          behind.add(layout.regions().get(i) + " " + healthy + "/" + layout.nodeCount());
+        if (healthy < nodeCount) {
+          behind.add(regionNames.get(i) + " " + healthy + "/" + nodeCount);
         }
         if (i == 0) {
           last[0] = view;
@@ -331,35 +372,42 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void printEndpoints(DemoLayout layout) {
+  private void printEndpoints(ClusterSpec spec) {
     out.println("Endpoints:");
-    for (int i = 0; i < layout.regions().size(); i++) {
-      String region = layout.regions().get(i);
+    for (int i = 0; i < spec.regions().size(); i++) {
+      RegionSpec region = spec.regions().get(i);
       String base = "http://127.0.0.1:" + (apiPort + i);
-      List<String> nodes = layout.nodesOf(region);
-      out.printf("  %s: cluster view %s/api/v1/cluster, metrics %s/metrics, health %s/health; redis %s%n", region,
-          base, base, base, String.join(" ", nodes));
+      out.printf("  %s: cluster view %s/api/v1/cluster, check %s/api/v1/check, endpoints %s/api/v1/endpoints, "
+          + "metrics %s/metrics, health %s/health; redis %s%n", region.name(), base, base, base, base, base,
+          String.join(" ", region.nodes().stream().map(NodeSpec::address).toList()));
     }
-    out.println("  client: redis-cli -c -p " + basePort);
+    JsonObject endpoints = get(apiPort, "/api/v1/endpoints");
+    if (endpoints != null) {
+      out.println("  client: " + endpoints.getString("redisCli") + "   (seeds: "
+          + String.join(",", endpoints.getJsonArray("seeds").stream().map(String::valueOf).toList()) + ")");
+    }
+    out.println("  spec:   " + stateDir.resolve("spec.yaml").toAbsolutePath() + "   (try: ./meridian check --spec "
+        + stateDir.resolve("spec.yaml") + ")");
     out.println("  pids:   " + stateDir.resolve("pids.json").toAbsolutePath() + "   logs: "
         + stateDir.resolve("logs").toAbsolutePath());
   }
 
-  private void writePids(DemoLayout layout) throws IOException {
-    DemoFiles.writePids(stateDir.resolve("pids.json"), layout.regions(), redisPids, agentPids, coordinatorPids);
+  private void writePids(List<String> regionNames) throws IOException {
+    DemoFiles.writePids(stateDir.resolve("pids.json"), regionNames, redisPids, agentPids, coordinatorPids);
   }
 
   /** Refuses to start when any port the demo needs is taken, e.g. by a demo already running. */
-  private void checkPorts(DemoLayout layout) {
+  private void checkPorts() {
     Map<Integer, String> needed = new java.util.TreeMap<>();
-    for (String node : layout.regionOf().keySet()) {
-      int port = Integer.parseInt(node.substring(node.lastIndexOf(':') + 1));
-      needed.put(port, "Redis node " + node);
-      needed.put(port + 10000, "the cluster bus of Redis node " + node);
-    }
-    for (int i = 0; i < layout.regions().size(); i++) {
-      needed.put(apiPort + i, "the HTTP API of " + layout.regions().get(i) + "'s coordinator (--api-port)");
-      needed.put(busPort + i, "the event bus of " + layout.regions().get(i) + "'s coordinator (--bus-port)");
+    for (int i = 0; i < regions; i++) {
+      for (int j = 0; j < nodesPerRegion; j++) {
+        String node = DemoSpec.address(basePort, nodesPerRegion, i, j);
+        int port = NodeAddress.port(node);
+        needed.put(port, "Redis node " + node);
+        needed.put(port + 10000, "the cluster bus of Redis node " + node);
+      }
+      needed.put(apiPort + i, "the HTTP API of " + DemoSpec.regionName(i) + "'s coordinator (--api-port)");
+      needed.put(busPort + i, "the event bus of " + DemoSpec.regionName(i) + "'s coordinator (--bus-port)");
     }
     for (Map.Entry<Integer, String> e : needed.entrySet()) {
       if (e.getKey() > 65535 || !isFree(e.getKey())) {

@@ -107,6 +107,14 @@ class DemoEndToEndIT {
           .containsEntry("127.0.0.1:" + (basePort + 3), "primary")
           .containsEntry("127.0.0.1:" + (basePort + 6), "primary");
     }
+    JsonObject check = get(apiPort + 1, "/api/v1/check");
+    assertThat(check.getBoolean("clean")).as("check: %s", check).isTrue();
+    assertThat(check.getString("topology")).isEqualTo("performance");
+    JsonObject endpoints = get(apiPort + 2, "/api/v1/endpoints");
+    assertThat(endpoints.getJsonArray("seeds")).containsExactly("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 3),
+        "127.0.0.1:" + (basePort + 6));
+    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p " + basePort);
+    assertThat(read(output)).contains("check: clean", "client: redis-cli -c -h 127.0.0.1 -p " + basePort);
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).contains("meridian_nodes{", "status=\"healthy\"} 9.0");
 

@@ -60,6 +60,7 @@ public final class ClusterDocument {
     if (r.state().isPresent()) {
       RedisState s = r.state().get();
       json.put("clusterNodeId", s.clusterNodeId().orElse(null))
+          .put("announced", s.announced().orElse(r.node()))
           .put("role", s.role().name().toLowerCase(Locale.ROOT))
           .put("primary", s.primary().orElse(null))
           .put("masterLinkUp", s.masterLinkUp().orElse(null))

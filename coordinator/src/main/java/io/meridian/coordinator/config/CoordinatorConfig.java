@@ -8,6 +8,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.ClusterSpecReader;
 
 /**
  * Settings of one coordinator process ({@code coordinator.yaml}); documented field by field in
@@ -16,6 +20,7 @@ import java.util.List;
  * @param regions   every region of the cluster, in order; the coordinator listens to all of them
  * @param staleAfter a node whose last report is older than this is shown as stale (not dead:
  *                   the agent may be gone while the node still serves)
+ * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -25,27 +30,46 @@ public record CoordinatorConfig(
     Duration staleAfter,
     String httpHost,
     int httpPort,
-    BusConfig bus) {
+    BusConfig bus,
+    Optional<ClusterSpec> spec) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
 
   public CoordinatorConfig {
     regions = List.copyOf(regions);
+    java.util.Objects.requireNonNull(spec, "spec");
   }
 
-  public static CoordinatorConfig load(Path file) throws ConfigException {
-    return read(ConfigFiles.open(file));
+  public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
+    return read(ConfigFiles.open(file), file.toAbsolutePath().getParent(), env);
   }
 
-  public static CoordinatorConfig read(ConfigNode root) throws ConfigException {
+  /**
+   * @param baseDir where a relative {@code spec} path is resolved (the config file's folder)
+   */
+  public static CoordinatorConfig read(ConfigNode root, Path baseDir, Map<String, String> env) throws ConfigException {
     String cluster = root.name("cluster");
     String region = root.name("region");
     String id = root.name("coordinatorId", "coordinator-" + region);
-    List<String> regions = root.strings("regions", List.of(),
+    Optional<ClusterSpec> spec = Optional.empty();
+    if (root.has("spec")) {
+      Path specFile = baseDir.resolve(root.string("spec"));
+      try {
+        spec = Optional.of(ClusterSpecReader.load(specFile, env));
+      } catch (ConfigException e) {
+        throw root.error("spec", "the cluster spec is invalid: " + e.getMessage());
+      }
+    }
+    List<String> fromSpec = spec.map(ClusterSpec::regionNames).orElse(List.of());
+    List<String> regions = root.strings("regions", fromSpec,
         r -> r.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}") ? null : "must be a region name (letters, digits, '.', '_', '-'), got \"" + r + "\"");
     if (regions.isEmpty()) {
-      throw root.error("regions", "must list every region of the cluster (3 to 5), in order");
+      throw root.error("regions", "must list every region of the cluster (3 to 5), in order (or give 'spec')");
+    }
+    if (spec.isPresent() && !regions.equals(fromSpec)) {
+      throw root.error("regions", "is " + regions + " but the spec's regions are " + fromSpec
+          + "; remove 'regions' to take them from the spec");
     }
     if (regions.size() < 3 || regions.size() > 5) {
       throw root.error("regions", "must list 3 to 5 regions, got " + regions.size());
@@ -62,6 +86,6 @@ public record CoordinatorConfig(
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     BusConfig bus = BusConfig.read(root.object("bus"));
     root.finish();
-    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus);
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec);
   }
 }

@@ -6,12 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class CoordinatorConfigTest {
 
   private static CoordinatorConfig parse(String yaml) throws ConfigException {
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml));
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), java.nio.file.Path.of("."), Map.of());
   }
 
   private static void assertRejected(String yaml, String message) {
@@ -55,7 +56,7 @@ class CoordinatorConfigTest {
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nhttp: {port: 70000}\n",
         "coordinator.yaml: field 'http.port': must be between 1 and 65535, got 70000");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nstaleafter: 3s\n",
-        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, regions, staleAfter, http, bus)");
+        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, spec, regions, staleAfter, http, bus)");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nbus: {members: [\"x:y\"]}\n",
         "coordinator.yaml: field 'bus.members[0]': must be host or host:port, got \"x:y\"");
   }

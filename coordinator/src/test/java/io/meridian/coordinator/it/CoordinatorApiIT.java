@@ -47,7 +47,7 @@ class CoordinatorApiIT {
     publisher = BusListener.startNewBus();
     httpPort = FreePorts.any();
     CoordinatorConfig config = new CoordinatorConfig("coord-r1", "demo", "r1", List.of("r1", "r2", "r3"),
-        Duration.ofSeconds(2), "127.0.0.1", httpPort, publisher.joinConfig());
+        Duration.ofSeconds(2), "127.0.0.1", httpPort, publisher.joinConfig(), Optional.empty());
     coordinator = Coordinator.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
@@ -119,6 +119,13 @@ class CoordinatorApiIT {
     assertThat(refused.getString("status")).isEqualTo("unreachable");
     assertThat(refused.getString("reason")).isEqualTo("connection refused by 127.0.0.1:7001");
     assertThat(regions.getJsonObject("r3").getJsonArray("nodes")).isEmpty();
+
+    JsonObject endpoints = new JsonObject(get("/api/v1/endpoints").body());
+    assertThat(endpoints.getJsonArray("seeds")).containsExactly("127.0.0.1:7000");
+    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p 7000");
+    HttpResponse<String> check = get("/api/v1/check");
+    assertThat(check.statusCode()).isEqualTo(404);
+    assertThat(new JsonObject(check.body()).getString("error")).startsWith("no cluster spec configured");
 
     assertThat(get("/health").statusCode()).isEqualTo(200);
     HttpResponse<String> missing = get("/api/v1/nope");

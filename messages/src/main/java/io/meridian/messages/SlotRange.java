@@ -1,4 +1,4 @@
-package io.meridian.agent.admin;
+package io.meridian.messages;
 
 /** An inclusive range of hash slots, {@code from-to}. */
 public record SlotRange(int from, int to) {
