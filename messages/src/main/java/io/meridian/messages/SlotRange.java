@@ -30,8 +30,34 @@ public record SlotRange(int from, int to) {
     return to - from + 1;
   }
 
+  /**
+   * Sorted slot numbers as an operator reads them: {@code "0-99, 5000"}. Long lists are cut
+   * after {@code maxRanges} ranges with a count of the rest, so a message stays one line.
+   */
+  public static String summarize(java.util.List<Integer> sortedSlots, int maxRanges) {
+    java.util.List<String> ranges = new java.util.ArrayList<>();
+    int i = 0;
+    int total = 0;
+    while (i < sortedSlots.size()) {
+      int start = sortedSlots.get(i);
+      int end = start;
+      while (i + 1 < sortedSlots.size() && sortedSlots.get(i + 1) == end + 1) {
+        i++;
+        end++;
+      }
+      i++;
+      total++;
+      if (ranges.size() < maxRanges) {
+        ranges.add(start == end ? Integer.toString(start) : start + "-" + end);
+      }
+    }
+    String text = String.join(", ", ranges);
+    return total > maxRanges ? text + " and " + (total - maxRanges) + " more ranges" : text;
+  }
+
+  /** As Redis writes it: {@code 0-5460}, or {@code 5462} for a single slot. */
   @Override
   public String toString() {
-    return from + "-" + to;
+    return from == to ? Integer.toString(from) : from + "-" + to;
   }
 }

@@ -19,7 +19,7 @@ public final class PlanConversion {
         .map(n -> new BootstrapPlan.Member(n.address(), n.announced(), n.announceBusPort()))
         .toList();
     Map<String, SlotRange> primaries = new LinkedHashMap<>();
-    plan.primaries().forEach(p -> primaries.put(p, new SlotRange(plan.slots().get(p).from(), plan.slots().get(p).to())));
+    plan.primaries().forEach(p -> primaries.put(p, plan.slots().get(p)));
     return new BootstrapPlan(members, primaries, plan.replicaOf(), spec.settings().asConfig());
   }
 

@@ -1,5 +1,7 @@
 package io.meridian.coordinator.placement;
 
+import io.meridian.messages.SlotRange;
+
 import io.meridian.coordinator.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,7 +21,7 @@ import java.util.Set;
  *                  differ in size by at most one
  * @param replicaOf replica → the primary it follows, in the order the planner placed them
  */
-public record PlacementPlan(List<String> primaries, Map<String, Slots> slots, Map<String, String> replicaOf) {
+public record PlacementPlan(List<String> primaries, Map<String, SlotRange> slots, Map<String, String> replicaOf) {
 
   public PlacementPlan {
     primaries = List.copyOf(primaries);
@@ -31,7 +33,7 @@ public record PlacementPlan(List<String> primaries, Map<String, Slots> slots, Ma
     }
     int next = 0;
     for (String primary : primaries) {
-      Slots range = slots.get(primary);
+      SlotRange range = slots.get(primary);
       if (range.from() != next) {
         throw new IllegalArgumentException("slot ranges must be contiguous in plan order: " + primary + " starts at "
             + range.from() + ", expected " + next);
@@ -50,8 +52,8 @@ public record PlacementPlan(List<String> primaries, Map<String, Slots> slots, Ma
 
   /** A plan whose slots are split evenly over {@code primaries} in their order. */
   public static PlacementPlan of(List<String> primaries, Map<String, String> replicaOf) {
-    List<Slots> ranges = Slots.split(primaries.size());
-    Map<String, Slots> slots = new LinkedHashMap<>();
+    List<SlotRange> ranges = SlotRange.split(primaries.size());
+    Map<String, SlotRange> slots = new LinkedHashMap<>();
     for (int i = 0; i < primaries.size(); i++) {
       slots.put(primaries.get(i), ranges.get(i));
     }
@@ -81,7 +83,7 @@ public record PlacementPlan(List<String> primaries, Map<String, Slots> slots, Ma
     List<String> owners = new ArrayList<>(Collections.nCopies(Topology.SLOTS, (String) null));
     Set<String> seen = new HashSet<>();
     for (String primary : primaries) {
-      Slots range = slots.get(primary);
+      SlotRange range = slots.get(primary);
       nodes.put(primary, new NodeRole(primary, regionOf(spec, primary), Optional.empty(), range.size()));
       for (int slot = range.from(); slot <= range.to(); slot++) {
         owners.set(slot, primary);

@@ -1,5 +1,7 @@
 package io.meridian.coordinator.placement;
 
+import io.meridian.messages.SlotRange;
+
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.spec.RegionSpec;
@@ -288,7 +290,7 @@ public final class PlacementRules {
   }
 
   private static String slotsText(List<Integer> slots) {
-    return (slots.size() == 1 ? "slot " : "slots ") + Slots.summarize(slots, MAX_LISTED);
+    return (slots.size() == 1 ? "slot " : "slots ") + SlotRange.summarize(slots, MAX_LISTED);
   }
 
   private static String list(java.util.Collection<String> items) {

@@ -1,5 +1,7 @@
 package io.meridian.coordinator.placement;
 
+import io.meridian.messages.SlotRange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.coordinator.placement.PlanResult.Planned;
@@ -106,16 +108,16 @@ class PlacementPlannerPropertyTest {
     PlacementPlan plan = planned.plan();
     assertThat(PlacementRules.check(spec, plan.toTopology(spec))).isEmpty();
 
-    List<Slots> ranges = plan.primaries().stream().map(plan.slots()::get).sorted(Comparator.comparingInt(Slots::from))
+    List<SlotRange> ranges = plan.primaries().stream().map(plan.slots()::get).sorted(Comparator.comparingInt(SlotRange::from))
         .toList();
     int next = 0;
-    for (Slots range : ranges) {
+    for (SlotRange range : ranges) {
       assertThat(range.from()).isEqualTo(next);
       next = range.to() + 1;
     }
     assertThat(next).isEqualTo(Topology.SLOTS);
-    int smallest = ranges.stream().mapToInt(Slots::size).min().orElseThrow();
-    int largest = ranges.stream().mapToInt(Slots::size).max().orElseThrow();
+    int smallest = ranges.stream().mapToInt(SlotRange::size).min().orElseThrow();
+    int largest = ranges.stream().mapToInt(SlotRange::size).max().orElseThrow();
     assertThat(largest - smallest).isLessThanOrEqualTo(1);
 
     List<String> placed = new ArrayList<>(plan.primaries());

@@ -1,5 +1,7 @@
 package io.meridian.coordinator.placement;
 
+import io.meridian.messages.SlotRange;
+
 import static io.meridian.coordinator.placement.Specs.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,14 +194,14 @@ class PlacementRulesTest {
     for (int slot = 0; slot < 40; slot += 2) {
       evens.add(slot);
     }
-    assertThat(Slots.summarize(evens, 3)).isEqualTo("0, 2, 4 and 17 more ranges");
-    assertThat(Slots.summarize(List.of(0, 1, 2, 7, 9, 10), 8)).isEqualTo("0-2, 7, 9-10");
+    assertThat(SlotRange.summarize(evens, 3)).isEqualTo("0, 2, 4 and 17 more ranges");
+    assertThat(SlotRange.summarize(List.of(0, 1, 2, 7, 9, 10), 8)).isEqualTo("0-2, 7, 9-10");
   }
 
   @Test
   void slotsSplitEvenlyInOrder() {
-    assertThat(Slots.split(3)).containsExactly(new Slots(0, 5461), new Slots(5462, 10922), new Slots(10923, 16383));
-    assertThat(Slots.split(1)).containsExactly(new Slots(0, 16383));
+    assertThat(SlotRange.split(3)).containsExactly(new SlotRange(0, 5461), new SlotRange(5462, 10922), new SlotRange(10923, 16383));
+    assertThat(SlotRange.split(1)).containsExactly(new SlotRange(0, 16383));
   }
 
   @Test

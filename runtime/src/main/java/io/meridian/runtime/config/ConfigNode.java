@@ -52,7 +52,9 @@ public final class ConfigNode {
     return v == null || v.isNull() ? null : v;
   }
 
+  /** Whether the field is set; asking counts as knowing it, for the unknown-field message. */
   public boolean has(String field) {
+    read.add(field);
     JsonNode v = node.get(field);
     return v != null && !v.isNull();
   }
