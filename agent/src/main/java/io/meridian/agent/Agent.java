@@ -1,5 +1,6 @@
 package io.meridian.agent;
 
+import io.meridian.agent.command.CommandVerticle;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
@@ -15,6 +16,9 @@ public final class Agent {
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
-        metrics -> new AgentVerticle(config, metrics.registry(), Clock.systemUTC()));
+        metrics -> new AgentVerticle(config, metrics.registry(), Clock.systemUTC()))
+        .compose(process -> process.vertx()
+            .deployVerticle(new CommandVerticle(config, process.metrics().registry(), Clock.systemUTC()))
+            .map(id -> process));
   }
 }

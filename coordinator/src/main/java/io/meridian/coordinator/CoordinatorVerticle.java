@@ -1,5 +1,17 @@
 package io.meridian.coordinator;
 
+import com.hazelcast.core.HazelcastInstance;
+import io.meridian.coordinator.act.FailoverLoop;
+import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.config.Leadership;
+import io.meridian.coordinator.decide.FailoverPlanner;
+import io.meridian.coordinator.leadership.LeaderElection;
+import io.meridian.messages.LeaderAnnouncement;
+import io.meridian.messages.Wire;
+import io.vertx.core.json.JsonArray;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalLong;
 import io.meridian.coordinator.api.ClusterDocument;
 import io.meridian.coordinator.api.PlacementDocuments;
 import io.meridian.coordinator.endpoints.Endpoints;
@@ -53,9 +65,21 @@ public final class CoordinatorVerticle extends VerticleBase {
   private HttpServer server;
   private long statusTimer = -1;
 
-  public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, Clock clock) {
+  private final HazelcastInstance hazelcast;
+  private final History history = new History(1000);
+  private LeaderElection election;
+  private FailoverLoop loop;
+  private long leaderTimer = -1;
+  private int ticks;
+  private volatile Instant leaderSince;
+  private volatile LeaderAnnouncement latestLeader;
+  private volatile Instant latestLeaderAt;
+
+  public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, HazelcastInstance hazelcast,
+      Clock clock) {
     this.config = config;
     this.metrics = metrics;
+    this.hazelcast = hazelcast;
     this.clock = clock;
   }
 
@@ -79,6 +103,20 @@ public final class CoordinatorVerticle extends VerticleBase {
       registrations.add(consumer.completion());
     }
     statusTimer = vertx.setPeriodic(config.staleAfter().toMillis() / 2, id -> logStatusChanges());
+    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
+        m -> gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {
+          latestLeader = a;
+          latestLeaderAt = clock.instant();
+        }));
+    consumers.add(leaders);
+    registrations.add(leaders.completion());
+    Gauge.builder("meridian_leader", () -> election != null && election.isLeader() ? 1 : 0)
+        .description("1 on the coordinator that currently leads").register(metrics.registry());
+    Gauge.builder("meridian_term", () -> election == null ? 0 : election.term().orElse(0))
+        .description("The leader's term (its lock's fence) while leading, else 0").register(metrics.registry());
+    if (config.leadership().enabled()) {
+      startLeadership();
+    }
     return Future.all(registrations)
         .compose(v -> HttpEndpoints.serve(vertx, router(), config.httpHost(), config.httpPort()))
         .onSuccess(s -> {
@@ -91,6 +129,75 @@ public final class CoordinatorVerticle extends VerticleBase {
         })
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + config.httpHost()
             + ":" + config.httpPort() + ": " + err.getMessage(), err)));
+  }
+
+  private void startLeadership() {
+    Leadership l = config.leadership();
+    election = new LeaderElection(hazelcast, "meridian-leader-" + config.cluster(), Duration.ofMillis(500), l.lease(),
+        new LeaderElection.Listener() {
+          @Override
+          public void elected(long term) {
+            leaderSince = clock.instant();
+            LOG.atInfo().addKeyValue("term", term).log("{} is the leader now (term {}); acting on failures",
+                config.coordinatorId(), term);
+            history.add(new History.Entry(leaderSince, term, "-", "leadership", config.coordinatorId()
+                + " elected leader", Optional.empty()));
+            announce(term);
+          }
+
+          @Override
+          public void revoked(String reason) {
+            LOG.atWarn().addKeyValue("reason", reason).log("{} stopped leading: {}", config.coordinatorId(), reason);
+            history.add(new History.Entry(clock.instant(), -1, "-", "leadership", config.coordinatorId()
+                + " stopped leading: " + reason, Optional.empty()));
+            loop.reset();
+          }
+        }, command -> context.runOnContext(v -> command.run()));
+    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, config.spec(),
+        new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping()), history,
+        metrics.registry(), clock);
+    election.start();
+    leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
+  }
+
+  /** Four times a second: the lease watchdog, and while leading the failover cycle and the announcement. */
+  private void leaderTick() {
+    election.checkLease();
+    OptionalLong term = election.term();
+    if (term.isEmpty()) {
+      return;
+    }
+    loop.cycle(term.getAsLong());
+    if (++ticks % 4 == 0) {
+      announce(term.getAsLong());
+    }
+  }
+
+  private void announce(long term) {
+    vertx.eventBus().publish(Addresses.LEADER, Wire.encode(new LeaderAnnouncement(config.coordinatorId(),
+        config.region(), term, leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort())));
+  }
+
+  private JsonObject leaderDocument() {
+    LeaderAnnouncement a = latestLeader;
+    Instant at = latestLeaderAt;
+    JsonObject json = new JsonObject().put("observedBy", config.coordinatorId())
+        .put("leadershipEnabled", config.leadership().enabled());
+    if (a == null || Duration.between(at, clock.instant()).toMillis() > 3000) {
+      return json.put("leader", (String) null).put("reason", a == null ? "no leader has announced itself yet"
+          : "no announcement for " + Duration.between(at, clock.instant()).toMillis() + " ms");
+    }
+    return json.put("leader", a.sender()).put("region", a.region()).put("term", a.term())
+        .put("since", Instant.ofEpochMilli(a.since()).toString()).put("apiUrl", a.apiUrl())
+        .put("announcementAgeMs", Duration.between(at, clock.instant()).toMillis())
+        .put("self", a.sender().equals(config.coordinatorId()) && election != null && election.isLeader());
+  }
+
+  private JsonObject historyDocument() {
+    JsonArray entries = new JsonArray();
+    history.entries().forEach(e -> entries.add(new JsonObject().put("at", e.at().toString()).put("term", e.term())
+        .put("shard", e.shard()).put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null))));
+    return new JsonObject().put("observedBy", config.coordinatorId()).put("entries", entries);
   }
 
   private void onReport(NodeHealthReport report) {
@@ -120,6 +227,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     Router router = HttpEndpoints.router(vertx, metrics, this::health);
     router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
         config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant())));
+    router.get("/api/v1/leader").handler(ctx -> {
+      JsonObject doc = leaderDocument();
+      HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);
+    });
+    router.get("/api/v1/history").handler(ctx -> HttpEndpoints.json(ctx, 200, historyDocument()));
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
             config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));
@@ -161,10 +273,21 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    if (leaderTimer >= 0) {
+      vertx.cancelTimer(leaderTimer);
+    }
+    List<Future<Void>> closing = new ArrayList<>();
+    if (election != null) {
+      // Releasing the lock lets a successor lead at once instead of after the CP session TTL.
+      LeaderElection leaving = election;
+      closing.add(vertx.executeBlocking(() -> {
+        leaving.close();
+        return null;
+      }));
+    }
     if (statusTimer >= 0) {
       vertx.cancelTimer(statusTimer);
     }
-    List<Future<Void>> closing = new ArrayList<>();
     consumers.forEach(c -> closing.add(c.unregister()));
     consumers.clear();
     if (server != null) {

@@ -62,6 +62,11 @@ public final class DemoCommand implements Callable<Integer> {
       converter = TopologyConverter.class, description = "Layout of primaries and replicas (default: ${DEFAULT-VALUE}).")
   TopologyKind topology;
 
+  @Option(names = "--failover", defaultValue = "meridian", paramLabel = "meridian|redis",
+      description = "Who promotes replicas: Meridian's leader (Redis's own failover off), or Redis Cluster's native "
+          + "failover with Meridian only observing (default: ${DEFAULT-VALUE}).")
+  String failover;
+
   @Option(names = "--regions", defaultValue = "3", description = "Number of regions, 3 to 5 (default: ${DEFAULT-VALUE}).")
   int regions;
 
@@ -115,6 +120,9 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     String invalid = DemoSpec.validate(regions, nodesPerRegion, basePort);
+    if (invalid == null && !failover.equals("meridian") && !failover.equals("redis")) {
+      invalid = "--failover must be 'meridian' or 'redis', got '" + failover + "'";
+    }
     if (invalid != null) {
       System.err.println("meridian demo: " + invalid);
       return Meridian.EXIT_USAGE;
@@ -127,7 +135,7 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       checkPorts();
       redis = RedisBinary.locate();
-      String yaml = DemoSpec.yaml(topology, regions, nodesPerRegion, basePort);
+      String yaml = DemoSpec.yaml(topology, regions, nodesPerRegion, basePort, failover.equals("meridian"));
       spec = ClusterSpecReader.read(ConfigFiles.parse(specFile.toString(), yaml), System.getenv());
       PlanResult result = PlacementPlanner.plan(spec);
       if (result instanceof PlanResult.Refused refused) {
@@ -188,8 +196,9 @@ public final class DemoCommand implements Callable<Integer> {
   }
 
   private void start(ClusterSpec spec, PlacementPlan plan, Path specFile, RedisBinary redis) throws Exception {
-    out.printf("meridian demo: %s topology, %d regions x %d nodes, redis-server %s, state in %s%n",
-        topology.label(), regions, nodesPerRegion, redis.version(), stateDir.toAbsolutePath());
+    out.printf("meridian demo: %s topology, %d regions x %d nodes, failover by %s, redis-server %s, state in %s%n",
+        topology.label(), regions, nodesPerRegion, failover.equals("meridian") ? "Meridian's leader" : "Redis natively",
+        redis.version(), stateDir.toAbsolutePath());
     out.println(PlanSummary.describe(spec, plan));
     Path logs = Files.createDirectories(stateDir.resolve("logs"));
     Path configs = Files.createDirectories(stateDir.resolve("config"));
@@ -271,7 +280,8 @@ public final class DemoCommand implements Callable<Integer> {
       Path configs, Path logs) throws IOException {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
-    Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile, apiPort + i, busName, busPort + i, members));
+    Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile, regionNames.size(), apiPort + i, busName,
+        busPort + i, members));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
         this::warnExit);

@@ -31,7 +31,8 @@ public record CoordinatorConfig(
     String httpHost,
     int httpPort,
     BusConfig bus,
-    Optional<ClusterSpec> spec) {
+    Optional<ClusterSpec> spec,
+    Leadership leadership) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -85,7 +86,8 @@ public record CoordinatorConfig(
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    Leadership leadership = Leadership.read(root.object("leadership"));
     root.finish();
-    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec);
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, leadership);
   }
 }

@@ -34,7 +34,9 @@ public record ClusterView(Map<String, NodeView> nodes) {
       return this;
     }
     Map<String, NodeView> next = new HashMap<>(nodes);
-    next.put(report.node(), new NodeView(report, receivedAt));
+    boolean fresh = report.state().isPresent() || current == null;
+    next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
+        fresh ? receivedAt : current.lastStateAt()));
     return new ClusterView(next);
   }
 

@@ -7,15 +7,30 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * The latest report of one node and when this coordinator received it.
+ * The latest report of one node and when this coordinator received it, plus what the node last
+ * said about itself (a crashed primary says nothing, but failover needs to know it was one).
  *
- * @param receivedAt on the coordinator's clock (ages are measured on one clock, never across hosts)
+ * @param receivedAt  on the coordinator's clock (ages are measured on one clock, never across hosts)
+ * @param lastState   the most recent state the node reported, possibly from an earlier report
+ * @param lastStateAt when the report carrying {@code lastState} was received
  */
-public record NodeView(NodeHealthReport report, Instant receivedAt) {
+public record NodeView(NodeHealthReport report, Instant receivedAt, java.util.Optional<RedisState> lastState,
+    Instant lastStateAt) {
 
   public NodeView {
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(receivedAt, "receivedAt");
+    Objects.requireNonNull(lastState, "lastState");
+    Objects.requireNonNull(lastStateAt, "lastStateAt");
+  }
+
+  public NodeView(NodeHealthReport report, Instant receivedAt) {
+    this(report, receivedAt, report.state(), receivedAt);
+  }
+
+  /** The announced address, as the cluster and other nodes' reports name this node. */
+  public String announced() {
+    return lastState.flatMap(RedisState::announced).orElse(report.node());
   }
 
   public String address() {

@@ -39,10 +39,18 @@ public final class BusProcess<V extends Deployable> {
    */
   public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
       BusConfig bus, Function<MeridianMetrics, V> work) {
+    return start(role, name, tags, bus, java.util.Optional.empty(), (metrics, hazelcast) -> work.apply(metrics));
+  }
+
+  /** As above, for a member of the CP subsystem: the work also gets the Hazelcast instance. */
+  public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
+      BusConfig bus, java.util.Optional<CpSettings> cp,
+      java.util.function.BiFunction<MeridianMetrics, com.hazelcast.core.HazelcastInstance, V> work) {
     MeridianMetrics metrics = MeridianMetrics.create(role, tags);
-    return ClusteredVertx.start(bus, role.equals("agent"))
-        .compose(vertx -> {
-          V verticle = work.apply(metrics);
+    return ClusteredVertx.start(bus, role.equals("agent"), cp)
+        .compose(started -> {
+          Vertx vertx = started.vertx();
+          V verticle = work.apply(metrics, started.hazelcast());
           return vertx.deployVerticle(verticle)
               .map(id -> new BusProcess<>(name, vertx, metrics, verticle))
               .recover(err -> vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err)));

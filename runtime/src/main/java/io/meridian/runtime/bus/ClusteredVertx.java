@@ -20,12 +20,38 @@ public final class ClusteredVertx {
    *             going never moves cluster state around
    */
   public static Future<Vertx> start(BusConfig bus, boolean lite) {
+    return start(bus, lite, java.util.Optional.empty()).map(Started::vertx);
+  }
+
+  /** A started member: its Vert.x and the Hazelcast instance underneath (for the CP subsystem). */
+  public record Started(Vertx vertx, com.hazelcast.core.HazelcastInstance hazelcast) {
+  }
+
+  /** @param cp CP subsystem settings, for coordinators; agents (lite members) never take part */
+  public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp) {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(bus.host()).setPort(0);
+    Config config = hazelcastConfig(bus, lite);
+    cp.ifPresent(settings -> configureCp(config, settings));
+    HazelcastClusterManager manager = new HazelcastClusterManager(config);
     return Vertx.builder()
         .with(options)
-        .withClusterManager(new HazelcastClusterManager(hazelcastConfig(bus, lite)))
-        .buildClustered();
+        .withClusterManager(manager)
+        .buildClustered()
+        .map(vertx -> new Started(vertx, manager.getHazelcastInstance()));
+  }
+
+  /** Settings measured on these machines (DESIGN.md, "Pitfalls"): a crashed leader's lock moves in seconds. */
+  static void configureCp(Config config, CpSettings cp) {
+    config.getCPSubsystemConfig()
+        .setCPMemberCount(cp.members())
+        .setSessionTimeToLiveSeconds((int) cp.sessionTtl().toSeconds())
+        .setSessionHeartbeatIntervalSeconds((int) cp.heartbeat().toSeconds())
+        .setMissingCPMemberAutoRemovalSeconds((int) cp.autoRemoval().toSeconds());
+    // A paused Raft leader must lose its role quickly, or a paused lock holder blocks handover.
+    config.getCPSubsystemConfig().getRaftAlgorithmConfig()
+        .setLeaderHeartbeatPeriodInMillis(500)
+        .setMaxMissedLeaderHeartbeatCount(3);
   }
 
   static Config hazelcastConfig(BusConfig bus, boolean lite) {

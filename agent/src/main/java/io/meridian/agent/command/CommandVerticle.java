@@ -1,0 +1,146 @@
+package io.meridian.agent.command;
+
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.Command;
+import io.meridian.messages.CommandResult;
+import io.meridian.messages.InboundGate;
+import io.meridian.messages.LeaderAnnouncement;
+import io.meridian.messages.Wire;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes the leader's commands on this agent's nodes, after the {@link TermGuard} and only for
+ * nodes this agent watches. Redis calls are blocking and run one at a time on a worker, in order.
+ * Every command gets a {@link CommandResult} reply: executed, refused (with why) or failed.
+ */
+public final class CommandVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandVerticle.class);
+
+  private final AgentConfig config;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final TermGuard guard = new TermGuard();
+  private final Map<String, NodeAdmin> admins = new HashMap<>();
+  private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private InboundGate gate;
+
+  public CommandVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
+    this.config = config;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  @Override
+  public Future<?> start() {
+    gate = new InboundGate(registry, "agent");
+    MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
+    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
+        m -> gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term())));
+    consumers.add(commands);
+    consumers.add(leaders);
+    return Future.all(commands.completion(), leaders.completion());
+  }
+
+  private void onCommand(Message<Object> message) {
+    gate.accept(message.body(), Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
+      if (!config.nodes().contains(command.target())) {
+        reply(message, command, CommandResult.Outcome.REFUSED, command.target() + " is not a node of agent "
+            + config.agentId());
+        return;
+      }
+      TermGuard.Verdict verdict = guard.check(command);
+      if (verdict instanceof TermGuard.Refuse refuse) {
+        reply(message, command, CommandResult.Outcome.REFUSED, refuse.reason());
+      } else if (verdict instanceof TermGuard.Repeat repeat) {
+        message.reply(Wire.encode(repeat.earlier()));
+      } else {
+        execute(message, command);
+      }
+    });
+  }
+
+  private void execute(Message<Object> message, Command command) {
+    LOG.atInfo().addKeyValue("node", command.target()).addKeyValue("term", command.term())
+        .addKeyValue("action", command.kind().name().toLowerCase(Locale.ROOT)).addKeyValue("reason", command.reason())
+        .log("executing {} on {} for leader {} (term {}): {}", command.kind(), command.target(), command.sender(),
+            command.term(), command.reason());
+    vertx.<String>executeBlocking(() -> run(command), true).onComplete(ar -> {
+      if (ar.succeeded()) {
+        reply(message, command, CommandResult.Outcome.EXECUTED, ar.result());
+      } else {
+        reply(message, command, CommandResult.Outcome.FAILED, ar.cause().getMessage());
+      }
+    });
+  }
+
+  private String run(Command command) {
+    NodeAdmin admin = admins.computeIfAbsent(command.target(),
+        node -> new NodeAdmin(node, config.auth(), Duration.ofSeconds(5)));
+    return switch (command.kind()) {
+      case FAILOVER -> admin.call("CLUSTER", "FAILOVER");
+      case FAILOVER_FORCE -> admin.call("CLUSTER", "FAILOVER", "FORCE");
+      case FAILOVER_TAKEOVER -> admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
+      case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
+      case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
+      case RESUME_WRITES -> admin.call("CLIENT", "UNPAUSE");
+    };
+  }
+
+  private static String required(Command command, String arg) {
+    String value = command.args().get(arg);
+    if (value == null) {
+      throw new IllegalArgumentException(command.kind() + " needs the argument '" + arg + "'");
+    }
+    return value;
+  }
+
+  private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String detail) {
+    CommandResult result = new CommandResult(config.agentId(), command.id(), command.term(), command.target(), outcome,
+        detail, clock.millis());
+    if (outcome != CommandResult.Outcome.REFUSED) {
+      guard.executed(command, result);
+    }
+    Counter.builder("meridian_agent_commands")
+        .description("Commands from the leader, by kind and outcome")
+        .tag("kind", command.kind().name().toLowerCase(Locale.ROOT))
+        .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+        .register(registry).increment();
+    if (outcome != CommandResult.Outcome.EXECUTED) {
+      LOG.atWarn().addKeyValue("node", command.target()).addKeyValue("term", command.term())
+          .log("{} {} on {} (term {}): {}", outcome.name().toLowerCase(Locale.ROOT), command.kind(), command.target(),
+              command.term(), detail);
+    }
+    message.reply(Wire.encode(result));
+  }
+
+  /** Highest term seen, for tests and diagnostics. */
+  public long highestTerm() {
+    return guard.highestTerm();
+  }
+
+  @Override
+  public Future<?> stop() {
+    consumers.forEach(MessageConsumer::unregister);
+    return vertx.executeBlocking(() -> {
+      admins.values().forEach(NodeAdmin::close);
+      return null;
+    });
+  }
+}

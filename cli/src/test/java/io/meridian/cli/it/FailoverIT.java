@@ -1,0 +1,222 @@
+package io.meridian.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.testing.FreePorts;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.redisson.Redisson;
+import org.redisson.api.RedissonClient;
+import org.redisson.config.Config;
+
+/**
+ * Given the demo (3 regions × 3 nodes) with Meridian as the only failover authority
+ * ({@code cluster-replica-no-failover yes}) and a cluster-mode client writing throughout:
+ * a killed primary is replaced by its leader-chosen replica and writes resume; a killed agent
+ * alone causes no promotion; a killed leader is replaced, and the new leader handles the next crash.
+ */
+class FailoverIT {
+
+  private static final Path JAR = Path.of("target", "meridian.jar");
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+  @TempDir
+  Path state;
+  private Process demo;
+  private RedissonClient client;
+  private final List<Long> pids = new ArrayList<>();
+
+  @AfterEach
+  void endEverything() throws Exception {
+    if (client != null) {
+      client.shutdown();
+    }
+    if (demo != null && demo.isAlive()) {
+      demo.destroy();
+      if (!demo.waitFor(10, TimeUnit.SECONDS)) {
+        demo.destroyForcibly();
+      }
+    }
+    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
+  }
+
+  @Test
+  void crashedPrimaryIsReplacedSilentAgentIsNotAndANewLeaderTakesOver() throws Exception {
+    int basePort = FreePorts.redisPortRange(9);
+    int apiPort = FreePorts.range(3);
+    int busPort = FreePorts.range(12);
+    Path output = state.resolve("demo.out");
+    demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo", "--failover", "meridian",
+        "--base-port", Integer.toString(basePort), "--api-port", Integer.toString(apiPort),
+        "--bus-port", Integer.toString(busPort), "--state-dir", state.resolve("demo").toString())
+        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
+    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      assertThat(demo.isAlive()).as("demo exited early:%n%s", Files.readString(output)).isTrue();
+      return Files.readString(output).contains("meridian: ready");
+    });
+    JsonObject pidsJson = new JsonObject(Files.readString(state.resolve("demo").resolve("pids.json")));
+    for (String region : pidsJson.fieldNames()) {
+      pidsJson.getJsonObject(region).getJsonArray("redis").forEach(p -> pids.add(((Number) p).longValue()));
+      pids.add(pidsJson.getJsonObject(region).getLong("agent"));
+      pids.add(pidsJson.getJsonObject(region).getLong("coordinator"));
+    }
+    JsonObject leader = awaitLeader(apiPort, 0);
+    long firstTerm = leader.getLong("term");
+    int leaderPort = apiPort + regionIndex(leader);
+
+    Config config = new Config();
+    config.useClusterServers().addNodeAddress("redis://127.0.0.1:" + basePort).setScanInterval(250)
+        .setTimeout(500).setRetryAttempts(0).setConnectTimeout(500);
+    client = Redisson.create(config);
+
+    // 1. kill -9 the primary of region-1 (node 0 of region-1 owns slots 0-5461 in this plan).
+    String victim = "127.0.0.1:" + basePort;
+    String key = keyInSlots(victim, 0, 5461);
+    assertThat(write(key, 1)).isTrue();
+    long killedAt = System.nanoTime();
+    ProcessHandle.of(pidsJson.getJsonObject("region-1").getJsonArray("redis").getLong(0)).orElseThrow()
+        .destroyForcibly();
+    long firstWriteNanos = awaitWrite(key, Duration.ofSeconds(30));
+    System.out.printf("client-observed recovery after kill -9 of %s: %d ms%n", victim,
+        TimeUnit.NANOSECONDS.toMillis(firstWriteNanos - killedAt));
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+      JsonArray entries = get(leaderPort, "/api/v1/history").getJsonArray("entries");
+      assertThat(entries.stream().map(e -> ((JsonObject) e).getString("text")))
+          .anyMatch(t -> t.startsWith("FAILOVER_FORCE on ") && t.contains("executed by agent-region-"))
+          .anyMatch(t -> t.startsWith("shard 0-5461 recovered: "));
+    });
+    JsonObject promoted = primaryOwning(apiPort, 0);
+    assertThat(promoted.getString("address")).isNotEqualTo(victim);
+    assertThat(promoted.getString("region")).isNotEqualTo("region-1");
+
+    // 2. kill only the agent of region-2: its nodes go stale, nobody is promoted.
+    int commandsBefore = commands(apiPort);
+    ProcessHandle.of(pidsJson.getJsonObject("region-2").getLong("agent")).orElseThrow().destroyForcibly();
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(apiPort, "/api/v1/cluster").getJsonObject("summary").getLong("stale")).isEqualTo(3));
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(commands(apiPort)).as("no command for a silent agent").isEqualTo(commandsBefore);
+    assertThat(write(key, 2)).isTrue();
+
+    // 3. kill -9 the leader coordinator; a new one is elected with a higher term and handles the next crash.
+    String leaderRegion = leader.getString("region");
+    ProcessHandle.of(pidsJson.getJsonObject(leaderRegion).getLong("coordinator")).orElseThrow().destroyForcibly();
+    int survivor = leaderRegion.equals("region-1") ? 1 : 0;
+    long leaderKilledAt = System.nanoTime();
+    JsonObject next = awaitLeader(apiPort + survivor, firstTerm);
+    System.out.printf("new leader %s (term %d, was %d) %d ms after kill -9 of the leader%n", next.getString("leader"),
+        next.getLong("term"), firstTerm, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leaderKilledAt));
+    String region3Primary = "127.0.0.1:" + (basePort + 6);
+    String key3 = keyInSlots(region3Primary, 10923, 16383);
+    ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
+        .destroyForcibly();
+    awaitWrite(key3, Duration.ofSeconds(30));
+    int newLeaderPort = apiPort + regionIndex(next);
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(newLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
+            .map(e -> (JsonObject) e)
+            .filter(e -> e.getString("text").startsWith("FAILOVER_FORCE on ") && e.getString("shard").equals("10923-16383")))
+            .anyMatch(e -> e.getLong("term") == next.getLong("term") && e.getString("text").contains("executed")));
+  }
+
+  private static int regionIndex(JsonObject leader) {
+    return Integer.parseInt(leader.getString("region").substring("region-".length())) - 1;
+  }
+
+  private boolean write(String key, long value) {
+    try {
+      client.getBucket(key).set(value);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  /** Writes every 20 ms until one is acknowledged; returns when (System.nanoTime). */
+  private long awaitWrite(String key, Duration atMost) {
+    long deadline = System.nanoTime() + atMost.toNanos();
+    long i = 0;
+    while (System.nanoTime() < deadline) {
+      if (write(key, ++i)) {
+        return System.nanoTime();
+      }
+      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    throw new AssertionError("no write to " + key + " was acknowledged within " + atMost);
+  }
+
+  private static String keyInSlots(String node, int from, int to) {
+    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+      for (int i = 0; i < 10_000; i++) {
+        int slot = Integer.parseInt(admin.call("CLUSTER", "KEYSLOT", "k" + i));
+        if (slot >= from && slot <= to) {
+          return "k" + i;
+        }
+      }
+    }
+    throw new AssertionError("no key found for slots " + from + "-" + to);
+  }
+
+  private static JsonObject awaitLeader(int port, long aboveTerm) {
+    JsonObject[] leader = new JsonObject[1];
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
+      leader[0] = get(port, "/api/v1/leader");
+      return leader[0].getString("leader") != null && leader[0].getLong("term") > aboveTerm;
+    });
+    return leader[0];
+  }
+
+  private static JsonObject primaryOwning(int apiPort, int slot) throws Exception {
+    JsonObject regions = get(apiPort, "/api/v1/cluster").getJsonObject("regions");
+    for (String region : regions.fieldNames()) {
+      for (Object o : regions.getJsonObject(region).getJsonArray("nodes")) {
+        JsonObject n = (JsonObject) o;
+        if ("primary".equals(n.getString("role")) && n.getJsonArray("slots").stream()
+            .anyMatch(s -> String.valueOf(s).startsWith(slot + "-"))) {
+          return n;
+        }
+      }
+    }
+    throw new AssertionError("no primary owns slot " + slot);
+  }
+
+  private static int commands(int apiPort) throws Exception {
+    int count = 0;
+    for (int i = 0; i < 3; i++) {
+      try {
+        count += (int) get(apiPort + i, "/api/v1/history").getJsonArray("entries").stream()
+            .filter(e -> "command".equals(((JsonObject) e).getString("kind"))).count();
+      } catch (IOException unreachable) {
+        // a stopped coordinator has no history to add
+      }
+    }
+    return count;
+  }
+
+  private static JsonObject get(int port, String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
+    return new JsonObject(response.body());
+  }
+
+  private static String javaBin() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+}

@@ -1,0 +1,129 @@
+package io.meridian.coordinator.act;
+
+import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.decide.Action;
+import io.meridian.coordinator.decide.Decision;
+import io.meridian.coordinator.decide.FailoverMemory;
+import io.meridian.coordinator.decide.FailoverPlanner;
+import io.meridian.coordinator.leadership.LeaderElection;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.Command;
+import io.meridian.messages.CommandResult;
+import io.meridian.messages.MessageRejected;
+import io.meridian.messages.Wire;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's hands: each cycle asks the pure planner what to do, confirms the fence right
+ * before sending, stamps it as the term on each command, and records everything in the history.
+ * Holds no decisions of its own. Runs on the coordinator's context only.
+ */
+public final class FailoverLoop {
+
+  private static final Logger LOG = LoggerFactory.getLogger(FailoverLoop.class);
+
+  private final Vertx vertx;
+  private final String coordinatorId;
+  private final LeaderElection election;
+  private final Supplier<ClusterView> view;
+  private final Optional<ClusterSpec> spec;
+  private final FailoverPlanner.Settings settings;
+  private final History history;
+  private final MeterRegistry registry;
+  private final Clock clock;
+  private final Map<String, String> lastReason = new HashMap<>();
+  private FailoverMemory memory = FailoverMemory.empty();
+
+  public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
+      Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history, MeterRegistry registry,
+      Clock clock) {
+    this.vertx = vertx;
+    this.coordinatorId = coordinatorId;
+    this.election = election;
+    this.view = view;
+    this.spec = spec;
+    this.settings = settings;
+    this.history = history;
+    this.registry = registry;
+    this.clock = clock;
+  }
+
+  /** One reconcile cycle; call on the coordinator's context, only while leading. */
+  public void cycle(long term) {
+    Instant now = clock.instant();
+    FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), spec, memory, now, settings);
+    memory = outcome.memory();
+    for (Decision d : outcome.decisions()) {
+      String shard = d.action().shard();
+      if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
+        LOG.atInfo().addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
+        history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
+      }
+      if (d.action() instanceof Action.Promote promote) {
+        promote(promote, d.reason());
+      }
+    }
+  }
+
+  /** Forget promotions in progress when leadership is lost: a successor decides afresh. */
+  public void reset() {
+    memory = FailoverMemory.empty().paused(memory.paused());
+    lastReason.clear();
+  }
+
+  private void promote(Action.Promote promote, String reason) {
+    Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
+    String id = UUID.randomUUID().toString();
+    Future.fromCompletionStage(election.fence(), vertx.getOrCreateContext())
+        .compose(term -> {
+          Command command = new Command(coordinatorId, id, term, promote.node(), kind, Map.of(), clock.millis(), reason);
+          return vertx.eventBus().<Buffer>request(Addresses.commands(promote.agent()), Wire.encode(command),
+              new DeliveryOptions().setSendTimeout(settings.verifyDeadline().toMillis()))
+              .map(reply -> decode(reply.body()));
+        })
+        .onComplete(ar -> {
+          String outcome;
+          if (ar.succeeded()) {
+            CommandResult r = ar.result();
+            outcome = r.outcome().name().toLowerCase(Locale.ROOT) + " by " + r.sender() + " (term " + r.term() + "): "
+                + r.detail();
+          } else {
+            outcome = "not executed: " + ar.cause().getMessage();
+          }
+          Counter.builder("meridian_failovers")
+              .description("Promotions ordered by the leader, by mode and outcome")
+              .tag("mode", promote.mode().name().toLowerCase(Locale.ROOT))
+              .tag("result", ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent")
+              .register(registry).increment();
+          LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
+              .log("{} of {} for shard {}: {}", kind, promote.announced(), promote.shard(), outcome);
+          history.add(new History.Entry(clock.instant(), election.term().orElse(-1), promote.shard(), "command",
+              kind + " on " + promote.announced() + ": " + outcome, Optional.of(id)));
+        });
+  }
+
+  private static CommandResult decode(Buffer body) {
+    try {
+      return Wire.decode(body, CommandResult.class);
+    } catch (MessageRejected e) {
+      throw new IllegalStateException("the agent's answer was rejected: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.meridian.coordinator.decide;
+
+/** What the leader does about a shard. Every action is carried by a {@link Decision} with its reason. */
+public sealed interface Action permits Action.Promote, Action.Wait, Action.Blocked, Action.Alert {
+
+  String shard();
+
+  /** Promote {@code node} (reached through {@code agent}) in place of the failed primary. */
+  record Promote(String shard, String failedPrimary, String node, String announced, String agent, Mode mode,
+      long offset) implements Action {
+  }
+
+  /** Nothing to do now: a promotion is in progress, or the evidence is not enough. */
+  record Wait(String shard) implements Action {
+  }
+
+  /** Anti-flapping: the shard failed over recently; an operator must acknowledge first. */
+  record Blocked(String shard, java.time.Instant lastFailover) implements Action {
+  }
+
+  /** Needs a person: no candidate, or a condition Meridian does not act on. */
+  record Alert(String shard) implements Action {
+  }
+
+  /** {@code CLUSTER FAILOVER FORCE} while a majority of primaries is reachable, {@code TAKEOVER} only when not. */
+  enum Mode { FORCE, TAKEOVER }
+}

@@ -1,0 +1,56 @@
+package io.meridian.coordinator.decide;
+
+/**
+ * A named condition of one shard, derived from counted evidence. Only {@link DeadPrimary} is
+ * actionable: uncertainty (a timeout, a silent agent) never triggers a promotion by itself.
+ */
+public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.UnreachablePrimary, Analysis.AgentSilent {
+
+  /** The shard, named by its slot ranges as the primary last reported them (e.g. {@code 0-5461}). */
+  String shard();
+
+  String description();
+
+  boolean actionable();
+
+  /** The primary's own agent saw connection refused on its host: the process is gone. */
+  record DeadPrimary(String shard, String node, String announced, String evidence) implements Analysis {
+    @Override
+    public String description() {
+      return "primary " + announced + " of shard " + shard + " is dead: " + evidence;
+    }
+
+    @Override
+    public boolean actionable() {
+      return true;
+    }
+  }
+
+  /** The primary does not answer its agent (timeout), without crash evidence. */
+  record UnreachablePrimary(String shard, String node, String announced, String evidence) implements Analysis {
+    @Override
+    public String description() {
+      return "primary " + announced + " of shard " + shard + " does not answer (" + evidence
+          + "); not acting on a timeout alone";
+    }
+
+    @Override
+    public boolean actionable() {
+      return false;
+    }
+  }
+
+  /** No report about the primary for longer than staleAfter: its agent is silent, the node may be fine. */
+  record AgentSilent(String shard, String node, String announced, String evidence) implements Analysis {
+    @Override
+    public String description() {
+      return "agent of primary " + announced + " (shard " + shard + ") is silent: " + evidence
+          + "; not a node failure, not acting";
+    }
+
+    @Override
+    public boolean actionable() {
+      return false;
+    }
+  }
+}

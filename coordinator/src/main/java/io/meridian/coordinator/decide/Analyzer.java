@@ -1,0 +1,79 @@
+package io.meridian.coordinator.decide;
+
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.coordinator.view.NodeStatus;
+import io.meridian.coordinator.view.NodeView;
+import io.meridian.messages.ProbeFailure;
+import io.meridian.messages.RedisState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Detection, kept apart from recovery: what is wrong with which shard, from the view alone. Pure. */
+public final class Analyzer {
+
+  private Analyzer() {
+  }
+
+  /** The shard name of a node that was a primary: its slot ranges, e.g. {@code 0-5461}. */
+  public static String shardOf(RedisState state) {
+    return String.join(",", state.slots());
+  }
+
+  public static List<Analysis> analyze(ClusterView view, Instant now, Duration staleAfter) {
+    List<Analysis> found = new ArrayList<>();
+    // Newest knowledge first: after a failover the old primary's last state still claims the shard.
+    List<NodeView> nodes = view.nodes().values().stream()
+        .sorted(Comparator.comparing(NodeView::lastStateAt).reversed().thenComparing(NodeView::address)).toList();
+    Set<String> seen = new HashSet<>();
+    for (NodeView n : nodes) {
+      Optional<RedisState> last = n.lastState();
+      if (last.isEmpty() || last.get().role() != RedisState.Role.PRIMARY || last.get().slotCount() == 0) {
+        continue;
+      }
+      String shard = shardOf(last.get());
+      if (!seen.add(shard)) {
+        continue;
+      }
+      NodeStatus status = n.status(now, staleAfter);
+      if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED || servedElsewhere(view, n, now, staleAfter)) {
+        continue;
+      }
+      // Evidence texts carry no running counters: a shard's reason is logged when it changes.
+      String reported = " (seen by agent " + n.report().sender() + ")";
+      if (status == NodeStatus.STALE) {
+        found.add(new Analysis.AgentSilent(shard, n.address(), n.announced(),
+            "no report for over " + staleAfter.toMillis() + " ms"));
+      } else if (n.report().failure().map(ProbeFailure::kind).orElse(null) == ProbeFailure.Kind.REFUSED) {
+        found.add(new Analysis.DeadPrimary(shard, n.address(), n.announced(),
+            "its agent saw " + n.report().failure().get().detail() + " on its own host" + reported));
+      } else {
+        found.add(new Analysis.UnreachablePrimary(shard, n.address(), n.announced(),
+            n.report().failure().map(ProbeFailure::detail).orElse("no answer") + reported));
+      }
+    }
+    found.sort(Comparator.comparing(Analysis::shard));
+    return found;
+  }
+
+  /** True when a fresh, answering node other than {@code n} reports owning {@code n}'s slots now. */
+  static boolean servedElsewhere(ClusterView view, NodeView n, Instant now, Duration staleAfter) {
+    List<String> slots = n.lastState().orElseThrow().slots();
+    return servingNode(view, slots, now, staleAfter).filter(other -> !other.address().equals(n.address())).isPresent();
+  }
+
+  /** The fresh, answering primary that reports owning these slot ranges, if any. */
+  static Optional<NodeView> servingNode(ClusterView view, List<String> slots, Instant now, Duration staleAfter) {
+    return view.nodes().values().stream()
+        .filter(o -> o.report().state().isPresent())
+        .filter(o -> o.status(now, staleAfter) != NodeStatus.STALE)
+        .filter(o -> o.report().state().get().role() == RedisState.Role.PRIMARY)
+        .filter(o -> o.report().state().get().slots().containsAll(slots))
+        .findFirst();
+  }
+}

@@ -1,0 +1,209 @@
+package io.meridian.coordinator.leadership;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.cp.CPSubsystem;
+import com.hazelcast.cp.lock.FencedLock;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Leadership among coordinators through a Hazelcast CP {@link FencedLock}; the lock's fence is
+ * the leader's term. A {@code FencedLock} belongs to the thread that took it, so every lock
+ * call runs on one dedicated leader thread. The holder re-confirms the lock on a cadence; a
+ * watchdog (driven from outside with {@link #checkLease}) revokes leadership when the last
+ * confirmation is older than the lease, which is shorter than the CP session's time to live,
+ * because a stalled leader cannot tell it lost the lock (its lock calls block). Listeners hear
+ * {@code elected}/{@code revoked} once per change, in order, on the given executor.
+ *
+ * <p>Lifecycle: LATENT → STARTED → CLOSED; {@link #close()} releases the lock so a successor
+ * takes over at once.
+ */
+public final class LeaderElection implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(LeaderElection.class);
+
+  /** What the rest of the coordinator hears. */
+  public interface Listener {
+    void elected(long term);
+
+    void revoked(String reason);
+  }
+
+  enum State { LATENT, STARTED, CLOSED }
+
+  private final CPSubsystem cp;
+  private final String lockName;
+  private final Duration confirmEvery;
+  private final Duration lease;
+  private final Listener listener;
+  private final Executor callbacks;
+  private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
+  private final ScheduledExecutorService leaderThread;
+  private FencedLock lock;
+  private ScheduledFuture<?> confirming;
+  private volatile long term = FencedLock.INVALID_FENCE;
+  private volatile long confirmedAtNanos;
+  /** What listeners were last told, so that they hear each change once. */
+  private long announcedTerm = FencedLock.INVALID_FENCE;
+
+  public LeaderElection(HazelcastInstance hazelcast, String lockName, Duration confirmEvery, Duration lease,
+      Listener listener, Executor callbacks) {
+    this.cp = hazelcast.getCPSubsystem();
+    this.lockName = lockName;
+    this.confirmEvery = confirmEvery;
+    this.lease = lease;
+    this.listener = listener;
+    this.callbacks = callbacks;
+    this.leaderThread = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "meridian-leader");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  public void start() {
+    if (!state.compareAndSet(State.LATENT, State.STARTED)) {
+      throw new IllegalStateException("leader election already " + state.get().name().toLowerCase());
+    }
+    leaderThread.execute(this::campaign);
+  }
+
+  /** True while this coordinator holds the lock and confirmed it within the lease. */
+  public boolean isLeader() {
+    return term != FencedLock.INVALID_FENCE;
+  }
+
+  /** The current term, or empty when not leading. */
+  public java.util.OptionalLong term() {
+    long t = term;
+    return t == FencedLock.INVALID_FENCE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
+  }
+
+  /** Waits (on the leader thread) for the lock; runs until elected, closed or failed. */
+  private void campaign() {
+    if (state.get() != State.STARTED) {
+      return;
+    }
+    try {
+      if (lock == null) {
+        lock = cp.getLock(lockName);
+      }
+      // A long, blocking acquire: polling tryLock churns CP sessions (DESIGN.md, "Pitfalls").
+      lock.lockInterruptibly();
+      long fence = lock.getFence();
+      confirmedAtNanos = System.nanoTime();
+      term = fence;
+      tell();
+      confirming = leaderThread.scheduleWithFixedDelay(this::confirm, confirmEvery.toMillis(), confirmEvery.toMillis(),
+          TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      if (state.get() == State.STARTED) {
+        LOG.warn("cannot campaign for leadership yet ({}); retrying in 1 s", e.toString());
+        leaderThread.schedule(this::campaign, 1, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** On the leader thread: does this thread still hold the lock with the same fence? */
+  private void confirm() {
+    try {
+      if (lock.isLockedByCurrentThread() && lock.getFence() == term) {
+        confirmedAtNanos = System.nanoTime();
+        return;
+      }
+      lose("the leader lock is no longer held by this coordinator (CP session expired or lock lost)");
+    } catch (RuntimeException e) {
+      lose("confirming the leader lock failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
+    }
+    if (confirming != null) {
+      confirming.cancel(false);
+    }
+    if (state.get() == State.STARTED) {
+      leaderThread.execute(this::campaign);
+    }
+  }
+
+  /** Watchdog: revokes leadership when the lock was not confirmed within the lease. Call often. */
+  public void checkLease() {
+    if (isLeader() && System.nanoTime() - confirmedAtNanos > lease.toNanos()) {
+      lose("no confirmation of the leader lock for over " + lease.toMillis()
+          + " ms (lease shorter than the CP session TTL): stopping to act until it is confirmed");
+    }
+  }
+
+  /**
+   * The fence, confirmed now on the leader thread, to stamp on a batch of commands; fails when
+   * this coordinator does not hold the lock.
+   */
+  public CompletableFuture<Long> fence() {
+    return CompletableFuture.supplyAsync(() -> {
+      if (lock != null && isLeader() && lock.isLockedByCurrentThread() && lock.getFence() == term) {
+        confirmedAtNanos = System.nanoTime();
+        return term;
+      }
+      throw new IllegalStateException("lost leadership before acting");
+    }, leaderThread);
+  }
+
+  private void lose(String reason) {
+    if (term != FencedLock.INVALID_FENCE) {
+      term = FencedLock.INVALID_FENCE;
+      LOG.atWarn().addKeyValue("reason", reason).log("leadership revoked: {}", reason);
+      tell(reason);
+    }
+  }
+
+  private void tell() {
+    long t = term;
+    callbacks.execute(() -> {
+      if (t != announcedTerm && t == term) {
+        announcedTerm = t;
+        listener.elected(t);
+      }
+    });
+  }
+
+  private void tell(String reason) {
+    callbacks.execute(() -> {
+      if (announcedTerm != FencedLock.INVALID_FENCE) {
+        announcedTerm = FencedLock.INVALID_FENCE;
+        listener.revoked(reason);
+      }
+    });
+  }
+
+  /** Gives up the lock (so a successor takes over at once) and stops campaigning. Idempotent. */
+  @Override
+  public void close() {
+    State before = state.getAndSet(State.CLOSED);
+    if (before == State.CLOSED) {
+      return;
+    }
+    boolean wasLeader = isLeader();
+    term = FencedLock.INVALID_FENCE;
+    if (wasLeader) {
+      try {
+        leaderThread.submit(() -> {
+          if (lock.isLockedByCurrentThread()) {
+            lock.unlock();
+          }
+        }).get(3, TimeUnit.SECONDS);
+        LOG.info("released the leader lock for a successor");
+      } catch (Exception e) {
+        LOG.warn("could not release the leader lock ({}); a successor waits for the CP session to expire", e.toString());
+      }
+      tell("this coordinator is stopping");
+    }
+    leaderThread.shutdownNow();
+  }
+}

@@ -1,0 +1,217 @@
+package io.meridian.coordinator.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.coordinator.spec.RedisSettings;
+import io.meridian.coordinator.spec.RegionSpec;
+import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.messages.NodeHealthReport;
+import io.meridian.messages.ProbeFailure;
+import io.meridian.messages.RedisState;
+import io.meridian.runtime.config.RedisAuth;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** Given a 3-shard cluster view, when a primary fails in some way, then the planner decides… */
+class FailoverPlannerTest {
+
+  static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  static final FailoverPlanner.Settings SETTINGS =
+      new FailoverPlanner.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10));
+  static final String A = "127.0.0.1:7000";
+  static final String B = "127.0.0.1:7001";
+  static final String C = "127.0.0.1:7002";
+  static final String D = "127.0.0.1:7003";
+  static final String E = "127.0.0.1:7004";
+  static final String F = "127.0.0.1:7005";
+
+  static RedisState primary(String address, String slots) {
+    return state(address, RedisState.Role.PRIMARY, Optional.empty(), List.of(slots), 1000);
+  }
+
+  static RedisState replica(String address, String of, long offset) {
+    return state(address, RedisState.Role.REPLICA, Optional.of(of), List.of(), offset);
+  }
+
+  static RedisState state(String address, RedisState.Role role, Optional<String> primary, List<String> slots,
+      long offset) {
+    long count = slots.stream().mapToLong(s -> {
+      String[] p = s.split("-");
+      return Long.parseLong(p[1]) - Long.parseLong(p[0]) + 1;
+    }).sum();
+    return new RedisState(role, primary, primary.map(p -> true), Optional.of(0L), offset, 0, true, Optional.of("ok"),
+        Optional.of("id-" + address), 1, 6, slots, count, List.of("myself"), Map.of(), 0, 0, 0, Optional.of(address),
+        Map.of());
+  }
+
+  static NodeHealthReport up(String address, String region, RedisState s, long at) {
+    return new NodeHealthReport("agent-" + region, "c", region, address, at, at, 100, Optional.empty(), Optional.of(s));
+  }
+
+  static NodeHealthReport down(String address, String region, ProbeFailure.Kind kind, long at) {
+    return new NodeHealthReport("agent-" + region, "c", region, address, at, at, 100,
+        Optional.of(new ProbeFailure(kind, kind == ProbeFailure.Kind.REFUSED ? "connection refused by " + address
+            : "no answer from " + address + " within 1000 ms")), Optional.empty());
+  }
+
+  /** Three shards: A (r1) with replicas D (r2, offset 900) and F (r3, offset 950); B (r2) with E; C (r3) with nothing. */
+  static ClusterView healthy() {
+    return ClusterView.empty()
+        .apply(up(A, "r1", primary(A, "0-5461"), 1), T0)
+        .apply(up(B, "r2", primary(B, "5462-10922"), 1), T0)
+        .apply(up(C, "r3", primary(C, "10923-16383"), 1), T0)
+        .apply(up(D, "r2", replica(D, A, 900), 1), T0)
+        .apply(up(E, "r3", replica(E, B, 500), 1), T0)
+        .apply(up(F, "r3", replica(F, A, 950), 1), T0);
+  }
+
+  /** Agents report every 250 ms: at {@code now} every node's latest report is fresh again. */
+  static ClusterView reportedAgain(ClusterView view, Instant now) {
+    ClusterView fresh = view;
+    for (var n : view.nodes().values()) {
+      NodeHealthReport r = n.report();
+      fresh = fresh.apply(new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq() + 1,
+          r.observedAt() + 1, r.latencyMicros(), r.failure(), r.state()), now);
+    }
+    return fresh;
+  }
+
+  static FailoverPlanner.Outcome plan(ClusterView view, FailoverMemory memory, Instant now) {
+    return FailoverPlanner.plan(reportedAgain(view, now), Optional.empty(), memory, now, SETTINGS);
+  }
+
+  static <T> List<T> actions(FailoverPlanner.Outcome o, Class<T> kind) {
+    return o.decisions().stream().map(Decision::action).filter(kind::isInstance).map(kind::cast).toList();
+  }
+
+  @Test
+  void aHealthyClusterNeedsNothing() {
+    assertThat(plan(healthy(), FailoverMemory.empty(), T0.plusMillis(100)).decisions()).isEmpty();
+  }
+
+  @Test
+  void whenAPrimaryIsRefusedOnItsHostThenTheReplicaWithTheHighestOffsetIsForcedUp() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusMillis(250));
+    FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0.plusMillis(300));
+    List<Action.Promote> promotions = actions(o, Action.Promote.class);
+    assertThat(promotions).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3", Action.Mode.FORCE, 950));
+    assertThat(o.decisions().get(0).reason()).startsWith("promote 127.0.0.1:7005 (r3) for shard 0-5461: primary "
+        + "127.0.0.1:7000 of shard 0-5461 is dead: its agent saw connection refused by 127.0.0.1:7000 on its own host"
+        + " (seen by agent agent-r1)")
+        .contains("highest replication offset 950 of 2 candidate(s); FORCE because 2 of 3 primaries are reachable");
+    assertThat(o.memory().attempt("0-5461").orElseThrow().candidate()).isEqualTo(F);
+  }
+
+  @Test
+  void aNofailoverReplicaIsNeverChosen() {
+    ClusterSpec spec = new ClusterSpec("c", TopologyKind.PERFORMANCE, List.of(
+        new RegionSpec("r1", List.of(NodeSpec.of(A))),
+        new RegionSpec("r2", List.of(NodeSpec.of(B), NodeSpec.of(D))),
+        new RegionSpec("r3", List.of(NodeSpec.of(C), NodeSpec.of(E),
+            new NodeSpec(F, Optional.empty(), Optional.empty(), true, 100)))),
+        1, RedisSettings.defaults(), RedisAuth.none());
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.of(spec), FailoverMemory.empty(), T0, SETTINGS);
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+  }
+
+  @Test
+  void aTimeoutAloneIsNotActedOn() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.TIMEOUT, 2), T0);
+    FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0);
+    assertThat(actions(o, Action.Promote.class)).isEmpty();
+    assertThat(o.decisions()).extracting(Decision::reason).containsExactly("primary 127.0.0.1:7000 of shard 0-5461 "
+        + "does not answer (no answer from 127.0.0.1:7000 within 1000 ms (seen by agent agent-r1)); "
+        + "not acting on a timeout alone");
+  }
+
+  @Test
+  void aSilentAgentIsNotANodeFailure() {
+    ClusterView view = healthy().apply(up(B, "r2", primary(B, "5462-10922"), 5), T0.plusSeconds(10))
+        .apply(up(C, "r3", primary(C, "10923-16383"), 5), T0.plusSeconds(10));
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.empty(), FailoverMemory.empty(), T0.plusSeconds(10),
+        SETTINGS);
+    assertThat(actions(o, Action.Promote.class)).isEmpty();
+    assertThat(actions(o, Action.Alert.class)).extracting(Action.Alert::shard).containsExactly("0-5461");
+    assertThat(o.decisions().get(0).reason()).contains("agent of primary 127.0.0.1:7000", "is silent");
+  }
+
+  @Test
+  void withoutAMajorityOfPrimariesTheCandidateTakesOver() {
+    ClusterView view = healthy()
+        .apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0)
+        .apply(down(B, "r2", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0);
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::mode)
+        .containsOnly(Action.Mode.TAKEOVER).hasSize(2);
+  }
+
+  @Test
+  void aSilentAgentDoesNotCountAgainstTheMajorityOfPrimaries() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusSeconds(10))
+        .apply(up(C, "r3", primary(C, "10923-16383"), 5), T0.plusSeconds(10))
+        .apply(up(D, "r2", replica(D, A, 900), 5), T0.plusSeconds(10))
+        .apply(up(F, "r3", replica(F, A, 950), 5), T0.plusSeconds(10));
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.empty(), FailoverMemory.empty(), T0.plusSeconds(10),
+        SETTINGS);
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::mode).containsExactly(Action.Mode.FORCE);
+  }
+
+  @Test
+  void aPromotionInProgressIsAwaitedThenTheNextCandidateIsTried() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverMemory memory = plan(view, FailoverMemory.empty(), T0).memory();
+    FailoverPlanner.Outcome waiting = plan(view, memory, T0.plusSeconds(3));
+    assertThat(actions(waiting, Action.Promote.class)).isEmpty();
+    assertThat(waiting.decisions().get(0).reason()).startsWith("promotion of 127.0.0.1:7005 for shard 0-5461 in progress");
+    FailoverPlanner.Outcome retry = plan(view, memory, T0.plusSeconds(6));
+    assertThat(actions(retry, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+    FailoverPlanner.Outcome exhausted = plan(view, retry.memory(), T0.plusSeconds(12));
+    assertThat(actions(exhausted, Action.Alert.class)).hasSize(1);
+    assertThat(exhausted.decisions().get(0).reason()).contains("no replica can be promoted (already tried: ");
+  }
+
+  @Test
+  void onceTheCandidateServesTheShardItIsRecoveredAndAnotherFailureWithinTheWindowIsBlocked() {
+    ClusterView dead = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverMemory memory = plan(dead, FailoverMemory.empty(), T0).memory();
+    ClusterView promoted = dead.apply(up(F, "r3", primary(F, "0-5461"), 3), T0.plusSeconds(1));
+    FailoverPlanner.Outcome recovered = plan(promoted, memory, T0.plusSeconds(1));
+    assertThat(recovered.decisions()).extracting(Decision::reason)
+        .containsExactly("shard 0-5461 recovered: 127.0.0.1:7005 now serves it as primary");
+    assertThat(recovered.memory().lastFailover()).containsKey("0-5461");
+
+    ClusterView again = promoted.apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 4), T0.plusSeconds(60))
+        .apply(up(D, "r2", replica(D, F, 990), 4), T0.plusSeconds(60));
+    FailoverPlanner.Outcome blocked = plan(again, recovered.memory(), T0.plusSeconds(60));
+    assertThat(actions(blocked, Action.Blocked.class)).hasSize(1);
+    assertThat(blocked.decisions().get(0).reason()).contains("within the anti-flapping window of 10 min; acknowledge");
+    FailoverPlanner.Outcome acknowledged = plan(again, recovered.memory().acknowledged("0-5461"), T0.plusSeconds(61));
+    assertThat(actions(acknowledged, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+  }
+
+  @Test
+  void inMaintenanceModeNothingIsPromotedAndReasonsSaySo() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty().paused(true), T0);
+    assertThat(actions(o, Action.Promote.class)).isEmpty();
+    assertThat(o.decisions()).allMatch(d -> d.reason().startsWith("PAUSE: "));
+  }
+
+  @Test
+  void everyAnalysisKindHasADescriptionAndAVerdict() {
+    assertThat(Arrays.stream(Analysis.class.getPermittedSubclasses()).map(Class::getSimpleName))
+        .containsExactlyInAnyOrder("DeadPrimary", "UnreachablePrimary", "AgentSilent");
+    assertThat(new Analysis.DeadPrimary("s", "n", "a", "e").actionable()).isTrue();
+    assertThat(new Analysis.UnreachablePrimary("s", "n", "a", "e").actionable()).isFalse();
+    assertThat(new Analysis.AgentSilent("s", "n", "a", "e").actionable()).isFalse();
+  }
+}
