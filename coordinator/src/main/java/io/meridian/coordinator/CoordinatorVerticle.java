@@ -5,6 +5,7 @@ import io.meridian.coordinator.act.FailoverLoop;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
+import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.messages.LeaderAnnouncement;
 import io.meridian.messages.Wire;
@@ -68,6 +69,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final HazelcastInstance hazelcast;
   private final History history = new History(1000);
   private LeaderElection election;
+  private DeadSessionReaper reaper;
   private FailoverLoop loop;
   private long leaderTimer = -1;
   private int ticks;
@@ -156,6 +158,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping()), history,
         metrics.registry(), clock);
+    reaper = new DeadSessionReaper(hazelcast);
     election.start();
     leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
   }
@@ -277,6 +280,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       vertx.cancelTimer(leaderTimer);
     }
     List<Future<Void>> closing = new ArrayList<>();
+    if (reaper != null) {
+      reaper.close();
+    }
     if (election != null) {
       // Releasing the lock lets a successor lead at once instead of after the CP session TTL.
       LeaderElection leaving = election;
