@@ -8,6 +8,11 @@ import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.messages.LeaderAnnouncement;
+import io.meridian.messages.ReachabilityReport;
+import io.meridian.coordinator.observe.ReachabilityProber;
+import io.meridian.coordinator.view.Observations;
+import java.util.Set;
+import java.util.TreeSet;
 import io.meridian.messages.Wire;
 import io.vertx.core.json.JsonArray;
 import java.time.Duration;
@@ -61,6 +66,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final Map<String, NodeStatus> lastStatus = new HashMap<>();
   private volatile ClusterView view = ClusterView.empty();
+  private volatile Observations observations = Observations.empty();
+  private ReachabilityProber prober;
+  private long proberTimer = -1;
   private InboundGate gate;
   private Counter reportsReceived;
   private HttpServer server;
@@ -105,6 +113,14 @@ public final class CoordinatorVerticle extends VerticleBase {
       registrations.add(consumer.completion());
     }
     statusTimer = vertx.setPeriodic(config.staleAfter().toMillis() / 2, id -> logStatusChanges());
+    MessageConsumer<Object> reachability = vertx.eventBus().consumer(Addresses.REACHABILITY,
+        m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class)
+            .ifPresent(r -> observations = observations.apply(r, clock.instant())));
+    consumers.add(reachability);
+    registrations.add(reachability.completion());
+    prober = new ReachabilityProber(vertx, config.coordinatorId(), config.region(), this::probeTargets,
+        Duration.ofSeconds(1), clock);
+    proberTimer = vertx.setPeriodic(500, id -> prober.round());
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {
           latestLeader = a;
@@ -155,9 +171,9 @@ public final class CoordinatorVerticle extends VerticleBase {
             loop.reset();
           }
         }, command -> context.runOnContext(v -> command.run()));
-    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, config.spec(),
-        new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping()), history,
-        metrics.registry(), clock);
+    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, config.spec(),
+        new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
+            config.regions()), history, metrics.registry(), clock);
     reaper = new DeadSessionReaper(hazelcast);
     election.start();
     leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
@@ -201,6 +217,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     history.entries().forEach(e -> entries.add(new JsonObject().put("at", e.at().toString()).put("term", e.term())
         .put("shard", e.shard()).put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null))));
     return new JsonObject().put("observedBy", config.coordinatorId()).put("entries", entries);
+  }
+
+  /** Every node this coordinator knows of, by the address the cluster announces (other regions reach it there). */
+  private Set<String> probeTargets() {
+    Set<String> targets = new TreeSet<>();
+    view.nodes().values().forEach(n -> targets.add(n.announced()));
+    config.spec().ifPresent(spec -> spec.nodes().forEach(n -> targets.add(n.announced())));
+    return targets;
   }
 
   private void onReport(NodeHealthReport report) {
@@ -279,6 +303,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (leaderTimer >= 0) {
       vertx.cancelTimer(leaderTimer);
     }
+    if (proberTimer >= 0) {
+      vertx.cancelTimer(proberTimer);
+    }
     List<Future<Void>> closing = new ArrayList<>();
     if (reaper != null) {
       reaper.close();
@@ -298,6 +325,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     consumers.clear();
     if (server != null) {
       closing.add(server.close());
+    }
+    if (prober != null) {
+      closing.add(prober.close());
     }
     return Future.join(closing);
   }

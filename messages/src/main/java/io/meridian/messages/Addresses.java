@@ -8,6 +8,9 @@ public final class Addresses {
   /** Leader announcements (publish). */
   public static final String LEADER = PREFIX + "leader";
 
+  /** What each coordinator can reach (publish; every coordinator listens). */
+  public static final String REACHABILITY = PREFIX + "reachability";
+
   /** Cluster events (publish). */
   public static final String EVENTS = PREFIX + "events";
 

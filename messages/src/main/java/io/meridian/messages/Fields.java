@@ -181,6 +181,15 @@ final class Fields {
     return Map.copyOf(out);
   }
 
+  Map<String, Long> longMap(String field) throws MessageRejected {
+    Fields inner = object(field);
+    Map<String, Long> out = new LinkedHashMap<>();
+    for (String key : inner.json.fieldNames()) {
+      out.put(key, inner.nonNegative(key));
+    }
+    return Map.copyOf(out);
+  }
+
   Fields object(String field) throws MessageRejected {
     Object v = required(field);
     if (!(v instanceof JsonObject object)) {

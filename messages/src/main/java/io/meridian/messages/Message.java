@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * and the id of the process that sent it; {@link Wire} encodes and strictly decodes them.
  */
 public sealed interface Message
-    permits NodeHealthReport, Command, CommandResult, LeaderAnnouncement, ClusterEvent {
+    permits NodeHealthReport, Command, CommandResult, LeaderAnnouncement, ClusterEvent, ReachabilityReport {
 
   /** Id of the sending process (agent id or coordinator id). */
   String sender();

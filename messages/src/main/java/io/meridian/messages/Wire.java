@@ -47,7 +47,8 @@ public final class Wire {
       Command.TYPE, new Kind(Command.VERSION, Command::from),
       CommandResult.TYPE, new Kind(CommandResult.VERSION, CommandResult::from),
       LeaderAnnouncement.TYPE, new Kind(LeaderAnnouncement.VERSION, LeaderAnnouncement::from),
-      ClusterEvent.TYPE, new Kind(ClusterEvent.VERSION, ClusterEvent::from));
+      ClusterEvent.TYPE, new Kind(ClusterEvent.VERSION, ClusterEvent::from),
+      ReachabilityReport.TYPE, new Kind(ReachabilityReport.VERSION, ReachabilityReport::from));
 
   /** Decodes any message kind. */
   public static Message decode(Buffer raw) throws MessageRejected {

@@ -52,7 +52,13 @@ final class Samples {
         Optional.of("eu-west"), Optional.of("10.0.0.5:7000"), "no answer for 3 s", 1_764_000_002_000L);
   }
 
+  static ReachabilityReport reachability() {
+    return new ReachabilityReport("coord-us", "us-east", 1_764_000_003_000L, List.of("10.0.0.5:7000", "10.1.0.7:7001"),
+        Map.of("10.0.0.5:7000", 1_764_000_000_500L));
+  }
+
   static List<Message> all() {
-    return List.of(healthyPrimary(), replicaWithLinkDown(), refused(), command(), commandResult(), leader(), event());
+    return List.of(healthyPrimary(), replicaWithLinkDown(), refused(), command(), commandResult(), leader(), event(),
+        reachability());
   }
 }

@@ -57,10 +57,14 @@ class FailoverIT {
     pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
   }
 
-  @Test
-  void crashedPrimaryIsReplacedSilentAgentIsNotAndANewLeaderTakesOver() throws Exception {
-    int basePort = FreePorts.redisPortRange(9);
-    int apiPort = FreePorts.range(3);
+  private int basePort;
+  private int apiPort;
+  private JsonObject pidsJson;
+
+  /** Starts the demo with Meridian as the failover authority and a cluster-mode client. */
+  private void startDemo() throws Exception {
+    basePort = FreePorts.redisPortRange(9);
+    apiPort = FreePorts.range(3);
     int busPort = FreePorts.range(12);
     Path output = state.resolve("demo.out");
     demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo", "--failover", "meridian",
@@ -71,20 +75,50 @@ class FailoverIT {
       assertThat(demo.isAlive()).as("demo exited early:%n%s", Files.readString(output)).isTrue();
       return Files.readString(output).contains("meridian: ready");
     });
-    JsonObject pidsJson = new JsonObject(Files.readString(state.resolve("demo").resolve("pids.json")));
+    pidsJson = new JsonObject(Files.readString(state.resolve("demo").resolve("pids.json")));
     for (String region : pidsJson.fieldNames()) {
       pidsJson.getJsonObject(region).getJsonArray("redis").forEach(p -> pids.add(((Number) p).longValue()));
       pids.add(pidsJson.getJsonObject(region).getLong("agent"));
       pids.add(pidsJson.getJsonObject(region).getLong("coordinator"));
     }
-    JsonObject leader = awaitLeader(apiPort, 0);
-    long firstTerm = leader.getLong("term");
-    int leaderPort = apiPort + regionIndex(leader);
-
     Config config = new Config();
     config.useClusterServers().addNodeAddress("redis://127.0.0.1:" + basePort).setScanInterval(250)
         .setTimeout(500).setRetryAttempts(0).setConnectTimeout(500);
     client = Redisson.create(config);
+  }
+
+  @Test
+  void aHungPrimaryIsPromotedAwayAfterTheFailureTimeoutAndRejoinsAsAReplica() throws Exception {
+    startDemo();
+    awaitLeader(apiPort, 0);
+    String victim = "127.0.0.1:" + (basePort + 3);
+    String key = keyInSlots(victim, 5462, 10922);
+    assertThat(write(key, 1)).isTrue();
+    long pid = pidsJson.getJsonObject("region-2").getJsonArray("redis").getLong(0);
+    io.meridian.runtime.process.Signals.send(pid, "STOP");
+    long frozenAt = System.nanoTime();
+    try {
+      long recovered = awaitWrite(key, Duration.ofSeconds(30));
+      System.out.printf("client-observed recovery after SIGSTOP of %s: %d ms (failure timeout 3000 ms)%n", victim,
+          TimeUnit.NANOSECONDS.toMillis(recovered - frozenAt));
+      assertThat(primaryOwning(apiPort, 5462).getString("address")).isNotEqualTo(victim);
+    } finally {
+      io.meridian.runtime.process.Signals.send(pid, "CONT");
+    }
+    // The old primary learns the higher epoch and follows the new one.
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+      JsonObject node = nodeAt(apiPort, victim);
+      assertThat(node.getString("role")).isEqualTo("replica");
+      assertThat(node.getString("primary")).isEqualTo(primaryOwning(apiPort, 5462).getString("address"));
+    });
+  }
+
+  @Test
+  void crashedPrimaryIsReplacedSilentAgentIsNotAndANewLeaderTakesOver() throws Exception {
+    startDemo();
+    JsonObject leader = awaitLeader(apiPort, 0);
+    long firstTerm = leader.getLong("term");
+    int leaderPort = apiPort + regionIndex(leader);
 
     // 1. kill -9 the primary of region-1 (node 0 of region-1 owns slots 0-5461 in this plan).
     String victim = "127.0.0.1:" + basePort;
@@ -195,6 +229,18 @@ class FailoverIT {
       }
     }
     throw new AssertionError("no primary owns slot " + slot);
+  }
+
+  private static JsonObject nodeAt(int apiPort, String address) throws Exception {
+    JsonObject regions = get(apiPort, "/api/v1/cluster").getJsonObject("regions");
+    for (String region : regions.fieldNames()) {
+      for (Object o : regions.getJsonObject(region).getJsonArray("nodes")) {
+        if (((JsonObject) o).getString("address").equals(address)) {
+          return (JsonObject) o;
+        }
+      }
+    }
+    throw new AssertionError(address + " not in the view");
   }
 
   private static int commands(int apiPort) throws Exception {

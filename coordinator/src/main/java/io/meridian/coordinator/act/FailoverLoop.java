@@ -8,6 +8,7 @@ import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
+import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
@@ -43,6 +44,7 @@ public final class FailoverLoop {
   private final String coordinatorId;
   private final LeaderElection election;
   private final Supplier<ClusterView> view;
+  private final Supplier<Observations> observations;
   private final Optional<ClusterSpec> spec;
   private final FailoverPlanner.Settings settings;
   private final History history;
@@ -52,12 +54,13 @@ public final class FailoverLoop {
   private FailoverMemory memory = FailoverMemory.empty();
 
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
-      Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history, MeterRegistry registry,
+      Supplier<Observations> observations, Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history, MeterRegistry registry,
       Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;
     this.view = view;
+    this.observations = observations;
     this.spec = spec;
     this.settings = settings;
     this.history = history;
@@ -68,7 +71,7 @@ public final class FailoverLoop {
   /** One reconcile cycle; call on the coordinator's context, only while leading. */
   public void cycle(long term) {
     Instant now = clock.instant();
-    FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), spec, memory, now, settings);
+    FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec, memory, now, settings);
     memory = outcome.memory();
     for (Decision d : outcome.decisions()) {
       String shard = d.action().shard();

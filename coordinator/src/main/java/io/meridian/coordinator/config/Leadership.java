@@ -15,9 +15,11 @@ import java.time.Duration;
  *                      must be shorter than sessionTtl
  * @param verifyDeadline how long a promotion may take before the next candidate is tried
  * @param antiFlapping  no second automatic failover of a shard within this window
+ * @param failureTimeout without crash evidence, a primary counts as failed only when observers in a
+ *                       majority of regions have failed to reach it for this long
  */
 public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Duration lease, Duration verifyDeadline,
-    Duration antiFlapping) {
+    Duration antiFlapping, Duration failureTimeout) {
 
   public static Leadership read(ConfigNode node) throws ConfigException {
     boolean enabled = node.bool("enabled", true);
@@ -33,6 +35,8 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     }
     Duration verify = node.duration("verifyDeadline", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(5));
     Duration flapping = node.duration("antiFlapping", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24));
-    return new Leadership(enabled, members, ttl, lease, verify, flapping);
+    Duration failure = node.duration("failureTimeout", Duration.ofSeconds(3), Duration.ofMillis(500),
+        Duration.ofMinutes(10));
+    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure);
   }
 }

@@ -4,7 +4,8 @@ package io.meridian.coordinator.decide;
  * A named condition of one shard, derived from counted evidence. Only {@link DeadPrimary} is
  * actionable: uncertainty (a timeout, a silent agent) never triggers a promotion by itself.
  */
-public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.UnreachablePrimary, Analysis.AgentSilent {
+public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.UnreachableByMajority, Analysis.UnreachablePrimary,
+    Analysis.AgentSilent {
 
   /** The shard, named by its slot ranges as the primary last reported them (e.g. {@code 0-5461}). */
   String shard();
@@ -26,12 +27,28 @@ public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.Unreacha
     }
   }
 
+  /**
+   * Observers in a majority of regions (the node's own agent, the coordinators) have failed to
+   * reach the primary for at least the failure timeout: hung, cut off, or its region is gone.
+   */
+  record UnreachableByMajority(String shard, String node, String announced, String evidence) implements Analysis {
+    @Override
+    public String description() {
+      return "primary " + announced + " of shard " + shard + " is unreachable: " + evidence;
+    }
+
+    @Override
+    public boolean actionable() {
+      return true;
+    }
+  }
+
   /** The primary does not answer its agent (timeout), without crash evidence. */
   record UnreachablePrimary(String shard, String node, String announced, String evidence) implements Analysis {
     @Override
     public String description() {
       return "primary " + announced + " of shard " + shard + " does not answer (" + evidence
-          + "); not acting on a timeout alone";
+          + "); not acting until observers in a majority of regions agree for the failure timeout";
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.meridian.coordinator.decide;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
+import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.ProbeFailure;
 import io.meridian.messages.RedisState;
 import java.time.Duration;
@@ -25,7 +26,12 @@ public final class Analyzer {
     return String.join(",", state.slots());
   }
 
-  public static List<Analysis> analyze(ClusterView view, Instant now, Duration staleAfter) {
+  /**
+   * @param regions        every region of the cluster (a majority of them must agree)
+   * @param failureTimeout how long observers must have failed to reach a primary before it counts as unreachable
+   */
+  public static List<Analysis> analyze(ClusterView view, Observations observations, List<String> regions, Instant now,
+      Duration staleAfter, Duration failureTimeout) {
     List<Analysis> found = new ArrayList<>();
     // Newest knowledge first: after a failover the old primary's last state still claims the shard.
     List<NodeView> nodes = view.nodes().values().stream()
@@ -46,10 +52,22 @@ public final class Analyzer {
       }
       // Evidence texts carry no running counters: a shard's reason is logged when it changes.
       String reported = " (seen by agent " + n.report().sender() + ")";
-      if (status == NodeStatus.STALE) {
+      boolean refused = status == NodeStatus.UNREACHABLE
+          && n.report().failure().map(ProbeFailure::kind).orElse(null) == ProbeFailure.Kind.REFUSED;
+      Set<String> failing = new java.util.TreeSet<>(observations.failingRegions(n.announced(), now, staleAfter,
+          failureTimeout));
+      if (status == NodeStatus.UNREACHABLE && n.failingSince().isPresent()
+          && Duration.between(n.failingSince().get(), now).compareTo(failureTimeout) >= 0) {
+        failing.add(n.region());
+      }
+      if (!refused && failing.size() * 2 > regions.size()) {
+        found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
+            + failing.size() + " of " + regions.size() + " regions " + failing + " have failed to reach it for at least "
+            + failureTimeout.toMillis() + " ms"));
+      } else if (status == NodeStatus.STALE) {
         found.add(new Analysis.AgentSilent(shard, n.address(), n.announced(),
             "no report for over " + staleAfter.toMillis() + " ms"));
-      } else if (n.report().failure().map(ProbeFailure::kind).orElse(null) == ProbeFailure.Kind.REFUSED) {
+      } else if (refused) {
         found.add(new Analysis.DeadPrimary(shard, n.address(), n.announced(),
             "its agent saw " + n.report().failure().get().detail() + " on its own host" + reported));
       } else {

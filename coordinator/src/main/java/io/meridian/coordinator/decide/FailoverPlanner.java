@@ -5,6 +5,7 @@ import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
+import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.RedisState;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,8 +26,14 @@ public final class FailoverPlanner {
    * @param verifyDeadline how long a promotion may take to show up (the candidate reporting the
    *                       shard's slots as primary) before the next candidate is tried
    * @param antiFlapping   no second automatic failover of a shard within this window
+   * @param failureTimeout how long observers in a majority of regions must fail to reach a primary
+   * @param regions        every region of the cluster, in order
    */
-  public record Settings(Duration staleAfter, Duration verifyDeadline, Duration antiFlapping) {
+  public record Settings(Duration staleAfter, Duration verifyDeadline, Duration antiFlapping, Duration failureTimeout,
+      List<String> regions) {
+    public Settings {
+      regions = List.copyOf(regions);
+    }
   }
 
   /** Decisions of one cycle and the memory to carry into the next. */
@@ -36,8 +43,8 @@ public final class FailoverPlanner {
   private FailoverPlanner() {
   }
 
-  public static Outcome plan(ClusterView view, Optional<ClusterSpec> spec, FailoverMemory memory, Instant now,
-      Settings settings) {
+  public static Outcome plan(ClusterView view, Observations observations, Optional<ClusterSpec> spec,
+      FailoverMemory memory, Instant now, Settings settings) {
     List<Decision> decisions = new ArrayList<>();
     FailoverMemory next = memory;
     // Promotions that took effect: the shard is served again.
@@ -51,17 +58,19 @@ public final class FailoverPlanner {
       }
     }
     String pause = next.paused() ? "PAUSE: " : "";
-    List<Analysis> analyses = Analyzer.analyze(view, now, settings.staleAfter());
+    List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
+        settings.failureTimeout());
     int primaries = primaryCount(view);
     // A silent agent is no evidence against its primary: only crash or timeout evidence counts.
     long reachable = primaries - analyses.stream()
-        .filter(a -> a instanceof Analysis.DeadPrimary || a instanceof Analysis.UnreachablePrimary).count();
+        .filter(a -> !(a instanceof Analysis.AgentSilent)).count();
+    Optional<String> preferredRegion = preferredRegion(view, spec, analyses, now, settings.staleAfter());
     for (Analysis a : analyses) {
       if (!a.actionable()) {
         decisions.add(new Decision(new Action.Alert(a.shard()), pause + a.description()));
         continue;
       }
-      Analysis.DeadPrimary dead = (Analysis.DeadPrimary) a;
+      Failed dead = Failed.of(a);
       if (next.paused()) {
         decisions.add(new Decision(new Action.Wait(dead.shard()), pause + "no action: " + dead.description()
             + "; maintenance mode is on"));
@@ -82,7 +91,8 @@ public final class FailoverPlanner {
         continue;
       }
       Set<String> tried = attempt.map(FailoverMemory.Attempt::tried).orElse(Set.of());
-      List<NodeView> candidates = candidates(view, spec, dead, tried, now, settings.staleAfter());
+      List<NodeView> candidates = candidates(view, spec, dead.announced(), tried, now, settings.staleAfter(),
+          preferredRegion);
       if (candidates.isEmpty()) {
         decisions.add(new Decision(new Action.Alert(dead.shard()), dead.description() + "; no replica can be promoted"
             + (tried.isEmpty() ? "" : " (already tried: " + String.join(", ", new LinkedHashSet<>(tried)) + ")")
@@ -103,6 +113,43 @@ public final class FailoverPlanner {
     return new Outcome(List.copyOf(decisions), next);
   }
 
+  /** The actionable analyses, seen the same way. */
+  private record Failed(String shard, String announced, String description) {
+    static Failed of(Analysis a) {
+      if (a instanceof Analysis.DeadPrimary d) {
+        return new Failed(d.shard(), d.announced(), d.description());
+      } else if (a instanceof Analysis.UnreachableByMajority u) {
+        return new Failed(u.shard(), u.announced(), u.description());
+      }
+      throw new IllegalArgumentException("not actionable: " + a);
+    }
+  }
+
+  /**
+   * In {@code reliability} all primaries must live in one region: when several shards fail at
+   * once (the first region is lost), every promotion goes to the surviving region that can take
+   * the most of them, the earliest in the spec's order on a tie.
+   */
+  static Optional<String> preferredRegion(ClusterView view, Optional<ClusterSpec> spec, List<Analysis> analyses,
+      Instant now, Duration staleAfter) {
+    if (spec.isEmpty() || spec.get().topology() != io.meridian.coordinator.spec.TopologyKind.RELIABILITY) {
+      return Optional.empty();
+    }
+    String best = null;
+    long bestCount = 0;
+    for (String region : spec.get().regionNames()) {
+      long count = analyses.stream().filter(Analysis::actionable).map(Failed::of)
+          .filter(f -> candidates(view, spec, f.announced(), Set.of(), now, staleAfter, Optional.empty()).stream()
+              .anyMatch(c -> c.region().equals(region)))
+          .count();
+      if (count > bestCount) {
+        best = region;
+        bestCount = count;
+      }
+    }
+    return Optional.ofNullable(best);
+  }
+
   /** Distinct shards that had a primary, as the view last knew them. */
   static int primaryCount(ClusterView view) {
     Set<String> shards = new LinkedHashSet<>();
@@ -113,17 +160,21 @@ public final class FailoverPlanner {
     return shards.size();
   }
 
-  /** Healthy replicas of the dead primary, best first: highest offset, then priority, then address. */
-  static List<NodeView> candidates(ClusterView view, Optional<ClusterSpec> spec, Analysis.DeadPrimary dead,
-      Set<String> tried, Instant now, Duration staleAfter) {
+  /**
+   * Healthy replicas of the failed primary, best first: the preferred region (reliability), then
+   * highest offset, then priority, then address.
+   */
+  static List<NodeView> candidates(ClusterView view, Optional<ClusterSpec> spec, String failedPrimary,
+      Set<String> tried, Instant now, Duration staleAfter, Optional<String> preferredRegion) {
     return view.nodes().values().stream()
         .filter(n -> n.report().state().isPresent())
         .filter(n -> n.status(now, staleAfter) != NodeStatus.STALE)
         .filter(n -> n.report().state().get().role() == RedisState.Role.REPLICA)
-        .filter(n -> n.report().state().get().primary().map(p -> p.equals(dead.announced())).orElse(false))
+        .filter(n -> n.report().state().get().primary().map(p -> p.equals(failedPrimary)).orElse(false))
         .filter(n -> !tried.contains(n.address()))
         .filter(n -> spec.flatMap(s -> s.node(n.announced())).map(ns -> !ns.noFailover()).orElse(true))
-        .sorted(Comparator.comparingLong((NodeView n) -> -n.report().state().get().replOffset())
+        .sorted(Comparator.comparing((NodeView n) -> preferredRegion.map(r -> !r.equals(n.region())).orElse(false))
+            .thenComparingLong(n -> -n.report().state().get().replOffset())
             .thenComparing(n -> -spec.flatMap(s -> s.node(n.announced())).map(NodeSpec::priority)
                 .orElse(NodeSpec.DEFAULT_PRIORITY))
             .thenComparing(NodeView::address))

@@ -35,8 +35,13 @@ public record ClusterView(Map<String, NodeView> nodes) {
     }
     Map<String, NodeView> next = new HashMap<>(nodes);
     boolean fresh = report.state().isPresent() || current == null;
+    // Unreachable since it was last seen answering, not since the first failed probe noticed it.
+    java.util.Optional<Instant> failingSince = report.reachable() ? java.util.Optional.empty()
+        : current == null ? java.util.Optional.of(receivedAt)
+        : current.failingSince().isPresent() ? current.failingSince()
+        : java.util.Optional.of(current.receivedAt());
     next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
-        fresh ? receivedAt : current.lastStateAt()));
+        fresh ? receivedAt : current.lastStateAt(), failingSince));
     return new ClusterView(next);
   }
 

@@ -13,19 +13,22 @@ import java.util.Objects;
  * @param receivedAt  on the coordinator's clock (ages are measured on one clock, never across hosts)
  * @param lastState   the most recent state the node reported, possibly from an earlier report
  * @param lastStateAt when the report carrying {@code lastState} was received
+ * @param failingSince when the agent's reports started saying the node does not answer (empty while it answers)
  */
 public record NodeView(NodeHealthReport report, Instant receivedAt, java.util.Optional<RedisState> lastState,
-    Instant lastStateAt) {
+    Instant lastStateAt, java.util.Optional<Instant> failingSince) {
 
   public NodeView {
     Objects.requireNonNull(report, "report");
     Objects.requireNonNull(receivedAt, "receivedAt");
     Objects.requireNonNull(lastState, "lastState");
     Objects.requireNonNull(lastStateAt, "lastStateAt");
+    Objects.requireNonNull(failingSince, "failingSince");
   }
 
   public NodeView(NodeHealthReport report, Instant receivedAt) {
-    this(report, receivedAt, report.state(), receivedAt);
+    this(report, receivedAt, report.state(), receivedAt,
+        report.reachable() ? java.util.Optional.empty() : java.util.Optional.of(receivedAt));
   }
 
   /** The announced address, as the cluster and other nodes' reports name this node. */

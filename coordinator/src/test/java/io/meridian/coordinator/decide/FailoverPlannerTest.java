@@ -8,6 +8,7 @@ import io.meridian.coordinator.spec.RedisSettings;
 import io.meridian.coordinator.spec.RegionSpec;
 import io.meridian.coordinator.spec.TopologyKind;
 import io.meridian.coordinator.view.ClusterView;
+import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.messages.ProbeFailure;
 import io.meridian.messages.RedisState;
@@ -24,8 +25,8 @@ import org.junit.jupiter.api.Test;
 class FailoverPlannerTest {
 
   static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
-  static final FailoverPlanner.Settings SETTINGS =
-      new FailoverPlanner.Settings(Duration.ofSeconds(2), Duration.ofSeconds(5), Duration.ofMinutes(10));
+  static final FailoverPlanner.Settings SETTINGS = new FailoverPlanner.Settings(Duration.ofSeconds(2),
+      Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3), List.of("r1", "r2", "r3"));
   static final String A = "127.0.0.1:7000";
   static final String B = "127.0.0.1:7001";
   static final String C = "127.0.0.1:7002";
@@ -85,7 +86,7 @@ class FailoverPlannerTest {
   }
 
   static FailoverPlanner.Outcome plan(ClusterView view, FailoverMemory memory, Instant now) {
-    return FailoverPlanner.plan(reportedAgain(view, now), Optional.empty(), memory, now, SETTINGS);
+    return FailoverPlanner.plan(reportedAgain(view, now), Observations.empty(), Optional.empty(), memory, now, SETTINGS);
   }
 
   static <T> List<T> actions(FailoverPlanner.Outcome o, Class<T> kind) {
@@ -119,7 +120,8 @@ class FailoverPlannerTest {
             new NodeSpec(F, Optional.empty(), Optional.empty(), true, 100)))),
         1, RedisSettings.defaults(), RedisAuth.none());
     ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
-    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.of(spec), FailoverMemory.empty(), T0, SETTINGS);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Observations.empty(), Optional.of(spec), FailoverMemory.empty(), T0,
+        SETTINGS);
     assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
   }
 
@@ -130,15 +132,72 @@ class FailoverPlannerTest {
     assertThat(actions(o, Action.Promote.class)).isEmpty();
     assertThat(o.decisions()).extracting(Decision::reason).containsExactly("primary 127.0.0.1:7000 of shard 0-5461 "
         + "does not answer (no answer from 127.0.0.1:7000 within 1000 ms (seen by agent agent-r1)); "
-        + "not acting on a timeout alone");
+        + "not acting until observers in a majority of regions agree for the failure timeout");
+  }
+
+  static Observations cannotReach(Instant at, long sinceMillisBefore, String node, String... regions) {
+    Observations o = Observations.empty();
+    for (String region : regions) {
+      o = o.apply(new io.meridian.messages.ReachabilityReport("coord-" + region, region, 10_000, List.of(node),
+          Map.of(node, 10_000 - sinceMillisBefore)), at);
+    }
+    return o;
+  }
+
+  @Test
+  void aHungPrimaryIsPromotedAwayOnceObserversInAMajorityOfRegionsAgreeForTheFailureTimeout() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.TIMEOUT, 2), T0);
+    Instant later = T0.plusMillis(3100);
+    ClusterView fresh = reportedAgain(view, later);
+    FailoverPlanner.Outcome notYet = FailoverPlanner.plan(fresh, cannotReach(later, 1000, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(actions(notYet, Action.Promote.class)).as("observers failing for 1 s only").isEmpty();
+    FailoverPlanner.Outcome oneOther = FailoverPlanner.plan(fresh, cannotReach(later, 3100, A, "r1"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(actions(oneOther, Action.Promote.class)).as("one region is not a majority").isEmpty();
+    FailoverPlanner.Outcome agreed = FailoverPlanner.plan(fresh, cannotReach(later, 3100, A, "r2"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(actions(agreed, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
+    assertThat(agreed.decisions().get(0).reason()).contains("is unreachable: observers in 2 of 3 regions [r1, r2] "
+        + "have failed to reach it for at least 3000 ms");
+  }
+
+  @Test
+  void whenTheFirstRegionOfAReliabilityClusterIsLostEveryShardIsTakenOverInOneSurvivingRegion() {
+    String a2 = "127.0.0.1:7010";
+    String b2 = "127.0.0.1:7011";
+    String a3 = "127.0.0.1:7020";
+    String b3 = "127.0.0.1:7021";
+    ClusterSpec spec = new ClusterSpec("c", TopologyKind.RELIABILITY, List.of(
+        new RegionSpec("r1", List.of(NodeSpec.of(A), NodeSpec.of(B))),
+        new RegionSpec("r2", List.of(NodeSpec.of(a2), NodeSpec.of(b2))),
+        new RegionSpec("r3", List.of(NodeSpec.of(a3), NodeSpec.of(b3)))), 2, RedisSettings.defaults(), RedisAuth.none());
+    ClusterView view = ClusterView.empty()
+        .apply(up(A, "r1", primary(A, "0-8191"), 1), T0)
+        .apply(up(B, "r1", primary(B, "8192-16383"), 1), T0)
+        .apply(up(a2, "r2", replica(a2, A, 100), 1), T0.plusSeconds(10))
+        .apply(up(b2, "r2", replica(b2, B, 200), 1), T0.plusSeconds(10))
+        .apply(up(a3, "r3", replica(a3, A, 150), 1), T0.plusSeconds(10))
+        .apply(up(b3, "r3", replica(b3, B, 100), 1), T0.plusSeconds(10));
+    Instant now = T0.plusSeconds(10);
+    Observations o = cannotReach(now, 4000, A, "r2", "r3");
+    o = o.apply(new io.meridian.messages.ReachabilityReport("coord-r2", "r2", 10_000, List.of(A, B),
+        Map.of(A, 6_000L, B, 6_000L)), now)
+        .apply(new io.meridian.messages.ReachabilityReport("coord-r3", "r3", 10_000, List.of(A, B),
+            Map.of(A, 6_000L, B, 6_000L)), now);
+    FailoverPlanner.Outcome out = FailoverPlanner.plan(view, o, Optional.of(spec), FailoverMemory.empty(), now, SETTINGS);
+    List<Action.Promote> promotions = actions(out, Action.Promote.class);
+    assertThat(promotions).hasSize(2);
+    assertThat(promotions).extracting(Action.Promote::mode).containsOnly(Action.Mode.TAKEOVER);
+    assertThat(promotions).extracting(Action.Promote::node).containsExactlyInAnyOrder(a2, b2);
   }
 
   @Test
   void aSilentAgentIsNotANodeFailure() {
     ClusterView view = healthy().apply(up(B, "r2", primary(B, "5462-10922"), 5), T0.plusSeconds(10))
         .apply(up(C, "r3", primary(C, "10923-16383"), 5), T0.plusSeconds(10));
-    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.empty(), FailoverMemory.empty(), T0.plusSeconds(10),
-        SETTINGS);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Observations.empty(), Optional.empty(), FailoverMemory.empty(),
+        T0.plusSeconds(10), SETTINGS);
     assertThat(actions(o, Action.Promote.class)).isEmpty();
     assertThat(actions(o, Action.Alert.class)).extracting(Action.Alert::shard).containsExactly("0-5461");
     assertThat(o.decisions().get(0).reason()).contains("agent of primary 127.0.0.1:7000", "is silent");
@@ -160,8 +219,8 @@ class FailoverPlannerTest {
         .apply(up(C, "r3", primary(C, "10923-16383"), 5), T0.plusSeconds(10))
         .apply(up(D, "r2", replica(D, A, 900), 5), T0.plusSeconds(10))
         .apply(up(F, "r3", replica(F, A, 950), 5), T0.plusSeconds(10));
-    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Optional.empty(), FailoverMemory.empty(), T0.plusSeconds(10),
-        SETTINGS);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Observations.empty(), Optional.empty(), FailoverMemory.empty(),
+        T0.plusSeconds(10), SETTINGS);
     assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::mode).containsExactly(Action.Mode.FORCE);
   }
 
@@ -209,7 +268,8 @@ class FailoverPlannerTest {
   @Test
   void everyAnalysisKindHasADescriptionAndAVerdict() {
     assertThat(Arrays.stream(Analysis.class.getPermittedSubclasses()).map(Class::getSimpleName))
-        .containsExactlyInAnyOrder("DeadPrimary", "UnreachablePrimary", "AgentSilent");
+        .containsExactlyInAnyOrder("DeadPrimary", "UnreachableByMajority", "UnreachablePrimary", "AgentSilent");
+    assertThat(new Analysis.UnreachableByMajority("s", "n", "a", "e").actionable()).isTrue();
     assertThat(new Analysis.DeadPrimary("s", "n", "a", "e").actionable()).isTrue();
     assertThat(new Analysis.UnreachablePrimary("s", "n", "a", "e").actionable()).isFalse();
     assertThat(new Analysis.AgentSilent("s", "n", "a", "e").actionable()).isFalse();
