@@ -63,11 +63,16 @@ class FailoverIT {
 
   /** Starts the demo with Meridian as the failover authority and a cluster-mode client. */
   private void startDemo() throws Exception {
+    startDemo("performance");
+  }
+
+  private void startDemo(String topology) throws Exception {
     basePort = FreePorts.redisPortRange(9);
     apiPort = FreePorts.range(3);
     int busPort = FreePorts.range(12);
     Path output = state.resolve("demo.out");
     demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo", "--failover", "meridian",
+        "--topology", topology,
         "--base-port", Integer.toString(basePort), "--api-port", Integer.toString(apiPort),
         "--bus-port", Integer.toString(busPort), "--state-dir", state.resolve("demo").toString())
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
@@ -82,8 +87,12 @@ class FailoverIT {
       pids.add(pidsJson.getJsonObject(region).getLong("coordinator"));
     }
     Config config = new Config();
+    // Writes to primaries only, few connections: the test measures failover, not the client's pools.
     config.useClusterServers().addNodeAddress("redis://127.0.0.1:" + basePort).setScanInterval(250)
-        .setTimeout(500).setRetryAttempts(0).setConnectTimeout(500);
+        .setTimeout(500).setRetryAttempts(0).setConnectTimeout(2000)
+        .setReadMode(org.redisson.config.ReadMode.MASTER)
+        .setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(4)
+        .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(2);
     client = Redisson.create(config);
   }
 
@@ -111,6 +120,39 @@ class FailoverIT {
       assertThat(node.getString("role")).isEqualTo("replica");
       assertThat(node.getString("primary")).isEqualTo(primaryOwning(apiPort, 5462).getString("address"));
     });
+  }
+
+  @Test
+  void losingTheFirstRegionOfAReliabilityClusterMovesEveryShardToOneSurvivingRegion() throws Exception {
+    startDemo("reliability");
+    awaitLeader(apiPort, 0);
+    List<String> keys = List.of(keyInSlots("127.0.0.1:" + basePort, 0, 5461),
+        keyInSlots("127.0.0.1:" + (basePort + 1), 5462, 10922),
+        keyInSlots("127.0.0.1:" + (basePort + 2), 10923, 16383));
+    keys.forEach(k -> assertThat(write(k, 1)).isTrue());
+    JsonObject region1 = pidsJson.getJsonObject("region-1");
+    long lostAt = System.nanoTime();
+    region1.getJsonArray("redis").forEach(p -> ProcessHandle.of(((Number) p).longValue()).ifPresent(ProcessHandle::destroyForcibly));
+    ProcessHandle.of(region1.getLong("agent")).ifPresent(ProcessHandle::destroyForcibly);
+    ProcessHandle.of(region1.getLong("coordinator")).ifPresent(ProcessHandle::destroyForcibly);
+    for (String key : keys) {
+      awaitWrite(key, Duration.ofSeconds(45));
+    }
+    System.out.printf("client-observed recovery of all 3 shards after losing region-1: %d ms%n",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAt));
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+      List<String> regions = new ArrayList<>();
+      for (int slot : new int[] {0, 5462, 10923}) {
+        regions.add(primaryOwning(apiPort + 1, slot).getString("region"));
+      }
+      assertThat(regions).as("all primaries in one surviving region").hasSize(3).doesNotContain("region-1")
+          .containsOnly(regions.get(0));
+    });
+    JsonObject leader = awaitLeader(apiPort + 1, 0);
+    assertThat(get(apiPort + regionIndex(leader), "/api/v1/history").getJsonArray("entries").stream()
+        .map(e -> ((JsonObject) e).getString("text")))
+        .filteredOn(t -> t.startsWith("FAILOVER_TAKEOVER on ") && t.contains("executed"))
+        .hasSize(3);
   }
 
   @Test
@@ -222,7 +264,7 @@ class FailoverIT {
     for (String region : regions.fieldNames()) {
       for (Object o : regions.getJsonObject(region).getJsonArray("nodes")) {
         JsonObject n = (JsonObject) o;
-        if ("primary".equals(n.getString("role")) && n.getJsonArray("slots").stream()
+        if ("primary".equals(n.getString("role")) && n.getBoolean("healthy") && n.getJsonArray("slots").stream()
             .anyMatch(s -> String.valueOf(s).startsWith(slot + "-"))) {
           return n;
         }
