@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
     versionProvider = Meridian.Version.class,
     description = "Control plane for Redis Cluster spread over several regions.",
     subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
-        CheckCommand.class, EndpointsCommand.class, CommandLine.HelpCommand.class})
+        CheckCommand.class, EndpointsCommand.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class,
+        OperatorCommands.Acknowledge.class, CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 
   @CommandLine.Spec

@@ -7,6 +7,8 @@ import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
+import io.meridian.coordinator.operator.MaintenanceMode;
+import io.meridian.coordinator.operator.OperatorToken;
 import io.meridian.messages.LeaderAnnouncement;
 import io.meridian.messages.ReachabilityReport;
 import io.meridian.coordinator.observe.ReachabilityProber;
@@ -78,6 +80,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final History history = new History(1000);
   private LeaderElection election;
   private DeadSessionReaper reaper;
+  private MaintenanceMode maintenance;
+  private volatile long pausedSince;
+  private boolean readingMaintenance;
+  private OperatorToken operatorToken;
   private FailoverLoop loop;
   private long leaderTimer = -1;
   private int ticks;
@@ -128,6 +134,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         }));
     consumers.add(leaders);
     registrations.add(leaders.completion());
+    operatorToken = new OperatorToken(config.operatorToken());
+    Gauge.builder("meridian_paused", () -> pausedSince > 0 ? 1 : 0)
+        .description("1 while maintenance mode is on: the leader observes but never acts").register(metrics.registry());
     Gauge.builder("meridian_leader", () -> election != null && election.isLeader() ? 1 : 0)
         .description("1 on the coordinator that currently leads").register(metrics.registry());
     Gauge.builder("meridian_term", () -> election == null ? 0 : election.term().orElse(0))
@@ -175,6 +184,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             config.regions()), history, metrics.registry(), clock);
     reaper = new DeadSessionReaper(hazelcast);
+    maintenance = new MaintenanceMode(hazelcast, config.cluster());
     election.start();
     leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
   }
@@ -182,12 +192,24 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Four times a second: the lease watchdog, and while leading the failover cycle and the announcement. */
   private void leaderTick() {
     election.checkLease();
+    boolean everySecond = ++ticks % 4 == 0;
+    if (everySecond && !readingMaintenance) {
+      // On a worker, one read at a time: a CP call blocks until the CP group exists and has a Raft leader.
+      readingMaintenance = true;
+      vertx.executeBlocking(() -> maintenance.since(), false).onComplete(ar -> {
+        readingMaintenance = false;
+        if (ar.succeeded()) {
+          pausedSince = ar.result();
+        }
+      });
+    }
     OptionalLong term = election.term();
     if (term.isEmpty()) {
       return;
     }
+    loop.paused(pausedSince > 0);
     loop.cycle(term.getAsLong());
-    if (++ticks % 4 == 0) {
+    if (everySecond) {
       announce(term.getAsLong());
     }
   }
@@ -209,7 +231,67 @@ public final class CoordinatorVerticle extends VerticleBase {
     return json.put("leader", a.sender()).put("region", a.region()).put("term", a.term())
         .put("since", Instant.ofEpochMilli(a.since()).toString()).put("apiUrl", a.apiUrl())
         .put("announcementAgeMs", Duration.between(at, clock.instant()).toMillis())
-        .put("self", a.sender().equals(config.coordinatorId()) && election != null && election.isLeader());
+        .put("self", a.sender().equals(config.coordinatorId()) && election != null && election.isLeader())
+        .put("paused", pausedSince > 0);
+  }
+
+  /** A mutating request's token check; answers and returns false when not allowed. */
+  private boolean authorized(io.vertx.ext.web.RoutingContext ctx) {
+    OperatorToken.Verdict verdict = operatorToken.check(ctx.request().getHeader("Authorization"));
+    if (verdict instanceof OperatorToken.Denied denied) {
+      LOG.atWarn().addKeyValue("path", ctx.request().path()).log("refused an operator request to {} from {}: {}",
+          ctx.request().path(), ctx.request().remoteAddress(), denied.reason());
+      HttpEndpoints.error(ctx, denied.status(), denied.reason());
+      return false;
+    }
+    return true;
+  }
+
+  private void setMaintenance(io.vertx.ext.web.RoutingContext ctx, boolean on) {
+    if (!authorized(ctx)) {
+      return;
+    }
+    if (maintenance == null) {
+      HttpEndpoints.error(ctx, 409, "leadership is disabled on this coordinator: there is nothing to pause");
+      return;
+    }
+    long now = clock.millis();
+    vertx.executeBlocking(() -> {
+      maintenance.set(on, now);
+      return maintenance.since();
+    }).onComplete(ar -> {
+      if (ar.failed()) {
+        HttpEndpoints.error(ctx, 503, "could not record maintenance mode in the CP subsystem: " + ar.cause().getMessage());
+        return;
+      }
+      pausedSince = ar.result();
+      LOG.atWarn().addKeyValue("paused", on).log("operator turned maintenance mode {} (request from {})",
+          on ? "on" : "off", ctx.request().remoteAddress());
+      HttpEndpoints.json(ctx, 200, new JsonObject().put("paused", on)
+          .put("since", on ? Instant.ofEpochMilli(ar.result()).toString() : null));
+    });
+  }
+
+  private void acknowledge(io.vertx.ext.web.RoutingContext ctx) {
+    if (!authorized(ctx)) {
+      return;
+    }
+    String shard = ctx.request().getParam("shard");
+    if (shard == null || shard.isBlank()) {
+      HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (slot ranges as in the history, e.g. 0-5461)");
+      return;
+    }
+    if (election == null || !election.isLeader()) {
+      LeaderAnnouncement leader = latestLeader;
+      HttpEndpoints.json(ctx, 409, new JsonObject().put("error", "this coordinator is not the leader; ask the leader")
+          .put("status", 409).put("leaderApiUrl", leader == null ? null : leader.apiUrl()));
+      return;
+    }
+    if (!loop.acknowledge(shard, election.term().orElse(-1))) {
+      HttpEndpoints.error(ctx, 404, "shard " + shard + " has no recent failover to acknowledge");
+      return;
+    }
+    HttpEndpoints.json(ctx, 200, new JsonObject().put("acknowledged", shard));
   }
 
   private JsonObject historyDocument() {
@@ -259,6 +341,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);
     });
     router.get("/api/v1/history").handler(ctx -> HttpEndpoints.json(ctx, 200, historyDocument()));
+    router.post("/api/v1/pause").handler(ctx -> setMaintenance(ctx, true));
+    router.post("/api/v1/resume").handler(ctx -> setMaintenance(ctx, false));
+    router.post("/api/v1/acknowledge").handler(this::acknowledge);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
             config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));

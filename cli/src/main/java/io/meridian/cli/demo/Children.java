@@ -37,15 +37,16 @@ final class Children {
   }
 
   /** Starts {@code command} with its output appended to {@code log}. */
-  synchronized Child start(String name, int wave, List<String> command, Path log, Consumer<String> onUnexpectedExit)
-      throws IOException {
+  synchronized Child start(String name, int wave, List<String> command, java.util.Map<String, String> env, Path log,
+      Consumer<String> onUnexpectedExit) throws IOException {
     if (closed) {
       throw new IllegalStateException("demo is stopping");
     }
-    Process process = new ProcessBuilder(command)
+    ProcessBuilder builder = new ProcessBuilder(command)
         .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-        .start();
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    builder.environment().putAll(env);
+    Process process = builder.start();
     Child child = new Child(name, wave, process);
     children.add(child);
     process.onExit().thenAccept(p -> {

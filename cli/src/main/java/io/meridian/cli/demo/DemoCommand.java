@@ -92,6 +92,8 @@ public final class DemoCommand implements Callable<Integer> {
   Path stateDir;
 
   private static final Duration REDIS_START = Duration.ofSeconds(10);
+  static final String OPERATOR_TOKEN_ENV = "MERIDIAN_OPERATOR_TOKEN";
+  private String operatorToken;
   private static final Duration FORMATION = Duration.ofSeconds(60);
   private static final Duration PROCESS_START = Duration.ofSeconds(90);
   private static final Duration READY = Duration.ofSeconds(90);
@@ -248,7 +250,7 @@ public final class DemoCommand implements Callable<Integer> {
         Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
             busName, busPort + regionNames.size(), members));
         Children.Child child = children.start("agent of " + region.name(), 0,
-            javaCommand(List.of("-Xmx128m"), "agent", file), logs.resolve("agent-" + region.name() + ".log"),
+            javaCommand(List.of("-Xmx128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
             this::warnExit);
         agentPids.put(region.name(), child.process().pid());
       }
@@ -283,10 +285,34 @@ public final class DemoCommand implements Callable<Integer> {
     Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile, regionNames.size(), apiPort + i, busName,
         busPort + i, members));
     Children.Child child = children.start("coordinator of " + region, 1,
-        javaCommand(List.of("-Xmx256m"), "coordinator", file), logs.resolve("coordinator-" + region + ".log"),
+        javaCommand(List.of("-Xmx256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()), logs.resolve("coordinator-" + region + ".log"),
         this::warnExit);
     coordinatorPids.put(region, child.process().pid());
     writePids(regionNames);
+  }
+
+  /**
+   * The operator token for {@code meridian pause|resume|acknowledge}: the caller's own
+   * {@code MERIDIAN_OPERATOR_TOKEN}, else a random one kept in {@code <state-dir>/operator-token}
+   * (readable by the owner only), never printed.
+   */
+  private synchronized String operatorToken() throws IOException {
+    if (operatorToken == null) {
+      String own = System.getenv(OPERATOR_TOKEN_ENV);
+      if (own != null && own.length() >= 16) {
+        operatorToken = own;
+      } else {
+        byte[] random = new byte[24];
+        new java.security.SecureRandom().nextBytes(random);
+        operatorToken = java.util.HexFormat.of().formatHex(random);
+        Path file = stateDir.resolve("operator-token");
+        Files.deleteIfExists(file);
+        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(file, operatorToken + "\n");
+      }
+    }
+    return operatorToken;
   }
 
   /** Redis settings of the demo's nodes at start; bootstrap then applies the spec's. */
@@ -382,7 +408,7 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private void printEndpoints(ClusterSpec spec) {
+  private void printEndpoints(ClusterSpec spec) throws IOException {
     out.println("Endpoints:");
     for (int i = 0; i < spec.regions().size(); i++) {
       RegionSpec region = spec.regions().get(i);
@@ -398,6 +424,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
     out.println("  spec:   " + stateDir.resolve("spec.yaml").toAbsolutePath() + "   (try: ./meridian check --spec "
         + stateDir.resolve("spec.yaml") + ")");
+    String tokenHint = Files.exists(stateDir.resolve("operator-token"))
+        ? "export " + OPERATOR_TOKEN_ENV + "=$(cat " + stateDir.resolve("operator-token").toAbsolutePath() + "); "
+        : "(with your " + OPERATOR_TOKEN_ENV + ") ";
+    out.println("  operator: " + tokenHint + "./meridian pause --api http://127.0.0.1:" + apiPort
+        + "   (or resume, acknowledge --shard …)");
     out.println("  pids:   " + stateDir.resolve("pids.json").toAbsolutePath() + "   logs: "
         + stateDir.resolve("logs").toAbsolutePath());
   }

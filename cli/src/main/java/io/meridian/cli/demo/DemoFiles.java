@@ -29,6 +29,7 @@ final class DemoFiles {
         + "coordinatorId: coordinator-" + region + "\n"
         + "spec: " + spec.toAbsolutePath() + "\n"
         + "leadership:\n  cpMembers: " + cpMembers + "\n"
+        + "operator:\n  tokenEnv: MERIDIAN_OPERATOR_TOKEN\n"
         + "staleAfter: 2s\n"
         + "http:\n  host: 127.0.0.1\n  port: " + httpPort + "\n"
         + "bus:\n  clusterName: " + busName + "\n  host: 127.0.0.1\n  port: " + busPort + "\n"

@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,9 +98,30 @@ class FailoverIT {
   }
 
   @Test
-  void aHungPrimaryIsPromotedAwayAfterTheFailureTimeoutAndRejoinsAsAReplica() throws Exception {
+  void inMaintenanceModeACrashIsNotActedOnUntilResumedAndAHungPrimaryIsPromotedAwayAfterTheFailureTimeout()
+      throws Exception {
     startDemo();
     awaitLeader(apiPort, 0);
+    String token = Files.readString(state.resolve("demo").resolve("operator-token")).trim();
+    Run wrong = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", "not-the-token-at-all"), "pause", "--api",
+        "http://127.0.0.1:" + apiPort);
+    assertThat(wrong.exit()).as(wrong.output()).isEqualTo(2);
+    assertThat(wrong.output()).contains("answered 401: wrong operator token").doesNotContain(token);
+    Run pause = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "pause", "--api", "http://127.0.0.1:" + (apiPort + 2));
+    assertThat(pause.exit()).as(pause.output()).isZero();
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+        get(apiPort, "/api/v1/leader").getBoolean("paused"));
+    String crashed = "127.0.0.1:" + (basePort + 6);
+    String crashKey = keyInSlots(crashed, 10923, 16383);
+    ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
+        .destroyForcibly();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(commands(apiPort)).as("no command while paused").isZero();
+    assertThat(write(crashKey, 1)).as("the shard stays down while paused").isFalse();
+    Run resume = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "resume", "--api", "http://127.0.0.1:" + apiPort);
+    assertThat(resume.exit()).as(resume.output()).isZero();
+    awaitWrite(crashKey, Duration.ofSeconds(30));
+
     String victim = "127.0.0.1:" + (basePort + 3);
     String key = keyInSlots(victim, 5462, 10922);
     assertThat(write(key, 1)).isTrue();
@@ -271,6 +293,20 @@ class FailoverIT {
       }
     }
     throw new AssertionError("no primary owns slot " + slot);
+  }
+
+  record Run(int exit, String output) {
+  }
+
+  private Run meridian(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Path out = Files.createTempFile(state, "run", ".out");
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
+    builder.environment().putAll(env);
+    Process p = builder.start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), Files.readString(out));
   }
 
   private static JsonObject nodeAt(int apiPort, String address) throws Exception {

@@ -85,6 +85,27 @@ public final class FailoverLoop {
     }
   }
 
+  /** Maintenance mode, as read from the CP subsystem: decisions are still made and explained, nothing is done. */
+  public void paused(boolean on) {
+    if (memory.paused() != on) {
+      memory = memory.paused(on);
+      LOG.atWarn().addKeyValue("paused", on).log(on ? "maintenance mode is on: observing only, no failover"
+          : "maintenance mode is off: acting on failures again");
+    }
+  }
+
+  /** An operator acknowledged a shard's anti-flapping block; false when there was none. */
+  public boolean acknowledge(String shard, long term) {
+    if (!memory.lastFailover().containsKey(shard)) {
+      return false;
+    }
+    memory = memory.acknowledged(shard);
+    history.add(new History.Entry(clock.instant(), term, shard, "operator",
+        "operator acknowledged the last failover of shard " + shard + ": another automatic failover is allowed",
+        Optional.empty()));
+    return true;
+  }
+
   /** Forget promotions in progress when leadership is lost: a successor decides afresh. */
   public void reset() {
     memory = FailoverMemory.empty().paused(memory.paused());

@@ -32,7 +32,8 @@ public record CoordinatorConfig(
     int httpPort,
     BusConfig bus,
     Optional<ClusterSpec> spec,
-    Leadership leadership) {
+    Leadership leadership,
+    Optional<io.meridian.runtime.config.Secret> operatorToken) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -87,7 +88,24 @@ public record CoordinatorConfig(
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     BusConfig bus = BusConfig.read(root.object("bus"));
     Leadership leadership = Leadership.read(root.object("leadership"));
+    Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     root.finish();
-    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, leadership);
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, leadership,
+        token);
+  }
+
+  /** The operator token comes from an environment variable the file names, never from the file. */
+  private static Optional<io.meridian.runtime.config.Secret> operatorToken(ConfigNode operator, Map<String, String> env)
+      throws ConfigException {
+    if (!operator.has("tokenEnv")) {
+      return Optional.empty();
+    }
+    String variable = operator.string("tokenEnv");
+    String value = env.get(variable);
+    if (value == null || value.length() < 16) {
+      throw operator.error("tokenEnv", "environment variable " + variable
+          + (value == null ? " is not set" : " holds fewer than 16 characters; use a long random token"));
+    }
+    return Optional.of(new io.meridian.runtime.config.Secret(value));
   }
 }
