@@ -4,6 +4,7 @@ import io.meridian.cli.demo.DemoCommand;
 import io.meridian.cli.spec.BootstrapCommand;
 import io.meridian.cli.spec.CheckCommand;
 import io.meridian.cli.spec.EndpointsCommand;
+import io.meridian.cli.spec.FailoverCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
     description = "Control plane for Redis Cluster spread over several regions.",
     subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
         CheckCommand.class, EndpointsCommand.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class,
-        OperatorCommands.Acknowledge.class, CommandLine.HelpCommand.class})
+        OperatorCommands.Acknowledge.class, FailoverCommand.class, CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 
   @CommandLine.Spec

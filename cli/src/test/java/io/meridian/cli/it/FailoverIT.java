@@ -178,6 +178,33 @@ class FailoverIT {
   }
 
   @Test
+  void whenTwoOfThreeRegionsAreLostNothingHappensUntilAnOperatorTakesOverInTheSurvivor() throws Exception {
+    startDemo();
+    awaitLeader(apiPort, 0);
+    String key1 = keyInSlots("127.0.0.1:" + basePort, 0, 5461);
+    String key2 = keyInSlots("127.0.0.1:" + (basePort + 3), 5462, 10922);
+    for (String region : List.of("region-1", "region-2")) {
+      JsonObject r = pidsJson.getJsonObject(region);
+      r.getJsonArray("redis").forEach(p -> ProcessHandle.of(((Number) p).longValue()).ifPresent(ProcessHandle::destroyForcibly));
+      ProcessHandle.of(r.getLong("agent")).ifPresent(ProcessHandle::destroyForcibly);
+      ProcessHandle.of(r.getLong("coordinator")).ifPresent(ProcessHandle::destroyForcibly);
+    }
+    await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
+    assertThat(write(key1, 1)).as("no automatic action without a majority").isFalse();
+    assertThat(get(apiPort + 2, "/api/v1/leader").getString("leader")).as("no leader without a CP majority").isNull();
+    Path spec = state.resolve("demo").resolve("spec.yaml");
+    Run refused = meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force");
+    assertThat(refused.exit()).isEqualTo(2);
+    assertThat(refused.output()).contains("--force --accept-data-loss");
+    Run takeover = meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force",
+        "--accept-data-loss");
+    assertThat(takeover.exit()).as(takeover.output()).isZero();
+    assertThat(takeover.output()).contains("failover: 2 shard(s) taken over in region-3, 0 failed");
+    awaitWrite(key1, Duration.ofSeconds(30));
+    awaitWrite(key2, Duration.ofSeconds(30));
+  }
+
+  @Test
   void crashedPrimaryIsReplacedSilentAgentIsNotAndANewLeaderTakesOver() throws Exception {
     startDemo();
     JsonObject leader = awaitLeader(apiPort, 0);
