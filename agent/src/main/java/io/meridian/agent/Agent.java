@@ -2,6 +2,7 @@ package io.meridian.agent;
 
 import io.meridian.agent.command.CommandVerticle;
 import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.fence.FenceVerticle;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -19,6 +20,10 @@ public final class Agent {
         metrics -> new AgentVerticle(config, metrics.registry(), Clock.systemUTC()))
         .compose(process -> process.vertx()
             .deployVerticle(new CommandVerticle(config, process.metrics().registry(), Clock.systemUTC()))
+            .compose(id -> config.fencing().enabled()
+                ? process.vertx().deployVerticle(new FenceVerticle(config, process.metrics().registry(),
+                    Clock.systemUTC()))
+                : Future.succeededFuture(id))
             .map(id -> process));
   }
 }

@@ -193,16 +193,22 @@ public final class Bootstrap {
     }
     Set<String> all = new HashSet<>(plan.announcedAddresses());
     waitFor("every node to know all " + all.size(), () -> {
-      long complete = admins.values().stream().filter(a -> knownHealthy(a).containsAll(all)).count();
+      long complete = admins.entrySet().stream()
+          .filter(e -> knownHealthy(e.getValue(), e.getKey()).containsAll(all)).count();
       return complete == admins.size() ? null : complete + "/" + admins.size() + " nodes know the whole cluster";
     });
   }
 
-  /** Addresses a node knows and is not in handshake with (gossip finished for them). */
-  private static Set<String> knownHealthy(NodeAdmin admin) {
+  /**
+   * Addresses a node knows and is not in handshake with (gossip finished for them). A node that
+   * never met another lists itself as {@code :port}; it knows itself all the same.
+   */
+  private static Set<String> knownHealthy(NodeAdmin admin, String self) {
     Set<String> known = new HashSet<>();
     for (ClusterNodesReply.Entry e : ClusterNodesReply.parse(admin.clusterNodes()).entries()) {
-      if (!e.flags().contains("handshake") && !e.flags().contains("noaddr")) {
+      if (e.myself()) {
+        known.add(self);
+      } else if (!e.flags().contains("handshake") && !e.flags().contains("noaddr")) {
         known.add(e.address());
       }
     }
@@ -297,7 +303,7 @@ public final class Bootstrap {
       int synced = 0;
       for (Map.Entry<String, NodeAdmin> e : admins.entrySet()) {
         NodeAdmin admin = e.getValue();
-        Map<String, String> roles = roles(ClusterNodesReply.parse(admin.clusterNodes()));
+        Map<String, String> roles = roles(ClusterNodesReply.parse(admin.clusterNodes()), e.getKey());
         if (reference == null) {
           reference = roles;
         }
@@ -319,15 +325,16 @@ public final class Bootstrap {
     });
   }
 
-  /** address → "primary" or "replica of <address>", from one node's view. */
-  private static Map<String, String> roles(ClusterNodesReply view) {
+  /** address → "primary" or "replica of <address>", from one node's view ({@code self}: its own announced address). */
+  private static Map<String, String> roles(ClusterNodesReply view, String self) {
     Map<String, String> roles = new TreeMap<>();
     for (ClusterNodesReply.Entry e : view.entries()) {
+      String address = e.myself() ? self : e.address();
       if (e.isReplica()) {
-        roles.put(e.address(), "replica of " + e.masterId().flatMap(view::byId).map(ClusterNodesReply.Entry::address)
+        roles.put(address, "replica of " + e.masterId().flatMap(view::byId).map(ClusterNodesReply.Entry::address)
             .orElse("?"));
       } else {
-        roles.put(e.address(), "primary with " + e.slotCount() + " slots");
+        roles.put(address, "primary with " + e.slotCount() + " slots");
       }
     }
     return roles;

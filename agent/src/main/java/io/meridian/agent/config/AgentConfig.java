@@ -24,7 +24,24 @@ public record AgentConfig(
     Duration probeInterval,
     Duration probeTimeout,
     RedisAuth auth,
-    BusConfig bus) {
+    BusConfig bus,
+    Fencing fencing) {
+
+  /**
+   * Write fencing of isolated primaries.
+   *
+   * @param regions the number of regions in the cluster; 0 turns fencing off
+   * @param after   how long isolation must last before writes are paused
+   */
+  public record Fencing(int regions, Duration after) {
+    public static Fencing off() {
+      return new Fencing(0, Duration.ofSeconds(5));
+    }
+
+    public boolean enabled() {
+      return regions > 0;
+    }
+  }
 
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
@@ -54,8 +71,14 @@ public record AgentConfig(
     Duration timeout = probe.duration("timeout", DEFAULT_PROBE_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30));
     RedisAuth auth = RedisAuth.read(root.object("redis"), env);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    ConfigNode fencing = root.object("fencing");
+    int regions = fencing.integer("regions", 0, 0, 5);
+    if (regions > 0 && regions < 3) {
+      throw fencing.error("regions", "must be the cluster's number of regions (3 to 5), or 0 to turn fencing off");
+    }
+    Duration after = fencing.duration("after", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10));
     root.finish();
-    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus);
+    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus, new Fencing(regions, after));
   }
 
   private static String defaultId(String region) {

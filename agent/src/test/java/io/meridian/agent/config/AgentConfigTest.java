@@ -73,6 +73,8 @@ class AgentConfigTest {
         "agent.yaml: field 'probe.interval': must be between 50ms and 10s, got 10ms");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nprobe: {intervall: 1s}\n",
         "agent.yaml: field 'probe.intervall': unknown field (known here: interval, timeout)");
+    assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nfencing: {regions: 2}\n",
+        "agent.yaml: field 'fencing.regions': must be the cluster's number of regions (3 to 5), or 0 to turn fencing off");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nredis: {passwordEnv: NOPE_NOT_SET}\n",
         "agent.yaml: field 'redis.passwordEnv': environment variable NOPE_NOT_SET is not set (or empty)");
     assertRejected("cluster: c\nregion: 'r 1'\nnodes: [a:1]\n",

@@ -64,7 +64,7 @@ class AgentReportingIT {
 
     bus = BusListener.startNewBus(Addresses.health("region-1"));
     AgentConfig config = new AgentConfig("agent-it", "it", "region-1", List.of(primary.address(), replica.address()),
-        INTERVAL, TIMEOUT, RedisAuth.none(), bus.joinConfig());
+        INTERVAL, TIMEOUT, RedisAuth.none(), bus.joinConfig(), AgentConfig.Fencing.off());
     agent = Agent.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 

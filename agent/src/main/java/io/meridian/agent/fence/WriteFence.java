@@ -1,0 +1,54 @@
+package io.meridian.agent.fence;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Whether this agent's side is isolated, and so whether the primaries on its host must stop
+ * acknowledging writes that the majority side will replace. Pure: time comes in as a value.
+ *
+ * <p>Isolated = no leader announcement for {@code after} AND, over the same span, contact (any
+ * coordinator's reachability report) with fewer than a majority of the cluster's regions. Either
+ * signal alone is not enough: a leader change or one slow region must not stop writes.
+ */
+public final class WriteFence {
+
+  /** What the agent should do with its local primaries. */
+  public enum Verdict { FENCE, LIFT }
+
+  private WriteFence() {
+  }
+
+  /**
+   * @param lastLeader  when the last leader announcement arrived, if ever
+   * @param heardFrom   region → when a coordinator of that region was last heard
+   * @param regions     the number of regions in the cluster
+   * @param after       how long isolation must last before writes are paused
+   * @param startedAt   when the agent started (an agent that never heard anyone counts from there)
+   */
+  public static Verdict decide(Instant now, Optional<Instant> lastLeader, Map<String, Instant> heardFrom, int regions,
+      Duration after, Instant startedAt) {
+    Instant since = now.minus(after);
+    if (startedAt.isAfter(since)) {
+      return Verdict.LIFT;
+    }
+    boolean leaderHeard = lastLeader.map(t -> !t.isBefore(since)).orElse(false);
+    long regionsHeard = heardFrom.values().stream().filter(t -> !t.isBefore(since)).count();
+    return !leaderHeard && regionsHeard * 2 <= regions ? Verdict.FENCE : Verdict.LIFT;
+  }
+
+  /** A sentence for the log, with the evidence. */
+  public static String reason(Verdict verdict, Optional<Instant> lastLeader, Set<String> regionsHeard, int regions,
+      Duration after) {
+    if (verdict == Verdict.FENCE) {
+      return "isolated: no leader announcement and contact with only " + regionsHeard.size() + " of " + regions
+          + " regions " + regionsHeard + " for " + after.toMillis() + " ms; pausing writes on local primaries so "
+          + "that clients stop getting acknowledgements the majority side will replace";
+    }
+    return "contact restored (leader heard: " + lastLeader.isPresent() + ", regions heard: " + regionsHeard
+        + "); lifting the write pause";
+  }
+}

@@ -1,0 +1,82 @@
+package io.meridian.agent.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.agent.Agent;
+import io.meridian.agent.AgentVerticle;
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.agent.admin.BootstrapPlan;
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.LeaderAnnouncement;
+import io.meridian.messages.SlotRange;
+import io.meridian.messages.Wire;
+import io.meridian.runtime.bus.BusProcess;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.process.RedisBinary;
+import io.meridian.runtime.process.RedisServerProcess;
+import io.meridian.runtime.testing.BusListener;
+import io.meridian.runtime.testing.FreePorts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given a primary whose agent hears neither a leader nor any region (it is cut off), then after
+ * the fencing delay a client's write is not acknowledged; when a leader is heard again, writes
+ * are acknowledged again.
+ */
+class WriteFenceIT {
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void anIsolatedPrimaryStopsAcknowledgingWritesUntilContactReturns() throws Exception {
+    RedisBinary redis = RedisBinary.locate();
+    int port = FreePorts.redisPort();
+    try (RedisServerProcess primary = RedisServerProcess.start(redis, dir.resolve("p"), port,
+        RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10));
+        BusListener bus = BusListener.startNewBus()) {
+      new Bootstrap(RedisAuth.none(), Duration.ofSeconds(30), false, line -> { })
+          .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)), Map.of(), Map.of()));
+      AgentConfig config = new AgentConfig("agent-fence", "it", "r1", List.of(primary.address()),
+          Duration.ofMillis(250), Duration.ofMillis(500), RedisAuth.none(), bus.joinConfig(),
+          new AgentConfig.Fencing(3, Duration.ofSeconds(1)));
+      BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+      String address = primary.address();
+      try {
+        await().atMost(Duration.ofSeconds(15)).until(() -> !writes(address));
+        try (NodeAdmin reader = new NodeAdmin(address, RedisAuth.none(), Duration.ofMillis(500))) {
+          assertThat(reader.call("PING")).as("the node still answers reads").isEqualTo("PONG");
+        }
+
+        long timer = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
+            Wire.encode(new LeaderAnnouncement("coord-test", "r2", 9, 1, "http://127.0.0.1:1"))));
+        try {
+          await().atMost(Duration.ofSeconds(10)).until(() -> writes(address));
+        } finally {
+          bus.vertx().cancelTimer(timer);
+        }
+      } finally {
+        agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /** One write on a fresh connection (a paused write leaves its connection waiting): acknowledged within 500 ms? */
+  private static boolean writes(String address) {
+    try (NodeAdmin client = new NodeAdmin(address, RedisAuth.none(), Duration.ofMillis(500))) {
+      return "OK".equals(client.call("SET", "k", "v"));
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+}
