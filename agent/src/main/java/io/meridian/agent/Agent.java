@@ -15,6 +15,6 @@ public final class Agent {
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
-        metrics -> new AgentVerticle(config, metrics.registry(), Clock.systemUTC()));
+        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC()));
   }
 }

@@ -5,6 +5,7 @@ import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
+import io.meridian.runtime.config.LogLevels;
 import io.meridian.runtime.config.RedisAuth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,9 @@ import java.util.Map;
 /**
  * Settings of one agent process ({@code agent.yaml}). Every field, its default and its bounds are
  * listed in the README's configuration reference.
+ *
+ * @param httpPort port of the agent's {@code /health}, {@code /ready} and {@code /metrics}; 0 = no HTTP server
+ * @param logLevel root log level (TRACE … OFF)
  */
 public record AgentConfig(
     String agentId,
@@ -24,13 +28,24 @@ public record AgentConfig(
     Duration probeInterval,
     Duration probeTimeout,
     RedisAuth auth,
-    BusConfig bus) {
+    BusConfig bus,
+    String httpHost,
+    int httpPort,
+    String logLevel) {
 
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
+  /** Clear of redis_exporter's 9121, which often runs on the same hosts. */
+  public static final int DEFAULT_HTTP_PORT = 9470;
 
   public AgentConfig {
     nodes = List.copyOf(nodes);
+  }
+
+  /** An agent without HTTP server, logging at INFO: for tests and embedding. */
+  public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
+      Duration probeTimeout, RedisAuth auth, BusConfig bus) {
+    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, auth, bus, "127.0.0.1", 0, "INFO");
   }
 
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -54,8 +69,12 @@ public record AgentConfig(
     Duration timeout = probe.duration("timeout", DEFAULT_PROBE_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30));
     RedisAuth auth = RedisAuth.read(root.object("redis"), env);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    ConfigNode http = root.object("http");
+    String httpHost = http.string("host", "127.0.0.1");
+    int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 0, 65535);
+    String logLevel = LogLevels.read(root, env);
     root.finish();
-    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus);
+    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus, httpHost, httpPort, logLevel);
   }
 
   private static String defaultId(String region) {

@@ -4,6 +4,7 @@ import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
+import io.meridian.runtime.config.LogLevels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import io.meridian.coordinator.spec.ClusterSpecReader;
  * @param staleAfter a node whose last report is older than this is shown as stale (not dead:
  *                   the agent may be gone while the node still serves)
  * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
+ * @param logLevel  root log level (TRACE … OFF)
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -31,7 +33,8 @@ public record CoordinatorConfig(
     String httpHost,
     int httpPort,
     BusConfig bus,
-    Optional<ClusterSpec> spec) {
+    Optional<ClusterSpec> spec,
+    String logLevel) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -39,6 +42,12 @@ public record CoordinatorConfig(
   public CoordinatorConfig {
     regions = List.copyOf(regions);
     java.util.Objects.requireNonNull(spec, "spec");
+  }
+
+  /** A coordinator logging at INFO: for tests and embedding. */
+  public CoordinatorConfig(String coordinatorId, String cluster, String region, List<String> regions,
+      Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
+    this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO");
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -85,7 +94,8 @@ public record CoordinatorConfig(
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    String logLevel = LogLevels.read(root, env);
     root.finish();
-    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec);
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel);
   }
 }
