@@ -63,6 +63,7 @@ fi
 
 ensure_java_maven
 ensure_redis_server
+ensure_systemd_analyze
 ensure_docker
 build_local_redis_image
 

@@ -6,6 +6,7 @@
 #   source scripts/lib/prereqs.sh
 #   ensure_java_maven        # java 17+, javac, mvn (apt: openjdk-17-jdk-headless maven)
 #   ensure_redis_server      # redis-server 7+     (apt: redis-server; never left running on :6379)
+#   ensure_systemd_analyze   # systemd-analyze     (apt: systemd), to verify the unit files we ship
 #   ensure_docker            # a Docker engine that answers `docker info` (apt: docker.io; starts dockerd)
 #   stop_started_docker      # stops the dockerd that ensure_docker started, and only that one
 #   build_local_redis_image  # meridian/redis:local, built offline (compose/images/redis/build.sh)
@@ -264,6 +265,27 @@ ensure_redis_server() {
       "fix: use Debian 12 (bookworm) or newer, whose redis-server package is 7.x, or put a Redis 7+ redis-server first on PATH."
   fi
   meridian_log "redis-server ${v} ($(command -v redis-server))"
+}
+
+# ---------------------------------------------------------------------------
+# systemd-analyze (checks the systemd units of the distribution archive)
+# ---------------------------------------------------------------------------
+# Only the tool is needed: nothing is started, and systemd need not be the init system.
+# Without it (and without a way to install it) the unit-file test is skipped, except on CI.
+ensure_systemd_analyze() {
+  if ! command -v systemd-analyze >/dev/null 2>&1; then
+    if _meridian_can_apt; then
+      meridian_log "installing systemd (for systemd-analyze, which verifies the unit files in the archive; nothing is started)"
+      _meridian_apt_install systemd
+      command -v systemd-analyze >/dev/null 2>&1 \
+        || meridian_die 2 "systemd-analyze is still not on PATH after installing the systemd package."
+    else
+      meridian_warn "systemd-analyze is not installed and cannot be installed here (not root, or no apt-get):" \
+        "the unit-file test (SystemdUnitsIT) will be skipped. fix (Debian/Ubuntu): sudo apt-get install systemd"
+      return 0
+    fi
+  fi
+  meridian_log "systemd-analyze ($(systemd-analyze --version 2>/dev/null | head -n 1))"
 }
 
 # ---------------------------------------------------------------------------

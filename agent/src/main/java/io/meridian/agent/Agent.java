@@ -17,7 +17,7 @@ public final class Agent {
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
-        metrics -> new AgentVerticle(config, metrics.registry(), Clock.systemUTC()))
+        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC()))
         .compose(process -> process.vertx()
             .deployVerticle(new CommandVerticle(config, process.metrics().registry(), Clock.systemUTC()))
             .compose(id -> config.fencing().enabled()

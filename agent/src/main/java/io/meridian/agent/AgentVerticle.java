@@ -8,16 +8,25 @@ import io.meridian.agent.report.HealthTransitions;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.messages.Wire;
+import io.meridian.monitoring.MeridianMetrics;
+import io.meridian.runtime.http.HttpEndpoints;
+import io.meridian.runtime.http.Readiness;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,62 +34,95 @@ import org.slf4j.LoggerFactory;
  * Probes every local Redis node on a fixed cadence and publishes one health report per node per
  * round to its region's address. A round that is still running when the next is due is not
  * doubled up: the slow node is simply probed again when its probe completes (its own timeout
- * bounds how late that is).
+ * bounds how late that is). Serves {@code /health}, {@code /ready} and {@code /metrics} when its
+ * config gives an HTTP port.
  */
 public final class AgentVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(AgentVerticle.class);
 
-  private final AgentConfig config;
-  private final MeterRegistry registry;
+  private final MeridianMetrics metrics;
   private final Clock clock;
-  private final List<Slot> slots = new ArrayList<>();
   private final HealthTransitions transitions = new HealthTransitions();
+  /** Watched nodes in config order; touched on this verticle's context only. */
+  private final Map<String, Slot> slots = new LinkedHashMap<>();
+  private volatile AgentConfig config;
   private ProbeResources resources;
+  private HttpServer server;
   private long timerId = -1;
   private volatile long reportsPublished;
 
-  public AgentVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
+  public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock) {
     this.config = config;
-    this.registry = registry;
+    this.metrics = metrics;
     this.clock = clock;
   }
 
-  /** One node: its probe, whether a probe is running, and its report sequence. */
+  /**
+   * One node: its probe, the probe running now (if any), its report sequence, whether it has
+   * reported since it was added, and whether a reload retired it (then it is closed as soon as
+   * no probe runs on it).
+   */
   private static final class Slot {
     final NodeProbe probe;
-    boolean inFlight;
+    Future<ProbeResult> inFlight;
     long seq;
+    boolean reported;
+    boolean retired;
 
     Slot(NodeProbe probe) {
       this.probe = probe;
+    }
+
+    void retire() {
+      retired = true;
+      if (inFlight == null) {
+        probe.close();
+      }
     }
   }
 
   @Override
   public Future<?> start() {
     resources = new ProbeResources();
-    for (String node : config.nodes()) {
-      slots.add(new Slot(new NodeProbe(node, context, resources, config.probeTimeout(), config.auth())));
-    }
-    timerId = vertx.setPeriodic(0, config.probeInterval().toMillis(), id -> round());
+    AgentConfig c = config;
+    c.nodes().forEach(node -> slots.put(node, newSlot(node, c)));
+    timerId = vertx.setPeriodic(0, c.probeInterval().toMillis(), id -> round());
     LOG.atInfo()
-        .addKeyValue("agent", config.agentId())
-        .addKeyValue("region", config.region())
-        .log("agent {} probing {} every {} ms (timeout {} ms), reporting to {}", config.agentId(), config.nodes(),
-            config.probeInterval().toMillis(), config.probeTimeout().toMillis(), Addresses.health(config.region()));
-    return Future.succeededFuture();
+        .addKeyValue("agent", c.agentId())
+        .addKeyValue("region", c.region())
+        .log("agent {} probing {} every {} ms (timeout {} ms), reporting to {}", c.agentId(), c.nodes(),
+            c.probeInterval().toMillis(), c.probeTimeout().toMillis(), Addresses.health(c.region()));
+    if (c.httpPort() == 0) {
+      return Future.succeededFuture();
+    }
+    return HttpEndpoints.serve(vertx, HttpEndpoints.router(vertx, metrics, this::health, this::readiness),
+            c.httpHost(), c.httpPort())
+        .onSuccess(s -> {
+          server = s;
+          LOG.atInfo().addKeyValue("agent", c.agentId())
+              .log("agent {} serves /health, /ready and /metrics on http://{}:{}", c.agentId(), c.httpHost(),
+                  s.actualPort());
+        })
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + c.httpHost() + ":"
+            + c.httpPort() + " (set http.port in the agent's config, 0 to disable): " + err.getMessage(), err)));
+  }
+
+  private Slot newSlot(String node, AgentConfig c) {
+    return new Slot(new NodeProbe(node, context, resources, c.probeTimeout(), c.auth()));
   }
 
   private void round() {
-    for (Slot slot : slots) {
-      if (slot.inFlight) {
+    for (Slot slot : slots.values()) {
+      if (slot.inFlight != null) {
         continue;
       }
-      slot.inFlight = true;
-      slot.probe.probe().onComplete(ar -> {
-        slot.inFlight = false;
-        if (ar.succeeded()) {
+      slot.inFlight = slot.probe.probe();
+      slot.inFlight.onComplete(ar -> {
+        slot.inFlight = null;
+        if (slot.retired) {
+          slot.probe.close();
+        } else if (ar.succeeded()) {
           publish(slot, ar.result());
         } else {
           // probe() recovers every failure; reaching here is a bug worth a stack trace.
@@ -91,7 +133,9 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private void publish(Slot slot, ProbeResult result) {
-    NodeHealthReport report = new NodeHealthReport(config.agentId(), config.cluster(), config.region(),
+    AgentConfig c = config;
+    MeterRegistry registry = metrics.registry();
+    NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
         slot.probe.node(), ++slot.seq, clock.millis(), result.latencyMicros(), result.failure(), result.state());
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")
@@ -108,10 +152,96 @@ public final class AgentVerticle extends VerticleBase {
         .increment());
     transitions.observe(report).ifPresent(change -> LOG.atInfo()
         .addKeyValue("node", report.node())
-        .addKeyValue("region", config.region())
+        .addKeyValue("region", c.region())
         .log(change));
-    vertx.eventBus().publish(Addresses.health(config.region()), Wire.encode(report));
+    vertx.eventBus().publish(Addresses.health(c.region()), Wire.encode(report));
+    slot.reported = true;
     reportsPublished++;
+  }
+
+  /**
+   * Takes over what a reload may change (see {@code AgentReload}): nodes added start being probed
+   * in the next round, nodes removed are closed once their probe in flight (if any) ends, a new
+   * timeout gives every node a fresh probe (sequence numbers carry on), a new interval restarts
+   * the cadence. Identity, credentials, bus and HTTP are not touched. Runs on this verticle's
+   * context; the future completes once the new settings are in force.
+   */
+  public Future<Void> reconfigure(AgentConfig next) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        apply(next);
+        done.complete();
+      } catch (RuntimeException e) {
+        done.fail(e);
+      }
+    });
+    return done.future();
+  }
+
+  private void apply(AgentConfig next) {
+    AgentConfig before = config;
+    boolean newTimeout = !next.probeTimeout().equals(before.probeTimeout());
+    Map<String, Slot> kept = new LinkedHashMap<>();
+    for (String node : next.nodes()) {
+      Slot old = slots.remove(node);
+      if (old == null) {
+        kept.put(node, newSlot(node, next));
+      } else if (newTimeout) {
+        old.retire();
+        Slot fresh = newSlot(node, next);
+        fresh.seq = old.seq;
+        fresh.reported = old.reported;
+        kept.put(node, fresh);
+      } else {
+        kept.put(node, old);
+      }
+    }
+    for (Slot removed : slots.values()) {
+      removed.retire();
+      forgetMeters(removed.probe.node());
+    }
+    slots.clear();
+    slots.putAll(kept);
+    config = next;
+    if (!next.probeInterval().equals(before.probeInterval())) {
+      vertx.cancelTimer(timerId);
+      timerId = vertx.setPeriodic(0, next.probeInterval().toMillis(), id -> round());
+    }
+  }
+
+  /** A node no longer watched leaves no series behind that would look like a frozen node. */
+  private void forgetMeters(String node) {
+    MeterRegistry registry = metrics.registry();
+    List.copyOf(registry.getMeters()).stream()
+        .filter(m -> node.equals(m.getId().getTag("node")))
+        .forEach(registry::remove);
+  }
+
+  /** Ready once every watched node has been probed and reported at least once. */
+  private Readiness readiness() {
+    List<String> waiting = new ArrayList<>();
+    List<Slot> current = List.copyOf(slots.values());
+    for (Slot slot : current) {
+      if (!slot.reported) {
+        waiting.add(slot.probe.node());
+      }
+    }
+    return waiting.isEmpty()
+        ? Readiness.ready("on the bus; every watched node reported: " + config.nodes())
+        : Readiness.notReady("on the bus; waiting for the first report of " + waiting);
+  }
+
+  private JsonObject health() {
+    AgentConfig c = config;
+    return new JsonObject()
+        .put("status", "up")
+        .put("role", "agent")
+        .put("agent", c.agentId())
+        .put("region", c.region())
+        .put("nodes", new JsonArray(c.nodes()))
+        .put("probeIntervalMs", c.probeInterval().toMillis())
+        .put("reportsPublished", reportsPublished);
   }
 
   /** Reports published since start (for readiness checks and tests). */
@@ -119,16 +249,39 @@ public final class AgentVerticle extends VerticleBase {
     return reportsPublished;
   }
 
+  /** The settings in force (the start config with any reloaded changes). */
+  public AgentConfig currentConfig() {
+    return config;
+  }
+
+  /** The port of the HTTP server, or -1 without one. */
+  public int httpPort() {
+    return server == null ? -1 : server.actualPort();
+  }
+
+  /**
+   * Stops probing, lets the probes in flight finish (each is bounded by the probe timeout) so no
+   * connection is cut mid-command, then closes connections and the HTTP server. Commands from the
+   * leader, once the agent takes them, belong here too: refuse new ones, finish those in flight.
+   */
   @Override
   public Future<?> stop() {
     if (timerId >= 0) {
       vertx.cancelTimer(timerId);
     }
-    slots.forEach(s -> s.probe.close());
-    slots.clear();
-    if (resources != null) {
-      resources.close();
+    List<Future<ProbeResult>> inFlight = new ArrayList<>();
+    for (Slot slot : slots.values()) {
+      if (slot.inFlight != null) {
+        inFlight.add(slot.inFlight);
+      }
     }
-    return Future.succeededFuture();
+    return Future.join(inFlight).transform(ignored -> {
+      slots.values().forEach(s -> s.probe.close());
+      slots.clear();
+      if (resources != null) {
+        resources.close();
+      }
+      return server == null ? Future.succeededFuture() : server.close();
+    });
   }
 }

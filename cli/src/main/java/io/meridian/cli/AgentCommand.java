@@ -1,7 +1,9 @@
 package io.meridian.cli;
 
 import io.meridian.agent.Agent;
+import io.meridian.agent.AgentVerticle;
 import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.config.AgentReload;
 import io.meridian.runtime.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +14,11 @@ import picocli.CommandLine.Option;
     description = "Probe the Redis nodes on this host and report their health to the coordinators.")
 final class AgentCommand implements Callable<Integer> {
 
+  /** How the daemon loads, starts and reconfigures an agent. */
+  static final Daemon.Role<AgentConfig, AgentVerticle> ROLE = new Daemon.Role<>(
+      "agent", AgentConfig::agentId, file -> AgentConfig.load(file, System.getenv()),
+      Agent::start, AgentReload::plan, AgentVerticle::reconfigure, AgentConfig::logLevel);
+
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent.yaml (see README: Configuration)")
   Path config;
 
@@ -19,11 +26,11 @@ final class AgentCommand implements Callable<Integer> {
   public Integer call() {
     AgentConfig loaded;
     try {
-      loaded = AgentConfig.load(config, System.getenv());
+      loaded = ROLE.loader().load(config);
     } catch (ConfigException e) {
       System.err.println("meridian agent: invalid config: " + e.getMessage());
       return Meridian.EXIT_USAGE;
     }
-    return Daemon.run("agent " + loaded.agentId(), () -> Agent.start(loaded));
+    return new Daemon<>(ROLE, config).run(loaded);
   }
 }

@@ -1,7 +1,9 @@
 package io.meridian.cli;
 
 import io.meridian.coordinator.Coordinator;
+import io.meridian.coordinator.CoordinatorVerticle;
 import io.meridian.coordinator.config.CoordinatorConfig;
+import io.meridian.coordinator.config.CoordinatorReload;
 import io.meridian.runtime.config.ConfigException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -12,6 +14,11 @@ import picocli.CommandLine.Option;
     description = "Observe the whole cluster from the agents' reports and serve the HTTP API.")
 final class CoordinatorCommand implements Callable<Integer> {
 
+  /** How the daemon loads, starts and reconfigures a coordinator. */
+  static final Daemon.Role<CoordinatorConfig, CoordinatorVerticle> ROLE = new Daemon.Role<>(
+      "coordinator", CoordinatorConfig::coordinatorId, file -> CoordinatorConfig.load(file, System.getenv()),
+      Coordinator::start, CoordinatorReload::plan, CoordinatorVerticle::reconfigure, CoordinatorConfig::logLevel);
+
   @Option(names = "--config", required = true, paramLabel = "FILE",
       description = "coordinator.yaml (see README: Configuration)")
   Path config;
@@ -20,11 +27,11 @@ final class CoordinatorCommand implements Callable<Integer> {
   public Integer call() {
     CoordinatorConfig loaded;
     try {
-      loaded = CoordinatorConfig.load(config, System.getenv());
+      loaded = ROLE.loader().load(config);
     } catch (ConfigException e) {
       System.err.println("meridian coordinator: invalid config: " + e.getMessage());
       return Meridian.EXIT_USAGE;
     }
-    return Daemon.run("coordinator " + loaded.coordinatorId(), () -> Coordinator.start(loaded));
+    return new Daemon<>(ROLE, config).run(loaded);
   }
 }

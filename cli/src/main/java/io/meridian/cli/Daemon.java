@@ -1,34 +1,107 @@
 package io.meridian.cli;
 
+import io.meridian.cli.logging.LogSetup;
 import io.meridian.runtime.bus.BusProcess;
+import io.meridian.runtime.config.ConfigException;
+import io.meridian.runtime.config.Reload;
+import io.vertx.core.Deployable;
 import io.vertx.core.Future;
+import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs one bus process in the foreground until SIGTERM or Ctrl-C, then stops it cleanly. */
-final class Daemon {
+/**
+ * Runs one bus process in the foreground the way a service manager expects. SIGTERM and SIGINT
+ * stop it gracefully (it leaves the cluster) and the JVM exits 0; SIGHUP re-reads its config file
+ * and applies what can change while running, refusing the rest and any invalid file with a log
+ * line that says why. A shutdown hook stops it too when the JVM ends some other way.
+ */
+final class Daemon<C, V extends Deployable> {
+
+  /** Reads a config file: what {@code AgentConfig.load} and {@code CoordinatorConfig.load} do. */
+  interface Loader<C> {
+    C load(Path file) throws ConfigException;
+  }
+
+  /**
+   * What the daemon needs to know of a role (agent, coordinator).
+   *
+   * @param name        {@code agent} or {@code coordinator}, for logs
+   * @param id          the process's id in its config
+   * @param plan        the pure decision: which changes of a re-read file apply at once, which need a restart
+   * @param reconfigure puts the effective config in force in the running verticle
+   */
+  record Role<C, V extends Deployable>(
+      String name,
+      Function<C, String> id,
+      Loader<C> loader,
+      Function<C, Future<BusProcess<V>>> start,
+      BiFunction<C, C, Reload<C>> plan,
+      BiFunction<V, C, Future<Void>> reconfigure,
+      Function<C, String> logLevel) {
+
+    String describe(C config) {
+      return name + " " + id.apply(config);
+    }
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(Daemon.class);
   private static final Duration START_TIMEOUT = Duration.ofMinutes(2);
-  private static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
+  /** Within systemd's TimeoutStopSec and the 10 s an operator waits for. */
+  static final Duration STOP_TIMEOUT = Duration.ofSeconds(8);
 
-  private Daemon() {
+  private final Role<C, V> role;
+  private final Path file;
+  private final CompletableFuture<BusProcess<V>> started = new CompletableFuture<>();
+  private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  /** One reload at a time, in the order the signals came. */
+  private final ExecutorService reloads = Executors.newSingleThreadExecutor(r -> {
+    Thread t = new Thread(r, "meridian-reload");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile C running;
+  private volatile String what;
+
+  Daemon(Role<C, V> role, Path file) {
+    this.role = role;
+    this.file = file;
   }
 
-  static int run(String what, Supplier<Future<? extends BusProcess<?>>> start) {
-    BusProcess<?> process;
+  /** Starts the process and blocks until it has stopped; returns the exit code. */
+  int run(C initial) {
+    running = initial;
+    what = role.describe(initial);
+    LogSetup.setRootLevel(role.logLevel().apply(initial));
+    ProcessSignals.install(this::requestStop, this::requestReload);
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stopOnJvmShutdown, "meridian-shutdown"));
+    role.start().apply(initial).onComplete(ar -> {
+      if (ar.succeeded()) {
+        started.complete(ar.result());
+      } else {
+        started.completeExceptionally(ar.cause());
+      }
+    });
     try {
-      process = start.get().toCompletionStage().toCompletableFuture().get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      CompletableFuture.anyOf(started, exit).get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
     } catch (ExecutionException e) {
-      LOG.error("{} could not start: {}", what, e.getCause().getMessage(), e.getCause());
-      System.err.println("meridian: " + what + " could not start: " + e.getCause().getMessage());
-      return Meridian.EXIT_FAILED;
+      if (!exit.isDone()) {
+        Throwable cause = e.getCause();
+        LOG.error("{} could not start: {}", what, cause.getMessage(), cause);
+        System.err.println("meridian: " + what + " could not start: " + cause.getMessage());
+        return Meridian.EXIT_FAILED;
+      }
     } catch (TimeoutException e) {
       System.err.println("meridian: " + what + " did not start within " + START_TIMEOUT.toSeconds() + " s");
       return Meridian.EXIT_FAILED;
@@ -36,22 +109,111 @@ final class Daemon {
       Thread.currentThread().interrupt();
       return Meridian.EXIT_FAILED;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        process.stop().toCompletionStage().toCompletableFuture().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        LOG.info("{} stopped", what);
-      } catch (Exception e) {
-        LOG.warn("{} did not stop cleanly within {} s: {}", what, STOP_TIMEOUT.toSeconds(), e.toString());
-      } finally {
-        stopped.countDown();
-      }
-    }, "meridian-shutdown"));
+    if (!exit.isDone()) {
+      LOG.info("{} running (pid {}): SIGHUP re-reads {}, SIGTERM stops", what, ProcessHandle.current().pid(), file);
+    }
+    return exit.join();
+  }
+
+  /** SIGTERM, SIGINT or JVM shutdown: stop once, on a thread of its own; the exit code follows. */
+  private void requestStop(String why) {
+    if (started.isCompletedExceptionally()) {
+      exit.complete(Meridian.EXIT_FAILED);
+      return;
+    }
+    if (!stopping.compareAndSet(false, true)) {
+      LOG.info("{}: already stopping", why);
+      return;
+    }
+    LOG.info("{}: stopping {} (leaving the cluster; at most {} s)", why, what, STOP_TIMEOUT.toSeconds());
+    Thread stopper = new Thread(() -> exit.complete(stop()), "meridian-stop");
+    stopper.start();
+  }
+
+  private int stop() {
+    long t0 = System.nanoTime();
+    long deadline = t0 + STOP_TIMEOUT.toNanos();
     try {
-      stopped.await();
+      BusProcess<V> process;
+      try {
+        process = started.get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException neverStarted) {
+        return Meridian.EXIT_FAILED; // run() reports why it could not start
+      }
+      process.stop().toCompletionStage().toCompletableFuture().get(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      LOG.info("{} stopped in {} ms", what, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0));
+      return 0;
+    } catch (ExecutionException e) {
+      LOG.warn("{} did not stop cleanly: {}", what, e.getCause().toString());
+      return Meridian.EXIT_FAILED;
+    } catch (TimeoutException e) {
+      LOG.warn("{} did not {} within {} s; exiting anyway", what, started.isDone() ? "stop" : "finish starting",
+          STOP_TIMEOUT.toSeconds());
+      return Meridian.EXIT_FAILED;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+      return Meridian.EXIT_FAILED;
     }
-    return 0;
+  }
+
+  /** The fallback when the JVM ends without our signal handlers (e.g. they could not be installed). */
+  private void stopOnJvmShutdown() {
+    if (exit.isDone()) {
+      return;
+    }
+    requestStop("JVM shutdown");
+    try {
+      exit.get(STOP_TIMEOUT.toSeconds() + 1, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // exiting anyway; stop() has logged why
+    }
+  }
+
+  private void requestReload(String why) {
+    if (stopping.get() || !started.isDone() || started.isCompletedExceptionally()) {
+      LOG.warn("{}: not re-reading {}: {} is {}", why, file, what, stopping.get() ? "stopping" : "not running yet");
+      return;
+    }
+    reloads.execute(() -> reload(why));
+  }
+
+  private void reload(String why) {
+    C loaded;
+    try {
+      loaded = role.loader().load(file);
+    } catch (ConfigException e) {
+      LOG.atWarn().addKeyValue("file", e.file()).addKeyValue("field", e.field())
+          .log("{}: config reload refused, {} keeps running with the config it had: invalid config: {}", why, what,
+              e.getMessage());
+      return;
+    }
+    C before = running;
+    Reload<C> reload = role.plan().apply(before, loaded);
+    for (Reload.Change change : reload.needRestart()) {
+      LOG.atWarn().addKeyValue("field", change.field())
+          .log("{}: config reload: field '{}' changed ({} -> {}) but needs a restart to take effect; until then {} "
+              + "keeps the value it started with", why, change.field(), change.from(), change.to(), what);
+    }
+    if (reload.applied().isEmpty()) {
+      LOG.info("{}: config reloaded from {}: {}", why, file,
+          reload.changesNothing() ? "nothing changed" : "nothing that applies without a restart");
+      return;
+    }
+    try {
+      role.reconfigure().apply(started.join().verticle(), reload.effective()).toCompletionStage().toCompletableFuture()
+          .get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.error("{}: config reload failed while applying {}; {} keeps the config it had", why,
+          Reload.describe(reload.applied()), what, e);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    LogSetup.setRootLevel(role.logLevel().apply(reload.effective()));
+    running = reload.effective();
+    LOG.info("{}: config reloaded from {}: {}", why, file, Reload.describe(reload.applied()));
   }
 }

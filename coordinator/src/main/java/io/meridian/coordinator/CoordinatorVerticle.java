@@ -36,9 +36,11 @@ import io.meridian.messages.InboundGate;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
+import io.meridian.runtime.http.Readiness;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.HttpServer;
@@ -62,7 +64,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CoordinatorVerticle.class);
 
-  private final CoordinatorConfig config;
+  private volatile CoordinatorConfig config;
   private final MeridianMetrics metrics;
   private final Clock clock;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -75,6 +77,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Counter reportsReceived;
   private HttpServer server;
   private long statusTimer = -1;
+  private volatile boolean observing;
 
   private final HazelcastInstance hazelcast;
   private final History history = new History(1000);
@@ -105,20 +108,21 @@ public final class CoordinatorVerticle extends VerticleBase {
     reportsReceived = Counter.builder("meridian_reports_received")
         .description("Health reports accepted from agents").register(metrics.registry());
     for (NodeStatus status : NodeStatus.values()) {
-      Gauge.builder("meridian_nodes", () -> view.countByStatus(clock.instant(), config.staleAfter()).get(status))
+      Gauge.builder("meridian_nodes", () -> view.countByStatus(clock.instant(), this.config.staleAfter()).get(status))
           .description("Nodes by status as this coordinator observes them")
           .tag("status", status.name().toLowerCase(Locale.ROOT))
           .register(metrics.registry());
     }
+    CoordinatorConfig c = config;
     List<Future<Void>> registrations = new ArrayList<>();
-    for (String region : config.regions()) {
+    for (String region : c.regions()) {
       String address = Addresses.health(region);
       MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
           m -> gate.accept(m.body(), address, NodeHealthReport.class).ifPresent(this::onReport));
       consumers.add(consumer);
       registrations.add(consumer.completion());
     }
-    statusTimer = vertx.setPeriodic(config.staleAfter().toMillis() / 2, id -> logStatusChanges());
+    statusTimer = vertx.setPeriodic(c.staleAfter().toMillis() / 2, id -> logStatusChanges());
     MessageConsumer<Object> reachability = vertx.eventBus().consumer(Addresses.REACHABILITY,
         m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class)
             .ifPresent(r -> observations = observations.apply(r, clock.instant())));
@@ -145,17 +149,18 @@ public final class CoordinatorVerticle extends VerticleBase {
       startLeadership();
     }
     return Future.all(registrations)
-        .compose(v -> HttpEndpoints.serve(vertx, router(), config.httpHost(), config.httpPort()))
+        .onSuccess(v -> observing = true)
+        .compose(v -> HttpEndpoints.serve(vertx, router(), c.httpHost(), c.httpPort()))
         .onSuccess(s -> {
           server = s;
           LOG.atInfo()
-              .addKeyValue("coordinator", config.coordinatorId())
-              .addKeyValue("region", config.region())
-              .log("coordinator {} observing regions {}; API on http://{}:{}/api/v1/cluster", config.coordinatorId(),
-                  config.regions(), config.httpHost(), s.actualPort());
+              .addKeyValue("coordinator", c.coordinatorId())
+              .addKeyValue("region", c.region())
+              .log("coordinator {} observing regions {}; API on http://{}:{}/api/v1/cluster", c.coordinatorId(),
+                  c.regions(), c.httpHost(), s.actualPort());
         })
-        .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + config.httpHost()
-            + ":" + config.httpPort() + ": " + err.getMessage(), err)));
+        .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + c.httpHost()
+            + ":" + c.httpPort() + ": " + err.getMessage(), err)));
   }
 
   private void startLeadership() {
@@ -315,6 +320,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void logStatusChanges() {
+    CoordinatorConfig config = this.config;
     Instant now = clock.instant();
     ClusterView current = view;
     for (NodeView node : current.nodes().values()) {
@@ -332,8 +338,42 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Takes over what a reload may change (see {@code CoordinatorReload}): the stale threshold, and
+   * with it the cadence of the status check. Runs on this verticle's context; the future
+   * completes once the new settings are in force.
+   */
+  public Future<Void> reconfigure(CoordinatorConfig next) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      CoordinatorConfig before = config;
+      config = next;
+      if (!next.staleAfter().equals(before.staleAfter())) {
+        vertx.cancelTimer(statusTimer);
+        statusTimer = vertx.setPeriodic(next.staleAfter().toMillis() / 2, id -> logStatusChanges());
+      }
+      done.complete();
+    });
+    return done.future();
+  }
+
+  /**
+   * Ready once it listens to every region on the bus and has heard at least one report: before
+   * that its view (and its API) would say nothing true about the cluster.
+   */
+  private Readiness readiness() {
+    if (!observing) {
+      return Readiness.notReady("registering on the bus for the reports of " + config.regions());
+    }
+    long reports = (long) reportsReceived.count();
+    return reports == 0
+        ? Readiness.notReady("on the bus, listening to " + config.regions() + "; no agent report received yet")
+        : Readiness.ready("on the bus, listening to " + config.regions() + "; " + reports + " reports received, "
+            + view.nodes().size() + " nodes observed");
+  }
+
   private Router router() {
-    Router router = HttpEndpoints.router(vertx, metrics, this::health);
+    Router router = HttpEndpoints.router(vertx, metrics, this::health, this::readiness);
     router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
         config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant())));
     router.get("/api/v1/leader").handler(ctx -> {
@@ -360,6 +400,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private Topology observed() {
+    CoordinatorConfig config = this.config;
     return ObservedTopology.of(view, clock.instant(), config.staleAfter(),
         address -> config.spec().flatMap(spec -> spec.regionOf(address)));
   }
@@ -383,26 +424,42 @@ public final class CoordinatorVerticle extends VerticleBase {
     return server == null ? -1 : server.actualPort();
   }
 
+  /**
+   * Gives up leadership first, while this process still observes and serves, so that a successor
+   * can take over at once; then stops listening and closes the API.
+   */
   @Override
   public Future<?> stop() {
+    return releaseLeadership().compose(v -> stopObserving());
+  }
+
+  /**
+   * A leader gives up its lock on a graceful stop (SIGTERM, {@code systemctl stop}), so that
+   * another coordinator leads at once instead of after the lock's CP session expires.
+   */
+  private Future<Void> releaseLeadership() {
     if (leaderTimer >= 0) {
       vertx.cancelTimer(leaderTimer);
     }
+    if (reaper != null) {
+      reaper.close();
+    }
+    if (election == null) {
+      return Future.succeededFuture();
+    }
+    LeaderElection leaving = election;
+    return vertx.executeBlocking(() -> {
+      leaving.close();
+      return null;
+    });
+  }
+
+  private Future<Void> stopObserving() {
+    observing = false;
     if (proberTimer >= 0) {
       vertx.cancelTimer(proberTimer);
     }
     List<Future<Void>> closing = new ArrayList<>();
-    if (reaper != null) {
-      reaper.close();
-    }
-    if (election != null) {
-      // Releasing the lock lets a successor lead at once instead of after the CP session TTL.
-      LeaderElection leaving = election;
-      closing.add(vertx.executeBlocking(() -> {
-        leaving.close();
-        return null;
-      }));
-    }
     if (statusTimer >= 0) {
       vertx.cancelTimer(statusTimer);
     }
@@ -414,6 +471,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (prober != null) {
       closing.add(prober.close());
     }
-    return Future.join(closing);
+    return Future.join(closing).mapEmpty();
   }
 }

@@ -5,6 +5,7 @@ import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
+import io.meridian.runtime.config.LogLevels;
 import io.meridian.runtime.config.RedisAuth;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,9 @@ import java.util.Map;
 /**
  * Settings of one agent process ({@code agent.yaml}). Every field, its default and its bounds are
  * listed in the README's configuration reference.
+ *
+ * @param httpPort port of the agent's {@code /health}, {@code /ready} and {@code /metrics}; 0 = no HTTP server
+ * @param logLevel root log level (TRACE … OFF)
  */
 public record AgentConfig(
     String agentId,
@@ -25,6 +29,9 @@ public record AgentConfig(
     Duration probeTimeout,
     RedisAuth auth,
     BusConfig bus,
+    String httpHost,
+    int httpPort,
+    String logLevel,
     Fencing fencing) {
 
   /**
@@ -45,9 +52,23 @@ public record AgentConfig(
 
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
+  /** Clear of redis_exporter's 9121, which often runs on the same hosts. */
+  public static final int DEFAULT_HTTP_PORT = 9470;
 
   public AgentConfig {
     nodes = List.copyOf(nodes);
+  }
+
+  /** An agent without HTTP server, logging at INFO: for tests and embedding. */
+  public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
+      Duration probeTimeout, RedisAuth auth, BusConfig bus) {
+    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, auth, bus, Fencing.off());
+  }
+
+  /** As above, with write fencing. */
+  public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
+      Duration probeTimeout, RedisAuth auth, BusConfig bus, Fencing fencing) {
+    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, auth, bus, "127.0.0.1", 0, "INFO", fencing);
   }
 
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -71,6 +92,10 @@ public record AgentConfig(
     Duration timeout = probe.duration("timeout", DEFAULT_PROBE_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30));
     RedisAuth auth = RedisAuth.read(root.object("redis"), env);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    ConfigNode http = root.object("http");
+    String httpHost = http.string("host", "127.0.0.1");
+    int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 0, 65535);
+    String logLevel = LogLevels.read(root, env);
     ConfigNode fencing = root.object("fencing");
     int regions = fencing.integer("regions", 0, 0, 5);
     if (regions > 0 && regions < 3) {
@@ -78,7 +103,8 @@ public record AgentConfig(
     }
     Duration after = fencing.duration("after", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10));
     root.finish();
-    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus, new Fencing(regions, after));
+    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus, httpHost, httpPort, logLevel,
+        new Fencing(regions, after));
   }
 
   private static String defaultId(String region) {

@@ -38,6 +38,26 @@ class AgentConfigTest {
     assertThat(c.bus().clusterName()).isEqualTo("meridian");
     assertThat(c.bus().members()).containsExactly("127.0.0.1:5701");
     assertThat(c.auth().password()).isEmpty();
+    assertThat(c.httpHost()).isEqualTo("127.0.0.1");
+    assertThat(c.httpPort()).isEqualTo(9470);
+    assertThat(c.logLevel()).isEqualTo("INFO");
+  }
+
+  @Test
+  void httpPortZeroMeansNoServerAndTheLogLevelDefaultsToTheEnvironment() throws ConfigException {
+    String yaml = "cluster: c\nregion: r\nnodes: [a:1]\nhttp: {host: 0.0.0.0, port: 0}\n";
+    AgentConfig c = parse(yaml, Map.of("MERIDIAN_LOG_LEVEL", "debug"));
+    assertThat(c.httpHost()).isEqualTo("0.0.0.0");
+    assertThat(c.httpPort()).isZero();
+    assertThat(c.logLevel()).isEqualTo("DEBUG");
+    assertThat(parse(yaml + "log: {level: warn}\n", Map.of("MERIDIAN_LOG_LEVEL", "debug")).logLevel()).isEqualTo("WARN");
+    assertRejected(yaml + "log: {level: loud}\n",
+        "agent.yaml: field 'log.level': must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got \"loud\"");
+    assertThatThrownBy(() -> parse(yaml, Map.of("MERIDIAN_LOG_LEVEL", "verbose")))
+        .hasMessage("agent.yaml: field 'log.level': is not set, and MERIDIAN_LOG_LEVEL=verbose is not one of "
+            + "TRACE, DEBUG, INFO, WARN, ERROR, OFF");
+    assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nhttp: {port: 70000}\n",
+        "agent.yaml: field 'http.port': must be between 0 and 65535, got 70000");
   }
 
   @Test

@@ -79,7 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
   int basePort;
 
   @Option(names = "--api-port", defaultValue = "8080",
-      description = "The coordinator of region i serves HTTP on api-port + i (default: ${DEFAULT-VALUE}).")
+      description = "The coordinator of region i serves HTTP on api-port + i, its agent on api-port + regions + i "
+          + "(default: ${DEFAULT-VALUE}).")
   int apiPort;
 
   @Option(names = "--bus-port", defaultValue = "5701",
@@ -248,7 +249,7 @@ public final class DemoCommand implements Callable<Integer> {
       for (RegionSpec region : spec.regions()) {
         Path file = configs.resolve("agent-" + region.name() + ".yaml");
         Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
-            busName, busPort + regionNames.size(), members));
+            agentHttpPort(regionNames.indexOf(region.name())), busName, busPort + regionNames.size(), members));
         Children.Child child = children.start("agent of " + region.name(), 0,
             javaCommand(List.of("-Xmx128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
             this::warnExit);
@@ -313,6 +314,11 @@ public final class DemoCommand implements Callable<Integer> {
       }
     }
     return operatorToken;
+  }
+
+  /** The agent of region {@code i} serves /health, /ready and /metrics after the coordinators' ports. */
+  private int agentHttpPort(int i) {
+    return apiPort + regions + i;
   }
 
   /** Redis settings of the demo's nodes at start; bootstrap then applies the spec's. */
@@ -413,9 +419,10 @@ public final class DemoCommand implements Callable<Integer> {
     for (int i = 0; i < spec.regions().size(); i++) {
       RegionSpec region = spec.regions().get(i);
       String base = "http://127.0.0.1:" + (apiPort + i);
+      String agent = "http://127.0.0.1:" + agentHttpPort(i);
       out.printf("  %s: cluster view %s/api/v1/cluster, check %s/api/v1/check, endpoints %s/api/v1/endpoints, "
-          + "metrics %s/metrics, health %s/health; redis %s%n", region.name(), base, base, base, base, base,
-          String.join(" ", region.nodes().stream().map(NodeSpec::address).toList()));
+          + "metrics %s/metrics, health %s/health; agent %s/ready and %s/metrics; redis %s%n", region.name(), base, base,
+          base, base, base, agent, agent, String.join(" ", region.nodes().stream().map(NodeSpec::address).toList()));
     }
     JsonObject endpoints = get(apiPort, "/api/v1/endpoints");
     if (endpoints != null) {
@@ -448,6 +455,7 @@ public final class DemoCommand implements Callable<Integer> {
         needed.put(port + 10000, "the cluster bus of Redis node " + node);
       }
       needed.put(apiPort + i, "the HTTP API of " + DemoSpec.regionName(i) + "'s coordinator (--api-port)");
+      needed.put(agentHttpPort(i), "the HTTP endpoints of " + DemoSpec.regionName(i) + "'s agent (--api-port + regions)");
       needed.put(busPort + i, "the event bus of " + DemoSpec.regionName(i) + "'s coordinator (--bus-port)");
     }
     for (Map.Entry<Integer, String> e : needed.entrySet()) {

@@ -51,7 +51,7 @@ class DemoEndToEndIT {
   @Test
   void demoComesUpReportsKilledNodesAndLeavesNothingBehind() throws Exception {
     int basePort = FreePorts.redisPortRange(9);
-    int apiPort = FreePorts.range(3);
+    int apiPort = FreePorts.range(6); // 3 coordinators, then 3 agents
     int busPort = FreePorts.range(12);
     Path output = state.resolve("demo.out");
     long started = System.nanoTime();
@@ -106,6 +106,10 @@ class DemoEndToEndIT {
       assertThat(roles).containsEntry("127.0.0.1:" + basePort, "primary")
           .containsEntry("127.0.0.1:" + (basePort + 3), "primary")
           .containsEntry("127.0.0.1:" + (basePort + 6), "primary");
+    }
+    for (int i = 0; i < 3; i++) {
+      JsonObject ready = get(apiPort + 3 + i, "/ready");
+      assertThat(ready.getBoolean("ready")).as("agent of region-%d: %s", i + 1, ready).isTrue();
     }
     JsonObject check = get(apiPort + 1, "/api/v1/check");
     assertThat(check.getBoolean("clean")).as("check: %s", check).isTrue();

@@ -4,6 +4,7 @@ import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
+import io.meridian.runtime.config.LogLevels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import io.meridian.coordinator.spec.ClusterSpecReader;
  * @param staleAfter a node whose last report is older than this is shown as stale (not dead:
  *                   the agent may be gone while the node still serves)
  * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
+ * @param logLevel  root log level (TRACE … OFF)
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -32,6 +34,7 @@ public record CoordinatorConfig(
     int httpPort,
     BusConfig bus,
     Optional<ClusterSpec> spec,
+    String logLevel,
     Leadership leadership,
     Optional<io.meridian.runtime.config.Secret> operatorToken) {
 
@@ -41,6 +44,14 @@ public record CoordinatorConfig(
   public CoordinatorConfig {
     regions = List.copyOf(regions);
     java.util.Objects.requireNonNull(spec, "spec");
+  }
+
+  /** A coordinator logging at INFO, without leadership or operator API: for tests and embedding. */
+  public CoordinatorConfig(String coordinatorId, String cluster, String region, List<String> regions,
+      Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
+    this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
+        new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
+            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty());
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -87,11 +98,12 @@ public record CoordinatorConfig(
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     BusConfig bus = BusConfig.read(root.object("bus"));
+    String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"));
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     root.finish();
-    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, leadership,
-        token);
+    return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
+        leadership, token);
   }
 
   /** The operator token comes from an environment variable the file names, never from the file. */

@@ -47,9 +47,7 @@ class CoordinatorApiIT {
     publisher = BusListener.startNewBus();
     httpPort = FreePorts.any();
     CoordinatorConfig config = new CoordinatorConfig("coord-r1", "demo", "r1", List.of("r1", "r2", "r3"),
-        Duration.ofSeconds(2), "127.0.0.1", httpPort, publisher.joinConfig(), Optional.empty(),
-        new io.meridian.coordinator.config.Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3),
-            Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty());
+        Duration.ofSeconds(2), "127.0.0.1", httpPort, publisher.joinConfig(), Optional.empty());
     coordinator = Coordinator.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 

@@ -21,6 +21,12 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
     members = List.copyOf(members);
   }
 
+  /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701]}, for logs. */
+  @Override
+  public String toString() {
+    return clusterName + " " + host + ":" + port + " members " + members;
+  }
+
   public static BusConfig read(ConfigNode bus) throws ConfigException {
     String clusterName = bus.name("clusterName", "meridian");
     String host = bus.string("host", "127.0.0.1");

@@ -2,11 +2,12 @@ package io.meridian.runtime.bus;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
-import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /** Starts a Vert.x instance on the clustered event bus, as a full or a lite Hazelcast member. */
@@ -31,6 +32,11 @@ public final class ClusteredVertx {
   public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp) {
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost(bus.host()).setPort(0);
+    if (lite) {
+      // Vert.x sizes its pools by core count (2 event loops per core); an agent needs a couple of
+      // threads whatever the size of the Redis host it shares.
+      options.setEventLoopPoolSize(2).setWorkerPoolSize(4).setInternalBlockingPoolSize(4);
+    }
     Config config = hazelcastConfig(bus, lite);
     cp.ifPresent(settings -> configureCp(config, settings));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
@@ -55,8 +61,7 @@ public final class ClusteredVertx {
   }
 
   static Config hazelcastConfig(BusConfig bus, boolean lite) {
-    // Vert.x's default config carries the maps and multimaps its cluster manager needs.
-    Config config = ConfigUtil.loadConfig();
+    Config config = vertxStructures(new Config());
     config.setClusterName(bus.clusterName());
     config.setLiteMember(lite);
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -81,6 +86,38 @@ public final class ClusteredVertx {
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(bus.members());
+    if (lite) {
+      trimForLiteMember(config);
+    }
     return config;
+  }
+
+  /**
+   * The maps and multimap Vert.x's cluster manager uses, as its {@code default-cluster.xml}
+   * declares them. Built in code: parsing and schema-validating that XML loads some thousand
+   * classes that would stay resident in every agent.
+   */
+  static Config vertxStructures(Config config) {
+    config.addMultiMapConfig(new MultiMapConfig("__vertx.subs").setBackupCount(1)
+        .setValueCollectionType(MultiMapConfig.ValueCollectionType.SET));
+    config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
+    config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
+    return config;
+  }
+
+  /**
+   * A lite member owns no partitions and serves no clients, so Hazelcast's thread pools (sized
+   * by core count: 2 partition threads per core, 3 I/O threads each way, 5 event threads, …)
+   * and its metrics and health monitor would only cost the agent memory on the Redis host.
+   */
+  private static void trimForLiteMember(Config config) {
+    config.setProperty("hazelcast.io.thread.count", "1");
+    config.setProperty("hazelcast.event.thread.count", "1");
+    config.setProperty("hazelcast.operation.thread.count", "1");
+    config.setProperty("hazelcast.operation.generic.thread.count", "1");
+    config.setProperty("hazelcast.operation.response.thread.count", "1");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false);
   }
 }

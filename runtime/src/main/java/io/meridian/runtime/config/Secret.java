@@ -16,6 +16,17 @@ public final class Secret {
     return value;
   }
 
+  /** Equal when the values are: a reloaded config can tell whether the password changed. */
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof Secret s && s.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
+
   @Override
   public String toString() {
     return "****";

@@ -16,12 +16,18 @@ public final class HttpEndpoints {
   }
 
   /**
-   * Adds {@code GET /health} (200 with the status body while the process runs) and
+   * Adds {@code GET /health} (200 with the status body while the process runs), {@code GET /ready}
+   * (200 once the process does its job, 503 before, with the reason either way) and
    * {@code GET /metrics} (Prometheus text), plus JSON 404/405/500 answers for everything else.
    */
-  public static Router router(Vertx vertx, MeridianMetrics metrics, Supplier<JsonObject> health) {
+  public static Router router(Vertx vertx, MeridianMetrics metrics, Supplier<JsonObject> health,
+      Supplier<Readiness> ready) {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> json(ctx, 200, health.get()));
+    router.get("/ready").handler(ctx -> {
+      Readiness r = ready.get();
+      json(ctx, r.ready() ? 200 : 503, new JsonObject().put("ready", r.ready()).put("reason", r.reason()));
+    });
     router.get("/metrics").handler(ctx -> ctx.response()
         .putHeader("content-type", MeridianMetrics.CONTENT_TYPE)
         .end(metrics.scrape()));

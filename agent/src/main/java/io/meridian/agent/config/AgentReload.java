@@ -1,0 +1,36 @@
+package io.meridian.agent.config;
+
+import io.meridian.runtime.config.Durations;
+import io.meridian.runtime.config.Reload;
+
+/**
+ * What an agent can take from a re-read {@code agent.yaml} without a restart: the nodes it
+ * watches, how often and how patiently it probes them, and the log level. Its identity, its
+ * credentials, its bus membership and its HTTP socket are fixed at start. Pure.
+ */
+public final class AgentReload {
+
+  private AgentReload() {
+  }
+
+  public static Reload<AgentConfig> plan(AgentConfig running, AgentConfig loaded) {
+    AgentConfig effective = new AgentConfig(running.agentId(), running.cluster(), running.region(), loaded.nodes(),
+        loaded.probeInterval(), loaded.probeTimeout(), running.auth(), running.bus(), running.httpHost(),
+        running.httpPort(), loaded.logLevel(), running.fencing());
+    return new Reload.Builder()
+        .safe("nodes", running.nodes(), loaded.nodes())
+        .safe("probe.interval", Durations.format(running.probeInterval()), Durations.format(loaded.probeInterval()))
+        .safe("probe.timeout", Durations.format(running.probeTimeout()), Durations.format(loaded.probeTimeout()))
+        .safe("log.level", running.logLevel(), loaded.logLevel())
+        .restart("cluster", running.cluster(), loaded.cluster())
+        .restart("region", running.region(), loaded.region())
+        .restart("agentId", running.agentId(), loaded.agentId())
+        .restart("redis.user", running.auth().user().orElse("(none)"), loaded.auth().user().orElse("(none)"))
+        .restart("redis.passwordEnv", running.auth().password(), loaded.auth().password(),
+            password -> password.isPresent() ? "****" : "(none)")
+        .restart("bus", running.bus(), loaded.bus())
+        .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
+        .restart("fencing", running.fencing(), loaded.fencing())
+        .build(effective);
+  }
+}

@@ -1,0 +1,83 @@
+package io.meridian.dist;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.coordinator.config.CoordinatorConfig;
+import io.meridian.coordinator.placement.PlacementPlanner;
+import io.meridian.coordinator.placement.PlanResult;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.ClusterSpecReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given the example files shipped in {@code conf/}, when read by the same readers the processes
+ * use, then they are valid, consistent with each other, and the spec can be planned; the
+ * commented-out authentication blocks are valid too once uncommented (with the password set).
+ */
+class ConfExamplesTest {
+
+  private static final Path CONF = Archive.SOURCES.resolve("conf");
+
+  @Test
+  void examplesLoadAndAgree() throws Exception {
+    AgentConfig agent = AgentConfig.load(CONF.resolve("agent.yaml"), Map.of());
+    CoordinatorConfig coordinator = CoordinatorConfig.load(CONF.resolve("coordinator.yaml"), Map.of());
+    ClusterSpec spec = ClusterSpecReader.load(CONF.resolve("spec.yaml"), Map.of());
+
+    assertThat(PlacementPlanner.plan(spec)).isInstanceOf(PlanResult.Planned.class);
+    assertThat(coordinator.spec()).contains(spec);
+    assertThat(coordinator.regions()).isEqualTo(spec.regionNames()).contains(coordinator.region(), agent.region());
+    assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
+    assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());
+    assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
+    // The examples show the defaults, so that editing them starts from the documented behaviour.
+    assertThat(agent.probeInterval()).isEqualTo(AgentConfig.DEFAULT_PROBE_INTERVAL);
+    assertThat(agent.probeTimeout()).isEqualTo(AgentConfig.DEFAULT_PROBE_TIMEOUT);
+    assertThat(agent.httpPort()).isEqualTo(AgentConfig.DEFAULT_HTTP_PORT);
+    assertThat(coordinator.staleAfter()).isEqualTo(CoordinatorConfig.DEFAULT_STALE_AFTER);
+    assertThat(coordinator.httpPort()).isEqualTo(CoordinatorConfig.DEFAULT_HTTP_PORT);
+    assertThat(List.of(agent.logLevel(), coordinator.logLevel())).containsOnly("INFO");
+  }
+
+  @Test
+  void commentedAuthenticationBlocksAreValidOnceUncommented(@TempDir Path dir) throws Exception {
+    Map<String, String> env = Map.of("MERIDIAN_REDIS_PASSWORD", "s3cret");
+    Path agentFile = dir.resolve("agent.yaml");
+    Files.writeString(agentFile, uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:"));
+    Path specFile = dir.resolve("spec.yaml");
+    Files.writeString(specFile, uncomment(Files.readString(CONF.resolve("spec.yaml")), "# auth:"));
+
+    AgentConfig agent = AgentConfig.load(agentFile, env);
+    ClusterSpec spec = ClusterSpecReader.load(specFile, env);
+    assertThat(agent.auth().user()).contains("meridian");
+    assertThat(agent.auth().password().orElseThrow().reveal()).isEqualTo("s3cret");
+    assertThat(spec.auth()).isEqualTo(agent.auth());
+  }
+
+  /** The block from the line starting with {@code header} through the commented lines below it, uncommented. */
+  private static String uncomment(String text, String header) {
+    List<String> out = new ArrayList<>();
+    boolean inBlock = false;
+    for (String line : text.split("\n", -1)) {
+      if (line.startsWith(header)) {
+        inBlock = true;
+        out.add(line.substring(2));
+      } else if (inBlock && line.startsWith("#   ")) {
+        out.add(line.substring(2));
+      } else {
+        inBlock = false;
+        out.add(line);
+      }
+    }
+    String result = String.join("\n", out);
+    assertThat(result).as("%s found", header).isNotEqualTo(text);
+    return result;
+  }
+}
