@@ -142,6 +142,20 @@ class FailoverIT {
       assertThat(node.getString("role")).isEqualTo("replica");
       assertThat(node.getString("primary")).isEqualTo(primaryOwning(apiPort, 5462).getString("address"));
     });
+
+    // A leader stopped gracefully (SIGTERM) releases its lock: another coordinator leads at once.
+    JsonObject leader = awaitLeader(apiPort, 0);
+    ProcessHandle coordinator = ProcessHandle.of(pidsJson.getJsonObject(leader.getString("region"))
+        .getLong("coordinator")).orElseThrow();
+    long stoppedAt = System.nanoTime();
+    coordinator.destroy();
+    int other = regionIndex(leader) == 0 ? 1 : 0;
+    JsonObject successor = awaitLeader(apiPort + other, leader.getLong("term"));
+    long handoverMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stoppedAt);
+    System.out.printf("graceful stop of leader %s: %s leads (term %d) after %d ms%n", leader.getString("leader"),
+        successor.getString("leader"), successor.getLong("term"), handoverMs);
+    assertThat(coordinator.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
+    assertThat(handoverMs).as("another coordinator leads within 2 s of a graceful stop").isLessThanOrEqualTo(2000);
   }
 
   @Test
