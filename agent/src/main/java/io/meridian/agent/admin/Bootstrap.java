@@ -2,6 +2,7 @@ package io.meridian.agent.admin;
 
 import io.meridian.messages.SlotRange;
 import io.meridian.agent.redis.ClusterNodesReply;
+import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.RedisAuth;
 import java.time.Duration;
@@ -374,11 +375,7 @@ public final class Bootstrap {
   }
 
   static String field(String info, String name) {
-    for (String line : info.split("\r?\n")) {
-      if (line.startsWith(name + ":")) {
-        return line.substring(name.length() + 1).trim();
-      }
-    }
-    return "";
+    return InfoText.parse(info).get(name).orElse("");
   }
+
 }

@@ -1,5 +1,6 @@
 package io.meridian.agent.probe;
 
+import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.RedisState;
 import java.util.List;
 import java.util.Map;

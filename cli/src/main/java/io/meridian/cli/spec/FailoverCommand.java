@@ -3,6 +3,7 @@ package io.meridian.cli.spec;
 import io.meridian.agent.admin.AdminCommandException;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.redis.ClusterNodesReply;
+import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
@@ -145,13 +146,9 @@ public final class FailoverCommand implements Callable<Integer> {
   }
 
   private static long offset(NodeAdmin admin) {
-    for (String line : admin.info("replication").split("\r?\n")) {
-      if (line.startsWith("slave_repl_offset:")) {
-        return Long.parseLong(line.substring("slave_repl_offset:".length()).trim());
-      }
-    }
-    return 0;
+    return InfoText.parse(admin.info("replication")).number("slave_repl_offset", 0);
   }
+
 
   private boolean awaitPrimary(NodeAdmin admin) {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);

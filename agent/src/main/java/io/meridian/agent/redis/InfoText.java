@@ -1,17 +1,17 @@
-package io.meridian.agent.probe;
+package io.meridian.agent.redis;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 /** The {@code field:value} lines of an {@code INFO} or {@code CLUSTER INFO} reply. */
-record InfoText(Map<String, String> fields) {
+public record InfoText(Map<String, String> fields) {
 
-  InfoText {
+  public InfoText {
     fields = Map.copyOf(fields);
   }
 
-  static InfoText parse(String reply) {
+  public static InfoText parse(String reply) {
     Map<String, String> fields = new HashMap<>();
     for (String line : reply.split("\r?\n")) {
       if (line.isEmpty() || line.startsWith("#")) {
@@ -25,11 +25,11 @@ record InfoText(Map<String, String> fields) {
     return new InfoText(fields);
   }
 
-  Optional<String> get(String field) {
+  public Optional<String> get(String field) {
     return Optional.ofNullable(fields.get(field));
   }
 
-  long number(String field, long fallback) {
+  public long number(String field, long fallback) {
     String v = fields.get(field);
     if (v == null) {
       return fallback;
@@ -41,7 +41,7 @@ record InfoText(Map<String, String> fields) {
     }
   }
 
-  Optional<Long> optNumber(String field) {
+  public Optional<Long> optNumber(String field) {
     String v = fields.get(field);
     if (v == null) {
       return Optional.empty();
