@@ -208,15 +208,20 @@ public final class CoordinatorVerticle extends VerticleBase {
         }
       });
     }
-    OptionalLong term = election.term();
-    if (term.isEmpty()) {
-      return;
-    }
-    loop.paused(pausedSince > 0);
-    loop.cycle(term.getAsLong());
-    if (everySecond) {
+    OptionalLong term = leaderCycle();
+    if (everySecond && term.isPresent()) {
       announce(term.getAsLong());
     }
+  }
+
+  /** While leading: one failover cycle over the current view. Returns the term, if leading. */
+  private OptionalLong leaderCycle() {
+    OptionalLong term = election.term();
+    if (term.isPresent()) {
+      loop.paused(pausedSince > 0);
+      loop.cycle(term.getAsLong());
+    }
+    return term;
   }
 
   private void announce(long term) {
@@ -317,6 +322,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
     view = view.apply(report, clock.instant());
+    if (report.failure().isPresent() && election != null) {
+      // Crash evidence is acted on as it arrives, not on the next tick: the tick is up to 250 ms.
+      election.checkLease();
+      leaderCycle();
+    }
   }
 
   private void logStatusChanges() {

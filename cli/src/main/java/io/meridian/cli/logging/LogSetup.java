@@ -74,8 +74,13 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
 
   /** Sets the root log level (a reload's {@code log.level}); a no-op if logback is not the backend. */
   public static void setRootLevel(String level) {
-    if (LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME) instanceof Logger root) {
-      root.setLevel(Level.toLevel(level, Level.INFO));
+    setLevel(org.slf4j.Logger.ROOT_LOGGER_NAME, level);
+  }
+
+  /** Sets one logger's level; a no-op if logback is not the backend. */
+  public static void setLevel(String logger, String level) {
+    if (LoggerFactory.getLogger(logger) instanceof Logger l) {
+      l.setLevel(Level.toLevel(level, Level.INFO));
     }
   }
 }

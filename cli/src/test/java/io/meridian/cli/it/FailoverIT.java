@@ -142,6 +142,13 @@ class FailoverIT {
       assertThat(node.getString("role")).isEqualTo("replica");
       assertThat(node.getString("primary")).isEqualTo(primaryOwning(apiPort, 5462).getString("address"));
     });
+    // …and the leader verifies it and says so in the history.
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
+      JsonObject current = awaitLeader(apiPort, 0);
+      assertThat(get(apiPort + regionIndex(current), "/api/v1/history").getJsonArray("entries").stream()
+          .map(e -> ((JsonObject) e).getString("text")))
+          .anyMatch(t -> t.startsWith("old primary " + victim + " of shard 5462-10922 is back as a replica of "));
+    });
 
     // A leader stopped gracefully (SIGTERM) releases its lock: another coordinator leads at once.
     JsonObject leader = awaitLeader(apiPort, 0);
@@ -156,6 +163,51 @@ class FailoverIT {
         successor.getString("leader"), successor.getLong("term"), handoverMs);
     assertThat(coordinator.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(handoverMs).as("another coordinator leads within 2 s of a graceful stop").isLessThanOrEqualTo(2000);
+  }
+
+  @Test
+  void aFrozenLeaderIsReplacedAndExecutesNothingAfterItResumes() throws Exception {
+    startDemo();
+    JsonObject leader = awaitLeader(apiPort, 0);
+    int leaderIndex = regionIndex(leader);
+    int oldLeaderPort = apiPort + leaderIndex;
+    long leaderPid = pidsJson.getJsonObject(leader.getString("region")).getLong("coordinator");
+    int survivor = leaderIndex == 0 ? 1 : 0;
+    // The primary of the next region (node 0 of region i owns the i-th third of the slots).
+    int victimRegion = (leaderIndex + 1) % 3;
+    String victim = "127.0.0.1:" + (basePort + 3 * victimRegion);
+    int firstSlot = new int[] {0, 5462, 10923}[victimRegion];
+    String key = keyInSlots(victim, firstSlot, new int[] {5461, 10922, 16383}[victimRegion]);
+    assertThat(write(key, 1)).isTrue();
+
+    io.meridian.runtime.process.Signals.send(leaderPid, "STOP");
+    long frozenAt = System.nanoTime();
+    JsonObject next;
+    try {
+      next = awaitLeader(apiPort + survivor, leader.getLong("term"));
+      System.out.printf("leader %s frozen (SIGSTOP): %s leads (term %d) after %d ms%n", leader.getString("leader"),
+          next.getString("leader"), next.getLong("term"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt));
+      ProcessHandle.of(pidsJson.getJsonObject("region-" + (victimRegion + 1)).getJsonArray("redis").getLong(0))
+          .orElseThrow().destroyForcibly();
+      awaitWrite(key, Duration.ofSeconds(30));
+    } finally {
+      io.meridian.runtime.process.Signals.send(leaderPid, "CONT");
+    }
+    // Woken with a lock it no longer holds, the old leader stops on its own lease deadline and
+    // sends nothing: its history gains a "stopped leading" entry and no command.
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
+            .map(e -> ((JsonObject) e).getString("text")))
+            .anyMatch(t -> t.contains("stopped leading")));
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
+        .filter(e -> "command".equals(((JsonObject) e).getString("kind"))))
+        .as("the resumed old leader sent no command").isEmpty();
+    assertThat(get(oldLeaderPort, "/api/v1/leader").getString("leader")).isEqualTo(next.getString("leader"));
+    int newLeaderPort = apiPort + regionIndex(next);
+    assertThat(get(newLeaderPort, "/api/v1/history").getJsonArray("entries").stream().map(e -> (JsonObject) e)
+        .filter(e -> "command".equals(e.getString("kind"))))
+        .isNotEmpty().allMatch(e -> e.getLong("term") == next.getLong("term"));
   }
 
   @Test

@@ -76,7 +76,9 @@ public final class FailoverLoop {
     for (Decision d : outcome.decisions()) {
       String shard = d.action().shard();
       if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
-        LOG.atInfo().addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
+        // An alert is something an operator must look at; the rest is the loop explaining itself.
+        (d.action() instanceof Action.Alert ? LOG.atWarn() : LOG.atInfo())
+            .addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
         history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
       }
       if (d.action() instanceof Action.Promote promote) {

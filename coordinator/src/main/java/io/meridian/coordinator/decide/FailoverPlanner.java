@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -57,6 +58,7 @@ public final class FailoverPlanner {
             + serving.get().announced() + " now serves it as primary"));
       }
     }
+    next = checkReturns(view, next, now, settings, decisions);
     String pause = next.paused() ? "PAUSE: " : "";
     List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
         settings.failureTimeout());
@@ -102,7 +104,7 @@ public final class FailoverPlanner {
       NodeView chosen = candidates.get(0);
       RedisState state = chosen.report().state().orElseThrow();
       Action.Mode mode = reachable * 2 > primaries ? Action.Mode.FORCE : Action.Mode.TAKEOVER;
-      next = next.started(dead.shard(), chosen.address(), now);
+      next = next.started(dead.shard(), dead.node(), chosen.address(), now);
       decisions.add(new Decision(new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
           chosen.report().sender(), mode, state.replOffset()),
           "promote " + chosen.announced() + " (" + chosen.region() + ") for shard " + dead.shard() + ": "
@@ -114,15 +116,59 @@ public final class FailoverPlanner {
   }
 
   /** The actionable analyses, seen the same way. */
-  private record Failed(String shard, String announced, String description) {
+  private record Failed(String shard, String node, String announced, String description) {
     static Failed of(Analysis a) {
       if (a instanceof Analysis.DeadPrimary d) {
-        return new Failed(d.shard(), d.announced(), d.description());
+        return new Failed(d.shard(), d.node(), d.announced(), d.description());
       } else if (a instanceof Analysis.UnreachableByMajority u) {
-        return new Failed(u.shard(), u.announced(), u.description());
+        return new Failed(u.shard(), u.node(), u.announced(), u.description());
       }
       throw new IllegalArgumentException("not actionable: " + a);
     }
+  }
+
+  /**
+   * Replaced primaries that answer again must follow their shard's new primary (Redis makes them
+   * replicas when they learn the higher epoch). One that does is forgotten with a note; one that
+   * answers for longer than the verify deadline without doing so raises an alert, every cycle,
+   * until it does.
+   */
+  private static FailoverMemory checkReturns(ClusterView view, FailoverMemory memory, Instant now, Settings settings,
+      List<Decision> decisions) {
+    FailoverMemory next = memory;
+    for (Map.Entry<String, FailoverMemory.Returning> e : new java.util.TreeMap<>(memory.returning()).entrySet()) {
+      String node = e.getKey();
+      FailoverMemory.Returning r = e.getValue();
+      NodeView n = view.nodes().get(node);
+      NodeStatus status = n == null ? NodeStatus.STALE : n.status(now, settings.staleAfter());
+      if (n == null || n.report().state().isEmpty() || (status != NodeStatus.HEALTHY && status != NodeStatus.DEGRADED)) {
+        next = next.returning(node, Optional.of(new FailoverMemory.Returning(r.shard(), r.replacedBy(), Optional.empty())));
+        continue;
+      }
+      RedisState state = n.report().state().get();
+      List<String> slots = List.of(r.shard().split(","));
+      Optional<NodeView> serving = Analyzer.servingNode(view, slots, now, settings.staleAfter());
+      boolean follows = state.role() == RedisState.Role.REPLICA && serving.isPresent()
+          && state.primary().map(p -> p.equals(serving.get().announced())).orElse(false);
+      if (follows) {
+        next = next.returning(node, Optional.empty());
+        decisions.add(new Decision(new Action.Wait(r.shard()), "old primary " + n.announced() + " of shard "
+            + r.shard() + " is back as a replica of " + serving.get().announced()));
+        continue;
+      }
+      Instant back = r.backSince().orElse(now);
+      next = next.returning(node, Optional.of(new FailoverMemory.Returning(r.shard(), r.replacedBy(), Optional.of(back))));
+      if (Duration.between(back, now).compareTo(settings.verifyDeadline()) >= 0) {
+        String is = state.role() == RedisState.Role.PRIMARY
+            ? "a primary owning " + (state.slotCount() == 0 ? "no slots" : "slots " + String.join(",", state.slots()))
+            : "a replica of " + state.primary().orElse("nothing");
+        decisions.add(new Decision(new Action.Alert(r.shard()), "old primary " + n.announced() + " of shard "
+            + r.shard() + " answers again but is " + is + ", not a replica of the shard's primary "
+            + serving.map(NodeView::announced).orElse("(none serving)") + ", after " + settings.verifyDeadline().toSeconds()
+            + " s; check it (CLUSTER NODES on it) and attach it with CLUSTER REPLICATE, or remove it"));
+      }
+    }
+    return next;
   }
 
   /**

@@ -39,6 +39,7 @@ public final class ReachabilityProber {
   private final Map<String, Long> failingSince = new HashMap<>();
   private final Map<String, Long> lastAnswered = new HashMap<>();
   private final Set<String> inFlight = new HashSet<>();
+  private final Map<String, Connection> connections = new HashMap<>();
 
   public ReachabilityProber(Vertx vertx, String coordinatorId, String region, Supplier<Set<String>> targets,
       Duration timeout, Clock clock) {
@@ -53,9 +54,11 @@ public final class ReachabilityProber {
 
   /** One round: probe every target not still being probed, then publish what is known. */
   public void round() {
-    List<String> probed = new ArrayList<>(targets.get());
+    Set<String> current = targets.get();
+    List<String> probed = new ArrayList<>(current);
     failingSince.keySet().retainAll(probed);
     lastAnswered.keySet().retainAll(probed);
+    List.copyOf(connections.keySet()).stream().filter(n -> !current.contains(n)).forEach(this::drop);
     for (String node : probed) {
       if (inFlight.add(node)) {
         ping(node).onComplete(ar -> {
@@ -74,31 +77,96 @@ public final class ReachabilityProber {
         clock.millis(), probed, Map.copyOf(failingSince))));
   }
 
+  /**
+   * PINGs {@code node} on its kept connection (opened on first use, or again after it broke):
+   * a fresh TCP connection per round per node would be thousands of connections a second at
+   * a thousand nodes. A PING left unanswered drops the connection, so a hung node is found
+   * again by the next round's connect.
+   */
   private Future<Void> ping(String node) {
     Promise<Void> answered = Promise.promise();
-    long timer = vertx.setTimer(timeout.toMillis(), id -> answered.tryFail("no answer within " + timeout.toMillis() + " ms"));
-    client.connect(NodeAddress.port(node), NodeAddress.host(node)).onComplete(ar -> {
+    long timer = vertx.setTimer(timeout.toMillis(), id -> {
+      if (answered.tryFail("no answer within " + timeout.toMillis() + " ms")) {
+        drop(node);
+      }
+    });
+    connection(node).onComplete(ar -> {
       if (ar.failed()) {
         answered.tryFail(ar.cause());
-        return;
+      } else if (!answered.future().isComplete()) {
+        ar.result().waiting = answered;
+        ar.result().socket.write(Buffer.buffer("PING\r\n"));
       }
-      NetSocket socket = ar.result();
-      socket.handler(reply -> {
-        String text = reply.toString();
-        if (text.startsWith("+PONG") || text.startsWith("-NOAUTH") || text.startsWith("-LOADING")) {
-          answered.tryComplete();
-        } else {
-          answered.tryFail("unexpected answer");
-        }
-      });
-      socket.exceptionHandler(answered::tryFail);
-      socket.write(Buffer.buffer("PING\r\n"));
-      answered.future().onComplete(done -> socket.close());
     });
     return answered.future().onComplete(done -> vertx.cancelTimer(timer));
   }
 
+  /** A kept connection to one node and the PING waiting for its answer, if any. */
+  private static final class Connection {
+    final NetSocket socket;
+    Promise<Void> waiting;
+
+    Connection(NetSocket socket) {
+      this.socket = socket;
+    }
+
+    void fail(Object cause) {
+      Promise<Void> w = waiting;
+      waiting = null;
+      if (w != null) {
+        w.tryFail(cause instanceof Throwable t ? t : new IllegalStateException(String.valueOf(cause)));
+      }
+    }
+  }
+
+  private Future<Connection> connection(String node) {
+    Connection kept = connections.get(node);
+    if (kept != null) {
+      return Future.succeededFuture(kept);
+    }
+    return client.connect(NodeAddress.port(node), NodeAddress.host(node)).map(socket -> {
+      Connection c = new Connection(socket);
+      socket.handler(reply -> {
+        Promise<Void> w = c.waiting;
+        c.waiting = null;
+        String text = reply.toString();
+        if (w == null) {
+          return;
+        }
+        if (text.startsWith("+PONG") || text.startsWith("-NOAUTH") || text.startsWith("-LOADING")) {
+          w.tryComplete();
+        } else {
+          w.tryFail("unexpected answer");
+          drop(node);
+        }
+      });
+      socket.exceptionHandler(e -> {
+        c.fail(e);
+        drop(node);
+      });
+      socket.closeHandler(v -> {
+        c.fail("connection closed by " + node);
+        connections.remove(node, c);
+      });
+      Connection raced = connections.putIfAbsent(node, c);
+      if (raced != null) {
+        socket.close();
+        return raced;
+      }
+      return c;
+    });
+  }
+
+  private void drop(String node) {
+    Connection c = connections.remove(node);
+    if (c != null) {
+      c.fail("connection to " + node + " dropped");
+      c.socket.close();
+    }
+  }
+
   public Future<Void> close() {
+    List.copyOf(connections.keySet()).forEach(this::drop);
     return client.close();
   }
 }

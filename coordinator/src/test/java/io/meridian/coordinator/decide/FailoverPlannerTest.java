@@ -257,6 +257,48 @@ class FailoverPlannerTest {
     assertThat(actions(acknowledged, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
   }
 
+  /** A crashed, F promoted for shard 0-5461, the shard recovered at T0 + 1 s. */
+  record Replaced(ClusterView promoted, FailoverMemory recovered) {
+    static Replaced crashOfA() {
+      ClusterView dead = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+      FailoverMemory memory = plan(dead, FailoverMemory.empty(), T0).memory();
+      ClusterView promoted = dead.apply(up(F, "r3", primary(F, "0-5461"), 3), T0.plusSeconds(1));
+      return new Replaced(promoted, plan(promoted, memory, T0.plusSeconds(1)).memory());
+    }
+  }
+
+  @Test
+  void aReplacedPrimaryThatComesBackFollowingTheNewPrimaryIsNotedAndForgotten() {
+    Replaced r = Replaced.crashOfA();
+    ClusterView promoted = r.promoted();
+    FailoverMemory recovered = r.recovered();
+    assertThat(recovered.returning()).containsOnlyKeys(A);
+
+    ClusterView back = promoted.apply(up(A, "r1", replica(A, F, 1000), 5), T0.plusSeconds(30));
+    FailoverPlanner.Outcome rejoined = plan(back, recovered, T0.plusSeconds(30));
+    assertThat(rejoined.decisions()).extracting(Decision::reason)
+        .containsExactly("old primary 127.0.0.1:7000 of shard 0-5461 is back as a replica of 127.0.0.1:7005");
+    assertThat(rejoined.memory().returning()).isEmpty();
+  }
+
+  @Test
+  void aReplacedPrimaryThatComesBackAsAnEmptyPrimaryRaisesAnAlertAfterTheVerifyDeadline() {
+    Replaced r = Replaced.crashOfA();
+    ClusterView promoted = r.promoted();
+    FailoverMemory recovered = r.recovered();
+
+    ClusterView back = promoted.apply(up(A, "r1", state(A, RedisState.Role.PRIMARY, Optional.empty(), List.of(), 0), 5),
+        T0.plusSeconds(30));
+    FailoverPlanner.Outcome justBack = plan(back, recovered, T0.plusSeconds(30));
+    assertThat(actions(justBack, Action.Alert.class)).as("Redis gets the verify deadline to demote it").isEmpty();
+    FailoverPlanner.Outcome late = plan(back, justBack.memory(), T0.plusSeconds(36));
+    assertThat(actions(late, Action.Alert.class)).extracting(Action.Alert::shard).containsExactly("0-5461");
+    assertThat(late.decisions()).extracting(Decision::reason).containsExactly("old primary 127.0.0.1:7000 of shard "
+        + "0-5461 answers again but is a primary owning no slots, not a replica of the shard's primary 127.0.0.1:7005, "
+        + "after 5 s; check it (CLUSTER NODES on it) and attach it with CLUSTER REPLICATE, or remove it");
+    assertThat(late.memory().returning()).containsOnlyKeys(A);
+  }
+
   @Test
   void inMaintenanceModeNothingIsPromotedAndReasonsSaySo() {
     ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);

@@ -1,0 +1,228 @@
+package io.meridian.cli.bench;
+
+import io.meridian.cli.Meridian;
+import io.meridian.cli.demo.DemoFiles;
+import io.meridian.cli.demo.LocalDeployment;
+import io.meridian.messages.Addresses;
+import io.meridian.runtime.bus.BusConfig;
+import io.meridian.runtime.bus.ClusteredVertx;
+import io.meridian.runtime.process.MissingPrerequisiteException;
+import io.meridian.runtime.process.RedisBinary;
+import io.meridian.runtime.process.RedisServerProcess;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code meridian bench overhead}: {@code redis-benchmark} throughput against one redis-server
+ * with and without a real agent process probing it at its normal rate, alternating in each round
+ * (without-with, then with-without) so that drift of the machine falls on both sides.
+ */
+@Command(name = "overhead", mixinStandardHelpOptions = true,
+    description = "Measure what an agent probing a node costs that node's throughput (redis-benchmark).")
+public final class OverheadBench implements Callable<Integer> {
+
+  @Option(names = "--rounds", defaultValue = "5", description = "Pairs of runs (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--requests", defaultValue = "200000",
+      description = "redis-benchmark -n per run (default: ${DEFAULT-VALUE}).")
+  int requests;
+
+  @Option(names = "--clients", defaultValue = "50", description = "redis-benchmark -c (default: ${DEFAULT-VALUE}).")
+  int clients;
+
+  @Option(names = "--tests", defaultValue = "set,get", description = "redis-benchmark -t (default: ${DEFAULT-VALUE}).")
+  String tests;
+
+  @Option(names = "--port", defaultValue = "7300", description = "Redis port (default: ${DEFAULT-VALUE}).")
+  int port;
+
+  @Option(names = "--agent-port", defaultValue = "8300",
+      description = "The agent's HTTP port; the event bus uses the next two (default: ${DEFAULT-VALUE}).")
+  int agentPort;
+
+  @Option(names = "--state-dir", defaultValue = "./.meridian-bench/overhead",
+      description = "Node data, agent config and log (default: ${DEFAULT-VALUE}).")
+  Path stateDir;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
+  Path jsonFile;
+
+  /** The bound: the agent must cost the node less than this share of its throughput. */
+  static final double TARGET_PERCENT = 1.0;
+
+  private final PrintStream out = System.out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (rounds < 1 || rounds > 50 || requests < 1000 || clients < 1) {
+      System.err.println("meridian bench overhead: --rounds must be 1-50, --requests at least 1000, --clients at least 1");
+      return Meridian.EXIT_USAGE;
+    }
+    Path benchmark = Path.of("/usr/bin/redis-benchmark");
+    RedisBinary redis;
+    try {
+      redis = RedisBinary.locate();
+      benchmark = redis.path().resolveSibling("redis-benchmark");
+      if (!Files.isExecutable(benchmark)) {
+        throw new MissingPrerequisiteException("redis-benchmark not found next to " + redis.path()
+            + "; install Debian's redis-tools package (apt-get install redis-tools)");
+      }
+    } catch (MissingPrerequisiteException e) {
+      System.err.println("meridian bench overhead: " + e.getMessage());
+      return Meridian.EXIT_USAGE;
+    }
+    io.meridian.cli.logging.LogSetup.setRootLevel("WARN");
+    LocalDeployment.wipe(stateDir);
+    Files.createDirectories(stateDir);
+    String node = "127.0.0.1:" + port;
+    String busName = "meridian-bench-overhead-" + port;
+    int busPort = agentPort + 1;
+    RedisServerProcess server = RedisServerProcess.start(redis, stateDir.resolve("redis"), port, Map.of(),
+        Duration.ofSeconds(10));
+    Vertx bus = null;
+    Process agent = null;
+    Thread hook = new Thread(server::kill, "meridian-bench-overhead-shutdown");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      // The bench hosts the event bus (agents are lite members and need a data member) and counts
+      // the agent's reports, which proves the agent is probing during the "with" runs.
+      bus = ClusteredVertx.start(new BusConfig(busName, "127.0.0.1", busPort, List.of("127.0.0.1:" + busPort)), false)
+          .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+      AtomicLong reports = new AtomicLong();
+      bus.eventBus().consumer(Addresses.health("region-1"), m -> reports.incrementAndGet());
+      Path config = stateDir.resolve("agent.yaml");
+      Files.writeString(config, DemoFiles.agentYaml("region-1", List.of(node), agentPort, busName, busPort + 1,
+          List.of("127.0.0.1:" + busPort)));
+      out.printf("meridian bench overhead: redis-server %s on %s, redis-benchmark -t %s -n %d -c %d, %d round(s) "
+          + "of a run without and a run with an agent probing every 250 ms%n", redis.version(), node, tests, requests,
+          clients, rounds);
+      Map<String, List<double[]>> byTest = new java.util.LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        boolean agentFirst = round % 2 == 0;
+        Map<String, Double> without = null;
+        Map<String, Double> with = null;
+        for (int phase = 0; phase < 2; phase++) {
+          boolean withAgent = (phase == 0) == agentFirst;
+          if (withAgent) {
+            agent = startAgent(config, stateDir.resolve("agent.log"));
+            awaitReports(reports, agent);
+            long before = reports.get();
+            with = runBenchmark(benchmark);
+            long seen = reports.get() - before;
+            stopAgent(agent);
+            agent = null;
+            if (seen == 0) {
+              throw new IllegalStateException("the agent sent no report during the run: it was not probing");
+            }
+          } else {
+            without = runBenchmark(benchmark);
+          }
+        }
+        for (Map.Entry<String, Double> e : without.entrySet()) {
+          Double w = with.get(e.getKey());
+          byTest.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {e.getValue(), w});
+          out.printf("round %d/%d %-4s without agent %,10.0f req/s, with agent %,10.0f req/s (%+.2f%%)%n", round, rounds,
+              e.getKey(), e.getValue(), w, (w / e.getValue() - 1) * 100);
+        }
+      }
+      out.println();
+      out.printf("%-5s %18s %18s %10s%n", "test", "median without", "median with", "cost");
+      JsonArray summary = new JsonArray();
+      boolean met = true;
+      for (Map.Entry<String, List<double[]>> e : byTest.entrySet()) {
+        double without = median(e.getValue().stream().mapToDouble(v -> v[0]).toArray());
+        double with = median(e.getValue().stream().mapToDouble(v -> v[1]).toArray());
+        double cost = (1 - with / without) * 100;
+        met &= cost < TARGET_PERCENT;
+        out.printf("%-5s %,14.0f r/s %,14.0f r/s %9.2f%%%n", e.getKey(), without, with, cost);
+        summary.add(new JsonObject().put("test", e.getKey()).put("medianWithoutRps", without)
+            .put("medianWithRps", with).put("costPercent", cost));
+      }
+      out.printf("Target: the agent costs the node less than %.0f%% of its throughput: %s%n", TARGET_PERCENT,
+          met ? "met" : "MISSED");
+      if (jsonFile != null) {
+        Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("requests", requests)
+            .put("clients", clients).put("summary", summary).put("targetMet", met).encodePrettily() + "\n");
+        out.println("results written to " + jsonFile.toAbsolutePath());
+      }
+      return 0;
+    } catch (IllegalStateException | IOException e) {
+      System.err.println("meridian bench overhead: " + e.getMessage() + " (logs in " + stateDir + ")");
+      return Meridian.EXIT_FAILED;
+    } finally {
+      if (agent != null) {
+        stopAgent(agent);
+      }
+      if (bus != null) {
+        bus.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+      server.stop(Duration.ofSeconds(5));
+      Runtime.getRuntime().removeShutdownHook(hook);
+    }
+  }
+
+  static double median(double[] values) {
+    double[] sorted = values.clone();
+    java.util.Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private Process startAgent(Path config, Path log) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(ProcessHandle.current().info().command().orElse("java"));
+    command.addAll(io.meridian.cli.JvmOptions.defaults());
+    command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), Meridian.class.getName(), "agent",
+        "--config", config.toAbsolutePath().toString()));
+    return new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+  }
+
+  private static void awaitReports(AtomicLong reports, Process agent) {
+    long start = reports.get();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (reports.get() < start + 4) {
+      if (!agent.isAlive() || System.nanoTime() > deadline) {
+        throw new IllegalStateException("the agent did not report within 60 s" + (agent.isAlive() ? "" : " (it exited)"));
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+  }
+
+  private static void stopAgent(Process agent) throws InterruptedException {
+    agent.destroy();
+    if (!agent.waitFor(15, TimeUnit.SECONDS)) {
+      agent.destroyForcibly();
+      agent.waitFor(5, TimeUnit.SECONDS);
+    }
+  }
+
+  /** One redis-benchmark run; requests per second by test name. */
+  private Map<String, Double> runBenchmark(Path benchmark) throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(benchmark.toString(), "-h", "127.0.0.1", "-p", Integer.toString(port), "-t", tests,
+        "-n", Integer.toString(requests), "-c", Integer.toString(clients), "--csv").redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+      p.destroyForcibly();
+      throw new IllegalStateException("redis-benchmark failed: " + output.strip());
+    }
+    return BenchmarkCsv.requestsPerSecond(output);
+  }
+}
