@@ -35,7 +35,8 @@ public final class ClusterSeries {
       "meridian_shard_primary_up", "1 while a fresh, answering primary serves the shard's slots",
       "meridian_shard_replicas", "Answering replicas with their link up, per shard, in the primary's region or outside it",
       "meridian_shards_without_remote_replica", "Shards whose primary has no answering, linked replica outside its own region",
-      "meridian_placement_violations", "Violations of the spec's placement rules in this coordinator's view, by rule");
+      "meridian_placement_violations", "Violations of the spec's placement rules in this coordinator's view, by rule",
+      "meridian_node_agent_silent", "1 while a node's agent is silent (its reports are stale) but coordinators still reach the node");
 
   /** What one computation found, besides the samples: the regions heard from (for region-lost events). */
   public record Result(List<Sample> samples, Set<String> reachableRegions) {
@@ -75,6 +76,7 @@ public final class ClusterSeries {
           "status", status.name().toLowerCase(Locale.ROOT))));
     }
     shards(view, now, staleAfter, out);
+    silentAgents(view, observations, now, staleAfter, out);
     violations.ifPresent(found -> {
       for (String rule : PlacementRules.RULES) {
         out.add(Sample.of("meridian_placement_violations", found.stream().filter(v -> v.rule().equals(rule)).count(),
@@ -82,6 +84,21 @@ public final class ClusterSeries {
       }
     });
     return new Result(out, heard);
+  }
+
+  /**
+   * A stale node whose fresh coordinator observers all still reach it: the agent is gone, not the
+   * node (no failover happens for it, but nobody watches that node closely any more).
+   */
+  private static void silentAgents(ClusterView view, Observations observations, Instant now, Duration staleAfter,
+      List<Sample> out) {
+    boolean observed = observations.observers().values().stream()
+        .anyMatch(o -> Duration.between(o.receivedAt(), now).compareTo(staleAfter) <= 0);
+    for (NodeView n : view.nodes().values()) {
+      boolean silent = n.status(now, staleAfter) == NodeStatus.STALE && observed
+          && observations.failingRegions(n.announced(), now, staleAfter, Duration.ZERO).isEmpty();
+      out.add(Sample.flag("meridian_node_agent_silent", silent, "node", n.address(), "target_region", n.region()));
+    }
   }
 
   /** Shards as the failover analysis names them: the slot ranges their primary last reported. */
