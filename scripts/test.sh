@@ -4,7 +4,8 @@
 # scripts/test.sh [MAVEN ARGS...] -- THE test command of Meridian.
 #
 # Makes sure the prerequisites are there (installing them as root on Debian), starts a
-# Docker engine if none answers, builds the offline Redis image, then runs
+# Docker engine if none answers, builds the offline Redis image, checks and unit-tests the
+# alert rules (monitoring/test-rules.sh, promtool), then runs
 #   mvn -B verify "$@"
 # from the repository root (works from any cwd), and exits with Maven's exit code.
 # A dockerd that this script started is stopped again on exit (also on Ctrl-C/SIGTERM);
@@ -64,6 +65,7 @@ fi
 ensure_java_maven
 ensure_redis_server
 ensure_systemd_analyze
+ensure_promtool
 ensure_docker
 build_local_redis_image
 
@@ -81,6 +83,12 @@ export MERIDIAN_REDIS_IMAGE="${MERIDIAN_REDIS_IMAGE:-meridian/redis:local}"
 if [ "${MERIDIAN_SETUP_ONLY:-0}" = "1" ]; then
   meridian_log "MERIDIAN_SETUP_ONLY=1: setup done, skipping mvn -B verify"
   exit 0
+fi
+
+# The alert rules first: quick, and independent of the Java build.
+meridian_log "running: monitoring/test-rules.sh (promtool check rules, promtool test rules)"
+if ! monitoring/test-rules.sh; then
+  meridian_die 1 "the alert rule checks failed (monitoring/test-rules.sh); see above."
 fi
 
 meridian_log "running: mvn -B verify $* (in ${REPO_ROOT})"

@@ -7,6 +7,8 @@
 #   ensure_java_maven        # java 17+, javac, mvn (apt: openjdk-17-jdk-headless maven)
 #   ensure_redis_server      # redis-server 7+     (apt: redis-server; never left running on :6379)
 #   ensure_systemd_analyze   # systemd-analyze     (apt: systemd), to verify the unit files we ship
+#   ensure_promtool          # promtool            (apt: prometheus), to test the alert rules; the
+#                            #                     server the package brings is never left running
 #   ensure_docker            # a Docker engine that answers `docker info` (apt: docker.io; starts dockerd)
 #   stop_started_docker      # stops the dockerd that ensure_docker started, and only that one
 #   build_local_redis_image  # meridian/redis:local, built offline (compose/images/redis/build.sh)
@@ -286,6 +288,34 @@ ensure_systemd_analyze() {
     fi
   fi
   meridian_log "systemd-analyze ($(systemd-analyze --version 2>/dev/null | head -n 1))"
+}
+
+# ---------------------------------------------------------------------------
+# promtool (alert rule checks and unit tests)
+# ---------------------------------------------------------------------------
+ensure_promtool() {
+  if ! command -v promtool >/dev/null 2>&1; then
+    if _meridian_can_apt; then
+      meridian_log "installing prometheus (for promtool, which checks and unit-tests monitoring/prometheus/*.yml)"
+      # The package's postinst may start the prometheus service; the tests need only promtool.
+      local before after pid
+      before="$(pgrep -x prometheus || true)"
+      _meridian_apt_install prometheus
+      after="$(pgrep -x prometheus || true)"
+      for pid in ${after}; do
+        case " ${before} " in *" ${pid} "*) ;; *)
+          meridian_log "stopping the prometheus server the package started (pid ${pid})"
+          kill -TERM "${pid}" 2>/dev/null || true ;;
+        esac
+      done
+      command -v promtool >/dev/null 2>&1 \
+        || meridian_die 2 "promtool is still not on PATH after installing the prometheus package."
+    else
+      meridian_die 2 "promtool is not installed (it tests the alert rules)." \
+        "fix (Debian/Ubuntu): sudo apt-get install -y prometheus   (only promtool is used; stop the service it may start)"
+    fi
+  fi
+  meridian_log "promtool ($(promtool --version 2>&1 | head -n 1))"
 }
 
 # ---------------------------------------------------------------------------

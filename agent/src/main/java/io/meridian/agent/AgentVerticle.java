@@ -1,6 +1,11 @@
 package io.meridian.agent;
 
 import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.metrics.RedisSeries;
+import io.meridian.agent.metrics.SendFailures;
+import io.meridian.monitoring.GaugeSet;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageProducer;
 import io.meridian.agent.probe.NodeProbe;
 import io.meridian.agent.probe.ProbeResources;
 import io.meridian.agent.probe.ProbeResult;
@@ -51,6 +56,8 @@ public final class AgentVerticle extends VerticleBase {
   private HttpServer server;
   private long timerId = -1;
   private volatile long reportsPublished;
+  private MessageProducer<Buffer> reports;
+  private SendFailures sendFailures;
 
   public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock) {
     this.config = config;
@@ -65,13 +72,16 @@ public final class AgentVerticle extends VerticleBase {
    */
   private static final class Slot {
     final NodeProbe probe;
+    /** The node's redis_* series; kept across a probe replaced by a reload. */
+    final GaugeSet series;
     Future<ProbeResult> inFlight;
     long seq;
     boolean reported;
     boolean retired;
 
-    Slot(NodeProbe probe) {
+    Slot(NodeProbe probe, GaugeSet series) {
       this.probe = probe;
+      this.series = series;
     }
 
     void retire() {
@@ -86,6 +96,8 @@ public final class AgentVerticle extends VerticleBase {
   public Future<?> start() {
     resources = new ProbeResources();
     AgentConfig c = config;
+    reports = vertx.eventBus().publisher(Addresses.health(c.region()));
+    sendFailures = new SendFailures(metrics.registry(), "health");
     c.nodes().forEach(node -> slots.put(node, newSlot(node, c)));
     timerId = vertx.setPeriodic(0, c.probeInterval().toMillis(), id -> round());
     LOG.atInfo()
@@ -109,7 +121,11 @@ public final class AgentVerticle extends VerticleBase {
   }
 
   private Slot newSlot(String node, AgentConfig c) {
-    return new Slot(new NodeProbe(node, context, resources, c.probeTimeout(), c.auth()));
+    return newSlot(node, c, new GaugeSet(metrics, RedisSeries.HELP));
+  }
+
+  private Slot newSlot(String node, AgentConfig c, GaugeSet series) {
+    return new Slot(new NodeProbe(node, context, resources, c.probeTimeout(), c.auth()), series);
   }
 
   private void round() {
@@ -154,7 +170,8 @@ public final class AgentVerticle extends VerticleBase {
         .addKeyValue("node", report.node())
         .addKeyValue("region", c.region())
         .log(change));
-    vertx.eventBus().publish(Addresses.health(c.region()), Wire.encode(report));
+    slot.series.replace(RedisSeries.of(report.node(), result));
+    sendFailures.watch(reports.write(Wire.encode(report)));
     slot.reported = true;
     reportsPublished++;
   }
@@ -189,7 +206,7 @@ public final class AgentVerticle extends VerticleBase {
         kept.put(node, newSlot(node, next));
       } else if (newTimeout) {
         old.retire();
-        Slot fresh = newSlot(node, next);
+        Slot fresh = newSlot(node, next, old.series);
         fresh.seq = old.seq;
         fresh.reported = old.reported;
         kept.put(node, fresh);
@@ -199,6 +216,7 @@ public final class AgentVerticle extends VerticleBase {
     }
     for (Slot removed : slots.values()) {
       removed.retire();
+      removed.series.clear();
       forgetMeters(removed.probe.node());
     }
     slots.clear();
@@ -278,6 +296,9 @@ public final class AgentVerticle extends VerticleBase {
     return Future.join(inFlight).transform(ignored -> {
       slots.values().forEach(s -> s.probe.close());
       slots.clear();
+      if (reports != null) {
+        reports.close();
+      }
       if (resources != null) {
         resources.close();
       }

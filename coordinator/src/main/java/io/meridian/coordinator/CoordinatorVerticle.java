@@ -2,6 +2,11 @@ package io.meridian.coordinator;
 
 import com.hazelcast.core.HazelcastInstance;
 import io.meridian.coordinator.act.FailoverLoop;
+import io.meridian.coordinator.metrics.ClusterSeries;
+import io.meridian.coordinator.metrics.FailoverMetrics;
+import io.meridian.coordinator.notify.WebhookNotifier;
+import io.meridian.messages.ClusterEvent;
+import io.meridian.monitoring.GaugeSet;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
@@ -93,6 +98,15 @@ public final class CoordinatorVerticle extends VerticleBase {
   private volatile Instant leaderSince;
   private volatile LeaderAnnouncement latestLeader;
   private volatile Instant latestLeaderAt;
+  private FailoverMetrics failoverMetrics;
+  private GaugeSet clusterGauges;
+  private WebhookNotifier notifier;
+  private long seriesTimer = -1;
+  /** Regions heard from at the last series update, and those ever heard from (a region never seen is not "lost"). */
+  private Set<String> reachableRegions = Set.of();
+  private final Set<String> everReachable = new TreeSet<>();
+  private volatile int cpQuorum;
+  private boolean checkingQuorum;
 
   public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, HazelcastInstance hazelcast,
       Clock clock) {
@@ -139,6 +153,19 @@ public final class CoordinatorVerticle extends VerticleBase {
     consumers.add(leaders);
     registrations.add(leaders.completion());
     operatorToken = new OperatorToken(config.operatorToken());
+    failoverMetrics = new FailoverMetrics(metrics);
+    clusterGauges = new GaugeSet(metrics, ClusterSeries.HELP);
+    notifier = new WebhookNotifier(vertx, config.notifications(), config.cluster(), metrics.registry(), clock);
+    seriesTimer = vertx.setPeriodic(1000, id -> updateSeries());
+    MessageConsumer<Object> events = vertx.eventBus().consumer(Addresses.EVENTS,
+        m -> gate.accept(m.body(), Addresses.EVENTS, ClusterEvent.class).ifPresent(this::forward));
+    consumers.add(events);
+    registrations.add(events.completion());
+    if (config.leadership().enabled()) {
+      Gauge.builder("meridian_cp_quorum", () -> cpQuorum)
+          .description("1 while the CP group of the coordinators has a majority (leader election can work)")
+          .register(metrics.registry());
+    }
     Gauge.builder("meridian_paused", () -> pausedSince > 0 ? 1 : 0)
         .description("1 while maintenance mode is on: the leader observes but never acts").register(metrics.registry());
     Gauge.builder("meridian_leader", () -> election != null && election.isLeader() ? 1 : 0)
@@ -175,6 +202,8 @@ public final class CoordinatorVerticle extends VerticleBase {
             history.add(new History.Entry(leaderSince, term, "-", "leadership", config.coordinatorId()
                 + " elected leader", Optional.empty()));
             announce(term);
+            notifier.notify(event(ClusterEvent.Kind.LEADER_ELECTED, ClusterEvent.Severity.INFO, Optional.empty(),
+                config.coordinatorId() + " (" + config.region() + ") is the leader now, term " + term));
           }
 
           @Override
@@ -183,11 +212,13 @@ public final class CoordinatorVerticle extends VerticleBase {
             history.add(new History.Entry(clock.instant(), -1, "-", "leadership", config.coordinatorId()
                 + " stopped leading: " + reason, Optional.empty()));
             loop.reset();
+            notifier.notify(event(ClusterEvent.Kind.LEADER_LOST, ClusterEvent.Severity.WARNING, Optional.empty(),
+                config.coordinatorId() + " (" + config.region() + ") stopped leading: " + reason));
           }
         }, command -> context.runOnContext(v -> command.run()));
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
-            config.regions()), history, metrics.registry(), clock);
+            config.regions()), history, failoverMetrics, notifier::notify, clock);
     reaper = new DeadSessionReaper(hazelcast);
     maintenance = new MaintenanceMode(hazelcast, config.cluster());
     election.start();
@@ -198,6 +229,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void leaderTick() {
     election.checkLease();
     boolean everySecond = ++ticks % 4 == 0;
+    if (everySecond && !checkingQuorum) {
+      checkingQuorum = true;
+      vertx.executeBlocking(this::quorum, false).onComplete(ar -> {
+        checkingQuorum = false;
+        cpQuorum = ar.succeeded() && ar.result() ? 1 : 0;
+      });
+    }
     if (everySecond && !readingMaintenance) {
       // On a worker, one read at a time: a CP call blocks until the CP group exists and has a Raft leader.
       readingMaintenance = true;
@@ -222,6 +260,64 @@ public final class CoordinatorVerticle extends VerticleBase {
       loop.cycle(term.getAsLong());
     }
     return term;
+  }
+
+  /**
+   * On a worker: whether the CP group answers and a majority of its members are in the cluster.
+   * Asking the CP subsystem for its members goes through its Raft group, so without a majority the
+   * call does not complete: the deadline turns that into "no quorum".
+   */
+  private boolean quorum() throws Exception {
+    java.util.Collection<com.hazelcast.cp.CPMember> members = hazelcast.getCPSubsystem()
+        .getCPSubsystemManagementService().getCPMembers().toCompletableFuture()
+        .get(2, java.util.concurrent.TimeUnit.SECONDS);
+    Set<com.hazelcast.cluster.Address> present = new java.util.HashSet<>();
+    hazelcast.getCluster().getMembers().forEach(m -> present.add(m.getAddress()));
+    long up = members.stream().filter(m -> present.contains(m.getAddress())).count();
+    return !members.isEmpty() && up * 2 > config.leadership().cpMembers();
+  }
+
+  /** Once a second: the cluster-wide series, and (on the leader) events for regions lost and back. */
+  private void updateSeries() {
+    CoordinatorConfig c = config;
+    Instant now = clock.instant();
+    Optional<List<io.meridian.coordinator.placement.Violation>> violations = c.spec()
+        .map(spec -> PlacementRules.check(spec, observed()));
+    ClusterSeries.Result result = ClusterSeries.of(view, observations, c.regions(), now, c.staleAfter(), violations);
+    clusterGauges.replace(result.samples());
+    boolean leading = election != null && election.isLeader();
+    for (String region : c.regions()) {
+      boolean was = reachableRegions.contains(region);
+      boolean is = result.reachableRegions().contains(region);
+      if (leading && was && !is) {
+        notifier.notify(event(ClusterEvent.Kind.REGION_LOST, ClusterEvent.Severity.CRITICAL, Optional.of(region),
+            "region " + region + " is lost: no agent report or coordinator report from it for over "
+                + c.staleAfter().toMillis() + " ms"));
+      } else if (leading && !was && is && everReachable.contains(region)) {
+        notifier.notify(event(ClusterEvent.Kind.REGION_RECOVERED, ClusterEvent.Severity.INFO, Optional.of(region),
+            "region " + region + " is back: reports from it arrive again"));
+      }
+    }
+    everReachable.addAll(result.reachableRegions());
+    reachableRegions = result.reachableRegions();
+  }
+
+  private ClusterEvent event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, Optional<String> region,
+      String summary) {
+    return new ClusterEvent(config.coordinatorId(), kind, severity, region, Optional.empty(), summary, clock.millis());
+  }
+
+  /**
+   * Events from others (agents' write fences) go out through the leader. Without a leader heard
+   * within 3 s (a minority partition: exactly when fences go on) every coordinator that hears
+   * one sends it: a duplicate is better than silence.
+   */
+  private void forward(ClusterEvent event) {
+    LeaderAnnouncement leader = latestLeader;
+    boolean leaderKnown = leader != null && Duration.between(latestLeaderAt, clock.instant()).toMillis() <= 3000;
+    if (election != null && election.isLeader() || !leaderKnown) {
+      notifier.notify(event);
+    }
   }
 
   private void announce(long term) {
@@ -466,6 +562,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Future<Void> stopObserving() {
     observing = false;
+    if (seriesTimer >= 0) {
+      vertx.cancelTimer(seriesTimer);
+    }
     if (proberTimer >= 0) {
       vertx.cancelTimer(proberTimer);
     }
@@ -480,6 +579,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     if (prober != null) {
       closing.add(prober.close());
+    }
+    if (notifier != null) {
+      closing.add(notifier.close());
     }
     return Future.join(closing).mapEmpty();
   }

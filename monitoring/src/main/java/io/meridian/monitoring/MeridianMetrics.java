@@ -13,6 +13,8 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -27,11 +29,14 @@ public final class MeridianMetrics implements AutoCloseable {
 
   private final PrometheusMeterRegistry registry;
   private final JvmGcMetrics gcMetrics;
+  private final Map<String, String> commonLabels;
+  private final Map<String, InfoFamily> infoFamilies = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private MeridianMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics) {
+  private MeridianMetrics(PrometheusMeterRegistry registry, JvmGcMetrics gcMetrics, Map<String, String> commonLabels) {
     this.registry = registry;
     this.gcMetrics = gcMetrics;
+    this.commonLabels = Map.copyOf(commonLabels);
   }
 
   /**
@@ -41,8 +46,9 @@ public final class MeridianMetrics implements AutoCloseable {
   public static MeridianMetrics create(String role, Map<String, String> commonTags) {
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     List<Tag> tags = new ArrayList<>();
-    tags.add(Tag.of("role", role));
-    commonTags.forEach((k, v) -> tags.add(Tag.of(k, v)));
+    Map<String, String> labels = new TreeMap<>(commonTags);
+    labels.put("role", role);
+    labels.forEach((k, v) -> tags.add(Tag.of(k, v)));
     registry.config().commonTags(tags);
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
@@ -51,7 +57,20 @@ public final class MeridianMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new MeridianMetrics(registry, gc);
+    return new MeridianMetrics(registry, gc, labels);
+  }
+
+  /**
+   * The info family {@code <baseName>_info}, made on first use.
+   *
+   * @param baseName the series name without its {@code _info} suffix
+   */
+  InfoFamily info(String baseName, String help) {
+    return infoFamilies.computeIfAbsent(baseName, name -> {
+      InfoFamily family = new InfoFamily(name, help, commonLabels);
+      registry.getPrometheusRegistry().register(family);
+      return family;
+    });
   }
 
   public MeterRegistry registry() {

@@ -61,13 +61,13 @@ public final class CommandVerticle extends VerticleBase {
   private void onCommand(Message<Object> message) {
     gate.accept(message.body(), Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
       if (!config.nodes().contains(command.target())) {
-        reply(message, command, CommandResult.Outcome.REFUSED, command.target() + " is not a node of agent "
-            + config.agentId());
+        reply(message, command, CommandResult.Outcome.REFUSED, "not_watched", command.target()
+            + " is not a node of agent " + config.agentId());
         return;
       }
       TermGuard.Verdict verdict = guard.check(command);
       if (verdict instanceof TermGuard.Refuse refuse) {
-        reply(message, command, CommandResult.Outcome.REFUSED, refuse.reason());
+        reply(message, command, CommandResult.Outcome.REFUSED, "stale_term", refuse.reason());
       } else if (verdict instanceof TermGuard.Repeat repeat) {
         message.reply(Wire.encode(repeat.earlier()));
       } else {
@@ -83,9 +83,9 @@ public final class CommandVerticle extends VerticleBase {
             command.term(), command.reason());
     vertx.<String>executeBlocking(() -> run(command), true).onComplete(ar -> {
       if (ar.succeeded()) {
-        reply(message, command, CommandResult.Outcome.EXECUTED, ar.result());
+        reply(message, command, CommandResult.Outcome.EXECUTED, "ok", ar.result());
       } else {
-        reply(message, command, CommandResult.Outcome.FAILED, ar.cause().getMessage());
+        reply(message, command, CommandResult.Outcome.FAILED, "redis_error", ar.cause().getMessage());
       }
     });
   }
@@ -111,16 +111,19 @@ public final class CommandVerticle extends VerticleBase {
     return value;
   }
 
-  private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String detail) {
+  /** @param why the {@code reason} label: ok, stale_term, not_watched or redis_error (a closed set, unlike {@code detail}) */
+  private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
+      String detail) {
     CommandResult result = new CommandResult(config.agentId(), command.id(), command.term(), command.target(), outcome,
         detail, clock.millis());
     if (outcome != CommandResult.Outcome.REFUSED) {
       guard.executed(command, result);
     }
     Counter.builder("meridian_agent_commands")
-        .description("Commands from the leader, by kind and outcome")
+        .description("Commands from the leader, by kind, outcome and reason")
         .tag("kind", command.kind().name().toLowerCase(Locale.ROOT))
         .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+        .tag("reason", why)
         .register(registry).increment();
     if (outcome != CommandResult.Outcome.EXECUTED) {
       LOG.atWarn().addKeyValue("node", command.target()).addKeyValue("term", command.term())

@@ -3,6 +3,8 @@ package io.meridian.agent.fence;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.messages.Addresses;
+import io.meridian.messages.ClusterEvent;
+import io.meridian.messages.Wire;
 import io.meridian.messages.InboundGate;
 import io.meridian.messages.LeaderAnnouncement;
 import io.meridian.messages.ReachabilityReport;
@@ -95,6 +97,13 @@ public final class FenceVerticle extends VerticleBase {
       } else {
         LOG.atInfo().addKeyValue("agent", config.agentId()).log(reason);
       }
+      // For the notification webhooks. Sent into a partition it may reach no one; fence off (contact
+      // back) always gets through, and says what happened.
+      boolean on = verdict == WriteFence.Verdict.FENCE;
+      vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(new ClusterEvent(config.agentId(),
+          on ? ClusterEvent.Kind.FENCE_ON : ClusterEvent.Kind.FENCE_OFF,
+          on ? ClusterEvent.Severity.CRITICAL : ClusterEvent.Severity.INFO, Optional.of(config.region()),
+          Optional.empty(), reason, clock.millis())));
     }
     fenced = verdict == WriteFence.Verdict.FENCE;
     busy = true;

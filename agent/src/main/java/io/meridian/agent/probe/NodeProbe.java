@@ -33,6 +33,10 @@ public final class NodeProbe implements AutoCloseable {
   private static final RedisCommand<Object> CLUSTER_INFO = new RedisCommand<>("CLUSTER", "INFO");
   private static final RedisCommand<Object> CLUSTER_NODES = new RedisCommand<>("CLUSTER", "NODES");
   private static final RedisCommand<Object> CONFIG_GET = new RedisCommand<>("CONFIG", "GET");
+  /** Read for the connections-near-limit metric, beside the settings Meridian owns. */
+  private static final String MAXCLIENTS = "maxclients";
+  private static final List<String> CONFIG_READ = java.util.stream.Stream.concat(RedisState.OWNED_SETTINGS.stream(),
+      java.util.stream.Stream.of(MAXCLIENTS)).toList();
 
   private final String node;
   private final Context context;
@@ -82,8 +86,8 @@ public final class NodeProbe implements AutoCloseable {
       }
     });
     return done.future()
-        .map(r -> ProbeResult.answered(StateReader.read(r.info(), r.clusterInfo(), r.clusterNodes(), r.settings()),
-            micros(start, r.pingAnsweredAt())))
+        .map(r -> ProbeResult.answered(StateReader.read(r.info(), r.clusterInfo(), r.clusterNodes(), r.owned()),
+            StateReader.stats(r.info(), r.clusterInfo(), r.settings().get(MAXCLIENTS)), micros(start, r.pingAnsweredAt())))
         .recover(err -> {
           if (!(err instanceof ProbeTimeoutException)) {
             dropConnection();
@@ -133,7 +137,7 @@ public final class NodeProbe implements AutoCloseable {
     CompletableFuture<String> clusterInfo = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_INFO));
     CompletableFuture<String> clusterNodes = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_NODES));
     CompletableFuture<Map<String, String>> settings = settings(c.async(millis, StringCodec.INSTANCE, CONFIG_GET,
-        RedisState.OWNED_SETTINGS.toArray()));
+        CONFIG_READ.toArray()));
     CompletableFuture<Replies> all = CompletableFuture.allOf(pinged, info, clusterInfo, clusterNodes, settings)
         .thenApply(v -> new Replies(pinged.join(), info.join(), clusterInfo.join(), clusterNodes.join(),
             settings.join()));
@@ -202,5 +206,12 @@ public final class NodeProbe implements AutoCloseable {
 
   private record Replies(long pingAnsweredAt, String info, String clusterInfo, String clusterNodes,
       Map<String, String> settings) {
+
+    /** Only the owned settings are reported and checked. */
+    Map<String, String> owned() {
+      Map<String, String> owned = new TreeMap<>(settings);
+      owned.keySet().retainAll(RedisState.OWNED_SETTINGS);
+      return owned;
+    }
   }
 }

@@ -2,9 +2,12 @@ package io.meridian.agent.probe;
 
 import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.RedisState;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /** Builds a {@link RedisState} from the raw replies of one probe round. Pure. */
 final class StateReader {
@@ -72,5 +75,51 @@ final class StateReader {
         Math.max(0, i.number("connected_clients", 0)),
         announced,
         settings);
+  }
+
+  /**
+   * The fields only the agent's metrics use, from the same replies as {@link #read}.
+   *
+   * @param maxClients {@code maxclients} as {@code CONFIG GET} answered it, or null when it was not read
+   */
+  static NodeStats stats(String info, String clusterInfo, String maxClients) {
+    InfoText i = InfoText.parse(info);
+    InfoText c = InfoText.parse(clusterInfo == null ? "" : clusterInfo);
+    List<NodeStats.Replica> replicas = new ArrayList<>();
+    // slave0, slave1, ...: in Redis's own order, which is the order replicas attached.
+    new TreeMap<>(i.fields()).forEach((key, value) -> {
+      if (key.matches("slave\\d+")) {
+        Map<String, String> kv = new HashMap<>();
+        for (String pair : value.split(",")) {
+          int eq = pair.indexOf('=');
+          if (eq > 0) {
+            kv.put(pair.substring(0, eq), pair.substring(eq + 1));
+          }
+        }
+        if (kv.containsKey("ip") && kv.containsKey("port")) {
+          replicas.add(new NodeStats.Replica(kv.get("ip"), kv.get("port"), kv.getOrDefault("state", "unknown"),
+              parse(kv.get("offset")), parse(kv.get("lag"))));
+        }
+      }
+    });
+    Optional<Long> max = Optional.empty();
+    if (maxClients != null) {
+      try {
+        max = Optional.of(Long.parseLong(maxClients.trim()));
+      } catch (NumberFormatException e) {
+        max = Optional.empty();
+      }
+    }
+    return new NodeStats(Math.max(0, i.number("master_repl_offset", 0)), c.number("cluster_slots_assigned", 0),
+        c.number("cluster_slots_ok", 0), c.number("cluster_slots_pfail", 0), c.number("cluster_slots_fail", 0),
+        replicas, max);
+  }
+
+  private static long parse(String number) {
+    try {
+      return number == null ? 0 : Long.parseLong(number);
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 }

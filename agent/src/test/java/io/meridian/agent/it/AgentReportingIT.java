@@ -117,6 +117,26 @@ class AgentReportingIT {
       assertThat(p.replOffset()).isPositive();
       assertThat(r.replOffset()).isEqualTo(p.replOffset());
     });
+    // The agent's /metrics text: redis_exporter's series per node, and exactly the listed names.
+    await().atMost(BusListener.await()).untilAsserted(() -> {
+      String text = agent.metrics().scrape();
+      String p = "node=\"" + primary.address() + "\"";
+      String r = "node=\"" + replica.address() + "\"";
+      assertThat(text).containsPattern("redis_up\\{[^}]*" + p + "[^}]*\\} 1.0")
+          .containsPattern("redis_instance_info\\{[^}]*" + p + "[^}]*role=\"master\"[^}]*\\} 1")
+          .containsPattern("redis_instance_info\\{[^}]*" + r + "[^}]*role=\"slave\"[^}]*\\} 1")
+          .containsPattern("redis_master_link_up\\{[^}]*" + r + "[^}]*\\} 1.0")
+          .containsPattern("redis_connected_slaves\\{[^}]*" + p + "[^}]*\\} 1.0")
+          .containsPattern("redis_connected_slave_lag_seconds\\{[^}]*" + p + "[^}]*slave_port=\""
+              + replica.port() + "\"")
+          .containsPattern("redis_cluster_state\\{[^}]*" + p + "[^}]*\\} 1.0")
+          .containsPattern("redis_cluster_slots_ok\\{[^}]*" + p + "[^}]*\\} 16384.0")
+          .containsPattern("redis_config_maxclients\\{[^}]*" + p)
+          .contains("region=\"region-1\"").contains("cluster=\"it\"");
+      assertThat(io.meridian.monitoring.MetricNames.mismatches(
+          io.meridian.monitoring.MetricNames.read(java.nio.file.Path.of("..", "monitoring", "metric-names.txt")),
+          io.meridian.monitoring.MetricNames.inScrape(text), "agent", java.util.Set.of())).isEmpty();
+    });
     NodeHealthReport report = latest(primary.address()).orElseThrow();
     assertThat(report.sender()).isEqualTo("agent-it");
     assertThat(report.region()).isEqualTo("region-1");
@@ -166,5 +186,11 @@ class AgentReportingIT {
         afterKill, INTERVAL.toMillis());
     // One interval until the next round, plus scheduling slack on a loaded 2-core machine.
     assertThat(afterKill).isLessThanOrEqualTo(INTERVAL.toMillis() + 150);
+    // As redis_exporter: redis_up 0, and no frozen data series of the dead node.
+    await().atMost(BusListener.await()).untilAsserted(() -> assertThat(agent.metrics().scrape())
+        .containsPattern("redis_up\\{[^}]*node=\"" + replica.address() + "\"[^}]*\\} 0.0")
+        .doesNotContainPattern("redis_instance_info\\{[^}]*node=\"" + replica.address() + "\"")
+        .containsPattern("meridian_agent_probe_failures_total\\{[^}]*node=\"" + replica.address()
+            + "\"[^}]*reason=\"refused\""));
   }
 }

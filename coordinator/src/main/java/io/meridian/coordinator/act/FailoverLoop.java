@@ -14,8 +14,13 @@ import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
 import io.meridian.messages.MessageRejected;
 import io.meridian.messages.Wire;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
+import io.meridian.coordinator.metrics.FailoverMetrics;
+import io.meridian.coordinator.view.NodeView;
+import io.meridian.messages.ClusterEvent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -48,14 +53,28 @@ public final class FailoverLoop {
   private final Optional<ClusterSpec> spec;
   private final FailoverPlanner.Settings settings;
   private final History history;
-  private final MeterRegistry registry;
+  private final FailoverMetrics metrics;
+  private final Consumer<ClusterEvent> events;
   private final Clock clock;
   private final Map<String, String> lastReason = new HashMap<>();
+  /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
+  private final Map<String, InProgress> inProgress = new HashMap<>();
   private FailoverMemory memory = FailoverMemory.empty();
 
+  /** @param attemptFailed the current candidate's failure is already counted (its command was not executed) */
+  private record InProgress(Instant startedAt, String kind, String failedPrimary, String region,
+      boolean attemptFailed) {
+    InProgress nextAttempt(boolean failed) {
+      return new InProgress(startedAt, kind, failedPrimary, region, failed);
+    }
+  }
+
+  /**
+   * @param events where failover events go (the notifier); called on this context, must not block
+   */
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
-      Supplier<Observations> observations, Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history, MeterRegistry registry,
-      Clock clock) {
+      Supplier<Observations> observations, Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history,
+      FailoverMetrics metrics, Consumer<ClusterEvent> events, Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;
@@ -64,7 +83,8 @@ public final class FailoverLoop {
     this.spec = spec;
     this.settings = settings;
     this.history = history;
-    this.registry = registry;
+    this.metrics = metrics;
+    this.events = events;
     this.clock = clock;
   }
 
@@ -73,6 +93,7 @@ public final class FailoverLoop {
     Instant now = clock.instant();
     FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec, memory, now, settings);
     memory = outcome.memory();
+    List<String> blocked = new ArrayList<>();
     for (Decision d : outcome.decisions()) {
       String shard = d.action().shard();
       if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
@@ -80,11 +101,75 @@ public final class FailoverLoop {
         (d.action() instanceof Action.Alert ? LOG.atWarn() : LOG.atInfo())
             .addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
         history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
+        metrics.action(actionName(d.action()), "planned");
       }
       if (d.action() instanceof Action.Promote promote) {
+        started(promote, now);
         promote(promote, d.reason());
+      } else if (d.action() instanceof Action.Recovered recovered) {
+        recovered(recovered, now);
+      } else if (d.action() instanceof Action.Blocked) {
+        blocked.add(shard);
       }
     }
+    metrics.blocked(blocked);
+  }
+
+  private static String actionName(Action action) {
+    if (action instanceof Action.Promote) {
+      return "promote";
+    } else if (action instanceof Action.Recovered) {
+      return "recovered";
+    } else if (action instanceof Action.Blocked) {
+      return "blocked";
+    } else if (action instanceof Action.Alert) {
+      return "alert";
+    }
+    return "wait";
+  }
+
+  /**
+   * A promotion is ordered. The first for a shard starts a failover (detection latency, event);
+   * a later one means the previous candidate did not take over within the verify deadline.
+   */
+  private void started(Action.Promote promote, Instant now) {
+    InProgress running = inProgress.get(promote.shard());
+    if (running != null) {
+      if (!running.attemptFailed()) {
+        metrics.failover(running.kind(), false);
+        event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running, "failover of shard "
+            + promote.shard() + ": the previous candidate did not take over in time; trying " + promote.announced());
+      }
+      inProgress.put(promote.shard(), running.nextAttempt(false));
+      return;
+    }
+    Optional<NodeView> failed = view.get().nodes().values().stream()
+        .filter(n -> n.announced().equals(promote.failedPrimary())).findFirst();
+    failed.ifPresent(n -> metrics.detection(Duration.between(n.failingSince().orElse(n.lastStateAt()), now)));
+    InProgress begun = new InProgress(now, promote.cause(), promote.failedPrimary(),
+        failed.map(NodeView::region).orElse(""), false);
+    inProgress.put(promote.shard(), begun);
+    event(ClusterEvent.Kind.FAILOVER_STARTED, ClusterEvent.Severity.CRITICAL, begun, "failover of shard "
+        + promote.shard() + " started: promoting " + promote.announced() + " (" + promote.mode().name() + ") in place of "
+        + promote.failedPrimary() + " (" + promote.cause() + ")");
+  }
+
+  private void recovered(Action.Recovered recovered, Instant now) {
+    InProgress done = inProgress.remove(recovered.shard());
+    if (done == null) {
+      return;
+    }
+    metrics.failover(done.kind(), true);
+    metrics.duration(Duration.between(done.startedAt(), now));
+    event(ClusterEvent.Kind.FAILOVER_SUCCEEDED, ClusterEvent.Severity.WARNING, done, "failover of shard "
+        + recovered.shard() + " finished: " + recovered.announced() + " serves it as primary after "
+        + Duration.between(done.startedAt(), now).toMillis() + " ms");
+  }
+
+  private void event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, InProgress failover, String summary) {
+    events.accept(new ClusterEvent(coordinatorId, kind, severity,
+        failover.region().isEmpty() ? Optional.empty() : Optional.of(failover.region()),
+        Optional.of(failover.failedPrimary()), summary, clock.millis()));
   }
 
   /** Maintenance mode, as read from the CP subsystem: decisions are still made and explained, nothing is done. */
@@ -112,6 +197,8 @@ public final class FailoverLoop {
   public void reset() {
     memory = FailoverMemory.empty().paused(memory.paused());
     lastReason.clear();
+    inProgress.clear();
+    metrics.blocked(List.of());
   }
 
   private void promote(Action.Promote promote, String reason) {
@@ -133,11 +220,18 @@ public final class FailoverLoop {
           } else {
             outcome = "not executed: " + ar.cause().getMessage();
           }
-          Counter.builder("meridian_failovers")
-              .description("Promotions ordered by the leader, by mode and outcome")
-              .tag("mode", promote.mode().name().toLowerCase(Locale.ROOT))
-              .tag("result", ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent")
-              .register(registry).increment();
+          String result = ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent";
+          metrics.command(promote.mode().name().toLowerCase(Locale.ROOT), result);
+          boolean executed = result.equals("executed");
+          metrics.action("promote", executed ? "executed" : "failed");
+          InProgress running = inProgress.get(promote.shard());
+          if (!executed && running != null && !running.attemptFailed()) {
+            // The next cycle orders the next candidate once the verify deadline passes.
+            inProgress.put(promote.shard(), running.nextAttempt(true));
+            metrics.failover(running.kind(), false);
+            event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running, "failover of shard "
+                + promote.shard() + ": promotion of " + promote.announced() + " " + outcome);
+          }
           LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
               .log("{} of {} for shard {}: {}", kind, promote.announced(), promote.shard(), outcome);
           history.add(new History.Entry(clock.instant(), election.term().orElse(-1), promote.shard(), "command",

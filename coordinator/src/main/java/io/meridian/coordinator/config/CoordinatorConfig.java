@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.coordinator.notify.Notifications;
 
 /**
  * Settings of one coordinator process ({@code coordinator.yaml}); documented field by field in
@@ -23,6 +24,7 @@ import io.meridian.coordinator.spec.ClusterSpecReader;
  *                   the agent may be gone while the node still serves)
  * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
  * @param logLevel  root log level (TRACE … OFF)
+ * @param notifications webhooks that hear about cluster events (none by default)
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -36,13 +38,15 @@ public record CoordinatorConfig(
     Optional<ClusterSpec> spec,
     String logLevel,
     Leadership leadership,
-    Optional<io.meridian.runtime.config.Secret> operatorToken) {
+    Optional<io.meridian.runtime.config.Secret> operatorToken,
+    Notifications notifications) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
 
   public CoordinatorConfig {
     regions = List.copyOf(regions);
+    java.util.Objects.requireNonNull(notifications, "notifications");
     java.util.Objects.requireNonNull(spec, "spec");
   }
 
@@ -51,7 +55,7 @@ public record CoordinatorConfig(
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
         new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty());
+            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty(), Notifications.none());
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -101,9 +105,10 @@ public record CoordinatorConfig(
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"));
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
+    Notifications notifications = Notifications.read(root.object("notifications"), env);
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
-        leadership, token);
+        leadership, token, notifications);
   }
 
   /** The operator token comes from an environment variable the file names, never from the file. */

@@ -18,7 +18,7 @@ public final class CoordinatorReload {
   public static Reload<CoordinatorConfig> plan(CoordinatorConfig running, CoordinatorConfig loaded) {
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
         running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), running.bus(), running.spec(),
-        loaded.logLevel(), running.leadership(), running.operatorToken());
+        loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications());
     return new Reload.Builder()
         .safe("staleAfter", Durations.format(running.staleAfter()), Durations.format(loaded.staleAfter()))
         .safe("log.level", running.logLevel(), loaded.logLevel())
@@ -32,7 +32,13 @@ public final class CoordinatorReload {
         .restart("leadership", running.leadership(), loaded.leadership())
         .restart("operator.tokenEnv", running.operatorToken(), loaded.operatorToken(),
             token -> token.isPresent() ? "****" : "(none)")
+        .restart("notifications", running.notifications(), loaded.notifications(), CoordinatorReload::webhooks)
         .build(effective);
+  }
+
+  /** Webhooks by name only: a URL or token may hold a secret. */
+  private static String webhooks(io.meridian.coordinator.notify.Notifications n) {
+    return n.webhooks().isEmpty() ? "(none)" : n.webhooks().stream().map(w -> w.name()).toList().toString();
   }
 
   /** A spec in a few words (the whole of it would bury the log line; its password never shows). */

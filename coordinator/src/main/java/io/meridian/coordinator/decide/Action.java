@@ -1,13 +1,21 @@
 package io.meridian.coordinator.decide;
 
 /** What the leader does about a shard. Every action is carried by a {@link Decision} with its reason. */
-public sealed interface Action permits Action.Promote, Action.Wait, Action.Blocked, Action.Alert {
+public sealed interface Action permits Action.Promote, Action.Recovered, Action.Wait, Action.Blocked, Action.Alert {
 
   String shard();
 
-  /** Promote {@code node} (reached through {@code agent}) in place of the failed primary. */
+  /**
+   * Promote {@code node} (reached through {@code agent}) in place of the failed primary.
+   *
+   * @param cause the analysis that calls for it: {@code dead_primary} or {@code unreachable_by_majority}
+   */
   record Promote(String shard, String failedPrimary, String node, String announced, String agent, Mode mode,
-      long offset) implements Action {
+      long offset, String cause) implements Action {
+  }
+
+  /** A promotion took effect: {@code node} (announced {@code announced}) serves the shard now. */
+  record Recovered(String shard, String node, String announced) implements Action {
   }
 
   /** Nothing to do now: a promotion is in progress, or the evidence is not enough. */

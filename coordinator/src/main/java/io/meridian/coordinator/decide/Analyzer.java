@@ -86,7 +86,7 @@ public final class Analyzer {
   }
 
   /** The fresh, answering primary that reports owning these slot ranges, if any. */
-  static Optional<NodeView> servingNode(ClusterView view, List<String> slots, Instant now, Duration staleAfter) {
+  public static Optional<NodeView> servingNode(ClusterView view, List<String> slots, Instant now, Duration staleAfter) {
     return view.nodes().values().stream()
         .filter(o -> o.report().state().isPresent())
         .filter(o -> o.status(now, staleAfter) != NodeStatus.STALE)

@@ -54,7 +54,8 @@ public final class FailoverPlanner {
       Optional<NodeView> serving = Analyzer.servingNode(view, slots, now, settings.staleAfter());
       if (serving.isPresent() && serving.get().address().equals(memory.attempts().get(shard).candidate())) {
         next = next.recovered(shard, now);
-        decisions.add(new Decision(new Action.Wait(shard), "shard " + shard + " recovered: "
+        decisions.add(new Decision(new Action.Recovered(shard, serving.get().address(), serving.get().announced()),
+            "shard " + shard + " recovered: "
             + serving.get().announced() + " now serves it as primary"));
       }
     }
@@ -106,7 +107,7 @@ public final class FailoverPlanner {
       Action.Mode mode = reachable * 2 > primaries ? Action.Mode.FORCE : Action.Mode.TAKEOVER;
       next = next.started(dead.shard(), dead.node(), chosen.address(), now);
       decisions.add(new Decision(new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
-          chosen.report().sender(), mode, state.replOffset()),
+          chosen.report().sender(), mode, state.replOffset(), dead.kind()),
           "promote " + chosen.announced() + " (" + chosen.region() + ") for shard " + dead.shard() + ": "
               + dead.description() + "; it has the highest replication offset " + state.replOffset() + " of "
               + candidates.size() + " candidate(s); " + mode.name() + " because " + reachable + " of " + primaries
@@ -116,12 +117,12 @@ public final class FailoverPlanner {
   }
 
   /** The actionable analyses, seen the same way. */
-  private record Failed(String shard, String node, String announced, String description) {
+  private record Failed(String shard, String node, String announced, String description, String kind) {
     static Failed of(Analysis a) {
       if (a instanceof Analysis.DeadPrimary d) {
-        return new Failed(d.shard(), d.node(), d.announced(), d.description());
+        return new Failed(d.shard(), d.node(), d.announced(), d.description(), "dead_primary");
       } else if (a instanceof Analysis.UnreachableByMajority u) {
-        return new Failed(u.shard(), u.node(), u.announced(), u.description());
+        return new Failed(u.shard(), u.node(), u.announced(), u.description(), "unreachable_by_majority");
       }
       throw new IllegalArgumentException("not actionable: " + a);
     }

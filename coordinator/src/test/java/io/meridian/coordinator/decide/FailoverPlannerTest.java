@@ -103,7 +103,8 @@ class FailoverPlannerTest {
     ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusMillis(250));
     FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0.plusMillis(300));
     List<Action.Promote> promotions = actions(o, Action.Promote.class);
-    assertThat(promotions).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3", Action.Mode.FORCE, 950));
+    assertThat(promotions).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3", Action.Mode.FORCE, 950,
+        "dead_primary"));
     assertThat(o.decisions().get(0).reason()).startsWith("promote 127.0.0.1:7005 (r3) for shard 0-5461: primary "
         + "127.0.0.1:7000 of shard 0-5461 is dead: its agent saw connection refused by 127.0.0.1:7000 on its own host"
         + " (seen by agent agent-r1)")

@@ -148,4 +148,19 @@ class CoordinatorApiIT {
       assertThat(node.getString("reason")).startsWith("no report from agent agent-r3 for ");
     });
   }
+
+  @Test
+  void metricsExportExactlyTheListedSeries() {
+    // The cluster series are computed once a second: wait for the first round.
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      String text = get("/metrics").body();
+      assertThat(text).contains("meridian_region_reachable{").contains("target_region=\"r2\"");
+      assertThat(io.meridian.monitoring.MetricNames.mismatches(
+          io.meridian.monitoring.MetricNames.read(java.nio.file.Path.of("..", "monitoring", "metric-names.txt")),
+          io.meridian.monitoring.MetricNames.inScrape(text), "coordinator",
+          coordinator.verticle().view().nodes().isEmpty() ? java.util.Set.of() : java.util.Set.of("nodes-reported")))
+          .isEmpty();
+      assertThat(text).contains("meridian_failovers_total{").contains("vertx_eventbus_");
+    });
+  }
 }

@@ -50,26 +50,33 @@ class ReachabilityProberIT {
     String node = "127.0.0.1:" + port;
     vertx = Vertx.vertx();
     AtomicReference<ReachabilityReport> last = new AtomicReference<>();
-    vertx.eventBus().<Buffer>consumer(Addresses.REACHABILITY, m -> last.set(Wire.decode(m.body(), ReachabilityReport.class)));
+    vertx.eventBus().<Buffer>consumer(Addresses.REACHABILITY, m -> {
+      try {
+        last.set(Wire.decode(m.body(), ReachabilityReport.class));
+      } catch (io.meridian.messages.MessageRejected e) {
+        throw new AssertionError("the prober published a malformed report", e);
+      }
+    });
     ReachabilityProber prober = new ReachabilityProber(vertx, "c1", "r1", () -> Set.of(node), Duration.ofMillis(300),
         Clock.systemUTC());
     long timer = vertx.setPeriodic(100, id -> prober.round());
     long before = connectionsReceived(port);
     await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-    assertThat(last.get().failingSince()).isEmpty();
-    // ~20 rounds: one connection for the prober, and the one this test reads with.
-    assertThat(connectionsReceived(port) - before).as("connections opened by 20 rounds").isLessThanOrEqualTo(2);
+    assertThat(last.get().failing()).isEmpty();
+    // ~20 rounds: a connection per round would be ~20. Kept: the prober's one (plus a reconnect
+    // should a PING miss its 300 ms on a loaded machine) and the one this test reads with.
+    assertThat(connectionsReceived(port) - before).as("connections opened by 20 rounds").isLessThanOrEqualTo(4);
 
     Signals.send(redis.pid(), "STOP");
     try {
-      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failingSince()).containsKey(node));
+      await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failing()).containsKey(node));
     } finally {
       Signals.send(redis.pid(), "CONT");
     }
-    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failingSince()).isEmpty());
+    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failing()).isEmpty());
 
     redis.kill();
-    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failingSince()).containsKey(node));
+    await().atMost(Duration.ofSeconds(3)).untilAsserted(() -> assertThat(last.get().failing()).containsKey(node));
     vertx.cancelTimer(timer);
     prober.close().await();
   }

@@ -47,7 +47,7 @@ public final class BusProcess<V extends Deployable> {
       BusConfig bus, java.util.Optional<CpSettings> cp,
       java.util.function.BiFunction<MeridianMetrics, com.hazelcast.core.HazelcastInstance, V> work) {
     MeridianMetrics metrics = MeridianMetrics.create(role, tags);
-    return ClusteredVertx.start(bus, role.equals("agent"), cp)
+    return ClusteredVertx.start(bus, role.equals("agent"), cp, java.util.Optional.of(metrics.registry()))
         .compose(started -> {
           Vertx vertx = started.vertx();
           V verticle = work.apply(metrics, started.hazelcast());

@@ -7,7 +7,14 @@ import com.hazelcast.config.MultiMapConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.util.EnumSet;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /** Starts a Vert.x instance on the clustered event bus, as a full or a lite Hazelcast member. */
@@ -30,7 +37,14 @@ public final class ClusteredVertx {
 
   /** @param cp CP subsystem settings, for coordinators; agents (lite members) never take part */
   public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp) {
+    return start(bus, lite, cp, java.util.Optional.empty());
+  }
+
+  /** As above, with Vert.x's own series (event bus, and for coordinators HTTP server and pools) in {@code registry}. */
+  public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp,
+      java.util.Optional<MeterRegistry> registry) {
     VertxOptions options = new VertxOptions();
+    registry.ifPresent(r -> options.setMetricsOptions(metricsOptions(lite)));
     options.getEventBusOptions().setHost(bus.host()).setPort(0);
     if (lite) {
       // Vert.x sizes its pools by core count (2 event loops per core); an agent needs a couple of
@@ -40,11 +54,28 @@ public final class ClusteredVertx {
     Config config = hazelcastConfig(bus, lite);
     cp.ifPresent(settings -> configureCp(config, settings));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
-    return Vertx.builder()
-        .with(options)
-        .withClusterManager(manager)
+    VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
+    VertxBuilder measured = registry.map(r -> builder.withMetrics(new MicrometerMetricsFactory(r))).orElse(builder);
+    return measured
         .buildClustered()
         .map(vertx -> new Started(vertx, manager.getHazelcastInstance()));
+  }
+
+  /**
+   * Which Vert.x series to keep. Labels are a closed set: no event bus address (reply addresses
+   * and per-agent command addresses would grow without bound) and no HTTP path. An agent keeps
+   * only the event bus domain: it shares its host with Redis and every meter costs memory.
+   */
+  static MicrometerMetricsOptions metricsOptions(boolean lite) {
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions().setEnabled(true)
+        .setJvmMetricsEnabled(false)
+        .setLabels(EnumSet.of(Label.EB_SIDE, Label.EB_FAILURE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.POOL_TYPE,
+            Label.POOL_NAME));
+    EnumSet<MetricsDomain> off = lite
+        ? EnumSet.complementOf(EnumSet.of(MetricsDomain.EVENT_BUS))
+        : EnumSet.of(MetricsDomain.NET_CLIENT, MetricsDomain.DATAGRAM_SOCKET, MetricsDomain.VERTICLES);
+    off.forEach(options::addDisabledMetricsCategory);
+    return options;
   }
 
   /** Settings measured on these machines (DESIGN.md, "Pitfalls"): a crashed leader's lock moves in seconds. */
