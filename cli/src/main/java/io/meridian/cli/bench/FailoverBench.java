@@ -39,9 +39,9 @@ import picocli.CommandLine.Option;
     description = "Measure client-observed failover under Meridian and under Redis Cluster's native failover.")
 public final class FailoverBench implements Callable<Integer> {
 
-  @Option(names = "--scenario", split = ",", defaultValue = "crash,hang,region,majority",
-      paramLabel = "crash|hang|region|majority", description = "Faults to inject, comma-separated "
-      + "(default: ${DEFAULT-VALUE}).")
+  @Option(names = "--scenario", split = ",", defaultValue = "crash,hang,region,majority,leader",
+      paramLabel = "crash|hang|region|majority|leader", description = "Faults to inject, comma-separated "
+      + "(default: ${DEFAULT-VALUE}; leader is measured under Meridian only).")
   List<String> scenarios;
 
   @Option(names = "--rounds", defaultValue = "5", description = "Rounds per scenario and system (default: ${DEFAULT-VALUE}).")
@@ -141,18 +141,27 @@ public final class FailoverBench implements Callable<Integer> {
         systemNames, writeIntervalMs, stateDir.toAbsolutePath());
     List<RoundResult> results = new ArrayList<>();
     long started = System.nanoTime();
-    int total = chosen.size() * rounds * systemNames.size();
+    int total = chosen.stream().mapToInt(sc -> rounds * (int) systemNames.stream()
+        .filter(sys -> !sc.meridianOnly() || sys.equals(FailoverReport.MERIDIAN)).count()).sum();
     int done = 0;
     try {
       for (Scenario scenario : chosen) {
         for (int round = 1; round <= rounds; round++) {
           for (String system : systemNames) {
+            if (scenario.meridianOnly() && !system.equals(FailoverReport.MERIDIAN)) {
+              continue;
+            }
             done++;
             out.printf("[%s] %d/%d %s round %d/%d, failover by %s: ", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
                 done, total, scenario.label(), round, rounds, system);
             out.flush();
             RoundResult r = runRound(scenario, system, round);
             results.add(r);
+            if (scenario == Scenario.LEADER) {
+              out.printf("new leader %s%n", r.recoveryMs().isPresent() ? "after " + r.recoveryMs().getAsLong() + " ms"
+                  : "none within " + recoveryTimeoutSeconds + " s");
+              continue;
+            }
             out.printf("recovery %s, %d writes acknowledged, lost %s%n",
                 r.recoveryMs().isPresent() ? r.recoveryMs().getAsLong() + " ms" : "none within "
                     + recoveryTimeoutSeconds + " s", r.acknowledged(),
@@ -209,6 +218,9 @@ public final class FailoverBench implements Callable<Integer> {
         if (meridian) {
           awaitLeader(deployment);
         }
+        if (scenario == Scenario.LEADER) {
+          return new RoundResult(scenario, system, round, leaderHandover(deployment, log), 0, OptionalLong.empty());
+        }
         Victim victim = victim(deployment);
         log.printf("victim: %s in %s (slot %d), key tag %s%n", victim.address(), victim.region(), victim.slot(),
             victim.tag());
@@ -242,6 +254,32 @@ public final class FailoverBench implements Callable<Integer> {
         current = null;
       }
     }
+  }
+
+  /**
+   * Kills the leader coordinator with SIGKILL and returns how long until a surviving coordinator
+   * reports a new leader with a higher term (it announces only once it holds the lock, so it can act).
+   */
+  private OptionalLong leaderHandover(LocalDeployment deployment, PrintStream log) {
+    JsonObject leader = deployment.get(deployment.layout().coordinatorPort(0), "/api/v1/leader");
+    String region = leader.getString("region");
+    long term = leader.getLong("term");
+    int survivor = DemoSpec.regionName(0).equals(region) ? 1 : 0;
+    long pid = deployment.coordinatorPid(region).orElseThrow();
+    long killedAt = System.nanoTime();
+    Signals.send(pid, "KILL");
+    log.printf("killed leader %s (term %d, pid %d)%n", leader.getString("leader"), term, pid);
+    long deadline = killedAt + TimeUnit.SECONDS.toNanos(recoveryTimeoutSeconds);
+    while (System.nanoTime() < deadline && !interrupted) {
+      JsonObject next = deployment.get(deployment.layout().coordinatorPort(survivor), "/api/v1/leader");
+      if (next != null && next.getString("leader") != null && next.getLong("term") > term) {
+        long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedAt);
+        log.printf("new leader %s (term %d) after %d ms%n", next.getString("leader"), next.getLong("term"), ms);
+        return OptionalLong.of(ms);
+      }
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    }
+    return OptionalLong.empty();
   }
 
   /** The primary of the first region owning the lowest slot, and a hash tag that maps into its slots. */

@@ -96,6 +96,12 @@ final class FailoverReport {
         }
       });
     }
+    Map<String, FailoverSummary> leader = summaries.get(Scenario.LEADER);
+    if (leader != null && leader.containsKey(MERIDIAN)) {
+      FailoverSummary m = leader.get(MERIDIAN);
+      targets.add(new Target("leader: a new leader within 5000 ms", atMost(m.maxMs(), 5000), ms(m.maxMs())));
+      targets.add(new Target("leader: median handover <= 2000 ms", atMost(m.medianMs(), 2000), ms(m.medianMs())));
+    }
     summaries.forEach((scenario, bySystem) -> {
       FailoverSummary m = bySystem.get(MERIDIAN);
       bySystem.forEach((system, s) -> {

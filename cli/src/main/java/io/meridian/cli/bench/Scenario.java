@@ -12,7 +12,9 @@ enum Scenario {
   REGION("region", TopologyKind.PERFORMANCE, "kill -9 of every process of the primary's region (1 of 3 primaries)"),
   /** Every process of the first region of a reliability cluster: it holds every primary. */
   MAJORITY("majority", TopologyKind.RELIABILITY,
-      "kill -9 of every process of the region holding all primaries (reliability)");
+      "kill -9 of every process of the region holding all primaries (reliability)"),
+  /** The leader coordinator, measured to the next leader's announcement; Meridian only. */
+  LEADER("leader", TopologyKind.PERFORMANCE, "kill -9 of the leader coordinator");
 
   private final String label;
   private final TopologyKind topology;
@@ -41,12 +43,17 @@ enum Scenario {
     return this == REGION || this == MAJORITY;
   }
 
+  /** Whether native Redis has an equivalent to measure (no coordinator there to kill). */
+  boolean meridianOnly() {
+    return this == LEADER;
+  }
+
   static Scenario parse(String value) {
     for (Scenario s : values()) {
       if (s.label.equals(value)) {
         return s;
       }
     }
-    throw new IllegalArgumentException("unknown scenario '" + value + "'; use crash, hang, region or majority");
+    throw new IllegalArgumentException("unknown scenario '" + value + "'; use crash, hang, region, majority or leader");
   }
 }
