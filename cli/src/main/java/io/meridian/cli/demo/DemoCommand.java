@@ -60,6 +60,11 @@ public final class DemoCommand implements Callable<Integer> {
           + "(default: ${DEFAULT-VALUE}).")
   int busPort;
 
+  @Option(names = "--webhook", paramLabel = "URL",
+      description = "Send the coordinators' cluster events (failovers, regions, leadership, fences) to this URL "
+          + "as JSON (see README: Notifications).")
+  String webhook;
+
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -87,9 +92,13 @@ public final class DemoCommand implements Callable<Integer> {
       System.err.println("meridian demo: --failover must be 'meridian' or 'redis', got '" + failover + "'");
       return Meridian.EXIT_USAGE;
     }
+    if (webhook != null && !webhook.matches("https?://[^\\s]+")) {
+      System.err.println("meridian demo: --webhook must be an http:// or https:// URL");
+      return Meridian.EXIT_USAGE;
+    }
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
-        : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT), out);
+        : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook)), out);
     try {
       deployment.prepare();
     } catch (IllegalArgumentException | MissingPrerequisiteException | ConfigException e) {

@@ -61,9 +61,12 @@ public final class LocalDeployment {
     REDIS_ALONE
   }
 
-  /** Where and how to run; ports are the first of consecutive ranges (see the demo's options). */
+  /**
+   * Where and how to run; ports are the first of consecutive ranges (see the demo's options);
+   * {@code webhook}, if any, receives the coordinators' cluster events as JSON.
+   */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
-      Path stateDir, Failover failover, Duration nodeTimeout) {
+      Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook) {
 
     /** Node j of region i (0-based). */
     public String address(int region, int node) {
@@ -307,7 +310,7 @@ public final class LocalDeployment {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
     Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(List.of("-Xmx256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
         logs.resolve("coordinator-" + region + ".log"), this::warnExit);

@@ -67,18 +67,20 @@ class FailoverIT {
     startDemo("performance");
   }
 
-  private void startDemo(String topology) throws Exception {
+  private void startDemo(String topology, String... extra) throws Exception {
     basePort = FreePorts.redisPortRange(9);
     apiPort = FreePorts.range(3);
     int busPort = FreePorts.range(12);
     Path output = state.resolve("demo.out");
-    demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo", "--failover", "meridian",
-        "--topology", topology,
+    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo",
+        "--failover", "meridian", "--topology", topology,
         "--base-port", Integer.toString(basePort), "--api-port", Integer.toString(apiPort),
-        "--bus-port", Integer.toString(busPort), "--state-dir", state.resolve("demo").toString())
+        "--bus-port", Integer.toString(busPort), "--state-dir", state.resolve("demo").toString()));
+    command.addAll(List.of(extra));
+    demo = new ProcessBuilder(command)
         .redirectErrorStream(true).redirectOutput(output.toFile()).start();
     await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      assertThat(demo.isAlive()).as("demo exited early:%n%s", Files.readString(output)).isTrue();
+      assertThat(demo.isAlive()).as("demo exited early:%n%s%n%s", Files.readString(output), logTails()).isTrue();
       return Files.readString(output).contains("meridian: ready");
     });
     pidsJson = new JsonObject(Files.readString(state.resolve("demo").resolve("pids.json")));
@@ -272,7 +274,26 @@ class FailoverIT {
 
   @Test
   void crashedPrimaryIsReplacedSilentAgentIsNotAndANewLeaderTakesOver() throws Exception {
-    startDemo();
+    // A webhook receiver: the leader's cluster events are pushed here as JSON.
+    List<JsonObject> events = java.util.Collections.synchronizedList(new ArrayList<>());
+    com.sun.net.httpserver.HttpServer hook = com.sun.net.httpserver.HttpServer.create(
+        new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    hook.createContext("/events", exchange -> {
+      events.add(new JsonObject(new String(exchange.getRequestBody().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8)));
+      exchange.sendResponseHeaders(204, -1);
+      exchange.close();
+    });
+    hook.start();
+    try {
+      crashReplaceAndHandOver(events, "http://127.0.0.1:" + hook.getAddress().getPort() + "/events");
+    } finally {
+      hook.stop(0);
+    }
+  }
+
+  private void crashReplaceAndHandOver(List<JsonObject> events, String webhook) throws Exception {
+    startDemo("performance", "--webhook", webhook);
     JsonObject leader = awaitLeader(apiPort, 0);
     long firstTerm = leader.getLong("term");
     int leaderPort = apiPort + regionIndex(leader);
@@ -296,6 +317,21 @@ class FailoverIT {
     JsonObject promoted = primaryOwning(apiPort, 0);
     assertThat(promoted.getString("address")).isNotEqualTo(victim);
     assertThat(promoted.getString("region")).isNotEqualTo("region-1");
+    // The failover reached the webhook once as started and once as succeeded, and the leader's metrics.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<String> kinds;
+      synchronized (events) {
+        kinds = events.stream().filter(e -> e.getString("summary").contains("shard 0-5461"))
+            .map(e -> e.getString("kind")).toList();
+      }
+      assertThat(kinds).containsExactlyInAnyOrder("failover_started", "failover_succeeded");
+    });
+    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + leaderPort + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    assertThat(metrics.lines().filter(l -> l.startsWith("meridian_failovers_total{") && l.contains("kind=\"dead_primary\"")
+        && l.contains("result=\"succeeded\"")).toList()).singleElement().asString().matches(".* 1(\\.0)?");
+    assertThat(metrics.lines().filter(l -> l.startsWith("meridian_failover_detection_seconds_count")).toList())
+        .singleElement().asString().matches(".* 1(\\.0)?");
 
     // 2. kill only the agent of region-2: its nodes go stale, nobody is promoted.
     int commandsBefore = commands(apiPort);
@@ -325,6 +361,23 @@ class FailoverIT {
             .map(e -> (JsonObject) e)
             .filter(e -> e.getString("text").startsWith("FAILOVER_FORCE on ") && e.getString("shard").equals("10923-16383")))
             .anyMatch(e -> e.getLong("term") == next.getLong("term") && e.getString("text").contains("executed")));
+  }
+
+  /** The last lines of every process log of the demo: what a failed start leaves to read. */
+  private String logTails() throws IOException {
+    Path logs = state.resolve("demo").resolve("logs");
+    if (!Files.isDirectory(logs)) {
+      return "(no logs)";
+    }
+    StringBuilder b = new StringBuilder();
+    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
+      for (Path f : files.sorted().toList()) {
+        List<String> lines = Files.readAllLines(f);
+        b.append("--- ").append(f.getFileName()).append(" (last 15 lines)\n");
+        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
+      }
+    }
+    return b.toString();
   }
 
   private static int regionIndex(JsonObject leader) {

@@ -22,17 +22,17 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** Given a 3-shard cluster view, when a primary fails in some way, then the planner decides… */
-class FailoverPlannerTest {
+public class FailoverPlannerTest {
 
-  static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
+  public static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
   static final FailoverPlanner.Settings SETTINGS = new FailoverPlanner.Settings(Duration.ofSeconds(2),
       Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3), List.of("r1", "r2", "r3"));
-  static final String A = "127.0.0.1:7000";
-  static final String B = "127.0.0.1:7001";
-  static final String C = "127.0.0.1:7002";
-  static final String D = "127.0.0.1:7003";
-  static final String E = "127.0.0.1:7004";
-  static final String F = "127.0.0.1:7005";
+  public static final String A = "127.0.0.1:7000";
+  public static final String B = "127.0.0.1:7001";
+  public static final String C = "127.0.0.1:7002";
+  public static final String D = "127.0.0.1:7003";
+  public static final String E = "127.0.0.1:7004";
+  public static final String F = "127.0.0.1:7005";
 
   static RedisState primary(String address, String slots) {
     return state(address, RedisState.Role.PRIMARY, Optional.empty(), List.of(slots), 1000);
@@ -57,14 +57,14 @@ class FailoverPlannerTest {
     return new NodeHealthReport("agent-" + region, "c", region, address, at, at, 100, Optional.empty(), Optional.of(s));
   }
 
-  static NodeHealthReport down(String address, String region, ProbeFailure.Kind kind, long at) {
+  public static NodeHealthReport down(String address, String region, ProbeFailure.Kind kind, long at) {
     return new NodeHealthReport("agent-" + region, "c", region, address, at, at, 100,
         Optional.of(new ProbeFailure(kind, kind == ProbeFailure.Kind.REFUSED ? "connection refused by " + address
             : "no answer from " + address + " within 1000 ms")), Optional.empty());
   }
 
   /** Three shards: A (r1) with replicas D (r2, offset 900) and F (r3, offset 950); B (r2) with E; C (r3) with nothing. */
-  static ClusterView healthy() {
+  public static ClusterView healthy() {
     return ClusterView.empty()
         .apply(up(A, "r1", primary(A, "0-5461"), 1), T0)
         .apply(up(B, "r2", primary(B, "5462-10922"), 1), T0)
@@ -75,7 +75,7 @@ class FailoverPlannerTest {
   }
 
   /** Agents report every 250 ms: at {@code now} every node's latest report is fresh again. */
-  static ClusterView reportedAgain(ClusterView view, Instant now) {
+  public static ClusterView reportedAgain(ClusterView view, Instant now) {
     ClusterView fresh = view;
     for (var n : view.nodes().values()) {
       NodeHealthReport r = n.report();
