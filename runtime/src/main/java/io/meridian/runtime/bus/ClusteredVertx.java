@@ -40,8 +40,65 @@ public final class ClusteredVertx {
     return start(bus, lite, cp, java.util.Optional.empty());
   }
 
-  /** As above, with Vert.x's own series (event bus, and for coordinators HTTP server and pools) in {@code registry}. */
+  /** How long an agent keeps trying to join a bus that has a coordinator on it. */
+  static final java.time.Duration LITE_JOIN_DEADLINE = java.time.Duration.ofMinutes(2);
+  private static final java.time.Duration LITE_JOIN_RETRY = java.time.Duration.ofSeconds(2);
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ClusteredVertx.class);
+
+  /**
+   * As above, with Vert.x's own series (event bus, and for coordinators HTTP server and pools) in
+   * {@code registry}. A lite member (an agent) that finds no coordinator on the bus (it could not
+   * reach one in time, e.g. started first or on a loaded host, and met only other agents) leaves
+   * and joins again every 2 s for up to 2 minutes, instead of failing: the bus's data lives on
+   * coordinators only.
+   */
   public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp,
+      java.util.Optional<MeterRegistry> registry) {
+    if (!lite) {
+      return attempt(bus, false, cp, registry);
+    }
+    return attemptLite(bus, registry, System.nanoTime() + LITE_JOIN_DEADLINE.toNanos(), 1);
+  }
+
+  private static Future<Started> attemptLite(BusConfig bus, java.util.Optional<MeterRegistry> registry, long deadline,
+      int n) {
+    return attempt(bus, true, java.util.Optional.empty(), registry).transform(ar -> {
+      if (ar.succeeded() && hasDataMember(ar.result().hazelcast())) {
+        return Future.succeededFuture(ar.result());
+      }
+      if (ar.failed() && !noDataMember(ar.cause())) {
+        return Future.failedFuture(ar.cause());
+      }
+      Future<Void> left = ar.succeeded() ? ar.result().vertx().close() : Future.succeededFuture();
+      if (System.nanoTime() > deadline) {
+        return left.transform(v -> Future.failedFuture(new IllegalStateException("no coordinator on the event bus at "
+            + bus.members() + " within " + LITE_JOIN_DEADLINE.toSeconds() + " s: start a coordinator, or check "
+            + "bus.members, bus.clusterName and the network", ar.failed() ? ar.cause() : null)));
+      }
+      LOG.atWarn().addKeyValue("attempt", n)
+          .log("no coordinator on the event bus at {} yet (only agents met): joining again in {} s", bus.members(),
+              LITE_JOIN_RETRY.toSeconds());
+      return left.transform(v -> Future.fromCompletionStage(java.util.concurrent.CompletableFuture.runAsync(() -> { },
+          java.util.concurrent.CompletableFuture.delayedExecutor(LITE_JOIN_RETRY.toMillis(),
+              java.util.concurrent.TimeUnit.MILLISECONDS))))
+          .compose(v -> attemptLite(bus, registry, deadline, n + 1));
+    });
+  }
+
+  private static boolean hasDataMember(com.hazelcast.core.HazelcastInstance hz) {
+    return hz.getCluster().getMembers().stream().anyMatch(m -> !m.isLiteMember());
+  }
+
+  private static boolean noDataMember(Throwable t) {
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      if (c instanceof com.hazelcast.partition.NoDataMemberInClusterException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static Future<Started> attempt(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp,
       java.util.Optional<MeterRegistry> registry) {
     VertxOptions options = new VertxOptions();
     registry.ifPresent(r -> options.setMetricsOptions(metricsOptions(lite)));
@@ -58,7 +115,13 @@ public final class ClusteredVertx {
     VertxBuilder measured = registry.map(r -> builder.withMetrics(new MicrometerMetricsFactory(r))).orElse(builder);
     return measured
         .buildClustered()
-        .map(vertx -> new Started(vertx, manager.getHazelcastInstance()));
+        .map(vertx -> new Started(vertx, manager.getHazelcastInstance()))
+        .onFailure(err -> {
+          // A failed start may leave its Hazelcast member running: it must not stay in the cluster.
+          if (manager.getHazelcastInstance() != null && manager.getHazelcastInstance().getLifecycleService().isRunning()) {
+            manager.getHazelcastInstance().shutdown();
+          }
+        });
   }
 
   /**
