@@ -67,6 +67,8 @@ ensure_redis_server
 ensure_systemd_analyze
 ensure_promtool
 ensure_docker
+ensure_compose
+ensure_compose_image_tools
 build_local_redis_image
 
 # Testcontainers in this environment: no registry is reachable, so

@@ -10,6 +10,9 @@
 #   ensure_promtool          # promtool            (apt: prometheus), to test the alert rules; the
 #                            #                     server the package brings is never left running
 #   ensure_docker            # a Docker engine that answers `docker info` (apt: docker.io; starts dockerd)
+#   ensure_compose           # `docker compose` (v2) or `docker-compose` (apt: docker-compose), for the compose stack
+#   ensure_compose_image_tools  # what compose/images/build.sh builds the local images from: prometheus-alertmanager
+#                            # (its server is never left running), gcc with glibc's static library, jlink
 #   stop_started_docker      # stops the dockerd that ensure_docker started, and only that one
 #   build_local_redis_image  # meridian/redis:local, built offline (compose/images/redis/build.sh)
 #
@@ -102,6 +105,22 @@ _meridian_apt_install() {
     tail -n 30 "${log}" >&2 || true
     meridian_die 2 "apt-get install $* failed (log: ${log})."
   fi
+}
+
+# _meridian_apt_install_no_service PROCESS_NAME PKG... -- installs PKG... and stops (by PID) any
+# PROCESS_NAME process that was not running before: a package's postinst may start its service.
+_meridian_apt_install_no_service() {
+  local name="$1" before after pid
+  shift
+  before="$(pgrep -x "${name}" || true)"
+  _meridian_apt_install "$@"
+  after="$(pgrep -x "${name}" || true)"
+  for pid in ${after}; do
+    case " ${before} " in *" ${pid} "*) ;; *)
+      meridian_log "stopping the ${name} process the package started (pid ${pid})"
+      kill -TERM "${pid}" 2>/dev/null || true ;;
+    esac
+  done
 }
 
 # ---------------------------------------------------------------------------
@@ -298,16 +317,7 @@ ensure_promtool() {
     if _meridian_can_apt; then
       meridian_log "installing prometheus (for promtool, which checks and unit-tests monitoring/prometheus/*.yml)"
       # The package's postinst may start the prometheus service; the tests need only promtool.
-      local before after pid
-      before="$(pgrep -x prometheus || true)"
-      _meridian_apt_install prometheus
-      after="$(pgrep -x prometheus || true)"
-      for pid in ${after}; do
-        case " ${before} " in *" ${pid} "*) ;; *)
-          meridian_log "stopping the prometheus server the package started (pid ${pid})"
-          kill -TERM "${pid}" 2>/dev/null || true ;;
-        esac
-      done
+      _meridian_apt_install_no_service prometheus prometheus
       command -v promtool >/dev/null 2>&1 \
         || meridian_die 2 "promtool is still not on PATH after installing the prometheus package."
     else
@@ -551,6 +561,48 @@ stop_started_docker() {
   done
   rm -f "${MERIDIAN_RUN_DIR}/dockerd.pid"
   meridian_log "dockerd stopped"
+}
+
+# ---------------------------------------------------------------------------
+# Compose (the compose stack and its test, ComposeStackIT)
+# ---------------------------------------------------------------------------
+ensure_compose() {
+  if docker compose version >/dev/null 2>&1; then
+    meridian_log "docker compose ($(docker compose version --short 2>/dev/null || echo '?'))"
+    return 0
+  fi
+  if ! command -v docker-compose >/dev/null 2>&1; then
+    if _meridian_can_apt; then
+      # Debian 12 packages Compose 1.29 only (no docker-compose-plugin / docker-compose-v2).
+      meridian_log "installing docker-compose (for the compose stack in compose/ and its test)"
+      _meridian_apt_install docker-compose
+    else
+      meridian_die 2 "neither \`docker compose\` nor \`docker-compose\` is installed (the compose stack's test needs one)." \
+        "fix (Debian/Ubuntu): sudo apt-get install -y docker-compose   (or Docker's docker-compose-plugin)"
+    fi
+  fi
+  docker-compose version >/dev/null 2>&1 \
+    || meridian_die 2 "docker-compose is installed but \`docker-compose version\` fails; reinstall it (apt-get install --reinstall docker-compose)."
+  meridian_log "docker-compose ($(docker-compose version --short 2>/dev/null || echo '?'))"
+}
+
+# compose/images/build.sh builds the stack's local images out of installed binaries; it checks
+# each itself and names the package. This installs the ones it needs beyond the other checks.
+ensure_compose_image_tools() {
+  local missing=()
+  command -v prometheus-alertmanager >/dev/null 2>&1 || missing+=(prometheus-alertmanager)
+  command -v gcc >/dev/null 2>&1 || missing+=(gcc)
+  [ -f /usr/lib/x86_64-linux-gnu/libc.a ] || [ -f /usr/lib/libc.a ] || missing+=(libc6-dev)
+  [ -x /usr/lib/jvm/java-17-openjdk-amd64/bin/jlink ] || [ -n "${MERIDIAN_JDK:-}" ] || missing+=(openjdk-17-jdk-headless)
+  [ "${#missing[@]}" -gt 0 ] || return 0
+  if ! _meridian_can_apt; then
+    meridian_die 2 "missing for the compose stack's local images: ${missing[*]}." \
+      "fix (Debian/Ubuntu): sudo apt-get install -y ${missing[*]}"
+  fi
+  meridian_log "installing ${missing[*]} (the compose stack's local images are built from them)"
+  # The package's postinst may start the alertmanager service; the images need only the binary
+  # (the process name is cut to 15 characters).
+  _meridian_apt_install_no_service prometheus-aler "${missing[@]}"
 }
 
 # ---------------------------------------------------------------------------

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
     subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
         CheckCommand.class, EndpointsCommand.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class,
         OperatorCommands.Acknowledge.class, FailoverCommand.class, io.meridian.cli.bench.BenchCommand.class,
+        WebhookReceiverCommand.class,
         CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 

@@ -1,0 +1,421 @@
+package io.meridian.compose;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Given the compose stack on the real Docker engine with the images built on this machine
+ * (compose/images/build.sh; scripts/test.sh starts the engine), when it comes up, then bootstrap
+ * forms the cluster, the coordinators' {@code check} is clean and Prometheus scrapes every target;
+ * when a primary's container stops, then the leader fails its shard over (coordinator API, history,
+ * {@code meridian_failovers_total} in Prometheus); when a whole region is cut off the interregion
+ * network, then the majority side takes over and keeps serving writes while the cut-off primary is
+ * fenced (its agent pauses writes); when the region joins again, the layout is restored. Everything
+ * is torn down at the end, leaving no container, network or volume of the run's project.
+ */
+class ComposeStackIT {
+
+  private static final Path REPO = Path.of(System.getProperty("meridian.repo", "..")).toAbsolutePath().normalize();
+  private static final Path COMPOSE_DIR = REPO.resolve("compose");
+  private static final Path LOGS = Path.of("target", "compose-it").toAbsolutePath();
+  private static final String PROJECT = "meridian-it-" + ProcessHandle.current().pid();
+  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private static final Duration POLL = Duration.ofMillis(500);
+
+  private static List<String> compose;
+  private static final Map<String, String> ENV = new HashMap<>();
+  private static final int[] API_PORTS = new int[4];
+  private static int prometheusPort;
+  private static boolean started;
+  private static final List<String> FIGURES = new ArrayList<>();
+
+  @BeforeAll
+  static void upAndClean() throws Exception {
+    compose = composeCommand();
+    Files.createDirectories(LOGS);
+    run(Duration.ofMinutes(10), "build-images", List.of("bash", COMPOSE_DIR.resolve("images/build.sh").toString()));
+    for (int r = 1; r <= 3; r++) {
+      API_PORTS[r] = freePort();
+      ENV.put("MERIDIAN_API_PORT_" + r, Integer.toString(API_PORTS[r]));
+    }
+    prometheusPort = freePort();
+    ENV.put("MERIDIAN_PROMETHEUS_PORT", Integer.toString(prometheusPort));
+    ENV.put("MERIDIAN_ALERTMANAGER_PORT", Integer.toString(freePort()));
+    ENV.put("MERIDIAN_TOPOLOGY", "performance");
+    ENV.put("COMPOSE_PROJECT_NAME", PROJECT);
+
+    long t0 = System.nanoTime();
+    started = true;
+    compose(Duration.ofMinutes(6), "up", "up", "-d");
+    JsonObject check = await(Duration.ofMinutes(5), "a clean check from every coordinator", () -> {
+      JsonObject last = null;
+      for (int r = 1; r <= 3; r++) {
+        last = getJson(api(r) + "/api/v1/check").orElse(null);
+        if (last == null || !last.getBoolean("clean", false)) {
+          return Optional.empty();
+        }
+      }
+      return Optional.of(last);
+    });
+    figure("up -> clean check on all three coordinators: %.1f s", seconds(t0));
+    assertThat(check.getJsonArray("violations")).isEmpty();
+    JsonArray targets = await(Duration.ofMinutes(2), "every Prometheus target up", () ->
+        getJson(prometheus() + "/api/v1/targets?state=active").map(t -> t.getJsonObject("data").getJsonArray("activeTargets"))
+            .filter(list -> list.size() == 14 && list.stream().allMatch(t -> "up".equals(((JsonObject) t).getString("health")))));
+    figure("up -> every Prometheus target up (%d targets): %.1f s", targets.size(), seconds(t0));
+    memoryFigures();
+  }
+
+  @Test
+  void aStoppedPrimaryIsReplacedAndACutOffRegionIsFencedWhileTheMajorityServes() throws Exception {
+    // --- a primary's container stops: its agent sees connection refused; the leader promotes a replica.
+    String shard = shardOf("10.77.0.11:7011");
+    double failoversBefore = promScalar("sum(meridian_failovers_total{result=\"succeeded\"})").orElse(0.0);
+    long stop = System.nanoTime();
+    compose(Duration.ofMinutes(1), "stop-redis-1-1", "stop", "redis-1-1");
+    String successor = await(Duration.ofSeconds(60), "another primary serving shard " + shard, () ->
+        primaryOf(2, shard).filter(p -> !p.equals("10.77.0.11:7011")));
+    figure("redis-1-1 stopped -> %s serves shard %s (coordinator API): %.1f s", successor, shard, seconds(stop));
+    String leaderApi = leaderApi();
+    await(Duration.ofSeconds(30), "the promotion of " + successor + " in the leader's history", () ->
+        getJson(leaderApi + "/api/v1/history").map(h -> h.encode()).filter(h -> h.contains("promote " + successor)));
+    double failovers = await(Duration.ofSeconds(60), "meridian_failovers_total{result=succeeded} to grow in Prometheus", () ->
+        promScalar("sum(meridian_failovers_total{result=\"succeeded\"})").filter(v -> v >= failoversBefore + 1));
+    figure("meridian_failovers_total{result=succeeded} in Prometheus: %.0f -> %.0f", failoversBefore, failovers);
+
+    // --- it comes back as a replica; a manual failover restores the layout (failback is not automatic yet).
+    compose(Duration.ofMinutes(1), "start-redis-1-1", "start", "redis-1-1");
+    awaitReplicaOfCurrentPrimary(2, "10.77.0.11:7011", shard);
+    restoreLayout("redis-1-1", 7011, shard);
+
+    // --- region-3 cut off the interregion network.
+    String shard3 = shardOf("10.77.0.31:7031");
+    long cut = System.nanoTime();
+    run(Duration.ofMinutes(1), "region-cut", List.of("bash", COMPOSE_DIR.resolve("region.sh").toString(), "cut", "region-3"));
+    String successor3 = await(Duration.ofSeconds(90), "a primary outside region-3 for shard " + shard3, () ->
+        primaryOf(1, shard3).filter(p -> !p.startsWith("10.77.0.3")));
+    figure("region-3 cut off -> %s serves shard %s: %.1f s", successor3, shard3, seconds(cut));
+    await(Duration.ofSeconds(60), "writes to every shard acknowledged on the majority side", () ->
+        allShardsWritable("redis-2-1", 7021) ? Optional.of(true) : Optional.empty());
+    await(Duration.ofSeconds(60), "agent-3-1 fencing writes (meridian_agent_write_fence in Prometheus)", () ->
+        promScalar("max(meridian_agent_write_fence{agent=\"agent-3-1\"})").filter(v -> v == 1.0));
+    String key3 = keyInSlots(shard3);
+    Optional<String> answer = execRedis(Duration.ofSeconds(4), "redis-3-1", 7031, "SET", key3, "written-while-isolated");
+    assertThat(answer).as("a write to the fenced, isolated primary 10.77.0.31:7031").isNotEqualTo(Optional.of("OK"));
+    figure("write to the isolated primary of shard %s: %s", shard3, answer.map(a -> "answered '" + a + "'")
+        .orElse("no answer within 4 s (paused)"));
+
+    // --- region-3 joins again: its old primary follows the new one, the fence lifts, the layout is restored.
+    long join = System.nanoTime();
+    run(Duration.ofMinutes(1), "region-join", List.of("bash", COMPOSE_DIR.resolve("region.sh").toString(), "join", "region-3"));
+    awaitReplicaOfCurrentPrimary(1, "10.77.0.31:7031", shard3);
+    await(Duration.ofSeconds(60), "agent-3-1's fence lifted", () ->
+        promScalar("max(meridian_agent_write_fence{agent=\"agent-3-1\"})").filter(v -> v == 0.0));
+    figure("region-3 joined -> its old primary is a replica and the fence is off: %.1f s", seconds(join));
+    restoreLayout("redis-3-1", 7031, shard3);
+    assertThat(allShardsWritable("redis-3-1", 7031)).as("writes to every shard from region-3 again").isTrue();
+  }
+
+  @AfterAll
+  static void down() throws Exception {
+    try {
+      if (started) {
+        memoryFigures();
+        compose(Duration.ofMinutes(3), "logs", "logs", "--no-color", "--timestamps");
+      }
+    } finally {
+      if (started) {
+        compose(Duration.ofMinutes(3), "down", "down", "-v", "--remove-orphans", "-t", "5");
+        for (String kind : List.of("ps -a", "network ls", "volume ls")) {
+          List<String> command = new ArrayList<>(List.of("docker"));
+          command.addAll(List.of(kind.split(" ")));
+          command.addAll(List.of("-q", "--filter", "label=com.docker.compose.project=" + PROJECT));
+          assertThat(run(Duration.ofMinutes(1), "leftovers", command).trim()).as("docker " + kind + " of " + PROJECT).isEmpty();
+        }
+      }
+      Files.write(LOGS.resolve("figures.txt"), FIGURES);
+    }
+  }
+
+  /**
+   * Waits until {@code node} answers again as a healthy replica of the primary that serves {@code
+   * shard} now (under heavy load a promotion that timed out may still take effect after the next
+   * candidate's, so the serving primary is read afresh, not remembered).
+   */
+  private static void awaitReplicaOfCurrentPrimary(int region, String node, String shard) throws Exception {
+    await(Duration.ofSeconds(120), node + " back as a replica of the primary serving shard " + shard, () ->
+        primaryOf(region, shard).flatMap(primary -> node(region, node)
+            .filter(n -> "healthy".equals(n.getString("status")) && primary.equals(n.getString("primary")))));
+  }
+
+  // --- the layout: a graceful manual failover puts the original primary back.
+
+  private static void restoreLayout(String service, int port, String shard) throws Exception {
+    String self = "10.77.0." + service.substring("redis-".length()).replace("-", "") + ":" + port;
+    assertThat(execRedis(Duration.ofSeconds(20), service, port, "CLUSTER", "FAILOVER")).contains("OK");
+    await(Duration.ofSeconds(60), self + " primary of shard " + shard + " again", () ->
+        primaryOf(2, shard).filter(self::equals));
+    await(Duration.ofSeconds(90), "a clean check after restoring the layout", () ->
+        getJson(api(2) + "/api/v1/check").filter(c -> c.getBoolean("clean", false)));
+  }
+
+  // --- coordinator API
+
+  private static String api(int region) {
+    return "http://127.0.0.1:" + API_PORTS[region];
+  }
+
+  private static String leaderApi() throws Exception {
+    JsonObject leader = await(Duration.ofSeconds(30), "a leader", () -> getJson(api(2) + "/api/v1/leader"));
+    String id = leader.getString("leader");
+    return api(Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)));
+  }
+
+  private static List<JsonObject> nodes(int region) {
+    List<JsonObject> all = new ArrayList<>();
+    getJson(api(region) + "/api/v1/cluster").ifPresent(c -> c.getJsonObject("regions").forEach(e ->
+        ((JsonObject) e.getValue()).getJsonArray("nodes").forEach(n -> all.add((JsonObject) n))));
+    return all;
+  }
+
+  private static Optional<JsonObject> node(int region, String announced) {
+    return nodes(region).stream().filter(n -> announced.equals(n.getString("announced"))).findFirst();
+  }
+
+  private static String shardOf(String primary) throws Exception {
+    JsonObject n = await(Duration.ofSeconds(30), primary + " as a primary with slots", () ->
+        node(2, primary).filter(x -> "primary".equals(x.getString("role")) && !x.getJsonArray("slots").isEmpty()));
+    return String.join(",", n.getJsonArray("slots").stream().map(Object::toString).toList());
+  }
+
+  /** The healthy primary that owns exactly the slots of {@code shard}, in coordinator-{@code region}'s view. */
+  private static Optional<String> primaryOf(int region, String shard) {
+    return nodes(region).stream()
+        .filter(n -> "healthy".equals(n.getString("status")) && "primary".equals(n.getString("role"))
+            && shard.equals(String.join(",", n.getJsonArray("slots").stream().map(Object::toString).toList())))
+        .map(n -> n.getString("announced")).findFirst();
+  }
+
+  // --- Prometheus
+
+  private static String prometheus() {
+    return "http://127.0.0.1:" + prometheusPort;
+  }
+
+  private static Optional<Double> promScalar(String query) {
+    return getJson(prometheus() + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8))
+        .map(j -> j.getJsonObject("data").getJsonArray("result"))
+        .filter(r -> !r.isEmpty())
+        .map(r -> Double.parseDouble(r.getJsonObject(0).getJsonArray("value").getString(1)));
+  }
+
+  // --- Redis, from inside the stack (docker compose exec: the interregion network is internal)
+
+  private static boolean allShardsWritable(String service, int port) {
+    for (String range : List.of("0-5461", "5462-10922", "10923-16383")) {
+      try {
+        Optional<String> answer = execRedis(Duration.ofSeconds(5), service, port, "-c", "SET", keyInSlots(range), "v");
+        if (!answer.equals(Optional.of("OK"))) {
+          return false;
+        }
+      } catch (Exception e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The first line redis-cli printed, or empty when it did not finish within {@code limit}. */
+  private static Optional<String> execRedis(Duration limit, String service, int port, String... args) throws Exception {
+    List<String> command = new ArrayList<>(compose);
+    command.addAll(List.of("exec", "-T", service, "redis-cli", "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    Process p = start(command, LOGS.resolve("redis-cli.log"), true);
+    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+      return Optional.empty();
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    return Optional.of(out.lines().reduce((a, b) -> b).orElse(""));
+  }
+
+  /** A key whose slot (CRC16 mod 16384, as Redis Cluster computes it) lies in {@code ranges} ("a-b,c-d"). */
+  static String keyInSlots(String ranges) {
+    for (int i = 0; ; i++) {
+      String key = "compose-it-" + i;
+      int slot = crc16(key.getBytes(StandardCharsets.UTF_8)) % 16384;
+      for (String range : ranges.split(",")) {
+        String[] ends = range.split("-");
+        if (slot >= Integer.parseInt(ends[0]) && slot <= Integer.parseInt(ends[ends.length - 1])) {
+          return key;
+        }
+      }
+    }
+  }
+
+  static int crc16(byte[] bytes) {
+    int crc = 0;
+    for (byte b : bytes) {
+      crc ^= (b & 0xff) << 8;
+      for (int i = 0; i < 8; i++) {
+        crc = (crc & 0x8000) != 0 ? (crc << 1) ^ 0x1021 : crc << 1;
+      }
+    }
+    return crc & 0xffff;
+  }
+
+  // --- figures
+
+  private static void memoryFigures() throws Exception {
+    String stats = run(Duration.ofMinutes(1), "stats", List.of("docker", "stats", "--no-stream", "--format",
+        "{{.Name}}\t{{.MemUsage}}\t{{.CPUPerc}}"));
+    stats.lines().filter(l -> l.startsWith(PROJECT) && (l.contains("agent") || l.contains("coordinator")
+        || l.contains("redis") || l.contains("prometheus") || l.contains("alertmanager")))
+        .sorted().forEach(l -> figure("docker stats: %s", l.substring(PROJECT.length() + 1)));
+  }
+
+  private static void figure(String format, Object... args) {
+    String line = String.format(java.util.Locale.ROOT, format, args);
+    FIGURES.add(line);
+    System.out.println("compose-it figure: " + line);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  // --- processes and polling
+
+  private static List<String> composeCommand() throws Exception {
+    List<List<String>> candidates = List.of(List.of("docker", "compose"), List.of("docker-compose"));
+    String missing = null;
+    try {
+      if (new ProcessBuilder("docker", "info").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start().waitFor() != 0) {
+        missing = "the Docker engine does not answer `docker info` (scripts/test.sh starts one)";
+      }
+    } catch (IOException e) {
+      missing = "docker is not installed (scripts/test.sh installs Debian's docker.io when run as root)";
+    }
+    if (missing == null) {
+      for (List<String> c : candidates) {
+        List<String> version = new ArrayList<>(c);
+        version.add("version");
+        try {
+          if (new ProcessBuilder(version).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start().waitFor() == 0) {
+            List<String> command = new ArrayList<>(c);
+            command.addAll(List.of("-f", COMPOSE_DIR.resolve("docker-compose.yml").toString(),
+                "-f", COMPOSE_DIR.resolve("local-images.yml").toString(), "-p", PROJECT));
+            return command;
+          }
+        } catch (IOException e) {
+          // not this one
+        }
+      }
+      missing = "neither `docker compose` nor `docker-compose` is installed (scripts/test.sh installs Debian's "
+          + "docker-compose when run as root)";
+    }
+    if ("true".equals(System.getenv("CI"))) {
+      fail(missing);
+    }
+    Assumptions.abort(missing);
+    throw new IllegalStateException("unreachable");
+  }
+
+  private static void compose(Duration limit, String log, String... args) throws Exception {
+    List<String> command = new ArrayList<>(compose);
+    command.addAll(List.of(args));
+    run(limit, log, command);
+  }
+
+  private static Process start(List<String> command, Path log, boolean stdoutToPipe) throws IOException {
+    ProcessBuilder pb = new ProcessBuilder(command).directory(COMPOSE_DIR.toFile());
+    pb.environment().putAll(ENV);
+    pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    if (!stdoutToPipe) {
+      pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+    }
+    return pb.start();
+  }
+
+  /** Runs a command to completion within {@code limit}; its output is appended to target/compose-it/LOG.log. */
+  private static String run(Duration limit, String log, List<String> command) throws Exception {
+    Path file = LOGS.resolve(log + ".log");
+    Files.writeString(file, "$ " + String.join(" ", command) + "\n", StandardCharsets.UTF_8,
+        java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+    Process p = start(command, file, true);
+    byte[] out = p.getInputStream().readAllBytes();
+    Files.write(file, out, java.nio.file.StandardOpenOption.APPEND);
+    if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      p.destroyForcibly();
+      fail(String.join(" ", command) + " did not finish within " + limit.toSeconds() + " s (log: " + file + ")");
+    }
+    if (p.exitValue() != 0) {
+      fail(String.join(" ", command) + " exited with " + p.exitValue() + " (log: " + file + ")");
+    }
+    return new String(out, StandardCharsets.UTF_8);
+  }
+
+  private static Optional<JsonObject> getJson(String url) {
+    try {
+      HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+          HttpResponse.BodyHandlers.ofString());
+      return r.statusCode() == 200 ? Optional.of(new JsonObject(r.body())) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** Polls {@code probe} every 500 ms until it gives a value, or fails naming {@code what} after {@code limit}. */
+  private static <T> T await(Duration limit, String what, Supplier<Optional<T>> probe) throws Exception {
+    long deadline = System.nanoTime() + limit.toNanos();
+    while (true) {
+      Optional<T> value = probe.get();
+      if (value.isPresent()) {
+        return value.get();
+      }
+      if (System.nanoTime() > deadline) {
+        fail("waited " + limit.toSeconds() + " s for " + what);
+      }
+      Object lock = new Object();
+      synchronized (lock) {
+        lock.wait(POLL.toMillis()); // a pause between polls, not a wait for the condition
+      }
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    }
+  }
+}
