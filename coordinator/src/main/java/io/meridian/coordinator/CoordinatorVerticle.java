@@ -415,13 +415,32 @@ public final class CoordinatorVerticle extends VerticleBase {
     return targets;
   }
 
+  private final Set<String> sharedWarned = new java.util.HashSet<>();
+
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
+    warnIfShared(report);
     view = view.apply(report, clock.instant());
     if (report.failure().isPresent() && election != null) {
       // Crash evidence is acted on as it arrives, not on the next tick: the tick is up to 250 ms.
       election.checkLease();
       leaderCycle();
+    }
+  }
+
+  /**
+   * Nodes are known by the address their agent probes. Two agents reporting the same address
+   * (e.g. each probing its own 127.0.0.1:6379) would be taken for one node: said once per pair.
+   */
+  private void warnIfShared(NodeHealthReport report) {
+    io.meridian.coordinator.view.NodeView known = view.nodes().get(report.node());
+    if (known != null && !known.report().sender().equals(report.sender())
+        && known.status(clock.instant(), config.staleAfter()) != NodeStatus.STALE
+        && sharedWarned.add(report.node() + " " + known.report().sender() + " " + report.sender())) {
+      LOG.atError().addKeyValue("node", report.node())
+          .log("agents {} and {} both report node {}: nodes are known by the address their agent probes, so these "
+              + "are taken for one node; give each agent its nodes' own addresses (as announced in the cluster), "
+              + "not 127.0.0.1", known.report().sender(), report.sender(), report.node());
     }
   }
 

@@ -37,6 +37,9 @@ class ConfExamplesTest {
     assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
     assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());
     assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
+    // The agent names its nodes as the spec does (unique across hosts), never as 127.0.0.1.
+    assertThat(spec.regions().stream().filter(r -> r.name().equals(agent.region())).findFirst().orElseThrow().nodes()
+        .stream().map(n -> n.address()).toList()).containsAll(agent.nodes());
     // The examples show the defaults, so that editing them starts from the documented behaviour.
     assertThat(agent.probeInterval()).isEqualTo(AgentConfig.DEFAULT_PROBE_INTERVAL);
     assertThat(agent.probeTimeout()).isEqualTo(AgentConfig.DEFAULT_PROBE_TIMEOUT);
