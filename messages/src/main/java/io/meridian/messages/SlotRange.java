@@ -30,6 +30,13 @@ public record SlotRange(int from, int to) {
     return to - from + 1;
   }
 
+  /** A range as Redis writes it: {@code 0-5460}, or {@code 5462} for a single slot. */
+  public static SlotRange parse(String text) {
+    int dash = text.indexOf('-');
+    int from = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
+    return new SlotRange(from, dash < 0 ? from : Integer.parseInt(text.substring(dash + 1)));
+  }
+
   /** Sorted slot numbers as the ranges they form, in order. */
   public static java.util.List<SlotRange> of(java.util.List<Integer> sortedSlots) {
     java.util.List<SlotRange> ranges = new java.util.ArrayList<>();

@@ -9,17 +9,10 @@ import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
-import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
-import io.meridian.messages.CommandResult;
-import io.meridian.messages.MessageRejected;
-import io.meridian.messages.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -51,7 +44,9 @@ public final class FailoverLoop {
   private final MeterRegistry registry;
   private final Clock clock;
   private final Map<String, String> lastReason = new HashMap<>();
+  private final CommandSender sender;
   private FailoverMemory memory = FailoverMemory.empty();
+  private boolean failingOver;
 
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
       Supplier<Observations> observations, Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history, MeterRegistry registry,
@@ -66,6 +61,7 @@ public final class FailoverLoop {
     this.history = history;
     this.registry = registry;
     this.clock = clock;
+    this.sender = new CommandSender(vertx, coordinatorId, election, clock);
   }
 
   /** One reconcile cycle; call on the coordinator's context, only while leading. */
@@ -73,6 +69,8 @@ public final class FailoverLoop {
     Instant now = clock.instant();
     FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec, memory, now, settings);
     memory = outcome.memory();
+    failingOver = !memory.attempts().isEmpty() || outcome.decisions().stream()
+        .anyMatch(d -> !(d.action() instanceof Action.Wait && d.reason().contains(" recovered: ")));
     for (Decision d : outcome.decisions()) {
       String shard = d.action().shard();
       if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
@@ -83,6 +81,14 @@ public final class FailoverLoop {
         promote(promote, d.reason());
       }
     }
+  }
+
+  /**
+   * True while the last cycle saw a shard in trouble (a primary failed, unreachable or silent) or a
+   * promotion in progress: the rebalancer keeps still meanwhile.
+   */
+  public boolean failingOver() {
+    return failingOver;
   }
 
   /** Maintenance mode, as read from the CP subsystem: decisions are still made and explained, nothing is done. */
@@ -115,39 +121,18 @@ public final class FailoverLoop {
   private void promote(Action.Promote promote, String reason) {
     Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
     String id = UUID.randomUUID().toString();
-    Future.fromCompletionStage(election.fence(), vertx.getOrCreateContext())
-        .compose(term -> {
-          Command command = new Command(coordinatorId, id, term, promote.node(), kind, Map.of(), clock.millis(), reason);
-          return vertx.eventBus().<Buffer>request(Addresses.commands(promote.agent()), Wire.encode(command),
-              new DeliveryOptions().setSendTimeout(settings.verifyDeadline().toMillis()))
-              .map(reply -> decode(reply.body()));
-        })
+    sender.send(promote.agent(), promote.node(), kind, Map.of(), reason, id, settings.verifyDeadline())
         .onComplete(ar -> {
-          String outcome;
-          if (ar.succeeded()) {
-            CommandResult r = ar.result();
-            outcome = r.outcome().name().toLowerCase(Locale.ROOT) + " by " + r.sender() + " (term " + r.term() + "): "
-                + r.detail();
-          } else {
-            outcome = "not executed: " + ar.cause().getMessage();
-          }
+          String outcome = CommandSender.describe(ar);
           Counter.builder("meridian_failovers")
               .description("Promotions ordered by the leader, by mode and outcome")
               .tag("mode", promote.mode().name().toLowerCase(Locale.ROOT))
-              .tag("result", ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent")
+              .tag("result", CommandSender.resultTag(ar))
               .register(registry).increment();
           LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
               .log("{} of {} for shard {}: {}", kind, promote.announced(), promote.shard(), outcome);
-          history.add(new History.Entry(clock.instant(), election.term().orElse(-1), promote.shard(), "command",
+          history.add(new History.Entry(clock.instant(), sender.term(), promote.shard(), "command",
               kind + " on " + promote.announced() + ": " + outcome, Optional.of(id)));
         });
-  }
-
-  private static CommandResult decode(Buffer body) {
-    try {
-      return Wire.decode(body, CommandResult.class);
-    } catch (MessageRejected e) {
-      throw new IllegalStateException("the agent's answer was rejected: " + e.getMessage(), e);
-    }
   }
 }

@@ -23,6 +23,7 @@ import io.meridian.coordinator.spec.ClusterSpecReader;
  *                   the agent may be gone while the node still serves)
  * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
  * @param logLevel  root log level (TRACE … OFF)
+ * @param rebalance how the leader keeps the layout right (needs {@code spec})
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -36,7 +37,8 @@ public record CoordinatorConfig(
     Optional<ClusterSpec> spec,
     String logLevel,
     Leadership leadership,
-    Optional<io.meridian.runtime.config.Secret> operatorToken) {
+    Optional<io.meridian.runtime.config.Secret> operatorToken,
+    Rebalance rebalance) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -51,7 +53,7 @@ public record CoordinatorConfig(
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
         new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty());
+            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty(), Rebalance.defaults());
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -101,9 +103,10 @@ public record CoordinatorConfig(
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"));
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
+    Rebalance rebalance = Rebalance.read(root.object("rebalance"));
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
-        leadership, token);
+        leadership, token, rebalance);
   }
 
   /** The operator token comes from an environment variable the file names, never from the file. */

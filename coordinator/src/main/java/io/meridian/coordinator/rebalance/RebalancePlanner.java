@@ -92,10 +92,14 @@ public final class RebalancePlanner {
         waiting.add("shard " + shard + ": a step is in flight; nothing else touches it until it completes");
       }
       for (String primary : l.shards) {
-        if (!l.healthy(primary) && usedShards.add(l.name(primary))) {
+        if (l.snapshot.contested().contains(primary) && usedShards.add(l.name(primary))) {
+          waiting.add("shard " + l.name(primary) + ": another node claims slots of " + primary
+              + " too (a node that came back has not learnt the new owner yet); waiting for the cluster to agree");
+        } else if (!l.healthy(primary) && usedShards.add(l.name(primary))) {
           waiting.add("shard " + l.name(primary) + ": primary " + primary + " is not healthy; no move touches it");
         }
       }
+      l.snapshot.contested().forEach(usedNodes::add);
     }
 
     boolean free(String primary) {
@@ -384,9 +388,18 @@ public final class RebalancePlanner {
           int slot = i;
           l.replicasOf(primary).stream()
               .filter(r -> !slotOf.containsKey(r) && pool.contains(r) && fits(slot, r))
-              .min(Comparator.comparing((String r) -> !l.inSync(r, primary)).thenComparing(r -> r))
+              .min(Comparator.comparing((String r) -> l.region(r).equals(l.region(primary)))
+                  .thenComparingInt(r -> keptIn(primary, l.region(r)))
+                  .thenComparing(r -> !l.inSync(r, primary))
+                  .thenComparing(r -> r))
               .ifPresent(r -> assign(slot, r));
         }
+      }
+
+      /** Replicas of the shard already kept in the region: the ones that add a region are kept first. */
+      int keptIn(String primary, String region) {
+        return (int) slotOf.entrySet().stream().filter(e -> slots.get(e.getValue()).primary().equals(primary)
+            && l.region(e.getKey()).equals(region)).count();
       }
 
       void augment() {

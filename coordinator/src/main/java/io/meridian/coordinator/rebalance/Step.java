@@ -11,8 +11,11 @@ import java.util.Set;
  */
 public record Step(Move move, Set<String> shards, Kind kind, String reason) {
 
-  /** Replica moves keep the copies right; failbacks move primaries (automatic or on operator request, by config). */
-  public enum Kind { REPLICA, FAILBACK }
+  /**
+   * Replica moves keep the copies right; failbacks move primaries (automatic or on operator request,
+   * by config); a switchover is an operator's planned handover.
+   */
+  public enum Kind { REPLICA, FAILBACK, SWITCHOVER }
 
   public Step {
     Objects.requireNonNull(move, "move");
