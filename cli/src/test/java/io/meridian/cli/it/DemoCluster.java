@@ -72,6 +72,12 @@ final class DemoCluster implements AutoCloseable {
         cluster.started.add(pidsJson.getJsonObject(region).getLong("agent"));
         cluster.started.add(pidsJson.getJsonObject(region).getLong("coordinator"));
       }
+      try {
+        cluster.client();
+      } catch (RuntimeException e) {
+        cluster.close();
+        throw e;
+      }
       return cluster;
     } catch (Exception | AssertionError e) {
       // The demo's own shutdown hook ends what it started.
@@ -83,7 +89,10 @@ final class DemoCluster implements AutoCloseable {
     }
   }
 
-  /** The cluster-mode client, made on first use (Redisson's start needs every node answering quickly). */
+  /**
+   * The cluster-mode client, made while every node answers (its start is retried: on a busy machine
+   * Redisson's first PING can time out) and kept, so that it follows the cluster's changes.
+   */
   synchronized RedissonClient client() {
     if (client == null) {
       Config config = new Config();

@@ -127,10 +127,17 @@ public final class RebalancePlanner {
       if (l.reliability()) {
         for (String primary : l.shards) {
           if (free(primary) && !l.region(primary).equals(l.first)) {
-            l.candidate(primary, r -> l.region(r).equals(l.first), l.first).ifPresent(to -> failover(primary, to,
-                "failback: primary " + primary + " owns slots in " + l.region(primary)
-                    + ", the reliability topology keeps every primary in " + l.first + " ["
-                    + PlacementRules.RELIABILITY_PRIMARY_REGION + "]"));
+            String why = "failback: primary " + primary + " owns slots in " + l.region(primary)
+                + ", the reliability topology keeps every primary in " + l.first + " ["
+                + PlacementRules.RELIABILITY_PRIMARY_REGION + "]";
+            Optional<String> unhealthy = l.unhealthyIn(l.first);
+            if (unhealthy.isPresent()) {
+              waiting.add("shard " + l.name(primary) + ": " + why + "; waiting until every node of " + l.first
+                  + " is healthy again (" + unhealthy.get() + " is not)");
+              usedShards.add(l.name(primary));
+              continue;
+            }
+            l.candidate(primary, r -> l.region(r).equals(l.first), l.first).ifPresent(to -> failover(primary, to, why));
           }
         }
       } else {
@@ -166,7 +173,8 @@ public final class RebalancePlanner {
               continue;
             }
             for (String to : l.regions) {
-              if (via.containsKey(to)) {
+              // A primary moves only into a region whose every node is healthy again.
+              if (via.containsKey(to) || l.unhealthyIn(to).isPresent()) {
                 continue;
               }
               Optional<String> replica = l.candidate(primary, r -> l.region(r).equals(to), to);
@@ -198,7 +206,14 @@ public final class RebalancePlanner {
           counts.merge(reached, 1, Integer::sum);
         }
         if (!acted) {
-          String to = sparse.get(0);
+          Optional<String> sick = sparse.stream().map(l::unhealthyIn).flatMap(Optional::stream).findFirst();
+          if (sick.isPresent() && sparse.stream().allMatch(r -> l.unhealthyIn(r).isPresent())) {
+            waiting.add("primaries per region are " + before + " [" + PlacementRules.PRIMARY_SPREAD
+                + "]: no primary moves into " + String.join(" or ", sparse) + " until every node there is healthy again ("
+                + sick.get() + " is not)");
+            return;
+          }
+          String to = sparse.stream().filter(r -> l.unhealthyIn(r).isEmpty()).findFirst().orElseThrow();
           crowded.stream().flatMap(r -> l.shardsIn(r).stream()).filter(this::free).findFirst().ifPresent(primary ->
               extra.add(new Slot(primary, Set.of(to), true, "a promotable replica in " + to
                   + " so that its primary can move there (primaries per region are " + before + ") ["
@@ -505,6 +520,12 @@ public final class RebalancePlanner {
           }
         }
       });
+    }
+
+    /** A spec node of the region that is not in the snapshot or not healthy, if any. */
+    Optional<String> unhealthyIn(String region) {
+      return spec.regions().stream().filter(r -> r.name().equals(region)).flatMap(r -> r.nodes().stream())
+          .map(NodeSpec::announced).filter(a -> !healthy(a)).findFirst();
     }
 
     boolean reliability() {
