@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 public final class Resharding {
 
   private static final Pattern MIGRATING = Pattern.compile("\\[(\\d+)->-([0-9a-f]{40})]");
+  private static final Pattern IMPORTING = Pattern.compile("\\[(\\d+)-<-([0-9a-f]{40})]");
 
   /**
    * A node as the tool reaches it and as the cluster knows it.
@@ -46,25 +47,36 @@ public final class Resharding {
    * {@code others} primaries too. Returns the number of keys moved.
    */
   public long move(Node from, Node to, List<Integer> slots, List<Node> others) {
+    return move(from, to, slots, others, false);
+  }
+
+  /** @param open the slots are already MIGRATING on {@code from} (an interrupted run): only finish them */
+  private long move(Node from, Node to, List<Integer> slots, List<Node> others, boolean open) {
+    List<NodeAdmin> told = new ArrayList<>();
     try (NodeAdmin source = admin(from); NodeAdmin target = admin(to)) {
+      others.forEach(o -> told.add(admin(o)));
       String sourceId = source.myId();
       String targetId = target.myId();
       long keys = 0;
       int done = 0;
       int step = Math.max(1, slots.size() / 10);
       for (int slot : slots) {
-        target.call("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
-        source.call("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+        if (!open) {
+          target.call("CLUSTER", "SETSLOT", slot, "IMPORTING", sourceId);
+          source.call("CLUSTER", "SETSLOT", slot, "MIGRATING", targetId);
+        }
         keys += migrateKeys(source, to, slot);
         target.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
         source.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
-        tellOthers(others, slot, targetId);
+        tellOthers(told, slot, targetId);
         if (++done % step == 0 || done == slots.size()) {
           progress.accept("moved " + done + "/" + slots.size() + " slots (" + keys + " keys) from " + from.announced()
               + " to " + to.announced());
         }
       }
       return keys;
+    } finally {
+      told.forEach(NodeAdmin::close);
     }
   }
 
@@ -79,23 +91,38 @@ public final class Resharding {
       try (NodeAdmin admin = admin(node)) {
         nodes = admin.clusterNodes();
       }
-      for (String line : nodes.split("\r?\n")) {
-        if (!line.contains("myself")) {
-          continue;
-        }
-        Matcher m = MIGRATING.matcher(line);
+      Matcher m = MIGRATING.matcher(myselfLine(nodes));
+      while (m.find()) {
+        int slot = Integer.parseInt(m.group(1));
+        Node target = byId(primaries, m.group(2));
+        progress.accept("slot " + slot + " was left half-moved from " + node.announced() + " to " + target.announced()
+            + " by an interrupted run: finishing it");
+        List<Node> others = primaries.stream().filter(p -> p != node && p != target).toList();
+        move(node, target, List.of(slot), others, true);
+        finished++;
+      }
+    }
+    // A run killed between its two SETSLOTs leaves a slot IMPORTING on the target only: clear it.
+    for (Node node : primaries) {
+      try (NodeAdmin admin = admin(node)) {
+        Matcher m = IMPORTING.matcher(myselfLine(admin.clusterNodes()));
         while (m.find()) {
-          int slot = Integer.parseInt(m.group(1));
-          Node target = byId(primaries, m.group(2));
-          progress.accept("slot " + slot + " was left half-moved from " + node.announced() + " to " + target.announced()
-              + " by an interrupted run: finishing it");
-          List<Node> others = primaries.stream().filter(p -> p != node && p != target).toList();
-          move(node, target, List.of(slot), others);
-          finished++;
+          admin.call("CLUSTER", "SETSLOT", Integer.parseInt(m.group(1)), "STABLE");
+          progress.accept("cleared slot " + m.group(1) + ", left importing on " + node.announced()
+              + " by an interrupted run (its keys never left the owner)");
         }
       }
     }
     return finished;
+  }
+
+  private static String myselfLine(String clusterNodes) {
+    for (String line : clusterNodes.split("\r?\n")) {
+      if (line.contains("myself")) {
+        return line;
+      }
+    }
+    return "";
   }
 
   private long migrateKeys(NodeAdmin source, Node to, int slot) {
@@ -121,13 +148,13 @@ public final class Resharding {
     }
   }
 
-  private void tellOthers(List<Node> others, int slot, String targetId) {
-    for (Node other : others) {
-      try (NodeAdmin admin = admin(other)) {
-        admin.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+  private void tellOthers(List<NodeAdmin> others, int slot, String targetId) {
+    for (NodeAdmin other : others) {
+      try {
+        other.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
       } catch (AdminCommandException e) {
         // Gossip tells it soon enough; this only speeds it up.
-        progress.accept("could not tell " + other.announced() + " the new owner of slot " + slot + " (gossip will): "
+        progress.accept("could not tell " + other.node() + " the new owner of slot " + slot + " (gossip will): "
             + e.getMessage());
       }
     }

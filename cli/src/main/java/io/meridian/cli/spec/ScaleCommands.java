@@ -165,20 +165,16 @@ public final class ScaleCommands {
           if (keys > 0) {
             throw new IllegalStateException(me + " holds keys and is in no cluster: empty it (FLUSHALL) first");
           }
-          String peer = live.topology().nodes().keySet().stream().filter(a -> !a.equals(me)).findFirst()
+          String peer = members(live.topology(), me).stream().findFirst()
               .orElseThrow(() -> new IllegalStateException("no node of the cluster answers"));
           NodeSpec p = spec.node(peer).orElseThrow();
           admin.call("CLUSTER", "MEET", NodeAddress.host(peer), NodeAddress.port(peer),
               p.announceBusPort().orElse(NodeAddress.port(peer) + 10000));
           say(me + " met " + peer);
         }
+        List<String> members = members(live.topology(), me);
         waitFor("the cluster to know " + me, () -> {
-          List<String> unaware = new ArrayList<>();
-          for (String a : LiveTopology.read(spec, timeout).topology().nodes().keySet()) {
-            if (!a.equals(me) && !knows(a, me)) {
-              unaware.add(a);
-            }
-          }
+          List<String> unaware = members.stream().filter(a -> !knows(a, me)).toList();
           return unaware.isEmpty() ? null : "not known yet by " + unaware;
         });
         live = LiveTopology.read(spec, timeout);
@@ -320,6 +316,22 @@ public final class ScaleCommands {
         throw new IllegalStateException("the spec cannot be laid out: " + refused.reason());
       }
       return ((PlanResult.Planned) plan).plan().primaries().size();
+    }
+
+    /** The nodes already in the cluster (a spec node not met yet knows only itself), but {@code me}. */
+    private List<String> members(Topology t, String me) {
+      List<String> members = new ArrayList<>();
+      for (String a : t.nodes().keySet()) {
+        if (a.equals(me)) {
+          continue;
+        }
+        try (NodeAdmin admin = new NodeAdmin(reach(a), spec.auth(), timeout)) {
+          if (ClusterNodesReply.parse(admin.clusterNodes()).entries().size() > 1) {
+            members.add(a);
+          }
+        }
+      }
+      return members;
     }
 
     private boolean knows(String observer, String target) {

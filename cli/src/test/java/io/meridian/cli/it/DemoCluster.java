@@ -306,14 +306,25 @@ final class DemoCluster implements AutoCloseable {
   record Run(int exit, String output) {
   }
 
-  Run meridian(Map<String, String> env, String... args) throws Exception {
+  /** A {@code meridian} command started and left running; its output goes to {@code out}. */
+  Process spawn(Path out, Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
     command.addAll(List.of(args));
-    Path out = Files.createTempFile(state, "run", ".out");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
     builder.environment().putAll(env);
     Process p = builder.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    started.add(p.pid());
+    return p;
+  }
+
+  Run meridian(Map<String, String> env, String... args) throws Exception {
+    Path out = Files.createTempFile(state, "run", ".out");
+    Process p = spawn(out, env, args);
+    if (!p.waitFor(3, TimeUnit.MINUTES)) {
+      p.destroyForcibly();
+      throw new AssertionError("meridian " + String.join(" ", args) + " did not finish within 3 minutes:\n"
+          + Files.readString(out));
+    }
     return new Run(p.exitValue(), Files.readString(out));
   }
 

@@ -129,6 +129,17 @@ class RebalancePlannerTest {
     assertThat(RebalanceCycle.next(plan, approved, open, T0.plusSeconds(601), manual).start()).isEmpty();
   }
 
+  @Test
+  void thePlannerIsPure() throws java.io.IOException {
+    java.nio.file.Path dir = java.nio.file.Path.of("src/main/java/io/meridian/coordinator/rebalance");
+    try (var files = java.nio.file.Files.list(dir)) {
+      for (java.nio.file.Path file : files.toList()) {
+        assertThat(java.nio.file.Files.readString(file)).as(file.toString())
+            .doesNotContain("import io.vertx", "import com.hazelcast", "import org.redisson", "Clock", "Instant.now");
+      }
+    }
+  }
+
   private static java.util.Map<String, NodeFacts> with(Snapshot s, String node, NodeFacts facts) {
     java.util.Map<String, NodeFacts> all = new java.util.HashMap<>(s.facts());
     all.put(node, facts);
