@@ -449,7 +449,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     List<RebalanceCycle.InFlight> inFlight = rebalance != null && election.isLeader() ? rebalance.inFlight() : List.of();
     Set<String> busy = new java.util.HashSet<>();
     inFlight.forEach(f -> busy.addAll(f.step().shards()));
-    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings(), busy);
+    Set<String> pinned = rebalance != null && election.isLeader() ? rebalance.pinned() : Set.of();
+    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings(), busy, pinned);
     return RebalanceDocuments.plan(spec, plan, Simulation.converge(spec, snap, plannerSettings(), 50), inFlight,
         config.rebalance().enabled(), config.rebalance().automaticFailback(), config.coordinatorId(), clock.instant());
   }

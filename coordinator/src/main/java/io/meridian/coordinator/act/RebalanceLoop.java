@@ -71,7 +71,7 @@ public final class RebalanceLoop {
       LOG.atInfo().addKeyValue("shard", e.shard()).log("rebalance step for shard {} {}", e.shard(), e.text());
       history.add(new History.Entry(now, term, e.shard(), "rebalance", e.text(), Optional.empty()));
     }
-    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings, memory.busyShards());
+    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings, memory.busyShards(), memory.pinned(now));
     RebalanceCycle.Outcome outcome = RebalanceCycle.next(plan, memory, new RebalanceCycle.Gates(paused, failingOver),
         now, cycleSettings);
     memory = outcome.memory();
@@ -89,6 +89,11 @@ public final class RebalanceLoop {
     memory = memory.approved(until);
     history.add(new History.Entry(clock.instant(), term, "-", "operator",
         "operator asked for a rebalance: failbacks are allowed until " + until, Optional.empty()));
+  }
+
+  /** Shards an operator switched over, whose primary stays put for now; for the API. */
+  public java.util.Set<String> pinned() {
+    return memory.pinned(clock.instant());
   }
 
   /** Steps in flight, for the API. */

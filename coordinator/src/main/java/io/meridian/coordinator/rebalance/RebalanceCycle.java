@@ -60,6 +60,17 @@ public final class RebalanceCycle {
       return new Memory(all, lastStart, failbackApprovedUntil, held);
     }
 
+    /** Shards an operator switched over whose primary must stay put at {@code now}. */
+    public Set<String> pinned(Instant now) {
+      Set<String> pinned = new HashSet<>();
+      failbackHeld.forEach((shard, until) -> {
+        if (now.isBefore(until)) {
+          pinned.add(shard);
+        }
+      });
+      return pinned;
+    }
+
     boolean held(Step step, Instant now) {
       return step.shards().stream().anyMatch(shard -> Optional.ofNullable(failbackHeld.get(shard))
           .map(now::isBefore).orElse(false));

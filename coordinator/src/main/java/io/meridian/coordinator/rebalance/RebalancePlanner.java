@@ -67,8 +67,17 @@ public final class RebalancePlanner {
   }
 
   public static RebalancePlan plan(ClusterSpec spec, Snapshot snapshot, Settings settings, Set<String> busyShards) {
+    return plan(spec, snapshot, settings, busyShards, Set.of());
+  }
+
+  /**
+   * @param pinned shards whose primary stays where it is (an operator switched them over): the
+   *               planner works around them, moving other shards' primaries where the rules need it
+   */
+  public static RebalancePlan plan(ClusterSpec spec, Snapshot snapshot, Settings settings, Set<String> busyShards,
+      Set<String> pinned) {
     Layout layout = new Layout(spec, snapshot, settings);
-    Planning p = new Planning(layout, busyShards);
+    Planning p = new Planning(layout, busyShards, pinned);
     p.primaries();
     p.replicas();
     p.attachFree();
@@ -84,9 +93,11 @@ public final class RebalancePlanner {
     final List<Planned> planned = new ArrayList<>();
     final List<String> waiting = new ArrayList<>();
     final List<Slot> extra = new ArrayList<>();
+    final Set<String> pinned;
 
-    Planning(Layout layout, Set<String> busy) {
+    Planning(Layout layout, Set<String> busy, Set<String> pinned) {
       this.l = layout;
+      this.pinned = Set.copyOf(pinned);
       usedShards.addAll(busy);
       for (String shard : busy) {
         waiting.add("shard " + shard + ": a step is in flight; nothing else touches it until it completes");
@@ -106,11 +117,16 @@ public final class RebalancePlanner {
       return !usedShards.contains(l.name(primary));
     }
 
+    /** Free, and its primary may move. */
+    boolean movable(String primary) {
+      return free(primary) && !pinned.contains(l.name(primary));
+    }
+
     // ------------------------------------------------------------ phase 1: primaries
 
     void primaries() {
       for (String primary : l.shards) {
-        if (free(primary) && l.noFailover(primary)) {
+        if (movable(primary) && l.noFailover(primary)) {
           Predicate<String> where = l.reliability() ? r -> l.region(r).equals(l.first) : r -> true;
           Optional<String> to = l.candidate(primary, where, l.region(primary));
           String why = "primary " + primary + " (" + l.region(primary) + ") is tagged nofailover ["
@@ -126,7 +142,7 @@ public final class RebalancePlanner {
       }
       if (l.reliability()) {
         for (String primary : l.shards) {
-          if (free(primary) && !l.region(primary).equals(l.first)) {
+          if (movable(primary) && !l.region(primary).equals(l.first)) {
             String why = "failback: primary " + primary + " owns slots in " + l.region(primary)
                 + ", the reliability topology keeps every primary in " + l.first + " ["
                 + PlacementRules.RELIABILITY_PRIMARY_REGION + "]";
@@ -169,7 +185,7 @@ public final class RebalancePlanner {
         while (!queue.isEmpty() && reached == null) {
           String from = queue.removeFirst();
           for (String primary : l.shardsIn(from)) {
-            if (!free(primary)) {
+            if (!movable(primary)) {
               continue;
             }
             for (String to : l.regions) {
@@ -214,7 +230,7 @@ public final class RebalancePlanner {
             return;
           }
           String to = sparse.stream().filter(r -> l.unhealthyIn(r).isEmpty()).findFirst().orElseThrow();
-          crowded.stream().flatMap(r -> l.shardsIn(r).stream()).filter(this::free).findFirst().ifPresent(primary ->
+          crowded.stream().flatMap(r -> l.shardsIn(r).stream()).filter(this::movable).findFirst().ifPresent(primary ->
               extra.add(new Slot(primary, Set.of(to), true, "a promotable replica in " + to
                   + " so that its primary can move there (primaries per region are " + before + ") ["
                   + PlacementRules.PRIMARY_SPREAD + "]", PLACEMENT)));
@@ -419,10 +435,24 @@ public final class RebalancePlanner {
 
       void augment() {
         for (int i = 0; i < slots.size(); i++) {
-          if (nodeOf[i] == null) {
+          if (nodeOf[i] == null && !waitForSyncing(i)) {
             find(i, new HashSet<>());
           }
         }
+      }
+
+      /**
+       * A spare node that would fill the slot as it is, but is still syncing (a replica just moved,
+       * by hand or by a step): wait for it rather than take a longer way round with more moves.
+       */
+      private boolean waitForSyncing(int slot) {
+        Slot s = slots.get(slot);
+        Optional<String> syncing = pool.stream().filter(n -> !slotOf.containsKey(n) && !l.healthy(n)
+            && !usedNodes.contains(n) && s.regions().contains(l.region(n)) && (!s.promotable() || !l.noFailover(n)))
+            .findFirst();
+        syncing.ifPresent(n -> waiting.add("shard " + l.name(s.primary()) + " needs " + s.need() + ": waiting for "
+            + n + " (" + l.region(n) + ") to finish syncing before it moves"));
+        return syncing.isPresent();
       }
 
       private boolean find(int slot, Set<String> visited) {

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Switchover requests against a legal performance layout (3 × 3, two replicas per primary). */
@@ -64,5 +65,22 @@ class SwitchoverTest {
     facts.put(replica, r.syncing());
     assertThat(plan(new Snapshot(LEGAL.topology(), facts), "0", replica)).isEqualTo(new Switchover.Refused(409,
         replica + " is not ready to take over shard 0-5461: link to its primary down (not healthy)"));
+  }
+
+  @Test
+  void aSwitchedOverShardStaysWhereTheOperatorPutItAndTheSpreadIsRestoredAroundIt() {
+    String replica = LEGAL.topology().nodes().values().stream()
+        .filter(n -> n.primaryOf().filter(PRIMARY::equals).isPresent() && n.address().startsWith("10.2."))
+        .map(n -> n.address()).findFirst().orElseThrow();
+    Snapshot switched = Simulation.synced(Simulation.apply(LEGAL, new Move.Failover(replica, PRIMARY)), Set.of(PRIMARY));
+    RebalancePlan free = RebalancePlanner.plan(RebalancePlannerTest.PERFORMANCE, switched, RebalancePlannerTest.SETTINGS,
+        Set.of());
+    assertThat(free.steps()).extracting(Step::move).containsExactly(new Move.Failover(PRIMARY, replica));
+    RebalancePlan pinned = RebalancePlanner.plan(RebalancePlannerTest.PERFORMANCE, switched,
+        RebalancePlannerTest.SETTINGS, Set.of(), Set.of("0-5461"));
+    assertThat(pinned.steps()).isNotEmpty().allSatisfy(step -> {
+      assertThat(step.shards()).doesNotContain("0-5461");
+      assertThat(step.move()).isInstanceOf(Move.Failover.class);
+    });
   }
 }
