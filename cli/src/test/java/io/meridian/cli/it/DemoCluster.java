@@ -52,7 +52,8 @@ final class DemoCluster implements AutoCloseable {
   /** Starts the demo in {@code topology} and waits until it is ready. */
   static DemoCluster start(Path state, String topology) throws Exception {
     int basePort = FreePorts.redisPortRange(9);
-    int apiPort = FreePorts.range(3);
+    // Coordinators on apiPort + i, their agents on apiPort + regions + i.
+    int apiPort = FreePorts.range(6);
     int busPort = FreePorts.range(12);
     Path output = state.resolve("demo.out");
     Process demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo", "--failover", "meridian",
