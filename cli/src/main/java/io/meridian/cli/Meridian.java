@@ -15,9 +15,9 @@ import picocli.CommandLine.Command;
     description = "Control plane for Redis Cluster spread over several regions.",
     subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
         CheckCommand.class, EndpointsCommand.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class,
-        OperatorCommands.Acknowledge.class, FailoverCommand.class, io.meridian.cli.bench.BenchCommand.class,
-        WebhookReceiverCommand.class,
-        CommandLine.HelpCommand.class})
+        OperatorCommands.Acknowledge.class, FailoverCommand.class, RebalanceCommand.class, OperatorCommands.Switchover.class,
+        io.meridian.cli.spec.ScaleCommands.AddNode.class, io.meridian.cli.spec.ScaleCommands.RemoveNode.class,
+        io.meridian.cli.bench.BenchCommand.class, WebhookReceiverCommand.class, CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 
   @CommandLine.Spec

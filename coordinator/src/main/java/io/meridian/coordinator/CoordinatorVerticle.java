@@ -1,12 +1,24 @@
 package io.meridian.coordinator;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.meridian.coordinator.act.CommandSender;
 import io.meridian.coordinator.act.FailoverLoop;
 import io.meridian.coordinator.metrics.ClusterSeries;
 import io.meridian.coordinator.metrics.FailoverMetrics;
 import io.meridian.coordinator.notify.WebhookNotifier;
 import io.meridian.messages.ClusterEvent;
 import io.meridian.monitoring.GaugeSet;
+import io.meridian.coordinator.act.RebalanceLoop;
+import io.meridian.coordinator.api.RebalanceDocuments;
+import io.meridian.coordinator.config.Rebalance;
+import io.meridian.coordinator.rebalance.RebalanceCycle;
+import io.meridian.coordinator.rebalance.RebalancePlan;
+import io.meridian.coordinator.rebalance.RebalancePlanner;
+import io.meridian.coordinator.rebalance.Simulation;
+import io.meridian.coordinator.rebalance.Move;
+import io.meridian.coordinator.rebalance.Snapshot;
+import io.meridian.coordinator.rebalance.Step;
+import io.meridian.coordinator.rebalance.Switchover;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
@@ -93,6 +105,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private boolean readingMaintenance;
   private OperatorToken operatorToken;
   private FailoverLoop loop;
+  private RebalanceLoop rebalance;
   private long leaderTimer = -1;
   private int ticks;
   private volatile Instant leaderSince;
@@ -214,11 +227,20 @@ public final class CoordinatorVerticle extends VerticleBase {
             loop.reset();
             notifier.notify(event(ClusterEvent.Kind.LEADER_LOST, ClusterEvent.Severity.WARNING, Optional.empty(),
                 config.coordinatorId() + " (" + config.region() + ") stopped leading: " + reason));
+            if (rebalance != null) {
+              rebalance.reset();
+            }
           }
         }, command -> context.runOnContext(v -> command.run()));
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             config.regions()), history, failoverMetrics, notifier::notify, clock);
+    Rebalance r = config.rebalance();
+    if (r.enabled() && config.spec().isPresent()) {
+      rebalance = new RebalanceLoop(new CommandSender(vertx, config.coordinatorId(), election, clock), this::snapshot,
+          config.spec().get(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
+              r.actionTimeout()), history, metrics.registry(), clock);
+    }
     reaper = new DeadSessionReaper(hazelcast);
     maintenance = new MaintenanceMode(hazelcast, config.cluster());
     election.start();
@@ -249,6 +271,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     OptionalLong term = leaderCycle();
     if (everySecond && term.isPresent()) {
       announce(term.getAsLong());
+      if (rebalance != null) {
+        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver());
+      }
     }
   }
 
@@ -387,10 +412,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (slot ranges as in the history, e.g. 0-5461)");
       return;
     }
-    if (election == null || !election.isLeader()) {
-      LeaderAnnouncement leader = latestLeader;
-      HttpEndpoints.json(ctx, 409, new JsonObject().put("error", "this coordinator is not the leader; ask the leader")
-          .put("status", 409).put("leaderApiUrl", leader == null ? null : leader.apiUrl()));
+    if (!onLeader(ctx)) {
       return;
     }
     if (!loop.acknowledge(shard, election.term().orElse(-1))) {
@@ -509,6 +531,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.post("/api/v1/pause").handler(ctx -> setMaintenance(ctx, true));
     router.post("/api/v1/resume").handler(ctx -> setMaintenance(ctx, false));
     router.post("/api/v1/acknowledge").handler(this::acknowledge);
+    router.get("/api/v1/rebalance").handler(this::rebalancePlan);
+    router.post("/api/v1/rebalance").handler(this::requestRebalance);
+    router.post("/api/v1/switchover").handler(this::switchover);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
             config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));
@@ -522,6 +547,125 @@ public final class CoordinatorVerticle extends VerticleBase {
           config.coordinatorId(), clock.instant()));
     });
     return router;
+  }
+
+  private RebalancePlanner.Settings plannerSettings() {
+    return new RebalancePlanner.Settings(config.rebalance().maxLagBytes());
+  }
+
+  private Snapshot snapshot() {
+    CoordinatorConfig config = this.config;
+    return Snapshot.of(view, clock.instant(), config.staleAfter(),
+        address -> config.spec().flatMap(spec -> spec.regionOf(address)));
+  }
+
+  /** {@code GET /api/v1/rebalance}: what the rebalancer would do from this coordinator's view; changes nothing. */
+  private void rebalancePlan(io.vertx.ext.web.RoutingContext ctx) {
+    if (config.spec().isEmpty()) {
+      HttpEndpoints.error(ctx, 404, "no cluster spec configured: set 'spec' in the coordinator's config to plan a rebalance");
+      return;
+    }
+    HttpEndpoints.json(ctx, 200, rebalanceDocument());
+  }
+
+  private JsonObject rebalanceDocument() {
+    ClusterSpec spec = config.spec().orElseThrow();
+    Snapshot snap = snapshot();
+    List<RebalanceCycle.InFlight> inFlight = rebalance != null && election.isLeader() ? rebalance.inFlight() : List.of();
+    Set<String> busy = new java.util.HashSet<>();
+    inFlight.forEach(f -> busy.addAll(f.step().shards()));
+    Set<String> pinned = rebalance != null && election.isLeader() ? rebalance.pinned() : Set.of();
+    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings(), busy, pinned);
+    return RebalanceDocuments.plan(spec, plan, Simulation.converge(spec, snap, plannerSettings(), 50), inFlight,
+        config.rebalance().enabled(), config.rebalance().automaticFailback(), config.coordinatorId(), clock.instant());
+  }
+
+  /**
+   * {@code POST /api/v1/rebalance}: with {@code failback: manual}, allows the failbacks of the
+   * current plan for the next {@value #FAILBACK_APPROVAL_MINUTES} minutes. Operator token; on the leader.
+   */
+  private void requestRebalance(io.vertx.ext.web.RoutingContext ctx) {
+    if (!authorized(ctx) || !onLeader(ctx)) {
+      return;
+    }
+    if (rebalance == null) {
+      HttpEndpoints.error(ctx, 409, config.spec().isEmpty() ? "no cluster spec configured: nothing to rebalance against"
+          : "rebalancing is disabled on this coordinator (rebalance.enabled: false)");
+      return;
+    }
+    rebalance.approveFailback(clock.instant().plus(Duration.ofMinutes(FAILBACK_APPROVAL_MINUTES)),
+        election.term().orElse(-1));
+    HttpEndpoints.json(ctx, 200, rebalanceDocument().put("failbackApprovedForMinutes", FAILBACK_APPROVAL_MINUTES));
+  }
+
+  private static final int FAILBACK_APPROVAL_MINUTES = 10;
+  private static final java.util.regex.Pattern PRIMARY_AFTER = java.util.regex.Pattern.compile("primary after (\\d+) ms");
+
+  /**
+   * {@code POST /api/v1/switchover?shard=<primary id or slot>[&to=<replica>]}: a planned, coordinated
+   * handover on the leader (operator token). Refused with the reason when the target is unhealthy
+   * or lagging, while paused or failing over, or while a step on the shard is in flight; answers
+   * once the replica is primary, with how long that took (the longest writes can have paused).
+   */
+  private void switchover(io.vertx.ext.web.RoutingContext ctx) {
+    if (!authorized(ctx) || !onLeader(ctx)) {
+      return;
+    }
+    String shard = ctx.request().getParam("shard");
+    if (shard == null || shard.isBlank()) {
+      HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (the primary's node id, or a slot 0-16383)");
+      return;
+    }
+    if (rebalance == null) {
+      HttpEndpoints.error(ctx, 409, config.spec().isEmpty() ? "no cluster spec configured: a switchover needs it"
+          : "rebalancing is disabled on this coordinator (rebalance.enabled: false), and switchovers with it");
+      return;
+    }
+    if (pausedSince > 0) {
+      HttpEndpoints.error(ctx, 409, "maintenance mode is on: the leader does not act; resume first");
+      return;
+    }
+    if (loop.failingOver()) {
+      HttpEndpoints.error(ctx, 409, "a failover is in progress or a shard is in trouble: try again once the cluster is healthy");
+      return;
+    }
+    Snapshot snap = snapshot();
+    Switchover.Result result = Switchover.plan(config.spec().get(), snap, shard.trim(),
+        Optional.ofNullable(ctx.request().getParam("to")).map(String::trim), plannerSettings());
+    if (result instanceof Switchover.Refused refused) {
+      HttpEndpoints.error(ctx, refused.status(), refused.reason());
+      return;
+    }
+    Step step = ((Switchover.Planned) result).step();
+    if (rebalance.busy(step.shard())) {
+      HttpEndpoints.error(ctx, 409, "a rebalance step on shard " + step.shard() + " is in flight: try again when it is done");
+      return;
+    }
+    Move.Failover move = (Move.Failover) step.move();
+    long term = election.term().orElse(-1);
+    rebalance.switchover(step, snap, term, clock.instant().plus(config.leadership().antiFlapping()))
+        .onComplete(ar -> {
+          if (ar.failed() || ar.result().outcome() != io.meridian.messages.CommandResult.Outcome.EXECUTED) {
+            HttpEndpoints.error(ctx, 502, "switchover of shard " + step.shard() + " to " + move.node() + " failed: "
+                + CommandSender.describe(ar));
+            return;
+          }
+          java.util.regex.Matcher took = PRIMARY_AFTER.matcher(ar.result().detail());
+          HttpEndpoints.json(ctx, 200, new JsonObject().put("shard", step.shard()).put("from", move.primary())
+              .put("to", move.node()).put("writesPausedAtMostMs", took.find() ? Long.parseLong(took.group(1)) : null)
+              .put("detail", ar.result().detail()).put("reason", step.reason()));
+        });
+  }
+
+  /** True on the leader; elsewhere answers 409 with the leader's API so that the client can follow it. */
+  private boolean onLeader(io.vertx.ext.web.RoutingContext ctx) {
+    if (election != null && election.isLeader()) {
+      return true;
+    }
+    LeaderAnnouncement leader = latestLeader;
+    HttpEndpoints.json(ctx, 409, new JsonObject().put("error", "this coordinator is not the leader; ask the leader")
+        .put("status", 409).put("leaderApiUrl", leader == null ? null : leader.apiUrl()));
+    return false;
   }
 
   private Topology observed() {

@@ -30,14 +30,17 @@ public record SlotRange(int from, int to) {
     return to - from + 1;
   }
 
-  /**
-   * Sorted slot numbers as an operator reads them: {@code "0-99, 5000"}. Long lists are cut
-   * after {@code maxRanges} ranges with a count of the rest, so a message stays one line.
-   */
-  public static String summarize(java.util.List<Integer> sortedSlots, int maxRanges) {
-    java.util.List<String> ranges = new java.util.ArrayList<>();
+  /** A range as Redis writes it: {@code 0-5460}, or {@code 5462} for a single slot. */
+  public static SlotRange parse(String text) {
+    int dash = text.indexOf('-');
+    int from = Integer.parseInt(dash < 0 ? text : text.substring(0, dash));
+    return new SlotRange(from, dash < 0 ? from : Integer.parseInt(text.substring(dash + 1)));
+  }
+
+  /** Sorted slot numbers as the ranges they form, in order. */
+  public static java.util.List<SlotRange> of(java.util.List<Integer> sortedSlots) {
+    java.util.List<SlotRange> ranges = new java.util.ArrayList<>();
     int i = 0;
-    int total = 0;
     while (i < sortedSlots.size()) {
       int start = sortedSlots.get(i);
       int end = start;
@@ -46,13 +49,19 @@ public record SlotRange(int from, int to) {
         end++;
       }
       i++;
-      total++;
-      if (ranges.size() < maxRanges) {
-        ranges.add(start == end ? Integer.toString(start) : start + "-" + end);
-      }
+      ranges.add(new SlotRange(start, end));
     }
-    String text = String.join(", ", ranges);
-    return total > maxRanges ? text + " and " + (total - maxRanges) + " more ranges" : text;
+    return java.util.List.copyOf(ranges);
+  }
+
+  /**
+   * Sorted slot numbers as an operator reads them: {@code "0-99, 5000"}. Long lists are cut
+   * after {@code maxRanges} ranges with a count of the rest, so a message stays one line.
+   */
+  public static String summarize(java.util.List<Integer> sortedSlots, int maxRanges) {
+    java.util.List<SlotRange> all = of(sortedSlots);
+    String text = String.join(", ", all.stream().limit(maxRanges).map(SlotRange::toString).toList());
+    return all.size() > maxRanges ? text + " and " + (all.size() - maxRanges) + " more ranges" : text;
   }
 
   /** As Redis writes it: {@code 0-5460}, or {@code 5462} for a single slot. */

@@ -139,42 +139,53 @@ public final class Bootstrap {
     progress.accept("applying settings");
     for (BootstrapPlan.Member m : plan.members()) {
       NodeAdmin admin = admins.get(m.announced());
-      Map<String, String> wanted = new LinkedHashMap<>(plan.settings());
-      if (m.announcesOtherAddress()) {
-        wanted.put("cluster-announce-ip", NodeAddress.host(m.announced()));
-        wanted.put("cluster-announce-port", Integer.toString(NodeAddress.port(m.announced())));
-        wanted.put("cluster-announce-bus-port",
-            Integer.toString(m.announceBusPort().orElse(NodeAddress.port(m.announced()) + 10000)));
-      }
-      List<String> changed = new ArrayList<>();
-      for (Map.Entry<String, String> s : wanted.entrySet()) {
-        if (!current(admin, s.getKey()).equals(s.getValue())) {
-          admin.call("CONFIG", "SET", s.getKey(), s.getValue());
-          changed.add(s.getKey() + "=" + s.getValue());
-        }
-      }
-      // Replicas authenticate to their primary with these; the value never leaves this method.
-      if (auth.password().isPresent()) {
-        String password = auth.password().get().reveal();
-        if (!current(admin, "masterauth").equals(password)) {
-          admin.call("CONFIG", "SET", "masterauth", password);
-          changed.add("masterauth=****");
-        }
-        if (auth.user().isPresent() && !current(admin, "masteruser").equals(auth.user().get())) {
-          admin.call("CONFIG", "SET", "masteruser", auth.user().get());
-          changed.add("masteruser=" + auth.user().get());
-        }
-      }
+      List<String> changed = configureNode(admin, m, plan.settings());
       if (!changed.isEmpty()) {
-        try {
-          admin.call("CONFIG", "REWRITE");
-        } catch (AdminCommandException e) {
-          progress.accept("warning: " + admin.node() + " could not save its settings (" + e.getMessage()
-              + "); they hold until it restarts");
-        }
         changes.add("set " + String.join(", ", changed) + " on " + admin.node());
       }
     }
+  }
+
+  /**
+   * Sets the settings Meridian owns, the announced addresses and the replication credentials on
+   * one node where they differ, and saves them; returns what changed (passwords as {@code ****}).
+   */
+  public List<String> configureNode(NodeAdmin admin, BootstrapPlan.Member m, Map<String, String> settings) {
+    Map<String, String> wanted = new LinkedHashMap<>(settings);
+    if (m.announcesOtherAddress()) {
+      wanted.put("cluster-announce-ip", NodeAddress.host(m.announced()));
+      wanted.put("cluster-announce-port", Integer.toString(NodeAddress.port(m.announced())));
+      wanted.put("cluster-announce-bus-port",
+          Integer.toString(m.announceBusPort().orElse(NodeAddress.port(m.announced()) + 10000)));
+    }
+    List<String> changed = new ArrayList<>();
+    for (Map.Entry<String, String> s : wanted.entrySet()) {
+      if (!current(admin, s.getKey()).equals(s.getValue())) {
+        admin.call("CONFIG", "SET", s.getKey(), s.getValue());
+        changed.add(s.getKey() + "=" + s.getValue());
+      }
+    }
+    // Replicas authenticate to their primary with these; the value never leaves this method.
+    if (auth.password().isPresent()) {
+      String password = auth.password().get().reveal();
+      if (!current(admin, "masterauth").equals(password)) {
+        admin.call("CONFIG", "SET", "masterauth", password);
+        changed.add("masterauth=****");
+      }
+      if (auth.user().isPresent() && !current(admin, "masteruser").equals(auth.user().get())) {
+        admin.call("CONFIG", "SET", "masteruser", auth.user().get());
+        changed.add("masteruser=" + auth.user().get());
+      }
+    }
+    if (!changed.isEmpty()) {
+      try {
+        admin.call("CONFIG", "REWRITE");
+      } catch (AdminCommandException e) {
+        progress.accept("warning: " + admin.node() + " could not save its settings (" + e.getMessage()
+            + "); they hold until it restarts");
+      }
+    }
+    return changed;
   }
 
   private static String current(NodeAdmin admin, String setting) {

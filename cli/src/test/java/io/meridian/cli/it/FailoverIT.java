@@ -1,19 +1,16 @@
 package io.meridian.cli.it;
 
+import static io.meridian.cli.it.DemoCluster.awaitLeader;
+import static io.meridian.cli.it.DemoCluster.get;
+import static io.meridian.cli.it.DemoCluster.keyInSlots;
+import static io.meridian.cli.it.DemoCluster.nodeAt;
+import static io.meridian.cli.it.DemoCluster.primaryOwning;
+import static io.meridian.cli.it.DemoCluster.regionIndex;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.runtime.config.RedisAuth;
-import io.meridian.runtime.testing.FreePorts;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,9 +20,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.redisson.Redisson;
-import org.redisson.api.RedissonClient;
-import org.redisson.config.Config;
 
 /**
  * Given the demo (3 regions × 3 nodes) with Meridian as the only failover authority
@@ -35,32 +29,19 @@ import org.redisson.config.Config;
  */
 class FailoverIT {
 
-  private static final Path JAR = Path.of("target", "meridian.jar");
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
-
   @TempDir
   Path state;
-  private Process demo;
-  private RedissonClient client;
-  private final List<Long> pids = new ArrayList<>();
-
-  @AfterEach
-  void endEverything() throws Exception {
-    if (client != null) {
-      client.shutdown();
-    }
-    if (demo != null && demo.isAlive()) {
-      demo.destroy();
-      if (!demo.waitFor(10, TimeUnit.SECONDS)) {
-        demo.destroyForcibly();
-      }
-    }
-    pids.forEach(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly));
-  }
-
+  private DemoCluster cluster;
   private int basePort;
   private int apiPort;
   private JsonObject pidsJson;
+
+  @AfterEach
+  void endEverything() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
 
   /** Starts the demo with Meridian as the failover authority and a cluster-mode client. */
   private void startDemo() throws Exception {
@@ -68,35 +49,10 @@ class FailoverIT {
   }
 
   private void startDemo(String topology, String... extra) throws Exception {
-    basePort = FreePorts.redisPortRange(9);
-    apiPort = FreePorts.range(3);
-    int busPort = FreePorts.range(12);
-    Path output = state.resolve("demo.out");
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo",
-        "--failover", "meridian", "--topology", topology,
-        "--base-port", Integer.toString(basePort), "--api-port", Integer.toString(apiPort),
-        "--bus-port", Integer.toString(busPort), "--state-dir", state.resolve("demo").toString()));
-    command.addAll(List.of(extra));
-    demo = new ProcessBuilder(command)
-        .redirectErrorStream(true).redirectOutput(output.toFile()).start();
-    await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(250)).until(() -> {
-      assertThat(demo.isAlive()).as("demo exited early:%n%s%n%s", Files.readString(output), logTails()).isTrue();
-      return Files.readString(output).contains("meridian: ready");
-    });
-    pidsJson = new JsonObject(Files.readString(state.resolve("demo").resolve("pids.json")));
-    for (String region : pidsJson.fieldNames()) {
-      pidsJson.getJsonObject(region).getJsonArray("redis").forEach(p -> pids.add(((Number) p).longValue()));
-      pids.add(pidsJson.getJsonObject(region).getLong("agent"));
-      pids.add(pidsJson.getJsonObject(region).getLong("coordinator"));
-    }
-    Config config = new Config();
-    // Writes to primaries only, few connections: the test measures failover, not the client's pools.
-    config.useClusterServers().addNodeAddress("redis://127.0.0.1:" + basePort).setScanInterval(250)
-        .setTimeout(500).setRetryAttempts(0).setConnectTimeout(2000)
-        .setReadMode(org.redisson.config.ReadMode.MASTER)
-        .setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(4)
-        .setSlaveConnectionMinimumIdleSize(1).setSlaveConnectionPoolSize(2);
-    client = Redisson.create(config);
+    cluster = DemoCluster.start(state, topology, extra);
+    basePort = cluster.basePort;
+    apiPort = cluster.apiPort;
+    pidsJson = cluster.pids;
   }
 
   @Test
@@ -104,12 +60,12 @@ class FailoverIT {
       throws Exception {
     startDemo();
     awaitLeader(apiPort, 0);
-    String token = Files.readString(state.resolve("demo").resolve("operator-token")).trim();
-    Run wrong = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", "not-the-token-at-all"), "pause", "--api",
+    String token = cluster.operatorToken();
+    DemoCluster.Run wrong = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", "not-the-token-at-all"), "pause", "--api",
         "http://127.0.0.1:" + apiPort);
     assertThat(wrong.exit()).as(wrong.output()).isEqualTo(2);
     assertThat(wrong.output()).contains("answered 401: wrong operator token").doesNotContain(token);
-    Run pause = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "pause", "--api", "http://127.0.0.1:" + (apiPort + 2));
+    DemoCluster.Run pause = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "pause", "--api", "http://127.0.0.1:" + (apiPort + 2));
     assertThat(pause.exit()).as(pause.output()).isZero();
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
         get(apiPort, "/api/v1/leader").getBoolean("paused"));
@@ -118,20 +74,20 @@ class FailoverIT {
     ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
         .destroyForcibly();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(commands(apiPort)).as("no command while paused").isZero();
-    assertThat(write(crashKey, 1)).as("the shard stays down while paused").isFalse();
-    Run resume = meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "resume", "--api", "http://127.0.0.1:" + apiPort);
+    assertThat(cluster.commands()).as("no command while paused").isZero();
+    assertThat(cluster.write(crashKey, 1)).as("the shard stays down while paused").isFalse();
+    DemoCluster.Run resume = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "resume", "--api", "http://127.0.0.1:" + apiPort);
     assertThat(resume.exit()).as(resume.output()).isZero();
-    awaitWrite(crashKey, Duration.ofSeconds(30));
+    cluster.awaitWrite(crashKey, Duration.ofSeconds(30));
 
     String victim = "127.0.0.1:" + (basePort + 3);
     String key = keyInSlots(victim, 5462, 10922);
-    assertThat(write(key, 1)).isTrue();
+    assertThat(cluster.write(key, 1)).isTrue();
     long pid = pidsJson.getJsonObject("region-2").getJsonArray("redis").getLong(0);
     io.meridian.runtime.process.Signals.send(pid, "STOP");
     long frozenAt = System.nanoTime();
     try {
-      long recovered = awaitWrite(key, Duration.ofSeconds(30));
+      long recovered = cluster.awaitWrite(key, Duration.ofSeconds(30));
       System.out.printf("client-observed recovery after SIGSTOP of %s: %d ms (failure timeout 3000 ms)%n", victim,
           TimeUnit.NANOSECONDS.toMillis(recovered - frozenAt));
       assertThat(primaryOwning(apiPort, 5462).getString("address")).isNotEqualTo(victim);
@@ -180,7 +136,7 @@ class FailoverIT {
     String victim = "127.0.0.1:" + (basePort + 3 * victimRegion);
     int firstSlot = new int[] {0, 5462, 10923}[victimRegion];
     String key = keyInSlots(victim, firstSlot, new int[] {5461, 10922, 16383}[victimRegion]);
-    assertThat(write(key, 1)).isTrue();
+    assertThat(cluster.write(key, 1)).isTrue();
 
     io.meridian.runtime.process.Signals.send(leaderPid, "STOP");
     long frozenAt = System.nanoTime();
@@ -191,7 +147,7 @@ class FailoverIT {
           next.getString("leader"), next.getLong("term"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt));
       ProcessHandle.of(pidsJson.getJsonObject("region-" + (victimRegion + 1)).getJsonArray("redis").getLong(0))
           .orElseThrow().destroyForcibly();
-      awaitWrite(key, Duration.ofSeconds(30));
+      cluster.awaitWrite(key, Duration.ofSeconds(30));
     } finally {
       io.meridian.runtime.process.Signals.send(leaderPid, "CONT");
     }
@@ -219,14 +175,14 @@ class FailoverIT {
     List<String> keys = List.of(keyInSlots("127.0.0.1:" + basePort, 0, 5461),
         keyInSlots("127.0.0.1:" + (basePort + 1), 5462, 10922),
         keyInSlots("127.0.0.1:" + (basePort + 2), 10923, 16383));
-    keys.forEach(k -> assertThat(write(k, 1)).isTrue());
+    keys.forEach(k -> assertThat(cluster.write(k, 1)).isTrue());
     JsonObject region1 = pidsJson.getJsonObject("region-1");
     long lostAt = System.nanoTime();
     region1.getJsonArray("redis").forEach(p -> ProcessHandle.of(((Number) p).longValue()).ifPresent(ProcessHandle::destroyForcibly));
     ProcessHandle.of(region1.getLong("agent")).ifPresent(ProcessHandle::destroyForcibly);
     ProcessHandle.of(region1.getLong("coordinator")).ifPresent(ProcessHandle::destroyForcibly);
     for (String key : keys) {
-      awaitWrite(key, Duration.ofSeconds(45));
+      cluster.awaitWrite(key, Duration.ofSeconds(45));
     }
     System.out.printf("client-observed recovery of all 3 shards after losing region-1: %d ms%n",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lostAt));
@@ -258,18 +214,18 @@ class FailoverIT {
       ProcessHandle.of(r.getLong("coordinator")).ifPresent(ProcessHandle::destroyForcibly);
     }
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
-    assertThat(write(key1, 1)).as("no automatic action without a majority").isFalse();
+    assertThat(cluster.write(key1, 1)).as("no automatic action without a majority").isFalse();
     assertThat(get(apiPort + 2, "/api/v1/leader").getString("leader")).as("no leader without a CP majority").isNull();
     Path spec = state.resolve("demo").resolve("spec.yaml");
-    Run refused = meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force");
+    DemoCluster.Run refused = cluster.meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force");
     assertThat(refused.exit()).isEqualTo(2);
     assertThat(refused.output()).contains("--force --accept-data-loss");
-    Run takeover = meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force",
+    DemoCluster.Run takeover = cluster.meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force",
         "--accept-data-loss");
     assertThat(takeover.exit()).as(takeover.output()).isZero();
     assertThat(takeover.output()).contains("failover: 2 shard(s) taken over in region-3, 0 failed");
-    awaitWrite(key1, Duration.ofSeconds(30));
-    awaitWrite(key2, Duration.ofSeconds(30));
+    cluster.awaitWrite(key1, Duration.ofSeconds(30));
+    cluster.awaitWrite(key2, Duration.ofSeconds(30));
   }
 
   @Test
@@ -301,11 +257,11 @@ class FailoverIT {
     // 1. kill -9 the primary of region-1 (node 0 of region-1 owns slots 0-5461 in this plan).
     String victim = "127.0.0.1:" + basePort;
     String key = keyInSlots(victim, 0, 5461);
-    assertThat(write(key, 1)).isTrue();
+    assertThat(cluster.write(key, 1)).isTrue();
     long killedAt = System.nanoTime();
     ProcessHandle.of(pidsJson.getJsonObject("region-1").getJsonArray("redis").getLong(0)).orElseThrow()
         .destroyForcibly();
-    long firstWriteNanos = awaitWrite(key, Duration.ofSeconds(30));
+    long firstWriteNanos = cluster.awaitWrite(key, Duration.ofSeconds(30));
     System.out.printf("client-observed recovery after kill -9 of %s: %d ms%n", victim,
         TimeUnit.NANOSECONDS.toMillis(firstWriteNanos - killedAt));
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() -> {
@@ -326,21 +282,22 @@ class FailoverIT {
       }
       assertThat(kinds).containsExactlyInAnyOrder("failover_started", "failover_succeeded");
     });
-    String metrics = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + leaderPort + "/metrics")).build(),
-        HttpResponse.BodyHandlers.ofString()).body();
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + leaderPort + "/metrics")).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
     assertThat(metrics.lines().filter(l -> l.startsWith("meridian_failovers_total{") && l.contains("kind=\"dead_primary\"")
         && l.contains("result=\"succeeded\"")).toList()).singleElement().asString().matches(".* 1(\\.0)?");
     assertThat(metrics.lines().filter(l -> l.startsWith("meridian_failover_detection_seconds_count")).toList())
         .singleElement().asString().matches(".* 1(\\.0)?");
 
     // 2. kill only the agent of region-2: its nodes go stale, nobody is promoted.
-    int commandsBefore = commands(apiPort);
+    int commandsBefore = cluster.commands();
     ProcessHandle.of(pidsJson.getJsonObject("region-2").getLong("agent")).orElseThrow().destroyForcibly();
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(get(apiPort, "/api/v1/cluster").getJsonObject("summary").getLong("stale")).isEqualTo(3));
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(commands(apiPort)).as("no command for a silent agent").isEqualTo(commandsBefore);
-    assertThat(write(key, 2)).isTrue();
+    assertThat(cluster.commands()).as("no command for a silent agent").isEqualTo(commandsBefore);
+    assertThat(cluster.write(key, 2)).isTrue();
 
     // 3. kill -9 the leader coordinator; a new one is elected with a higher term and handles the next crash.
     String leaderRegion = leader.getString("region");
@@ -354,7 +311,7 @@ class FailoverIT {
     String key3 = keyInSlots(region3Primary, 10923, 16383);
     ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
         .destroyForcibly();
-    awaitWrite(key3, Duration.ofSeconds(30));
+    cluster.awaitWrite(key3, Duration.ofSeconds(30));
     int newLeaderPort = apiPort + regionIndex(next);
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(get(newLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
@@ -363,130 +320,4 @@ class FailoverIT {
             .anyMatch(e -> e.getLong("term") == next.getLong("term") && e.getString("text").contains("executed")));
   }
 
-  /** The last lines of every process log of the demo: what a failed start leaves to read. */
-  private String logTails() throws IOException {
-    Path logs = state.resolve("demo").resolve("logs");
-    if (!Files.isDirectory(logs)) {
-      return "(no logs)";
-    }
-    StringBuilder b = new StringBuilder();
-    try (java.util.stream.Stream<Path> files = Files.list(logs)) {
-      for (Path f : files.sorted().toList()) {
-        List<String> lines = Files.readAllLines(f);
-        b.append("--- ").append(f.getFileName()).append(" (last 15 lines)\n");
-        lines.subList(Math.max(0, lines.size() - 15), lines.size()).forEach(l -> b.append(l).append('\n'));
-      }
-    }
-    return b.toString();
-  }
-
-  private static int regionIndex(JsonObject leader) {
-    return Integer.parseInt(leader.getString("region").substring("region-".length())) - 1;
-  }
-
-  private boolean write(String key, long value) {
-    try {
-      client.getBucket(key).set(value);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
-
-  /** Writes every 20 ms until one is acknowledged; returns when (System.nanoTime). */
-  private long awaitWrite(String key, Duration atMost) {
-    long deadline = System.nanoTime() + atMost.toNanos();
-    long i = 0;
-    while (System.nanoTime() < deadline) {
-      if (write(key, ++i)) {
-        return System.nanoTime();
-      }
-      java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
-    }
-    throw new AssertionError("no write to " + key + " was acknowledged within " + atMost);
-  }
-
-  private static String keyInSlots(String node, int from, int to) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
-      for (int i = 0; i < 10_000; i++) {
-        int slot = Integer.parseInt(admin.call("CLUSTER", "KEYSLOT", "k" + i));
-        if (slot >= from && slot <= to) {
-          return "k" + i;
-        }
-      }
-    }
-    throw new AssertionError("no key found for slots " + from + "-" + to);
-  }
-
-  private static JsonObject awaitLeader(int port, long aboveTerm) {
-    JsonObject[] leader = new JsonObject[1];
-    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() -> {
-      leader[0] = get(port, "/api/v1/leader");
-      return leader[0].getString("leader") != null && leader[0].getLong("term") > aboveTerm;
-    });
-    return leader[0];
-  }
-
-  private static JsonObject primaryOwning(int apiPort, int slot) throws Exception {
-    JsonObject regions = get(apiPort, "/api/v1/cluster").getJsonObject("regions");
-    for (String region : regions.fieldNames()) {
-      for (Object o : regions.getJsonObject(region).getJsonArray("nodes")) {
-        JsonObject n = (JsonObject) o;
-        if ("primary".equals(n.getString("role")) && n.getBoolean("healthy") && n.getJsonArray("slots").stream()
-            .anyMatch(s -> String.valueOf(s).startsWith(slot + "-"))) {
-          return n;
-        }
-      }
-    }
-    throw new AssertionError("no primary owns slot " + slot);
-  }
-
-  record Run(int exit, String output) {
-  }
-
-  private Run meridian(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString()));
-    command.addAll(List.of(args));
-    Path out = Files.createTempFile(state, "run", ".out");
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile());
-    builder.environment().putAll(env);
-    Process p = builder.start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), Files.readString(out));
-  }
-
-  private static JsonObject nodeAt(int apiPort, String address) throws Exception {
-    JsonObject regions = get(apiPort, "/api/v1/cluster").getJsonObject("regions");
-    for (String region : regions.fieldNames()) {
-      for (Object o : regions.getJsonObject(region).getJsonArray("nodes")) {
-        if (((JsonObject) o).getString("address").equals(address)) {
-          return (JsonObject) o;
-        }
-      }
-    }
-    throw new AssertionError(address + " not in the view");
-  }
-
-  private static int commands(int apiPort) throws Exception {
-    int count = 0;
-    for (int i = 0; i < 3; i++) {
-      try {
-        count += (int) get(apiPort + i, "/api/v1/history").getJsonArray("entries").stream()
-            .filter(e -> "command".equals(((JsonObject) e).getString("kind"))).count();
-      } catch (IOException unreachable) {
-        // a stopped coordinator has no history to add
-      }
-    }
-    return count;
-  }
-
-  private static JsonObject get(int port, String path) throws IOException, InterruptedException {
-    HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.ofString());
-    return new JsonObject(response.body());
-  }
-
-  private static String javaBin() {
-    return ProcessHandle.current().info().command().orElse("java");
-  }
 }

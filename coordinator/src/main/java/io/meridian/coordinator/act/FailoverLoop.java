@@ -9,11 +9,7 @@ import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
-import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
-import io.meridian.messages.CommandResult;
-import io.meridian.messages.MessageRejected;
-import io.meridian.messages.Wire;
 import io.meridian.coordinator.metrics.FailoverMetrics;
 import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.ClusterEvent;
@@ -21,10 +17,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -59,7 +52,9 @@ public final class FailoverLoop {
   private final Map<String, String> lastReason = new HashMap<>();
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
+  private final CommandSender sender;
   private FailoverMemory memory = FailoverMemory.empty();
+  private boolean failingOver;
 
   /** @param attemptFailed the current candidate's failure is already counted (its command was not executed) */
   private record InProgress(Instant startedAt, String kind, String failedPrimary, String region,
@@ -86,6 +81,7 @@ public final class FailoverLoop {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
+    this.sender = new CommandSender(vertx, coordinatorId, election, clock);
   }
 
   /** One reconcile cycle; call on the coordinator's context, only while leading. */
@@ -94,6 +90,10 @@ public final class FailoverLoop {
     FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec, memory, now, settings);
     memory = outcome.memory();
     List<String> blocked = new ArrayList<>();
+    // The rebalancer keeps still while any shard is in trouble or a promotion is under way.
+    failingOver = !memory.attempts().isEmpty() || outcome.decisions().stream()
+        .anyMatch(d -> !(d.action() instanceof Action.Recovered)
+            && !(d.action() instanceof Action.Wait && d.reason().startsWith("old primary ")));
     for (Decision d : outcome.decisions()) {
       String shard = d.action().shard();
       if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
@@ -172,6 +172,14 @@ public final class FailoverLoop {
         Optional.of(failover.failedPrimary()), summary, clock.millis()));
   }
 
+  /**
+   * True while the last cycle saw a shard in trouble (a primary failed, unreachable or silent) or a
+   * promotion in progress: the rebalancer keeps still meanwhile.
+   */
+  public boolean failingOver() {
+    return failingOver;
+  }
+
   /** Maintenance mode, as read from the CP subsystem: decisions are still made and explained, nothing is done. */
   public void paused(boolean on) {
     if (memory.paused() != on) {
@@ -204,23 +212,10 @@ public final class FailoverLoop {
   private void promote(Action.Promote promote, String reason) {
     Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
     String id = UUID.randomUUID().toString();
-    Future.fromCompletionStage(election.fence(), vertx.getOrCreateContext())
-        .compose(term -> {
-          Command command = new Command(coordinatorId, id, term, promote.node(), kind, Map.of(), clock.millis(), reason);
-          return vertx.eventBus().<Buffer>request(Addresses.commands(promote.agent()), Wire.encode(command),
-              new DeliveryOptions().setSendTimeout(settings.verifyDeadline().toMillis()))
-              .map(reply -> decode(reply.body()));
-        })
+    sender.send(promote.agent(), promote.node(), kind, Map.of(), reason, id, settings.verifyDeadline())
         .onComplete(ar -> {
-          String outcome;
-          if (ar.succeeded()) {
-            CommandResult r = ar.result();
-            outcome = r.outcome().name().toLowerCase(Locale.ROOT) + " by " + r.sender() + " (term " + r.term() + "): "
-                + r.detail();
-          } else {
-            outcome = "not executed: " + ar.cause().getMessage();
-          }
-          String result = ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent";
+          String outcome = CommandSender.describe(ar);
+          String result = CommandSender.resultTag(ar);
           metrics.command(promote.mode().name().toLowerCase(Locale.ROOT), result);
           boolean executed = result.equals("executed");
           metrics.action("promote", executed ? "executed" : "failed");
@@ -234,16 +229,8 @@ public final class FailoverLoop {
           }
           LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
               .log("{} of {} for shard {}: {}", kind, promote.announced(), promote.shard(), outcome);
-          history.add(new History.Entry(clock.instant(), election.term().orElse(-1), promote.shard(), "command",
+          history.add(new History.Entry(clock.instant(), sender.term(), promote.shard(), "command",
               kind + " on " + promote.announced() + ": " + outcome, Optional.of(id)));
         });
-  }
-
-  private static CommandResult decode(Buffer body) {
-    try {
-      return Wire.decode(body, CommandResult.class);
-    } catch (MessageRejected e) {
-      throw new IllegalStateException("the agent's answer was rejected: " + e.getMessage(), e);
-    }
   }
 }

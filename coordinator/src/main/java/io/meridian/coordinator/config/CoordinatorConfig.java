@@ -25,6 +25,7 @@ import io.meridian.coordinator.notify.Notifications;
  * @param spec      the desired cluster, when given: enables {@code /api/v1/check}
  * @param logLevel  root log level (TRACE … OFF)
  * @param notifications webhooks that hear about cluster events (none by default)
+ * @param rebalance how the leader keeps the layout right (needs {@code spec})
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -39,7 +40,8 @@ public record CoordinatorConfig(
     String logLevel,
     Leadership leadership,
     Optional<io.meridian.runtime.config.Secret> operatorToken,
-    Notifications notifications) {
+    Notifications notifications,
+    Rebalance rebalance) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -55,7 +57,7 @@ public record CoordinatorConfig(
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
         new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty(), Notifications.none());
+            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty(), Notifications.none(), Rebalance.defaults());
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -106,9 +108,10 @@ public record CoordinatorConfig(
     Leadership leadership = Leadership.read(root.object("leadership"));
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     Notifications notifications = Notifications.read(root.object("notifications"), env);
+    Rebalance rebalance = Rebalance.read(root.object("rebalance"));
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
-        leadership, token, notifications);
+        leadership, token, notifications, rebalance);
   }
 
   /** The operator token comes from an environment variable the file names, never from the file. */

@@ -18,7 +18,8 @@ public final class CoordinatorReload {
   public static Reload<CoordinatorConfig> plan(CoordinatorConfig running, CoordinatorConfig loaded) {
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
         running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), running.bus(), running.spec(),
-        loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications());
+        loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications(),
+        running.rebalance());
     return new Reload.Builder()
         .safe("staleAfter", Durations.format(running.staleAfter()), Durations.format(loaded.staleAfter()))
         .safe("log.level", running.logLevel(), loaded.logLevel())
@@ -30,6 +31,7 @@ public final class CoordinatorReload {
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
         .restart("bus", running.bus(), loaded.bus())
         .restart("leadership", running.leadership(), loaded.leadership())
+        .restart("rebalance", running.rebalance(), loaded.rebalance())
         .restart("operator.tokenEnv", running.operatorToken(), loaded.operatorToken(),
             token -> token.isPresent() ? "****" : "(none)")
         .restart("notifications", running.notifications(), loaded.notifications(), CoordinatorReload::webhooks)

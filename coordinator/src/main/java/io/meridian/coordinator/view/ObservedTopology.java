@@ -45,11 +45,9 @@ public final class ObservedTopology {
       if (!s.settings().isEmpty()) {
         settings.put(address, s.settings());
       }
-      for (String range : s.slots()) {
-        int dash = range.indexOf('-');
-        int from = Integer.parseInt(dash < 0 ? range : range.substring(0, dash));
-        int to = dash < 0 ? from : Integer.parseInt(range.substring(dash + 1));
-        Arrays.fill(owners, from, to + 1, address);
+      for (String text : s.slots()) {
+        io.meridian.messages.SlotRange range = io.meridian.messages.SlotRange.parse(text);
+        Arrays.fill(owners, range.from(), range.to() + 1, address);
       }
     }
     return new Topology(nodes, Arrays.asList(owners), settings);

@@ -47,6 +47,21 @@ class CoordinatorConfigTest {
   }
 
   @Test
+  void rebalanceSettings() throws ConfigException {
+    CoordinatorConfig d = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n");
+    assertThat(d.rebalance()).isEqualTo(Rebalance.defaults());
+    CoordinatorConfig c = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n"
+        + "rebalance: {enabled: false, failback: manual, maxLagBytes: 4096, actionInterval: 10s, actionTimeout: 1m}\n");
+    assertThat(c.rebalance()).isEqualTo(new Rebalance(false, false, 4096, Duration.ofSeconds(10), Duration.ofMinutes(1)));
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nrebalance: {failback: sometimes}\n",
+        "coordinator.yaml: field 'rebalance.failback': must be 'automatic' or 'manual', got \"sometimes\"");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nrebalance: {maxLag: 5}\n",
+        "coordinator.yaml: field 'rebalance.maxLag': unknown field (known here: enabled, failback, maxLagBytes, actionInterval, actionTimeout)");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nrebalance: {maxLagBytes: -1}\n",
+        "coordinator.yaml: field 'rebalance.maxLagBytes': must be between 0 and 2147483647, got -1");
+  }
+
+  @Test
   void badFilesSayWhichFieldAndWhy() {
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2]\n",
         "coordinator.yaml: field 'regions': must list 3 to 5 regions, got 2");
@@ -56,7 +71,7 @@ class CoordinatorConfigTest {
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nhttp: {port: 70000}\n",
         "coordinator.yaml: field 'http.port': must be between 1 and 65535, got 70000");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nstaleafter: 3s\n",
-        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, spec, regions, staleAfter, http, bus, log, leadership, operator, notifications)");
+        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, spec, regions, staleAfter, http, bus, log, leadership, operator, notifications, rebalance)");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {lease: 5s}\n",
         "coordinator.yaml: field 'leadership.lease': must be shorter than sessionTtl (5000 ms), or a stalled leader "
             + "could act after its lock moved to a successor");

@@ -1,0 +1,382 @@
+package io.meridian.cli.spec;
+
+import io.meridian.agent.admin.AdminCommandException;
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.agent.admin.BootstrapPlan;
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.agent.admin.Resharding;
+import io.meridian.agent.redis.ClusterNodesReply;
+import io.meridian.agent.redis.InfoText;
+import io.meridian.cli.Meridian;
+import io.meridian.coordinator.placement.NodeRole;
+import io.meridian.coordinator.placement.PlacementPlanner;
+import io.meridian.coordinator.placement.PlacementRules;
+import io.meridian.coordinator.placement.PlanResult;
+import io.meridian.coordinator.placement.Topology;
+import io.meridian.coordinator.rebalance.SlotShare;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.messages.NodeAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code meridian add-node} / {@code remove-node} for the performance topology: a node joins as
+ * a replica where the shards need one, or as a new primary that receives an even share of slots by
+ * live resharding; a node leaves after its slots and replicas have moved away. Talks to the nodes
+ * directly. Safe to interrupt: running the same command again finishes a half-moved slot and goes on.
+ */
+public final class ScaleCommands {
+
+  private ScaleCommands() {
+  }
+
+  /** Options of both commands. */
+  abstract static class Base {
+    @Option(names = "--spec", required = true, paramLabel = "FILE",
+        description = "cluster spec, already listing the node (add) or still listing it (remove)")
+    Path spec;
+
+    @Option(names = "--node", required = true, paramLabel = "HOST:PORT", description = "the node, as the spec names it")
+    String node;
+
+    @Option(names = "--batch", defaultValue = "100", paramLabel = "KEYS",
+        description = "keys per MIGRATE while resharding (default: ${DEFAULT-VALUE})")
+    int batch;
+
+    @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
+        description = "how long to wait for the cluster to take in each change (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    /** The spec and the node in it, or null after saying why not (exit 2). */
+    Scaling open(String command) {
+      ClusterSpec loaded = SpecFiles.load(spec, command);
+      if (loaded == null) {
+        return null;
+      }
+      if (loaded.topology() != TopologyKind.PERFORMANCE) {
+        System.err.println("meridian " + command + ": the reliability topology does not scale by adding or removing"
+            + " nodes: it keeps every primary in the first region and exactly one copy of every shard in each other"
+            + " region, so its shards are fixed by the regions' node counts; change the spec and bootstrap instead");
+        return null;
+      }
+      Optional<NodeSpec> n = loaded.node(node);
+      if (n.isEmpty()) {
+        System.err.println("meridian " + command + ": " + node + " is not in the spec; "
+            + (command.equals("add-node") ? "add it to a region of the spec first" : "name it as the spec does"));
+        return null;
+      }
+      if (batch < 1 || batch > 10_000 || timeoutSeconds < 1) {
+        System.err.println("meridian " + command + ": --batch must be 1 to 10000 and --timeout at least 1");
+        return null;
+      }
+      return new Scaling(loaded, n.get(), batch, Duration.ofSeconds(timeoutSeconds));
+    }
+  }
+
+  @Command(name = "add-node", mixinStandardHelpOptions = true,
+      description = "Performance topology: join a node listed in the spec as a replica where one is needed, or as a new"
+          + " primary with an even share of slots moved to it live (progress shown; run again to resume).")
+  public static final class AddNode extends Base implements Callable<Integer> {
+    @Option(names = "--role", defaultValue = "auto", paramLabel = "auto|primary|replica",
+        description = "auto (default): a primary when the spec's plan has room for one more shard, else a replica")
+    String role;
+
+    @Override
+    public Integer call() {
+      if (!List.of("auto", "primary", "replica").contains(role)) {
+        System.err.println("meridian add-node: --role must be auto, primary or replica, got '" + role + "'");
+        return Meridian.EXIT_USAGE;
+      }
+      Scaling s = open("add-node");
+      return s == null ? Meridian.EXIT_USAGE : s.run(() -> s.add(role));
+    }
+  }
+
+  @Command(name = "remove-node", mixinStandardHelpOptions = true,
+      description = "Performance topology: move a node's slots (live resharding) and replicas away, then make the "
+          + "cluster forget it; stop it and delete it from the spec afterwards.")
+  public static final class RemoveNode extends Base implements Callable<Integer> {
+    @Override
+    public Integer call() {
+      Scaling s = open("remove-node");
+      return s == null ? Meridian.EXIT_USAGE : s.run(s::remove);
+    }
+  }
+
+  /** One run of either command. */
+  static final class Scaling {
+    private final ClusterSpec spec;
+    private final NodeSpec node;
+    private final int batch;
+    private final Duration timeout;
+    private final long startedAt = System.nanoTime();
+
+    Scaling(ClusterSpec spec, NodeSpec node, int batch, Duration timeout) {
+      this.spec = spec;
+      this.node = node;
+      this.batch = batch;
+      this.timeout = timeout;
+    }
+
+    int run(Callable<Integer> work) {
+      try {
+        return work.call();
+      } catch (AdminCommandException | IllegalStateException e) {
+        System.err.println("meridian: " + e.getMessage() + "; running the command again continues from here");
+        return Meridian.EXIT_FAILED;
+      } catch (Exception e) {
+        System.err.println("meridian: " + e);
+        return Meridian.EXIT_FAILED;
+      }
+    }
+
+    void say(String line) {
+      System.out.printf("[%5.1f s] %s%n", (System.nanoTime() - startedAt) / 1e9, line);
+      System.out.flush();
+    }
+
+    int add(String role) {
+      String me = node.announced();
+      try (NodeAdmin admin = new NodeAdmin(node.address(), spec.auth(), timeout)) {
+        List<String> set = new Bootstrap(spec.auth(), timeout, false, this::say)
+            .configureNode(admin, new BootstrapPlan.Member(node.address(), me, node.announceBusPort()),
+                spec.settings().asConfig());
+        if (!set.isEmpty()) {
+          say("set " + String.join(", ", set) + " on " + me);
+        }
+        LiveTopology live = LiveTopology.read(spec, timeout);
+        if (ClusterNodesReply.parse(admin.clusterNodes()).entries().size() <= 1) {
+          long keys = InfoText.parse(admin.info("keyspace")).fields().keySet().stream().filter(k -> k.startsWith("db"))
+              .count();
+          if (keys > 0) {
+            throw new IllegalStateException(me + " holds keys and is in no cluster: empty it (FLUSHALL) first");
+          }
+          String peer = members(live.topology(), me).stream().findFirst()
+              .orElseThrow(() -> new IllegalStateException("no node of the cluster answers"));
+          NodeSpec p = spec.node(peer).orElseThrow();
+          admin.call("CLUSTER", "MEET", NodeAddress.host(peer), NodeAddress.port(peer),
+              p.announceBusPort().orElse(NodeAddress.port(peer) + 10000));
+          say(me + " met " + peer);
+        }
+        List<String> members = members(live.topology(), me);
+        waitFor("the cluster to know " + me, () -> {
+          List<String> unaware = members.stream().filter(a -> !knows(a, me)).toList();
+          return unaware.isEmpty() ? null : "not known yet by " + unaware;
+        });
+        live = LiveTopology.read(spec, timeout);
+        NodeRole mine = live.topology().nodes().get(me);
+        List<String> shards = shards(live.topology());
+        boolean primary = mine != null && mine.isPrimary() && mine.slots() > 0
+            || role.equals("primary") || role.equals("auto") && plannedShards() > shards.size();
+        if (!primary) {
+          return attach(admin, live.topology(), shards);
+        }
+        if (node.noFailover()) {
+          throw new IllegalStateException(me + " is tagged nofailover: it never becomes a primary; use --role replica");
+        }
+        List<String> after = new ArrayList<>(shards);
+        if (!after.contains(me)) {
+          after.add(me);
+        }
+        reshard(live.topology(), after);
+        return report("added " + me + " as a primary");
+      }
+    }
+
+    int remove() {
+      String me = node.announced();
+      LiveTopology live = LiveTopology.read(spec, timeout);
+      NodeRole mine = live.topology().nodes().get(me);
+      if (mine == null) {
+        say(me + " is not in the cluster (or does not answer): nothing to move");
+        return report("nothing to do");
+      }
+      List<String> shards = shards(live.topology());
+      if (shards.contains(me)) {
+        List<String> after = new ArrayList<>(shards);
+        after.remove(me);
+        if (after.isEmpty()) {
+          throw new IllegalStateException(me + " is the only primary: there is nowhere to move its slots");
+        }
+        reshard(live.topology(), after);
+        live = LiveTopology.read(spec, timeout);
+      }
+      Topology t = live.topology();
+      for (NodeRole r : t.nodes().values()) {
+        if (r.primaryOf().filter(me::equals).isPresent()) {
+          String to = bestPrimaryFor(t, r.address(), shards(t).stream().filter(p -> !p.equals(me)).toList());
+          try (NodeAdmin replica = new NodeAdmin(reach(r.address()), spec.auth(), timeout)) {
+            replica.call("CLUSTER", "REPLICATE", idOf(to));
+          }
+          say("moved replica " + r.address() + " of " + me + " to " + to);
+        }
+      }
+      String id;
+      try (NodeAdmin admin = new NodeAdmin(node.address(), spec.auth(), timeout)) {
+        id = admin.myId();
+        admin.call("CLUSTER", "RESET", "SOFT");
+      }
+      for (String other : t.nodes().keySet()) {
+        if (!other.equals(me)) {
+          try (NodeAdmin admin = new NodeAdmin(reach(other), spec.auth(), timeout)) {
+            admin.call("CLUSTER", "FORGET", id);
+          } catch (AdminCommandException e) {
+            say("warning: " + other + " could not forget " + me + ": " + e.getMessage());
+          }
+        }
+      }
+      say("every node forgot " + me + "; stop its redis-server and delete it from the spec");
+      return report("removed " + me);
+    }
+
+    private int attach(NodeAdmin admin, Topology t, List<String> shards) {
+      String me = node.announced();
+      NodeRole mine = t.nodes().get(me);
+      if (mine != null && mine.primaryOf().isPresent()) {
+        say(me + " already replicates " + mine.primaryOf().get());
+      } else {
+        String to = bestPrimaryFor(t, me, shards);
+        admin.call("CLUSTER", "REPLICATE", idOf(to));
+        say(me + " replicates " + to + " now");
+      }
+      waitFor(me + " to sync", () -> InfoText.parse(admin.info("replication")).get("master_link_status")
+          .filter("up"::equals).isPresent() ? null : "link not up yet");
+      return report("added " + me + " as a replica");
+    }
+
+    /** Live resharding to even shares over {@code after}, finishing any slot an interrupted run left half-moved. */
+    private void reshard(Topology t, List<String> after) {
+      Resharding resharding = new Resharding(spec.auth(), timeout, batch, this::say);
+      List<Resharding.Node> all = new ArrayList<>();
+      List<String> primaries = new ArrayList<>(shards(t));
+      after.stream().filter(p -> !primaries.contains(p)).forEach(primaries::add);
+      primaries.forEach(p -> all.add(new Resharding.Node(reach(p), p)));
+      int finished = resharding.finishOpen(all);
+      Topology now = finished > 0 ? LiveTopology.read(spec, timeout).topology() : t;
+      Map<String, List<Integer>> owned = new LinkedHashMap<>();
+      for (int slot = 0; slot < Topology.SLOTS; slot++) {
+        String owner = now.slotOwners().get(slot);
+        if (owner == null) {
+          throw new IllegalStateException("slot " + slot + " has no owner: run 'meridian check' and fix coverage first");
+        }
+        owned.computeIfAbsent(owner, o -> new ArrayList<>()).add(slot);
+      }
+      List<SlotShare.Transfer> transfers = SlotShare.plan(owned, after);
+      int slots = transfers.stream().mapToInt(tr -> tr.slots().size()).sum();
+      say("resharding to " + after.size() + " primaries: " + slots + " slots move in " + transfers.size() + " transfer(s)");
+      long keys = 0;
+      for (SlotShare.Transfer tr : transfers) {
+        Resharding.Node from = new Resharding.Node(reach(tr.from()), tr.from());
+        Resharding.Node to = new Resharding.Node(reach(tr.to()), tr.to());
+        List<Resharding.Node> others = all.stream().filter(n -> !n.announced().equals(tr.from())
+            && !n.announced().equals(tr.to())).toList();
+        keys += resharding.move(from, to, tr.slots(), others);
+      }
+      say("resharding done: " + slots + " slots and " + keys + " keys moved");
+    }
+
+    /** The primary with the fewest replicas, preferring those without a copy in the node's region. */
+    private String bestPrimaryFor(Topology t, String replica, List<String> primaries) {
+      String region = spec.regionOf(replica).orElse("");
+      return primaries.stream().filter(p -> !p.equals(replica)).min(Comparator
+              .comparingLong((String p) -> t.nodes().values().stream().filter(r -> r.primaryOf().filter(p::equals)
+                  .isPresent()).count())
+              .thenComparing(p -> copiesIn(t, p, region) > 0)
+              .thenComparing(p -> p))
+          .orElseThrow(() -> new IllegalStateException("no primary to replicate"));
+    }
+
+    private long copiesIn(Topology t, String primary, String region) {
+      return t.nodes().values().stream().filter(r -> r.address().equals(primary) || r.primaryOf().filter(primary::equals)
+          .isPresent()).filter(r -> spec.regionOf(r.address()).orElse("").equals(region)).count();
+    }
+
+    private static List<String> shards(Topology t) {
+      return t.nodes().values().stream().filter(r -> r.isPrimary() && r.slots() > 0).map(NodeRole::address).sorted()
+          .toList();
+    }
+
+    private int plannedShards() {
+      PlanResult plan = PlacementPlanner.plan(spec);
+      if (plan instanceof PlanResult.Refused refused) {
+        throw new IllegalStateException("the spec cannot be laid out: " + refused.reason());
+      }
+      return ((PlanResult.Planned) plan).plan().primaries().size();
+    }
+
+    /** The nodes already in the cluster (a spec node not met yet knows only itself), but {@code me}. */
+    private List<String> members(Topology t, String me) {
+      List<String> members = new ArrayList<>();
+      for (String a : t.nodes().keySet()) {
+        if (a.equals(me)) {
+          continue;
+        }
+        try (NodeAdmin admin = new NodeAdmin(reach(a), spec.auth(), timeout)) {
+          if (ClusterNodesReply.parse(admin.clusterNodes()).entries().size() > 1) {
+            members.add(a);
+          }
+        }
+      }
+      return members;
+    }
+
+    private boolean knows(String observer, String target) {
+      try (NodeAdmin admin = new NodeAdmin(reach(observer), spec.auth(), timeout)) {
+        return ClusterNodesReply.parse(admin.clusterNodes()).byAddress(target)
+            .filter(e -> !e.flags().contains("handshake") && !e.flags().contains("noaddr")).isPresent();
+      }
+    }
+
+    private String idOf(String announced) {
+      try (NodeAdmin admin = new NodeAdmin(reach(announced), spec.auth(), timeout)) {
+        return admin.myId();
+      }
+    }
+
+    /** Where this process reaches a node the cluster names by its announced address. */
+    private String reach(String announced) {
+      return spec.node(announced).map(NodeSpec::address).orElse(announced);
+    }
+
+    private int report(String what) {
+      LiveTopology live = LiveTopology.read(spec, timeout);
+      var violations = PlacementRules.check(spec, live.topology());
+      say(what + "; check: " + (violations.isEmpty() ? "clean" : violations.size() + " violation(s)"));
+      CheckCommand.print(spec, violations);
+      return 0;
+    }
+
+    private void waitFor(String what, Supplier<String> check) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      String last = null;
+      while (true) {
+        String status = check.get();
+        if (status == null) {
+          return;
+        }
+        if (!status.equals(last)) {
+          say("waiting for " + what + ": " + status);
+          last = status;
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what);
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+      }
+    }
+  }
+}

@@ -1,0 +1,188 @@
+package io.meridian.cli.it;
+
+import static io.meridian.cli.it.DemoCluster.awaitLeader;
+import static io.meridian.cli.it.DemoCluster.get;
+import static io.meridian.cli.it.DemoCluster.nodeAt;
+import static io.meridian.cli.it.DemoCluster.primaryOwning;
+import static io.meridian.cli.it.DemoCluster.regionIndex;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.runtime.config.RedisAuth;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given the demo (3 regions × 3 nodes, performance, two replicas per primary) under Meridian:
+ * a replica moved by hand into its primary's region is moved back by the leader's reconcile loop
+ * within 30 s; while paused nothing moves, and {@code meridian rebalance --dry-run} shows the step
+ * with its reason.
+ */
+class RebalanceIT {
+
+  @TempDir
+  Path state;
+  private DemoCluster cluster;
+
+  @AfterEach
+  void endEverything() throws Exception {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void aReplicaMovedByHandIntoItsPrimarysRegionIsMovedBackWithin30Seconds() throws Exception {
+    cluster = DemoCluster.start(state, "performance");
+    int api = cluster.apiPort;
+    JsonObject leader = awaitLeader(api, 0);
+    int leaderApi = api + regionIndex(leader);
+    String primary = cluster.node(0);
+    List<String> replicas = List.of(cluster.node(1), cluster.node(2));
+    String primaryId = nodeAt(api, primary).getString("clusterNodeId");
+    String token = cluster.operatorToken();
+    Map<String, String> env = Map.of("MERIDIAN_OPERATOR_TOKEN", token);
+
+    // 1. Paused: the move by hand stays, the dry run shows the way back, and resuming fixes it.
+    String first = replicas.get(0);
+    String firstHome = nodeAt(api, first).getString("primary");
+    assertThat(cluster.meridian(env, "pause", "--api", "http://127.0.0.1:" + api).exit()).isZero();
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+        get(leaderApi, "/api/v1/leader").getBoolean("paused"));
+    replicate(first, primaryId);
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+        primary.equals(nodeAt(api, first).getString("primary")) && !get(api, "/api/v1/check").getBoolean("clean"));
+    DemoCluster.Run dryRun = cluster.meridian(Map.of(), "rebalance", "--api", "http://127.0.0.1:" + api, "--dry-run");
+    System.out.println(dryRun.output());
+    assertThat(dryRun.exit()).as(dryRun.output()).isZero();
+    assertThat(dryRun.output()).contains("replicas-per-primary")
+        .contains("CLUSTER REPLICATE on " + first + " to follow ")
+        .contains("nothing was changed");
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    assertThat(nodeAt(api, first).getString("primary")).as("nothing moves while paused").isEqualTo(primary);
+    assertThat(cluster.meridian(env, "resume", "--api", "http://127.0.0.1:" + api).exit()).isZero();
+    long resumedAt = System.nanoTime();
+    awaitClean(api, Duration.ofSeconds(30));
+    System.out.printf("replica %s moved back to %s %d ms after maintenance mode ended%n", first,
+        nodeAt(api, first).getString("primary"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumedAt));
+    assertThat(nodeAt(api, first).getString("primary")).isEqualTo(firstHome);
+
+    // 2. Not paused: the second replica of the region, moved by hand, is back within 30 s.
+    String second = replicas.get(1);
+    String secondHome = nodeAt(api, second).getString("primary");
+    long movedAt = System.nanoTime();
+    replicate(second, primaryId);
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).ignoreExceptions().until(() ->
+        !get(api, "/api/v1/check").getBoolean("clean"));
+    awaitClean(api, Duration.ofSeconds(30));
+    long backMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - movedAt);
+    System.out.printf("replica %s moved back to %s %d ms after it was moved by hand%n", second,
+        nodeAt(api, second).getString("primary"), backMs);
+    assertThat(nodeAt(api, second).getString("primary")).isEqualTo(secondHome);
+    assertThat(backMs).isLessThanOrEqualTo(30_000);
+    await().atMost(Duration.ofSeconds(5)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(leaderApi, "/api/v1/history").getJsonArray("entries").stream()
+            .map(e -> ((JsonObject) e).getString("text")))
+            .anyMatch(t -> t.startsWith("REPLICATE on " + second + ": executed"))
+            .anyMatch(t -> t.startsWith("move " + second + " (region-1) from " + primary))
+            .anyMatch(t -> t.startsWith("done in ") && t.contains("CLUSTER REPLICATE on " + second)));
+  }
+
+  @Test
+  void aRestartedPrimaryRejoinsAndItsShardFailsBackToTheFirstRegionWithoutLosingAnAcknowledgedWrite() throws Exception {
+    cluster = DemoCluster.start(state, "reliability");
+    int api = cluster.apiPort;
+    awaitLeader(api, 0);
+    String victim = cluster.node(0);
+    String key = DemoCluster.keyInSlots(victim, 0, 5461);
+    assertThat(cluster.write(key, 1)).isTrue();
+    ProcessHandle.of(cluster.redisPid("region-1", 0)).orElseThrow().destroyForcibly();
+    cluster.awaitWrite(key, Duration.ofSeconds(30));
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().until(() ->
+        !primaryOwning(api, 0).getString("region").equals("region-1"));
+    String promoted = primaryOwning(api, 0).getString("address");
+
+    List<String> keys = new java.util.ArrayList<>(DemoCluster.keysInSlots(cluster.node(1), 0, 5461, 10));
+    keys.addAll(DemoCluster.keysInSlots(cluster.node(1), 5462, 16383, 5));
+    DemoCluster.Writer writer = cluster.writer(keys);
+    long restartedAt = System.nanoTime();
+    cluster.restartNode(0);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(primaryOwning(api, 0).getString("address")).isEqualTo(victim);
+      assertThat(get(api, "/api/v1/check").getBoolean("clean")).as("%s", get(api, "/api/v1/check")).isTrue();
+    });
+    System.out.printf("restarted %s: back as the primary of 0-5461 (from %s) and check clean %d ms after the restart%n",
+        victim, promoted, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
+    writer.stopAndVerify();
+    JsonObject leader = awaitLeader(api, 0);
+    assertThat(get(api + regionIndex(leader), "/api/v1/history").getJsonArray("entries").stream()
+        .map(e -> ((JsonObject) e).getString("text")))
+        .anyMatch(t -> t.startsWith("fail shard 0-5461 over to " + victim) && t.contains("failback"))
+        .anyMatch(t -> t.startsWith("FAILOVER on " + victim + ": executed") && t.contains("primary after"));
+  }
+
+  @Test
+  void aSwitchoverUnderWriteLoadLosesNoAcknowledgedWriteAndSaysHowLongWritesPaused() throws Exception {
+    cluster = DemoCluster.start(state, "performance");
+    int api = cluster.apiPort;
+    awaitLeader(api, 0);
+    String primary = cluster.node(0);
+    JsonObject target = get(api, "/api/v1/cluster").getJsonObject("regions").getJsonObject("region-2")
+        .getJsonArray("nodes").stream().map(o -> (JsonObject) o).filter(n -> primary.equals(n.getString("primary")))
+        .findFirst().orElseThrow();
+    Map<String, String> env = Map.of("MERIDIAN_OPERATOR_TOKEN", cluster.operatorToken());
+    String url = "http://127.0.0.1:" + (api + 2);
+
+    DemoCluster.Run badShard = cluster.meridian(env, "switchover", "--api", url, "--shard", "first");
+    assertThat(badShard.exit()).as(badShard.output()).isEqualTo(2);
+    assertThat(badShard.output()).contains("answered 400: shard must be a primary's node id");
+    DemoCluster.Run notAReplica = cluster.meridian(env, "switchover", "--api", url, "--shard", "0", "--to", cluster.node(1));
+    assertThat(notAReplica.exit()).as(notAReplica.output()).isEqualTo(2);
+    assertThat(notAReplica.output()).contains("is not a replica of " + primary);
+    DemoCluster.Run noToken = cluster.meridian(Map.of(), "switchover", "--api", url, "--shard", "0");
+    assertThat(noToken.exit()).isEqualTo(2);
+    assertThat(primaryOwning(api, 0).getString("address")).as("refusals change nothing").isEqualTo(primary);
+
+    List<String> keys = DemoCluster.keysInSlots(primary, 0, 5461, 20);
+    DemoCluster.Writer writer = cluster.writer(keys);
+    await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged() > 2 * keys.size());
+    DemoCluster.Run switched = cluster.meridian(env, "switchover", "--api", url, "--shard", "0", "--to",
+        target.getString("address"));
+    System.out.println(switched.output());
+    assertThat(switched.exit()).as(switched.output()).isZero();
+    assertThat(switched.output()).containsPattern("switchover: shard 0-5461 is served by " + target.getString("address")
+        + " now \\(was " + primary + "\\); writes paused at most \\d+ ms");
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+        primaryOwning(api, 0).getString("address").equals(target.getString("address")));
+    // The rebalancer does not move it straight back: an operator's switchover holds failback.
+    await().pollDelay(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(primaryOwning(api, 0).getString("address")).isEqualTo(target.getString("address"));
+    writer.stopAndVerify();
+
+    // And back, naming the shard by its primary's node id this time.
+    DemoCluster.Run back = cluster.meridian(env, "switchover", "--api", url, "--shard",
+        target.getString("clusterNodeId"), "--to", primary);
+    assertThat(back.exit()).as(back.output()).isZero();
+    await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(api, "/api/v1/check").getBoolean("clean")).isTrue());
+  }
+
+  private static void replicate(String node, String primaryId) {
+    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+      admin.call("CLUSTER", "REPLICATE", primaryId);
+    }
+  }
+
+  private static void awaitClean(int api, Duration atMost) {
+    await().atMost(atMost).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(api, "/api/v1/check").getBoolean("clean")).as("%s", get(api, "/api/v1/check")).isTrue());
+  }
+}

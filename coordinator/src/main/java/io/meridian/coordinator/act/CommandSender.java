@@ -1,0 +1,74 @@
+package io.meridian.coordinator.act;
+
+import io.meridian.coordinator.leadership.LeaderElection;
+import io.meridian.messages.Addresses;
+import io.meridian.messages.Command;
+import io.meridian.messages.CommandResult;
+import io.meridian.messages.MessageRejected;
+import io.meridian.messages.Wire;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Sends one command to an agent the way the leader must: the fence is confirmed right before
+ * sending and stamped as the term; the answer is decoded strictly. Holds no decisions.
+ */
+public final class CommandSender {
+
+  private final Vertx vertx;
+  private final String coordinatorId;
+  private final LeaderElection election;
+  private final Clock clock;
+
+  public CommandSender(Vertx vertx, String coordinatorId, LeaderElection election, Clock clock) {
+    this.vertx = vertx;
+    this.coordinatorId = coordinatorId;
+    this.election = election;
+    this.clock = clock;
+  }
+
+  /** A failed future when leadership was lost before sending, the agent did not answer in time, or its answer was bad. */
+  public Future<CommandResult> send(String agent, String target, Command.Kind kind, Map<String, String> args,
+      String reason, String id, Duration timeout) {
+    return Future.fromCompletionStage(election.fence(), vertx.getOrCreateContext())
+        .compose(term -> {
+          Command command = new Command(coordinatorId, id, term, target, kind, args, clock.millis(), reason);
+          return vertx.eventBus().<Buffer>request(Addresses.commands(agent), Wire.encode(command),
+              new DeliveryOptions().setSendTimeout(timeout.toMillis()))
+              .map(reply -> decode(reply.body()));
+        });
+  }
+
+  /** The outcome as the history writes it: {@code executed by agent-x (term 7): OK}, or why it was not executed. */
+  public static String describe(AsyncResult<CommandResult> ar) {
+    if (ar.failed()) {
+      return "not executed: " + ar.cause().getMessage();
+    }
+    CommandResult r = ar.result();
+    return r.outcome().name().toLowerCase(Locale.ROOT) + " by " + r.sender() + " (term " + r.term() + "): " + r.detail();
+  }
+
+  /** The outcome as a metric tag: executed / refused / failed, or not_sent. */
+  public static String resultTag(AsyncResult<CommandResult> ar) {
+    return ar.succeeded() ? ar.result().outcome().name().toLowerCase(Locale.ROOT) : "not_sent";
+  }
+
+  public long term() {
+    return election.term().orElse(-1);
+  }
+
+  private static CommandResult decode(Buffer body) {
+    try {
+      return Wire.decode(body, CommandResult.class);
+    } catch (MessageRejected e) {
+      throw new IllegalStateException("the agent's answer was rejected: " + e.getMessage(), e);
+    }
+  }
+}
