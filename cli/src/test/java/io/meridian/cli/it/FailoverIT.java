@@ -205,6 +205,8 @@ class FailoverIT {
   void whenTwoOfThreeRegionsAreLostNothingHappensUntilAnOperatorTakesOverInTheSurvivor() throws Exception {
     startDemo();
     awaitLeader(apiPort, 0);
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum with every coordinator up").isEqualTo("1"));
     String key1 = keyInSlots("127.0.0.1:" + basePort, 0, 5461);
     String key2 = keyInSlots("127.0.0.1:" + (basePort + 3), 5462, 10922);
     for (String region : List.of("region-1", "region-2")) {
@@ -216,6 +218,8 @@ class FailoverIT {
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
     assertThat(cluster.write(key1, 1)).as("no automatic action without a majority").isFalse();
     assertThat(get(apiPort + 2, "/api/v1/leader").getString("leader")).as("no leader without a CP majority").isNull();
+    await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+        assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum on the survivor").isEqualTo("0"));
     Path spec = state.resolve("demo").resolve("spec.yaml");
     DemoCluster.Run refused = cluster.meridian(Map.of(), "failover", "--spec", spec.toString(), "--region", "region-3", "--force");
     assertThat(refused.exit()).isEqualTo(2);
@@ -320,4 +324,14 @@ class FailoverIT {
             .anyMatch(e -> e.getLong("term") == next.getLong("term") && e.getString("text").contains("executed")));
   }
 
+
+  /** The value of {@code meridian_cp_quorum} in a coordinator's /metrics ("1" or "0"). */
+  private static String cpQuorum(int port) throws Exception {
+    String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+        java.net.URI.create("http://127.0.0.1:" + port + "/metrics")).timeout(Duration.ofSeconds(5)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+    String line = metrics.lines().filter(l -> l.startsWith("meridian_cp_quorum")).findFirst()
+        .orElseThrow(() -> new AssertionError("no meridian_cp_quorum in /metrics"));
+    return line.substring(line.lastIndexOf(' ') + 1).replace(".0", "");
+  }
 }
