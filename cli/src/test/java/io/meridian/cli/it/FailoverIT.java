@@ -145,14 +145,16 @@ class FailoverIT {
       next = awaitLeader(apiPort + survivor, leader.getLong("term"));
       System.out.printf("leader %s frozen (SIGSTOP): %s leads (term %d) after %d ms%n", leader.getString("leader"),
           next.getString("leader"), next.getLong("term"), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt));
+      // A primary dies just before the old leader wakes: the most tempting moment for it to act.
       ProcessHandle.of(pidsJson.getJsonObject("region-" + (victimRegion + 1)).getJsonArray("redis").getLong(0))
           .orElseThrow().destroyForcibly();
-      cluster.awaitWrite(key, Duration.ofSeconds(30));
     } finally {
       io.meridian.runtime.process.Signals.send(leaderPid, "CONT");
     }
+    cluster.awaitWrite(key, Duration.ofSeconds(30));
     // Woken with a lock it no longer holds, the old leader stops on its own lease deadline and
-    // sends nothing: its history gains a "stopped leading" entry and no command.
+    // sends nothing: its history gains a "stopped leading" entry and no command; the new leader
+    // promoted the replica.
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
             .map(e -> ((JsonObject) e).getString("text")))
