@@ -177,6 +177,12 @@ public final class ScaleCommands {
           List<String> unaware = members.stream().filter(a -> !knows(a, me)).toList();
           return unaware.isEmpty() ? null : "not known yet by " + unaware;
         });
+        // A node that has just met the cluster answers CLUSTERDOWN (also to MIGRATE's RESTORE) until it has learned
+        // every slot's owner and its cluster_state turns ok.
+        waitFor("cluster_state:ok on " + me, () -> {
+          String state = InfoText.parse(admin.clusterInfo()).get("cluster_state").orElse("unknown");
+          return state.equals("ok") ? null : "cluster_state:" + state;
+        });
         live = LiveTopology.read(spec, timeout);
         NodeRole mine = live.topology().nodes().get(me);
         List<String> shards = shards(live.topology());

@@ -76,7 +76,8 @@ class ScalingIT {
     Path interrupted = state.resolve("interrupted.out");
     Process first = cluster.spawn(interrupted, Map.of(), "add-node", "--spec", spec.toString(), "--node", added.get(0));
     await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
-        .until(() -> Files.readString(interrupted).contains("moved "));
+        .until(() -> Files.readString(interrupted).contains("moved ") || !first.isAlive());
+    assertThat(first.isAlive()).as("add-node ended before moving a slot:%n%s", Files.readString(interrupted)).isTrue();
     first.destroyForcibly().waitFor();
     System.out.printf("add-node %s killed mid-way:%n%s%n", added.get(0), Files.readString(interrupted));
     for (String node : added) {
