@@ -73,6 +73,7 @@ final class Daemon<C, V extends Deployable> {
   });
   private volatile C running;
   private volatile String what;
+  private volatile boolean memberLost;
 
   Daemon(Role<C, V> role, Path file) {
     this.role = role;
@@ -89,6 +90,12 @@ final class Daemon<C, V extends Deployable> {
     role.start().apply(initial).onComplete(ar -> {
       if (ar.succeeded()) {
         started.complete(ar.result());
+        ar.result().lost().onSuccess(reason -> {
+          LOG.error("{}: {}; exiting (code {}) so that its supervisor starts it again", what, reason,
+              Meridian.EXIT_FAILED);
+          memberLost = true;
+          requestStop("cluster member lost");
+        });
       } else {
         started.completeExceptionally(ar.cause());
       }
@@ -126,7 +133,10 @@ final class Daemon<C, V extends Deployable> {
       return;
     }
     LOG.info("{}: stopping {} (leaving the cluster; at most {} s)", why, what, STOP_TIMEOUT.toSeconds());
-    Thread stopper = new Thread(() -> exit.complete(stop()), "meridian-stop");
+    Thread stopper = new Thread(() -> {
+      int code = stop();
+      exit.complete(memberLost ? Meridian.EXIT_FAILED : code);
+    }, "meridian-stop");
     stopper.start();
   }
 

@@ -22,6 +22,7 @@ import io.meridian.coordinator.rebalance.Switchover;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
+import io.meridian.coordinator.leadership.CpMembership;
 import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.operator.MaintenanceMode;
@@ -120,6 +121,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Set<String> everReachable = new TreeSet<>();
   private volatile int cpQuorum;
   private boolean checkingQuorum;
+  private CpMembership cpMembership;
+  private boolean ensuringCpMembership;
 
   public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, HazelcastInstance hazelcast,
       Clock clock) {
@@ -241,7 +244,8 @@ public final class CoordinatorVerticle extends VerticleBase {
           config.spec().get(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
-    reaper = new DeadSessionReaper(hazelcast);
+    reaper = new DeadSessionReaper(hazelcast, l.sessionTtl());
+    cpMembership = new CpMembership(hazelcast, l.cpMembers());
     maintenance = new MaintenanceMode(hazelcast, config.cluster());
     election.start();
     leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
@@ -257,6 +261,10 @@ public final class CoordinatorVerticle extends VerticleBase {
         checkingQuorum = false;
         cpQuorum = ar.succeeded() && ar.result() ? 1 : 0;
       });
+    }
+    if (ticks % 8 == 0 && !ensuringCpMembership) {
+      ensuringCpMembership = true;
+      vertx.executeBlocking(cpMembership::ensure, false).onComplete(ar -> ensuringCpMembership = false);
     }
     if (everySecond && !readingMaintenance) {
       // On a worker, one read at a time: a CP call blocks until the CP group exists and has a Raft leader.
@@ -354,7 +362,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     LeaderAnnouncement a = latestLeader;
     Instant at = latestLeaderAt;
     JsonObject json = new JsonObject().put("observedBy", config.coordinatorId())
-        .put("leadershipEnabled", config.leadership().enabled());
+        .put("leadershipEnabled", config.leadership().enabled())
+        .put("cpMember", cpMembership != null && cpMembership.isMember());
     if (a == null || Duration.between(at, clock.instant()).toMillis() > 3000) {
       return json.put("leader", (String) null).put("reason", a == null ? "no leader has announced itself yet"
           : "no announcement for " + Duration.between(at, clock.instant()).toMillis() + " ms");

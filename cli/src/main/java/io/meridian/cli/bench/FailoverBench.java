@@ -88,6 +88,7 @@ public final class FailoverBench implements Callable<Integer> {
   private final PrintStream out = System.out;
   private volatile LocalDeployment current;
   private volatile boolean interrupted;
+  private int setupRetries;
 
   @Override
   public Integer call() throws Exception {
@@ -155,7 +156,16 @@ public final class FailoverBench implements Callable<Integer> {
             out.printf("[%s] %d/%d %s round %d/%d, failover by %s: ", LocalTime.now().truncatedTo(ChronoUnit.SECONDS),
                 done, total, scenario.label(), round, rounds, system);
             out.flush();
-            RoundResult r = runRound(scenario, system, round);
+            RoundResult r;
+            try {
+              r = runRound(scenario, system, round);
+            } catch (SetupFailed e) {
+              // Not a measurement: the fresh cluster did not come up. Said in full, counted, tried once more.
+              setupRetries++;
+              out.printf("the round's cluster did not start: %s%n  starting it again: ", e.getMessage());
+              out.flush();
+              r = runRound(scenario, system, round);
+            }
             results.add(r);
             if (scenario == Scenario.LEADER) {
               out.printf("new leader %s%n", r.recoveryMs().isPresent() ? "after " + r.recoveryMs().getAsLong() + " ms"
@@ -186,10 +196,11 @@ public final class FailoverBench implements Callable<Integer> {
     out.print(report.table());
     out.println("Targets:");
     out.print(report.targetsText());
-    out.printf("meridian bench failover: %d round(s) in %.0f s%n", results.size(), (System.nanoTime() - started) / 1e9);
+    out.printf("meridian bench failover: %d round(s) in %.0f s%s%n", results.size(), (System.nanoTime() - started) / 1e9,
+        setupRetries == 0 ? "" : ", " + setupRetries + " round(s) started again after their cluster did not start");
     JsonObject json = report.json(new JsonObject().put("rounds", rounds).put("writeIntervalMs", writeIntervalMs)
         .put("recoveryTimeoutSeconds", recoveryTimeoutSeconds).put("nativeNodeTimeoutsMs", new JsonArray(nativeNodeTimeouts))
-        .put("meridianNodeTimeoutMs", DemoSpec.NODE_TIMEOUT.toMillis()).put("regions", 3).put("nodesPerRegion", 3));
+        .put("meridianNodeTimeoutMs", DemoSpec.NODE_TIMEOUT.toMillis()).put("setupRetries", setupRetries).put("regions", 3).put("nodesPerRegion", 3));
     if (jsonFile != null) {
       Files.writeString(jsonFile, json.encodePrettily() + "\n");
       out.println("results written to " + jsonFile.toAbsolutePath());
@@ -210,8 +221,15 @@ public final class FailoverBench implements Callable<Integer> {
           nodeTimeout, java.util.Optional.empty()), log);
       current = deployment;
       try {
-        deployment.prepare();
-        deployment.start();
+        try {
+          deployment.prepare();
+          deployment.start();
+        } catch (IllegalStateException e) {
+          if (interrupted) {
+            throw e;
+          }
+          throw new SetupFailed(e.getMessage(), e);
+        }
         if (interrupted) {
           throw new IllegalStateException("interrupted");
         }
@@ -371,5 +389,12 @@ public final class FailoverBench implements Callable<Integer> {
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
     }
     throw new IllegalStateException("no leader was elected within 60 s");
+  }
+
+  /** A round's fresh cluster did not come up: nothing was measured. */
+  private static final class SetupFailed extends RuntimeException {
+    SetupFailed(String message, Throwable cause) {
+      super(message, cause);
+    }
   }
 }

@@ -364,13 +364,58 @@ public final class LocalDeployment {
           last[0] = view;
         }
       }
-      return behind.isEmpty() ? null : "coordinators seeing fewer healthy nodes: " + String.join(", ", behind);
-    });
+      return behind.isEmpty() ? null : "coordinators seeing fewer healthy nodes: " + String.join(", ", behind)
+          + unhealthy(last[0], false);
+    }, () -> unhealthy(last[0], true));
     return last[0];
+  }
+
+  /**
+   * The nodes a coordinator's view does not call healthy, with its reason; or (withLogs) the end of
+   * the log of each agent concerned: what an operator needs when start-up stalls.
+   */
+  private String unhealthy(JsonObject view, boolean withLogs) {
+    if (view == null) {
+      return "";
+    }
+    List<String> nodes = new ArrayList<>();
+    java.util.Set<String> regions = new java.util.TreeSet<>();
+    JsonObject byRegion = view.getJsonObject("regions", new JsonObject());
+    for (String region : byRegion.fieldNames()) {
+      for (Object o : byRegion.getJsonObject(region).getJsonArray("nodes", new io.vertx.core.json.JsonArray())) {
+        JsonObject n = (JsonObject) o;
+        if (!n.getBoolean("healthy", false)) {
+          nodes.add(n.getString("address") + " " + n.getString("status") + " (" + n.getString("reason") + ")");
+          regions.add(region);
+        }
+      }
+    }
+    spec.regionNames().stream().filter(r -> !byRegion.containsKey(r)).forEach(regions::add);
+    if (!withLogs) {
+      return nodes.isEmpty() ? "" : "; not healthy: " + String.join(", ", nodes);
+    }
+    StringBuilder text = new StringBuilder();
+    for (String region : regions) {
+      Path log = layout.stateDir().resolve("logs").resolve("agent-" + region + ".log");
+      try {
+        List<String> lines = Files.readAllLines(log);
+        text.append(System.lineSeparator()).append("  last lines of ").append(log).append(':');
+        lines.subList(Math.max(0, lines.size() - 15), lines.size())
+            .forEach(l -> text.append(System.lineSeparator()).append("    ").append(l));
+      } catch (IOException | RuntimeException e) {
+        text.append("; (no log at ").append(log).append(')');
+      }
+    }
+    return text.toString();
   }
 
   /** Polls {@code check} (null = done, else progress) until done or the deadline; prints changes. */
   private void poll(String what, Duration timeout, Supplier<String> check) {
+    poll(what, timeout, check, () -> "");
+  }
+
+  /** As above; on giving up, {@code detail} is added to the error. */
+  private void poll(String what, Duration timeout, Supplier<String> check, Supplier<String> detail) {
     long deadline = System.nanoTime() + timeout.toNanos();
     String last = null;
     while (true) {
@@ -387,7 +432,7 @@ public final class LocalDeployment {
       }
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what + " ("
-            + status + "); logs are in " + layout.stateDir().resolve("logs"));
+            + status + "); logs are in " + layout.stateDir().resolve("logs") + detail.get());
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
     }

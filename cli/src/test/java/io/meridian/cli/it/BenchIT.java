@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BenchIT {
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private Process bench;
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FailoverIT {
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private DemoCluster cluster;
   private int basePort;
@@ -124,9 +124,6 @@ class FailoverIT {
   }
 
   @Test
-  @org.junit.jupiter.api.Disabled("known bug, issue 4 left open: a leader woken from a freeze longer than Hazelcast's "
-      + "max.no.heartbeat (10 s) still names itself in /api/v1/leader 30 s later (its safety checks pass: it stops "
-      + "leading and sends no command); enable again with the fix")
   void aFrozenLeaderIsReplacedAndExecutesNothingAfterItResumes() throws Exception {
     startDemo();
     JsonObject leader = awaitLeader(apiPort, 0);
@@ -176,6 +173,42 @@ class FailoverIT {
     assertThat(get(newLeaderPort, "/api/v1/history").getJsonArray("entries").stream().map(e -> (JsonObject) e)
         .filter(e -> "command".equals(e.getString("kind"))))
         .isNotEmpty().allMatch(e -> e.getLong("term") == next.getLong("term"));
+  }
+
+  @Test
+  void aRestartedCoordinatorRejoinsTheCpGroupSoThatLosingTheLeaderLaterStillElectsANewOne() throws Exception {
+    startDemo();
+    JsonObject leader = awaitLeader(apiPort, 0);
+    int restartedIndex = (regionIndex(leader) + 1) % 3;
+    ProcessHandle old = ProcessHandle.of(pidsJson.getJsonObject("region-" + (restartedIndex + 1))
+        .getLong("coordinator")).orElseThrow();
+    List<String> command = new ArrayList<>();
+    command.add(old.info().command().orElseThrow());
+    command.addAll(List.of(old.info().arguments().orElseThrow()));
+    old.destroyForcibly();
+    old.onExit().get(10, TimeUnit.SECONDS);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(state.resolve("restarted-coordinator.log").toFile());
+    builder.environment().put("MERIDIAN_OPERATOR_TOKEN", cluster.operatorToken());
+    Process restarted = builder.start();
+    try {
+      long startedAt = System.nanoTime();
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().until(() ->
+          get(apiPort + restartedIndex, "/api/v1/leader").getBoolean("cpMember"));
+      System.out.printf("restarted coordinator back in the CP group after %d ms%n",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startedAt));
+      // The leader dies: of the three CP seats, the restarted coordinator and the third one are left,
+      // a majority. Had the restarted one stayed outside, one of two would be left: no leader ever.
+      ProcessHandle.of(pidsJson.getJsonObject(leader.getString("region")).getLong("coordinator")).orElseThrow()
+          .destroyForcibly();
+      JsonObject next = awaitLeader(apiPort + restartedIndex, leader.getLong("term"));
+      assertThat(next.getString("leader")).isNotEqualTo(leader.getString("leader"));
+    } finally {
+      restarted.destroy();
+      if (!restarted.waitFor(15, TimeUnit.SECONDS)) {
+        restarted.destroyForcibly().waitFor();
+      }
+    }
   }
 
   @Test

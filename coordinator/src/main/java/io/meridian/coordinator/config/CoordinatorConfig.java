@@ -103,9 +103,14 @@ public record CoordinatorConfig(
     ConfigNode http = root.object("http");
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
-    BusConfig bus = BusConfig.read(root.object("bus"));
+    ConfigNode busNode = root.object("bus");
+    BusConfig bus = BusConfig.read(busNode);
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"));
+    if (busNode.has("cpMembers") && bus.cpMembers() != leadership.cpMembers()) {
+      throw busNode.error("cpMembers", "is " + bus.cpMembers() + " but leadership.cpMembers is "
+          + leadership.cpMembers() + ": they name the same CP group size (or leave bus.cpMembers out)");
+    }
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     Notifications notifications = Notifications.read(root.object("notifications"), env);
     Rebalance rebalance = Rebalance.read(root.object("rebalance"));

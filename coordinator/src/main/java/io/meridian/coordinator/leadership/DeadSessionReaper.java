@@ -4,6 +4,7 @@ import com.hazelcast.cluster.Address;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import com.hazelcast.core.HazelcastInstance;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * When a member leaves the cluster (crashed, killed), closes its CP sessions at once, so that a
  * lock it held (the leadership) moves to a successor now instead of after the session TTL.
  * Measured here: 0.4–0.6 s instead of about the TTL. Every coordinator runs one; closing a closed
- * session is harmless. Callbacks run on Hazelcast threads: they check {@code active} and catch all.
+ * session is harmless. Never closes the sessions of a member that is back, nor after the TTL: a
+ * leader woken from a freeze once closed its successor's session that way. Callbacks run on Hazelcast threads: they check {@code active} and catch all.
  */
 public final class DeadSessionReaper implements MembershipListener, AutoCloseable {
 
@@ -23,9 +25,11 @@ public final class DeadSessionReaper implements MembershipListener, AutoCloseabl
   private final HazelcastInstance hazelcast;
   private final AtomicBoolean active = new AtomicBoolean(true);
   private final UUID registration;
+  private final Duration sessionTtl;
 
-  public DeadSessionReaper(HazelcastInstance hazelcast) {
+  public DeadSessionReaper(HazelcastInstance hazelcast, Duration sessionTtl) {
     this.hazelcast = hazelcast;
+    this.sessionTtl = sessionTtl;
     this.registration = hazelcast.getCluster().addMembershipListener(this);
   }
 
@@ -39,19 +43,30 @@ public final class DeadSessionReaper implements MembershipListener, AutoCloseabl
     if (!active.get()) {
       return;
     }
+    long removedAt = System.nanoTime();
     try {
       Address gone = event.getMember().getAddress();
       hazelcast.getCPSubsystem().getCPSessionManagementService().getAllSessions(GROUP)
-          .thenAccept(sessions -> sessions.stream()
-              .filter(s -> gone.equals(s.endpoint()))
-              .forEach(s -> hazelcast.getCPSubsystem().getCPSessionManagementService().forceCloseSession(GROUP, s.id())
-                  .whenComplete((closed, err) -> {
-                    if (err != null) {
-                      LOG.debug("closing CP session {} of departed member {} failed: {}", s.id(), gone, err.toString());
-                    } else if (Boolean.TRUE.equals(closed)) {
-                      LOG.info("closed CP session {} of departed member {}: its locks are free now", s.id(), gone);
-                    }
-                  })))
+          .thenAccept(sessions -> {
+            // The listing waits for the CP group's majority. On a member that was itself cut off
+            // (frozen, partitioned) it completes only after it merged back, when "gone" is alive
+            // again: reaping then would take the lock from a live leader.
+            long ageNanos = System.nanoTime() - removedAt;
+            boolean present = hazelcast.getCluster().getMembers().stream().anyMatch(m -> gone.equals(m.getAddress()));
+            if (!stillDeparted(present, ageNanos, sessionTtl)) {
+              LOG.info("not closing the CP sessions of {}: {}", gone, present ? "it is a member again"
+                  : "its removal was " + ageNanos / 1_000_000 + " ms ago, the session TTL has done it");
+              return;
+            }
+            sessions.stream().filter(s -> gone.equals(s.endpoint())).forEach(s -> hazelcast.getCPSubsystem()
+                .getCPSessionManagementService().forceCloseSession(GROUP, s.id()).whenComplete((closed, err) -> {
+                  if (err != null) {
+                    LOG.debug("closing CP session {} of departed member {} failed: {}", s.id(), gone, err.toString());
+                  } else if (Boolean.TRUE.equals(closed)) {
+                    LOG.info("closed CP session {} of departed member {}: its locks are free now", s.id(), gone);
+                  }
+                }));
+          })
           .exceptionally(err -> {
             LOG.debug("listing CP sessions after {} left failed: {}", gone, err.toString());
             return null;
@@ -59,6 +74,15 @@ public final class DeadSessionReaper implements MembershipListener, AutoCloseabl
     } catch (RuntimeException e) {
       LOG.debug("could not reap the CP sessions of a departed member: {}", e.toString());
     }
+  }
+
+  /**
+   * Whether a departed member's sessions may still be closed: it has not come back, and its
+   * removal is younger than the session TTL (after that the TTL has freed its locks anyway, and a
+   * late answer means this member was the one cut off).
+   */
+  static boolean stillDeparted(boolean presentNow, long nanosSinceRemoval, Duration sessionTtl) {
+    return !presentNow && nanosSinceRemoval < sessionTtl.toNanos();
   }
 
   @Override

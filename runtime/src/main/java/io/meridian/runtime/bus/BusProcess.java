@@ -23,6 +23,7 @@ public final class BusProcess<V extends Deployable> {
   private final MeridianMetrics metrics;
   private final V verticle;
   private final AtomicBoolean stopped = new AtomicBoolean();
+  private final io.vertx.core.Promise<String> lost = io.vertx.core.Promise.promise();
 
   private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle) {
     this.name = name;
@@ -52,10 +53,30 @@ public final class BusProcess<V extends Deployable> {
           Vertx vertx = started.vertx();
           V verticle = work.apply(metrics, started.hazelcast());
           return vertx.deployVerticle(verticle)
-              .map(id -> new BusProcess<>(name, vertx, metrics, verticle))
+              .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast()))
               .recover(err -> vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err)));
         })
         .onFailure(err -> metrics.close());
+  }
+
+  /**
+   * Hazelcast can shut a member down on its own (it did, for a coordinator that tried to found the
+   * CP group again). The process would then live on, answering HTTP, blind and deaf: better to
+   * say so and exit, so that its supervisor starts it again.
+   */
+  private BusProcess<V> watch(com.hazelcast.core.HazelcastInstance hazelcast) {
+    hazelcast.getLifecycleService().addLifecycleListener(event -> {
+      if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTTING_DOWN && !stopped.get()) {
+        lost.tryComplete("its cluster member shut down on its own (state " + event.getState() + "); the log above "
+            + "says why");
+      }
+    });
+    return this;
+  }
+
+  /** Completes, with the reason, if this process lost its cluster member without {@link #stop()}. */
+  public Future<String> lost() {
+    return lost.future();
   }
 
   public V verticle() {

@@ -62,7 +62,9 @@ public final class ClusteredVertx {
 
   private static Future<Started> attemptLite(BusConfig bus, java.util.Optional<MeterRegistry> registry, long deadline,
       int n) {
-    return attempt(bus, true, java.util.Optional.empty(), registry).transform(ar -> {
+    // A lite member never joins the CP group, but it must know its size: see BusConfig.cpMembers.
+    java.util.Optional<CpSettings> cp = java.util.Optional.of(CpSettings.defaults(bus.cpMembers()));
+    return attempt(bus, true, cp, registry).transform(ar -> {
       if (ar.succeeded() && hasDataMember(ar.result().hazelcast())) {
         return Future.succeededFuture(ar.result());
       }
