@@ -152,8 +152,9 @@ public final class ClusteredVertx {
         .setMissingCPMemberAutoRemovalSeconds((int) cp.autoRemoval().toSeconds());
     // A paused Raft leader must lose its role quickly, or a paused lock holder blocks handover.
     config.getCPSubsystemConfig().getRaftAlgorithmConfig()
-        .setLeaderHeartbeatPeriodInMillis(500)
-        .setMaxMissedLeaderHeartbeatCount(3);
+        .setLeaderHeartbeatPeriodInMillis(250)
+        .setMaxMissedLeaderHeartbeatCount(3)
+        .setLeaderElectionTimeoutInMillis(1000);
   }
 
   static Config hazelcastConfig(BusConfig bus, boolean lite) {
