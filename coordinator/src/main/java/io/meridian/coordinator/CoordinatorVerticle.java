@@ -88,6 +88,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final Map<String, NodeStatus> lastStatus = new HashMap<>();
   private volatile ClusterView view = ClusterView.empty();
+  /** Reports received and not yet in {@link #view}; event loop only. */
+  private final List<NodeHealthReport> pendingReports = new ArrayList<>();
   private volatile Observations observations = Observations.empty();
   private ReachabilityProber prober;
   private long proberTimer = -1;
@@ -448,14 +450,28 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private final Set<String> sharedWarned = new java.util.HashSet<>();
 
+  /**
+   * Reports are applied in batches: each one queued here, and the queue applied to the view (one
+   * copy of it) when the event loop gets to it, after the reports that arrived meanwhile. Crash
+   * evidence is applied and acted on at once, not on the next tick (up to 250 ms away).
+   */
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
     warnIfShared(report);
-    view = view.apply(report, clock.instant());
+    pendingReports.add(report);
     if (report.failure().isPresent() && election != null) {
-      // Crash evidence is acted on as it arrives, not on the next tick: the tick is up to 250 ms.
+      applyPendingReports();
       election.checkLease();
       leaderCycle();
+    } else if (pendingReports.size() == 1) {
+      context.runOnContext(v -> applyPendingReports());
+    }
+  }
+
+  private void applyPendingReports() {
+    if (!pendingReports.isEmpty()) {
+      view = view.apply(List.copyOf(pendingReports), clock.instant());
+      pendingReports.clear();
     }
   }
 

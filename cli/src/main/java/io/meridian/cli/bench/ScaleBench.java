@@ -111,6 +111,11 @@ public final class ScaleBench implements Callable<Integer> {
         results.add(runSize(size - size % 3));
       }
     } catch (IllegalStateException e) {
+      // The sizes measured so far are worth printing; the one that failed says why.
+      if (!results.isEmpty()) {
+        out.println();
+        out.println(ScaleResult.table(results));
+      }
       System.err.println("meridian bench scale: " + e.getMessage() + " (logs in " + stateDir + ")");
       return Meridian.EXIT_FAILED;
     } finally {
@@ -323,8 +328,13 @@ public final class ScaleBench implements Callable<Integer> {
   }
 
   private int leaderIndex() {
-    String leader = get(apiPort, "/api/v1/leader").getString("region");
-    return SimulatedCluster.REGIONS.indexOf(leader);
+    String[] region = new String[1];
+    poll("the first coordinator to name the leader", Duration.ofSeconds(60), () -> {
+      JsonObject l = get(apiPort, "/api/v1/leader");
+      region[0] = l == null ? null : l.getString("region");
+      return region[0] != null;
+    });
+    return SimulatedCluster.REGIONS.indexOf(region[0]);
   }
 
   private void poll(String what, Duration timeout, java.util.function.BooleanSupplier done) {

@@ -117,7 +117,8 @@ public final class LeaderElection implements AutoCloseable {
   /** On the leader thread: does this thread still hold the lock with the same fence? */
   private void confirm() {
     try {
-      if (lock.isLockedByCurrentThread() && lock.getFence() == term) {
+      // One linearizable read: getFence() throws unless this thread holds the lock.
+      if (lock.getFence() == term) {
         confirmedAtNanos = System.nanoTime();
         return;
       }
@@ -147,7 +148,7 @@ public final class LeaderElection implements AutoCloseable {
    */
   public CompletableFuture<Long> fence() {
     return CompletableFuture.supplyAsync(() -> {
-      if (lock != null && isLeader() && lock.isLockedByCurrentThread() && lock.getFence() == term) {
+      if (lock != null && isLeader() && lock.getFence() == term) {
         confirmedAtNanos = System.nanoTime();
         return term;
       }

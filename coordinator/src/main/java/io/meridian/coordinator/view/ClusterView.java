@@ -29,20 +29,34 @@ public record ClusterView(Map<String, NodeView> nodes) {
    * restart resets the sequence but not the clock.
    */
   public ClusterView apply(NodeHealthReport report, Instant receivedAt) {
-    NodeView current = nodes.get(report.node());
-    if (current != null && !isNewer(report, current.report())) {
-      return this;
+    return apply(List.of(report), receivedAt);
+  }
+
+  /**
+   * The view with {@code reports} taken into account in order, as {@link #apply(NodeHealthReport,
+   * Instant)} would one by one, but copying the map once: at a thousand nodes reporting four
+   * times a second, a copy per report was most of a coordinator's CPU.
+   */
+  public ClusterView apply(List<NodeHealthReport> reports, Instant receivedAt) {
+    Map<String, NodeView> next = null;
+    for (NodeHealthReport report : reports) {
+      NodeView current = (next == null ? nodes : next).get(report.node());
+      if (current != null && !isNewer(report, current.report())) {
+        continue;
+      }
+      if (next == null) {
+        next = new HashMap<>(nodes);
+      }
+      boolean fresh = report.state().isPresent() || current == null;
+      // Unreachable since it was last seen answering, not since the first failed probe noticed it.
+      java.util.Optional<Instant> failingSince = report.reachable() ? java.util.Optional.empty()
+          : current == null ? java.util.Optional.of(receivedAt)
+          : current.failingSince().isPresent() ? current.failingSince()
+          : java.util.Optional.of(current.receivedAt());
+      next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
+          fresh ? receivedAt : current.lastStateAt(), failingSince));
     }
-    Map<String, NodeView> next = new HashMap<>(nodes);
-    boolean fresh = report.state().isPresent() || current == null;
-    // Unreachable since it was last seen answering, not since the first failed probe noticed it.
-    java.util.Optional<Instant> failingSince = report.reachable() ? java.util.Optional.empty()
-        : current == null ? java.util.Optional.of(receivedAt)
-        : current.failingSince().isPresent() ? current.failingSince()
-        : java.util.Optional.of(current.receivedAt());
-    next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
-        fresh ? receivedAt : current.lastStateAt(), failingSince));
-    return new ClusterView(next);
+    return next == null ? this : new ClusterView(next);
   }
 
   private static boolean isNewer(NodeHealthReport candidate, NodeHealthReport held) {

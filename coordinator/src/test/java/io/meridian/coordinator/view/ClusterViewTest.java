@@ -83,6 +83,24 @@ class ClusterViewTest {
   }
 
   @Test
+  void aBatchOfReportsGivesTheViewThatApplyingThemOneByOneGives() {
+    List<NodeHealthReport> reports = List.of(
+        report("127.0.0.1:7000", "r1", 1000, 1, primary("ok")),
+        report("127.0.0.1:7001", "r1", 1000, 1, replica(true)),
+        refused("127.0.0.1:7000", "r1", 2000, 2),
+        report("127.0.0.1:7000", "r1", 1500, 3, primary("ok")),
+        refused("127.0.0.1:7000", "r1", 2500, 4));
+    ClusterView oneByOne = ClusterView.empty();
+    for (NodeHealthReport r : reports) {
+      oneByOne = oneByOne.apply(r, T0);
+    }
+    ClusterView batch = ClusterView.empty().apply(reports, T0);
+    assertThat(batch).isEqualTo(oneByOne);
+    assertThat(batch.nodes().get("127.0.0.1:7000").report().seq()).isEqualTo(4);
+    assertThat(batch.apply(List.of(report("127.0.0.1:7000", "r1", 1000, 9, primary("ok"))), T0)).isSameAs(batch);
+  }
+
+  @Test
   void aRestartedAgentIsBelievedAlthoughItsSequenceStartsOver() {
     ClusterView view = ClusterView.empty()
         .apply(refused("127.0.0.1:7000", "r1", 2000, 5000), T0)
