@@ -9,22 +9,17 @@ import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
 import io.meridian.coordinator.placement.NodeRole;
-import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlacementRules;
-import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.placement.Topology;
 import io.meridian.coordinator.rebalance.SlotShare;
+import io.meridian.coordinator.scale.ScalePlanner;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.TopologyKind;
 import io.meridian.messages.NodeAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -67,18 +62,12 @@ public final class ScaleCommands {
       if (loaded == null) {
         return null;
       }
-      if (loaded.topology() != TopologyKind.PERFORMANCE) {
-        System.err.println("meridian " + command + ": the reliability topology does not scale by adding or removing"
-            + " nodes: it keeps every primary in the first region and exactly one copy of every shard in each other"
-            + " region, so its shards are fixed by the regions' node counts; change the spec and bootstrap instead");
+      Optional<String> refused = ScalePlanner.refusal(loaded, node, command.equals("add-node"));
+      if (refused.isPresent()) {
+        System.err.println("meridian " + command + ": " + refused.get());
         return null;
       }
       Optional<NodeSpec> n = loaded.node(node);
-      if (n.isEmpty()) {
-        System.err.println("meridian " + command + ": " + node + " is not in the spec; "
-            + (command.equals("add-node") ? "add it to a region of the spec first" : "name it as the spec does"));
-        return null;
-      }
       if (batch < 1 || batch > 10_000 || timeoutSeconds < 1) {
         System.err.println("meridian " + command + ": --batch must be 1 to 10000 and --timeout at least 1");
         return null;
@@ -184,21 +173,15 @@ public final class ScaleCommands {
           return state.equals("ok") ? null : "cluster_state:" + state;
         });
         live = LiveTopology.read(spec, timeout);
-        NodeRole mine = live.topology().nodes().get(me);
         List<String> shards = shards(live.topology());
-        boolean primary = mine != null && mine.isPrimary() && mine.slots() > 0
-            || role.equals("primary") || role.equals("auto") && plannedShards() > shards.size();
-        if (!primary) {
+        if (!ScalePlanner.becomesPrimary(spec, live.topology(), me, ScalePlanner.Role.parse(role).orElseThrow())) {
           return attach(admin, live.topology(), shards);
         }
-        if (node.noFailover()) {
-          throw new IllegalStateException(me + " is tagged nofailover: it never becomes a primary; use --role replica");
+        Optional<String> notPrimary = ScalePlanner.primaryRefusal(node);
+        if (notPrimary.isPresent()) {
+          throw new IllegalStateException(notPrimary.get());
         }
-        List<String> after = new ArrayList<>(shards);
-        if (!after.contains(me)) {
-          after.add(me);
-        }
-        reshard(live.topology(), after);
+        reshard(live.topology(), ScalePlanner.withPrimary(live.topology(), me));
         return report("added " + me + " as a primary");
       }
     }
@@ -213,12 +196,7 @@ public final class ScaleCommands {
       }
       List<String> shards = shards(live.topology());
       if (shards.contains(me)) {
-        List<String> after = new ArrayList<>(shards);
-        after.remove(me);
-        if (after.isEmpty()) {
-          throw new IllegalStateException(me + " is the only primary: there is nowhere to move its slots");
-        }
-        reshard(live.topology(), after);
+        reshard(live.topology(), ScalePlanner.withoutPrimary(live.topology(), me));
         live = LiveTopology.read(spec, timeout);
       }
       Topology t = live.topology();
@@ -273,15 +251,7 @@ public final class ScaleCommands {
       primaries.forEach(p -> all.add(new Resharding.Node(reach(p), p)));
       int finished = resharding.finishOpen(all);
       Topology now = finished > 0 ? LiveTopology.read(spec, timeout).topology() : t;
-      Map<String, List<Integer>> owned = new LinkedHashMap<>();
-      for (int slot = 0; slot < Topology.SLOTS; slot++) {
-        String owner = now.slotOwners().get(slot);
-        if (owner == null) {
-          throw new IllegalStateException("slot " + slot + " has no owner: run 'meridian check' and fix coverage first");
-        }
-        owned.computeIfAbsent(owner, o -> new ArrayList<>()).add(slot);
-      }
-      List<SlotShare.Transfer> transfers = SlotShare.plan(owned, after);
+      List<SlotShare.Transfer> transfers = ScalePlanner.transfers(now, after);
       int slots = transfers.stream().mapToInt(tr -> tr.slots().size()).sum();
       say("resharding to " + after.size() + " primaries: " + slots + " slots move in " + transfers.size() + " transfer(s)");
       long keys = 0;
@@ -295,33 +265,12 @@ public final class ScaleCommands {
       say("resharding done: " + slots + " slots and " + keys + " keys moved");
     }
 
-    /** The primary with the fewest replicas, preferring those without a copy in the node's region. */
     private String bestPrimaryFor(Topology t, String replica, List<String> primaries) {
-      String region = spec.regionOf(replica).orElse("");
-      return primaries.stream().filter(p -> !p.equals(replica)).min(Comparator
-              .comparingLong((String p) -> t.nodes().values().stream().filter(r -> r.primaryOf().filter(p::equals)
-                  .isPresent()).count())
-              .thenComparing(p -> copiesIn(t, p, region) > 0)
-              .thenComparing(p -> p))
-          .orElseThrow(() -> new IllegalStateException("no primary to replicate"));
-    }
-
-    private long copiesIn(Topology t, String primary, String region) {
-      return t.nodes().values().stream().filter(r -> r.address().equals(primary) || r.primaryOf().filter(primary::equals)
-          .isPresent()).filter(r -> spec.regionOf(r.address()).orElse("").equals(region)).count();
+      return ScalePlanner.bestPrimaryFor(spec, t, replica, primaries);
     }
 
     private static List<String> shards(Topology t) {
-      return t.nodes().values().stream().filter(r -> r.isPrimary() && r.slots() > 0).map(NodeRole::address).sorted()
-          .toList();
-    }
-
-    private int plannedShards() {
-      PlanResult plan = PlacementPlanner.plan(spec);
-      if (plan instanceof PlanResult.Refused refused) {
-        throw new IllegalStateException("the spec cannot be laid out: " + refused.reason());
-      }
-      return ((PlanResult.Planned) plan).plan().primaries().size();
+      return ScalePlanner.shards(t);
     }
 
     /** The nodes already in the cluster (a spec node not met yet knows only itself), but {@code me}. */
