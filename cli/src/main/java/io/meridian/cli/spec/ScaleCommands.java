@@ -8,6 +8,10 @@ import io.meridian.agent.admin.Resharding;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
+import io.meridian.cli.OperatorCommands;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Topology;
@@ -32,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code meridian add-node} / {@code remove-node} for the performance topology: a node joins as
  * a replica where the shards need one, or as a new primary that receives an even share of slots by
  * live resharding; a node leaves after its slots and replicas have moved away. Talks to the nodes
- * directly. Safe to interrupt: running the same command again finishes a half-moved slot and goes on.
+ * directly, or with {@code --api} runs as a job on the leader coordinator (same decisions: both use
+ * {@link ScalePlanner}). Safe to interrupt: running the same command again finishes a half-moved slot and goes on.
  */
 public final class ScaleCommands {
 
@@ -41,9 +46,15 @@ public final class ScaleCommands {
 
   /** Options of both commands. */
   abstract static class Base {
-    @Option(names = "--spec", required = true, paramLabel = "FILE",
-        description = "cluster spec, already listing the node (add) or still listing it (remove)")
+    @Option(names = "--spec", paramLabel = "FILE",
+        description = "cluster spec, already listing the node (add) or still listing it (remove); needed without --api")
     Path spec;
+
+    @Option(names = "--api", paramLabel = "URL",
+        description = "run it as a job on the leader coordinator (its spec, fenced commands through the agents, steps"
+            + " in its history), following its progress; the operator token comes from "
+            + OperatorCommands.TOKEN_ENV + ". Without it: talk to the nodes directly")
+    URI api;
 
     @Option(names = "--node", required = true, paramLabel = "HOST:PORT", description = "the node, as the spec names it")
     String node;
@@ -58,6 +69,10 @@ public final class ScaleCommands {
 
     /** The spec and the node in it, or null after saying why not (exit 2). */
     Scaling open(String command) {
+      if (spec == null) {
+        System.err.println("meridian " + command + ": give --spec FILE (direct mode) or --api URL (through the leader)");
+        return null;
+      }
       ClusterSpec loaded = SpecFiles.load(spec, command);
       if (loaded == null) {
         return null;
@@ -90,6 +105,10 @@ public final class ScaleCommands {
         System.err.println("meridian add-node: --role must be auto, primary or replica, got '" + role + "'");
         return Meridian.EXIT_USAGE;
       }
+      if (api != null) {
+        return ApiJob.run(api, "add-node", node, "POST", "/api/v1/nodes",
+            new io.vertx.core.json.JsonObject().put("node", node).put("role", role));
+      }
       Scaling s = open("add-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(() -> s.add(role));
     }
@@ -101,8 +120,81 @@ public final class ScaleCommands {
   public static final class RemoveNode extends Base implements Callable<Integer> {
     @Override
     public Integer call() {
+      if (api != null) {
+        return ApiJob.run(api, "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null);
+      }
       Scaling s = open("remove-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(s::remove);
+    }
+  }
+
+  /** Either command as a job on the leader: start it, print its progress lines as they come, end with its outcome. */
+  static final class ApiJob {
+    private static final Duration LOST_AFTER = Duration.ofSeconds(30);
+
+    private ApiJob() {
+    }
+
+    /** Exit 0 when the job is done, 1 when it failed (or could not be followed), 2 when it was refused. */
+    static int run(URI api, String command, String node, String method, String path, JsonObject body) {
+      try {
+        OperatorCommands.Answer started = OperatorCommands.call(api, method, path, body);
+        if (started == null) {
+          return Meridian.EXIT_USAGE;
+        }
+        if (started.status() != 202) {
+          System.err.println("meridian " + command + ": " + started.base() + " answered " + started.status() + ": "
+              + started.body().getString("error", started.body().encode()));
+          return started.status() / 100 == 4 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
+        }
+        String url = started.body().getString("url");
+        System.out.printf("%s %s: job %s started on the leader; following %s%n", command, node,
+            started.body().getString("id"), url);
+        return follow(URI.create(url), command);
+      } catch (java.io.IOException | RuntimeException e) {
+        System.err.println("meridian " + command + ": cannot reach " + api + ": " + e.getMessage());
+        return Meridian.EXIT_FAILED;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Meridian.EXIT_FAILED;
+      }
+    }
+
+    private static int follow(URI url, String command) throws InterruptedException {
+      int printed = 0;
+      long lastAnswer = System.nanoTime();
+      String trouble = "";
+      while (true) {
+        try {
+          OperatorCommands.Answer a = OperatorCommands.call(url, "GET", "", null);
+          if (a.status() != 200) {
+            throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
+          }
+          lastAnswer = System.nanoTime();
+          JsonArray progress = a.body().getJsonArray("progress", new JsonArray());
+          for (; printed < progress.size(); printed++) {
+            JsonObject line = progress.getJsonObject(printed);
+            System.out.printf("[%s] %s%n", line.getString("at"), line.getString("text"));
+          }
+          System.out.flush();
+          String state = a.body().getString("state");
+          if (state.equals("done")) {
+            return 0;
+          }
+          if (!state.equals("running")) {
+            System.err.println("meridian " + command + ": the job failed: " + a.body().getString("error"));
+            return Meridian.EXIT_FAILED;
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          trouble = e.getMessage();
+          if (System.nanoTime() - lastAnswer > LOST_AFTER.toNanos()) {
+            System.err.println("meridian " + command + ": lost the job at " + url + " for " + LOST_AFTER.toSeconds()
+                + " s (" + trouble + "); the leader may have changed: run the command again to resume");
+            return Meridian.EXIT_FAILED;
+          }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
     }
   }
 
