@@ -123,6 +123,12 @@ public final class OperatorCommands {
    */
   public static Answer call(URI api, String method, String path, JsonObject body)
       throws IOException, InterruptedException {
+    return call(api, method, path, body, Duration.ofSeconds(30));
+  }
+
+  /** As {@link #call(URI, String, String, JsonObject)}, waiting at most {@code timeout} for each answer. */
+  public static Answer call(URI api, String method, String path, JsonObject body, Duration timeout)
+      throws IOException, InterruptedException {
     String token = System.getenv(TOKEN_ENV);
     boolean mutating = !method.equals("GET");
     if (mutating && (token == null || token.isBlank())) {
@@ -133,7 +139,7 @@ public final class OperatorCommands {
     String base = api.toString().replaceAll("/+$", "");
     Answer answer = null;
     for (int attempt = 0; attempt < 2; attempt++) {
-      HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+      HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
       if (mutating) {
         builder.header("Authorization", "Bearer " + token).method(method, body == null
             ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));

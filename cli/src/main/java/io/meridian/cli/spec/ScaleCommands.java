@@ -130,7 +130,8 @@ public final class ScaleCommands {
 
   /** Either command as a job on the leader: start it, print its progress lines as they come, end with its outcome. */
   static final class ApiJob {
-    private static final Duration LOST_AFTER = Duration.ofSeconds(30);
+    /** How long the job may not answer (a frozen or dying leader) before the command gives up following it. */
+    private static final Duration LOST_AFTER = Duration.ofSeconds(90);
 
     private ApiJob() {
     }
@@ -166,11 +167,12 @@ public final class ScaleCommands {
       String trouble = "";
       while (true) {
         try {
-          OperatorCommands.Answer a = OperatorCommands.call(url, "GET", "", null);
+          OperatorCommands.Answer a = OperatorCommands.call(url, "GET", "", null, Duration.ofSeconds(5));
           if (a.status() != 200) {
             throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
           }
           lastAnswer = System.nanoTime();
+          trouble = "";
           JsonArray progress = a.body().getJsonArray("progress", new JsonArray());
           for (; printed < progress.size(); printed++) {
             JsonObject line = progress.getJsonObject(printed);
@@ -186,7 +188,11 @@ public final class ScaleCommands {
             return Meridian.EXIT_FAILED;
           }
         } catch (java.io.IOException | RuntimeException e) {
-          trouble = e.getMessage();
+          if (trouble.isEmpty()) {
+            System.out.printf("the job at %s does not answer (%s); trying for up to %d s%n", url, e.getMessage(),
+                LOST_AFTER.toSeconds());
+          }
+          trouble = String.valueOf(e.getMessage());
           if (System.nanoTime() - lastAnswer > LOST_AFTER.toNanos()) {
             System.err.println("meridian " + command + ": lost the job at " + url + " for " + LOST_AFTER.toSeconds()
                 + " s (" + trouble + "); the leader may have changed: run the command again to resume");

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * write load, the first as a primary with an even share of slots moved by the source nodes' agents,
  * the others as replicas; every step is in the history; {@code DELETE /api/v1/nodes/…} takes them
  * out again. Malformed, unauthenticated, concurrent and out-of-spec requests are refused with why.
+ * A leader frozen in the middle of resharding stops the job and says so; run again, the new leader
+ * finishes it.
  */
 class ScalingApiIT {
 
@@ -105,11 +107,35 @@ class ScalingApiIT {
     HttpResponse<String> busy = send("POST", api + "/api/v1/nodes", token, "{\"node\": \"" + added.get(1) + "\"}");
     assertRefused(busy, 409, "a scaling job is running");
     assertThat(new JsonObject(busy.body()).getString("runningJob")).isNotBlank();
-    assertThat(first.waitFor(3, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
-    System.out.printf("add-node --api %s (%d ms):%n%s%n", added.get(0), (System.nanoTime() - t0) / 1_000_000,
-        Files.readString(firstOut));
-    assertThat(first.exitValue()).as(Files.readString(firstOut)).isZero();
-    assertThat(Files.readString(firstOut)).contains("as a primary").contains("resharding done");
+    String jobId = new JsonObject(busy.body()).getString("runningJob");
+
+    // The leader freezes mid-resharding until another coordinator leads: woken, it has stopped the job and says why.
+    long frozen = cluster.pids.getJsonObject(leader.getString("region")).getLong("coordinator");
+    int other = cluster.apiPort + (DemoCluster.regionIndex(leader) + 1) % 3;
+    signal("STOP", frozen);
+    JsonObject successor;
+    try {
+      successor = awaitLeader(other, leader.getLong("term"));
+    } finally {
+      signal("CONT", frozen);
+    }
+    assertThat(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
+    System.out.printf("add-node --api %s, leader frozen mid-way (%d ms):%n%s%n", added.get(0),
+        (System.nanoTime() - t0) / 1_000_000, Files.readString(firstOut));
+    assertThat(first.exitValue()).as(Files.readString(firstOut)).isEqualTo(1);
+    assertThat(Files.readString(firstOut)).contains("leadership lost; run again to resume");
+    JsonObject stopped = get(apiPortOf(api), "/api/v1/jobs/" + jobId);
+    assertThat(stopped.getString("state")).as("%s", stopped).isEqualTo("failed");
+    assertThat(stopped.getString("error")).isEqualTo("leadership lost; run again to resume");
+
+    // Run again, through any coordinator: the new leader finishes the job.
+    api = successor.getString("apiUrl");
+    DemoCluster.Run resumed = cluster.meridian(env, "add-node", "--api", "http://127.0.0.1:" + other, "--node",
+        added.get(0));
+    System.out.printf("add-node --api %s run again (%d ms since the first start):%n%s%n", added.get(0),
+        (System.nanoTime() - t0) / 1_000_000, resumed.output());
+    assertThat(resumed.exit()).as(resumed.output()).isZero();
+    assertThat(resumed.output()).contains("as a primary").contains("resharding done");
     for (String node : added.subList(1, 3)) {
       long t1 = System.nanoTime();
       DemoCluster.Run run = cluster.meridian(env, "add-node", "--api", api, "--node", node);
@@ -123,7 +149,7 @@ class ScalingApiIT {
       assertThat(check.exit()).as(check.output()).isZero();
     });
     writer.stopAndVerify();
-    List<String> history = historyTexts(api);
+    List<String> history = historyTexts();
     assertThat(history)
         .anyMatch(t -> t.startsWith("CONFIGURE on " + added.get(0) + ": executed"))
         .anyMatch(t -> t.startsWith("MEET on ") && t.contains(": executed"))
@@ -141,7 +167,7 @@ class ScalingApiIT {
       System.out.printf("remove-node --api %s (%d ms):%n%s%n", node, (System.nanoTime() - t1) / 1_000_000, run.output());
       assertThat(run.exit()).as(run.output()).isZero();
     }
-    assertThat(historyTexts(api))
+    assertThat(historyTexts())
         .anyMatch(t -> t.startsWith("MIGRATE_SLOTS on " + added.get(0) + ": executed"))
         .anyMatch(t -> t.startsWith("RESET_SOFT on " + added.get(0) + ": executed"))
         .anyMatch(t -> t.startsWith("FORGET on ") && t.contains(": executed"));
@@ -184,9 +210,18 @@ class ScalingApiIT {
     return java.net.URI.create(apiUrl).getPort();
   }
 
-  private static List<String> historyTexts(String api) throws Exception {
-    return get(apiPortOf(api), "/api/v1/history").getJsonArray("entries").stream()
-        .map(e -> ((JsonObject) e).getString("text")).toList();
+  /** The history of every coordinator (each keeps what it did while leading). */
+  private List<String> historyTexts() throws Exception {
+    List<String> texts = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      get(cluster.apiPort + i, "/api/v1/history").getJsonArray("entries")
+          .forEach(e -> texts.add(((JsonObject) e).getString("text")));
+    }
+    return texts;
+  }
+
+  private static void signal(String signal, long pid) throws Exception {
+    assertThat(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start().waitFor()).isZero();
   }
 
   private static int slotsOf(String node) {
