@@ -112,13 +112,17 @@ class ScalingApiIT {
     // The leader freezes mid-resharding until another coordinator leads: woken, it has stopped the job and says why.
     long frozen = cluster.pids.getJsonObject(leader.getString("region")).getLong("coordinator");
     int other = cluster.apiPort + (DemoCluster.regionIndex(leader) + 1) % 3;
+    String unfrozen = "http://127.0.0.1:" + other;
     signal("STOP", frozen);
+    long frozenAt = System.nanoTime();
     JsonObject successor;
     try {
       successor = awaitLeader(other, leader.getLong("term"));
     } finally {
       signal("CONT", frozen);
     }
+    System.out.printf("leader %s frozen for %d ms, until %s led (term %d)%n", leader.getString("leader"),
+        (System.nanoTime() - frozenAt) / 1_000_000, successor.getString("leader"), successor.getLong("term"));
     assertThat(first.waitFor(2, java.util.concurrent.TimeUnit.MINUTES)).isTrue();
     System.out.printf("add-node --api %s, leader frozen mid-way (%d ms):%n%s%n", added.get(0),
         (System.nanoTime() - t0) / 1_000_000, Files.readString(firstOut));
@@ -129,16 +133,20 @@ class ScalingApiIT {
     assertThat(stopped.getString("error")).isEqualTo("leadership lost; run again to resume");
 
     // Run again, through any coordinator: the new leader finishes the job.
-    api = successor.getString("apiUrl");
-    DemoCluster.Run resumed = cluster.meridian(env, "add-node", "--api", "http://127.0.0.1:" + other, "--node",
-        added.get(0));
-    System.out.printf("add-node --api %s run again (%d ms since the first start):%n%s%n", added.get(0),
-        (System.nanoTime() - t0) / 1_000_000, resumed.output());
+    DemoCluster.Run resumed = null;
+    // Leadership may move once more while the woken leader rejoins (see FailoverIT's disabled frozen-leader case):
+    // each run that says so is run again, as an operator would.
+    for (int attempt = 0; attempt < 3 && (resumed == null || resumed.exit() == 1
+        && resumed.output().contains("leadership lost; run again to resume")); attempt++) {
+      resumed = cluster.meridian(env, "add-node", "--api", unfrozen, "--node", added.get(0));
+      System.out.printf("add-node --api %s run again (%d ms since the first start):%n%s%n", added.get(0),
+          (System.nanoTime() - t0) / 1_000_000, resumed.output());
+    }
     assertThat(resumed.exit()).as(resumed.output()).isZero();
     assertThat(resumed.output()).contains("as a primary").contains("resharding done");
     for (String node : added.subList(1, 3)) {
       long t1 = System.nanoTime();
-      DemoCluster.Run run = cluster.meridian(env, "add-node", "--api", api, "--node", node);
+      DemoCluster.Run run = cluster.meridian(env, "add-node", "--api", unfrozen, "--node", node);
       System.out.printf("add-node --api %s (%d ms):%n%s%n", node, (System.nanoTime() - t1) / 1_000_000, run.output());
       assertThat(run.exit()).as(run.output()).isZero();
       assertThat(run.output()).contains("as a replica");
@@ -157,13 +165,18 @@ class ScalingApiIT {
         .anyMatch(t -> t.startsWith("MIGRATE_SLOTS on ") && t.contains("executed") && t.contains("keys) to " + added.get(0)))
         .anyMatch(t -> t.startsWith("REPLICATE on " + added.get(1) + ": executed"))
         .anyMatch(t -> t.contains("add-node " + added.get(2) + " done: added " + added.get(2) + " as a replica"));
-    assertThat(get(apiPortOf(api), "/api/v1/jobs").getJsonArray("jobs").stream()
-        .map(j -> ((JsonObject) j).getString("state"))).containsExactly("done", "done", "done");
+    List<String> jobs = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      get(cluster.apiPort + i, "/api/v1/jobs").getJsonArray("jobs").forEach(j -> jobs.add(((JsonObject) j)
+          .getString("operation") + " " + ((JsonObject) j).getString("node") + " " + ((JsonObject) j).getString("state")));
+    }
+    assertThat(jobs).contains("add-node " + added.get(0) + " failed", "add-node " + added.get(0) + " done",
+        "add-node " + added.get(1) + " done", "add-node " + added.get(2) + " done");
 
     DemoCluster.Writer again = cluster.writer(keys);
     for (String node : List.of(added.get(2), added.get(1), added.get(0))) {
       long t1 = System.nanoTime();
-      DemoCluster.Run run = cluster.meridian(env, "remove-node", "--api", api, "--node", node);
+      DemoCluster.Run run = cluster.meridian(env, "remove-node", "--api", unfrozen, "--node", node);
       System.out.printf("remove-node --api %s (%d ms):%n%s%n", node, (System.nanoTime() - t1) / 1_000_000, run.output());
       assertThat(run.exit()).as(run.output()).isZero();
     }

@@ -412,7 +412,10 @@ public final class ScalingJobs {
             say(job, kind + " on " + announced + ": " + ar.result().detail());
             return Future.succeededFuture(ar.result().detail());
           }
-          if (ar.failed() && term.get() != job.term) {
+          // Not sent at all (the fence check failed: the lock is gone) is a lost leadership; a bus failure is not.
+          if (ar.failed() && (term.get() != job.term || !(ar.cause() instanceof io.vertx.core.eventbus.ReplyException))) {
+            LOG.atWarn().addKeyValue("job", job.id).log("job {}: {} on {} not sent: {}", job.id, kind, announced,
+                ar.cause().toString());
             return Future.failedFuture(LEADERSHIP_LOST);
           }
           return Future.failedFuture(kind + " on " + announced + " " + outcome + "; run again to resume");
