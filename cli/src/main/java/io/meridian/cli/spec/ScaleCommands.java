@@ -60,11 +60,11 @@ public final class ScaleCommands {
     String node;
 
     @Option(names = "--batch", defaultValue = "100", paramLabel = "KEYS",
-        description = "keys per MIGRATE while resharding (default: ${DEFAULT-VALUE})")
+        description = "direct mode: keys per MIGRATE while resharding (default: ${DEFAULT-VALUE}; the leader uses 100)")
     int batch;
 
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-        description = "how long to wait for the cluster to take in each change (default: ${DEFAULT-VALUE})")
+        description = "direct mode: how long to wait for the cluster to take in each change (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     /** The spec and the node in it, or null after saying why not (exit 2). */
@@ -107,7 +107,7 @@ public final class ScaleCommands {
       }
       if (api != null) {
         return ApiJob.run(api, "add-node", node, "POST", "/api/v1/nodes",
-            new io.vertx.core.json.JsonObject().put("node", node).put("role", role));
+            new io.vertx.core.json.JsonObject().put("node", node).put("role", role), spec);
       }
       Scaling s = open("add-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(() -> s.add(role));
@@ -121,7 +121,7 @@ public final class ScaleCommands {
     @Override
     public Integer call() {
       if (api != null) {
-        return ApiJob.run(api, "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null);
+        return ApiJob.run(api, "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null, spec);
       }
       Scaling s = open("remove-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(s::remove);
@@ -137,7 +137,11 @@ public final class ScaleCommands {
     }
 
     /** Exit 0 when the job is done, 1 when it failed (or could not be followed), 2 when it was refused. */
-    static int run(URI api, String command, String node, String method, String path, JsonObject body) {
+    static int run(URI api, String command, String node, String method, String path, JsonObject body, Path spec) {
+      if (spec != null) {
+        System.out.printf("%s: --spec is not read with --api: the leader scales by the spec it has loaded (add the node"
+            + " there and reload the coordinators)%n", command);
+      }
       try {
         OperatorCommands.Answer started = OperatorCommands.call(api, method, path, body);
         if (started == null) {
