@@ -246,7 +246,7 @@ public final class CoordinatorVerticle extends VerticleBase {
               r.actionTimeout()), history, metrics.registry(), clock);
     }
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, new CommandSender(vertx, config.coordinatorId(),
-        election, clock), () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
+        election, clock)::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
     reaper = new DeadSessionReaper(hazelcast);
     maintenance = new MaintenanceMode(hazelcast, config.cluster());

@@ -96,8 +96,15 @@ public final class ScalingJobs {
     }
   }
 
+  /** Sends one fenced command ({@link CommandSender#send}); a failed future when it was not sent or not answered. */
+  @FunctionalInterface
+  public interface Sender {
+    Future<CommandResult> send(String agent, String target, Command.Kind kind, Map<String, String> args, String reason,
+        String id, Duration timeout);
+  }
+
   private final Vertx vertx;
-  private final CommandSender sender;
+  private final Sender sender;
   private final Supplier<Long> term;
   private final Supplier<Snapshot> snapshot;
   private final Supplier<ClusterView> view;
@@ -109,7 +116,7 @@ public final class ScalingJobs {
   private Job current;
 
   /** @param term the term while leading, else -1 */
-  public ScalingJobs(Vertx vertx, CommandSender sender, Supplier<Long> term, Supplier<Snapshot> snapshot,
+  public ScalingJobs(Vertx vertx, Sender sender, Supplier<Long> term, Supplier<Snapshot> snapshot,
       Supplier<ClusterView> view, Supplier<Duration> staleAfter, Supplier<Optional<ClusterSpec>> spec,
       History history, Clock clock) {
     this.vertx = vertx;
