@@ -1,5 +1,7 @@
 package io.meridian.coordinator.config;
 
+import io.meridian.coordinator.placement.PlacementPlanner;
+import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.Reload;
@@ -7,8 +9,8 @@ import java.util.Optional;
 
 /**
  * What a coordinator can take from a re-read {@code coordinator.yaml} without a restart: when a
- * silent node counts as stale, the log level, and a changed spec that keeps its cluster, topology
- * and regions (nodes added to or removed from regions, settings). Its identity, the regions it
+ * silent node counts as stale, the log level, and a changed spec that can be laid out and keeps its
+ * cluster, topology and regions (nodes added to or removed from regions, settings). Its identity, the regions it
  * listens to, any other spec change, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class CoordinatorReload {
@@ -17,7 +19,9 @@ public final class CoordinatorReload {
   }
 
   public static Reload<CoordinatorConfig> plan(CoordinatorConfig running, CoordinatorConfig loaded) {
-    boolean specLive = liveSpecChange(running.spec(), loaded.spec());
+    Optional<String> unplannable = loaded.spec().flatMap(s -> PlacementPlanner.plan(s) instanceof PlanResult.Refused r
+        ? Optional.of(r.reason()) : Optional.empty());
+    boolean specLive = unplannable.isEmpty() && liveSpecChange(running.spec(), loaded.spec());
     Optional<ClusterSpec> spec = specLive ? loaded.spec() : running.spec();
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
         running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), running.bus(), spec,
@@ -28,7 +32,8 @@ public final class CoordinatorReload {
       builder.safe("spec", running.spec(), loaded.spec(),
           s -> s == running.spec() ? summary(s) : summary(s) + nodeChanges(running.spec(), s));
     } else {
-      builder.restart("spec", running.spec(), loaded.spec(), CoordinatorReload::summary);
+      builder.restart("spec", running.spec(), loaded.spec(), s -> s == running.spec() || unplannable.isEmpty()
+          ? summary(s) : summary(s) + " that cannot be laid out (" + unplannable.get() + "); the running spec stays");
     }
     return builder
         .safe("staleAfter", Durations.format(running.staleAfter()), Durations.format(loaded.staleAfter()))

@@ -85,4 +85,16 @@ class CoordinatorReloadTest {
       assertThat(reload.effective().spec()).isEqualTo(running.spec());
     }
   }
+
+  @Test
+  void aSpecThatCannotBeLaidOutIsNotTakenOver(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    CoordinatorConfig running = withSpec(dir, SPEC);
+    Reload<CoordinatorConfig> reload = CoordinatorReload.plan(running, withSpec(dir, SPEC + "replicasPerPrimary: 4\n"));
+    assertThat(reload.applied()).isEmpty();
+    assertThat(reload.needRestart()).singleElement().satisfies(c -> {
+      assertThat(c.field()).isEqualTo("spec");
+      assertThat(c.to()).contains("cannot be laid out").endsWith("the running spec stays");
+    });
+    assertThat(reload.effective().spec()).isEqualTo(running.spec());
+  }
 }
