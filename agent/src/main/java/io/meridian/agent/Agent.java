@@ -19,7 +19,8 @@ public final class Agent {
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
         metrics -> new AgentVerticle(config, metrics, Clock.systemUTC()))
         .compose(process -> process.vertx()
-            .deployVerticle(new CommandVerticle(config, process.metrics().registry(), Clock.systemUTC()))
+            .deployVerticle(new CommandVerticle(config, () -> process.verticle().agentConfig().nodes(),
+                process.metrics().registry(), Clock.systemUTC()))
             .compose(id -> config.fencing().enabled()
                 ? process.vertx().deployVerticle(new FenceVerticle(config, process.metrics().registry(),
                     Clock.systemUTC()))

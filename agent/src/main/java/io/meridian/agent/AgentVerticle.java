@@ -176,6 +176,11 @@ public final class AgentVerticle extends VerticleBase {
     reportsPublished++;
   }
 
+  /** The config in force (a reload replaces it). */
+  public AgentConfig agentConfig() {
+    return config;
+  }
+
   /**
    * Takes over what a reload may change (see {@code AgentReload}): nodes added start being probed
    * in the next round, nodes removed are closed once their probe in flight (if any) ends, a new

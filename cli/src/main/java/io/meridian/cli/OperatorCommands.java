@@ -12,9 +12,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** Operator commands against a coordinator's API, authenticated with {@code MERIDIAN_OPERATOR_TOKEN}. */
-final class OperatorCommands {
+public final class OperatorCommands {
 
-  static final String TOKEN_ENV = "MERIDIAN_OPERATOR_TOKEN";
+  public static final String TOKEN_ENV = "MERIDIAN_OPERATOR_TOKEN";
 
   private OperatorCommands() {
   }
@@ -91,39 +91,76 @@ final class OperatorCommands {
    * 409 that names the leader once; hands a 2xx answer to {@code print}.
    */
   static int request(URI api, String method, String path, java.util.function.Consumer<JsonObject> print) {
-    String token = System.getenv(TOKEN_ENV);
-    boolean post = method.equals("POST");
-    if (post && (token == null || token.isBlank())) {
-      System.err.println("meridian: set " + TOKEN_ENV + " to the operator token (see the coordinator's operator.tokenEnv)");
-      return Meridian.EXIT_USAGE;
-    }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
-    String base = api.toString().replaceAll("/+$", "");
     try {
-      for (int attempt = 0; attempt < 2; attempt++) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
-        if (post) {
-          builder.header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody());
-        }
-        HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
-        JsonObject body = new JsonObject(response.body());
-        if (response.statusCode() == 409 && body.getString("leaderApiUrl") != null && attempt == 0) {
-          base = body.getString("leaderApiUrl");
-          continue;
-        }
-        if (response.statusCode() / 100 == 2) {
-          print.accept(body);
-          return 0;
-        }
-        System.err.println("meridian: " + base + path + " answered " + response.statusCode() + ": "
-            + body.getString("error", response.body()));
-        return response.statusCode() == 401 || response.statusCode() == 400 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
+      Answer answer = call(api, method, path, null);
+      if (answer == null) {
+        return Meridian.EXIT_USAGE;
       }
+      if (answer.status() / 100 == 2) {
+        print.accept(answer.body());
+        return 0;
+      }
+      System.err.println("meridian: " + answer.base() + path + " answered " + answer.status() + ": "
+          + answer.body().getString("error", answer.body().encode()));
+      return answer.status() == 401 || answer.status() == 400 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
     } catch (IOException | RuntimeException e) {
-      System.err.println("meridian: cannot reach " + base + ": " + e.getMessage());
+      System.err.println("meridian: cannot reach " + api + ": " + e.getMessage());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
     return Meridian.EXIT_FAILED;
+  }
+
+  /** A coordinator's answer: status, JSON body, and the API that gave it (the leader's, after following it). */
+  public record Answer(int status, JsonObject body, String base) {
+  }
+
+  /**
+   * Sends one request; a mutating one (POST, DELETE) carries the token from {@value #TOKEN_ENV}.
+   * Follows a 409 that names the leader once. Returns null after saying why when the token is missing.
+   *
+   * @param body a JSON body, or null for none
+   */
+  public static Answer call(URI api, String method, String path, JsonObject body)
+      throws IOException, InterruptedException {
+    return call(api, method, path, body, Duration.ofSeconds(30));
+  }
+
+  /** As {@link #call(URI, String, String, JsonObject)}, waiting at most {@code timeout} for each answer. */
+  public static Answer call(URI api, String method, String path, JsonObject body, Duration timeout)
+      throws IOException, InterruptedException {
+    String token = System.getenv(TOKEN_ENV);
+    boolean mutating = !method.equals("GET");
+    if (mutating && (token == null || token.isBlank())) {
+      System.err.println("meridian: set " + TOKEN_ENV + " to the operator token (see the coordinator's operator.tokenEnv)");
+      return null;
+    }
+    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    String base = api.toString().replaceAll("/+$", "");
+    Answer answer = null;
+    for (int attempt = 0; attempt < 2; attempt++) {
+      HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout);
+      if (mutating) {
+        builder.header("Authorization", "Bearer " + token).method(method, body == null
+            ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body.encode()));
+        if (body != null) {
+          builder.header("Content-Type", "application/json");
+        }
+      }
+      HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      JsonObject json;
+      try {
+        json = new JsonObject(response.body());
+      } catch (RuntimeException e) {
+        json = new JsonObject().put("error", response.body());
+      }
+      answer = new Answer(response.statusCode(), json, base);
+      if (response.statusCode() == 409 && json.getString("leaderApiUrl") != null && attempt == 0) {
+        base = json.getString("leaderApiUrl");
+        continue;
+      }
+      break;
+    }
+    return answer;
   }
 }

@@ -109,6 +109,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private OperatorToken operatorToken;
   private FailoverLoop loop;
   private RebalanceLoop rebalance;
+  private io.meridian.coordinator.act.ScalingJobs scaling;
   private long leaderTimer = -1;
   private int ticks;
   private volatile Instant leaderSince;
@@ -235,17 +236,23 @@ public final class CoordinatorVerticle extends VerticleBase {
             if (rebalance != null) {
               rebalance.reset();
             }
+            if (scaling != null) {
+              scaling.leadershipLost();
+            }
           }
         }, command -> context.runOnContext(v -> command.run()));
-    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, config.spec(),
+    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             config.regions()), history, failoverMetrics, notifier::notify, clock);
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
       rebalance = new RebalanceLoop(new CommandSender(vertx, config.coordinatorId(), election, clock), this::snapshot,
-          config.spec().get(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
+          () -> config.spec().orElseThrow(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
+    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, new CommandSender(vertx, config.coordinatorId(),
+        election, clock)::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
+        () -> config.spec(), history, clock);
     reaper = new DeadSessionReaper(hazelcast, l.sessionTtl());
     cpMembership = new CpMembership(hazelcast, l.cpMembers());
     maintenance = new MaintenanceMode(hazelcast, config.cluster());
@@ -282,7 +289,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (everySecond && term.isPresent()) {
       announce(term.getAsLong());
       if (rebalance != null) {
-        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver());
+        // The layout is the scaling job's while one runs: the rebalancer keeps still as during a failover.
+        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver() || scaling.running().isPresent());
       }
     }
   }
@@ -512,7 +520,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /**
    * Takes over what a reload may change (see {@code CoordinatorReload}): the stale threshold, and
-   * with it the cadence of the status check. Runs on this verticle's context; the future
+   * with it the cadence of the status check; a spec with nodes added or removed (the loops and
+   * the API read the spec through {@code config} on every use). Runs on this verticle's context; the future
    * completes once the new settings are in force.
    */
   public Future<Void> reconfigure(CoordinatorConfig next) {
@@ -520,6 +529,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     context.runOnContext(v -> {
       CoordinatorConfig before = config;
       config = next;
+      if (!next.spec().equals(before.spec())) {
+        LOG.atInfo().log("the cluster spec in force now has {} nodes (was {}); checks, failover, rebalancing and scaling"
+            + " use it from now on", next.spec().map(s -> s.nodeCount()).orElse(0),
+            before.spec().map(s -> s.nodeCount()).orElse(0));
+      }
       if (!next.staleAfter().equals(before.staleAfter())) {
         vertx.cancelTimer(statusTimer);
         statusTimer = vertx.setPeriodic(next.staleAfter().toMillis() / 2, id -> logStatusChanges());
@@ -559,6 +573,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.get("/api/v1/rebalance").handler(this::rebalancePlan);
     router.post("/api/v1/rebalance").handler(this::requestRebalance);
     router.post("/api/v1/switchover").handler(this::switchover);
+    router.post("/api/v1/nodes").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024))
+        .handler(ctx -> scale(ctx, "add-node"));
+    router.delete("/api/v1/nodes/:node").handler(ctx -> scale(ctx, "remove-node"));
+    router.get("/api/v1/jobs").handler(this::jobs);
+    router.get("/api/v1/jobs/:id").handler(this::job);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
             config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));
@@ -646,12 +665,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           : "rebalancing is disabled on this coordinator (rebalance.enabled: false), and switchovers with it");
       return;
     }
-    if (pausedSince > 0) {
-      HttpEndpoints.error(ctx, 409, "maintenance mode is on: the leader does not act; resume first");
-      return;
-    }
-    if (loop.failingOver()) {
-      HttpEndpoints.error(ctx, 409, "a failover is in progress or a shard is in trouble: try again once the cluster is healthy");
+    if (!mayAct(ctx)) {
       return;
     }
     Snapshot snap = snapshot();
@@ -680,6 +694,123 @@ public final class CoordinatorVerticle extends VerticleBase {
               .put("to", move.node()).put("writesPausedAtMostMs", took.find() ? Long.parseLong(took.group(1)) : null)
               .put("detail", ar.result().detail()).put("reason", step.reason()));
         });
+  }
+
+  /**
+   * {@code POST /api/v1/nodes} ({@code {"node": "host:port", "role": "auto|primary|replica"}}) and
+   * {@code DELETE /api/v1/nodes/{host:port}}: starts a scaling job on the leader (operator token)
+   * and answers 202 with its id and URL; refused with the reason (4xx) otherwise.
+   */
+  private void scale(io.vertx.ext.web.RoutingContext ctx, String operation) {
+    if (!authorized(ctx) || !onLeader(ctx)) {
+      return;
+    }
+    boolean adding = operation.equals("add-node");
+    String node;
+    Optional<io.meridian.coordinator.scale.ScalePlanner.Role> role = Optional.empty();
+    if (adding) {
+      JsonObject body;
+      try {
+        body = ctx.body().asJsonObject();
+      } catch (RuntimeException e) {
+        HttpEndpoints.error(ctx, 400, "the body must be a JSON object {\"node\": \"host:port\", \"role\": "
+            + "\"auto|primary|replica\"}: " + e.getMessage());
+        return;
+      }
+      if (body == null || !(body.getValue("node") instanceof String n) || !io.meridian.messages.NodeAddress.isValid(n)) {
+        HttpEndpoints.error(ctx, 400, "the body must be a JSON object with \"node\": \"host:port\" (and optionally "
+            + "\"role\": \"auto|primary|replica\")");
+        return;
+      }
+      node = n;
+      Object r = body.getValue("role", "auto");
+      role = r instanceof String text ? io.meridian.coordinator.scale.ScalePlanner.Role.parse(text) : Optional.empty();
+      if (role.isEmpty()) {
+        HttpEndpoints.error(ctx, 400, "\"role\" must be auto, primary or replica, got " + r);
+        return;
+      }
+      java.util.Set<String> unknown = new java.util.TreeSet<>(body.fieldNames());
+      unknown.removeAll(Set.of("node", "role"));
+      if (!unknown.isEmpty()) {
+        HttpEndpoints.error(ctx, 400, "unknown field(s) " + unknown + ": the body takes \"node\" and \"role\"");
+        return;
+      }
+    } else {
+      node = ctx.pathParam("node");
+      if (node == null || !io.meridian.messages.NodeAddress.isValid(node)) {
+        HttpEndpoints.error(ctx, 400, "the path must name the node as host:port, e.g. /api/v1/nodes/10.0.0.7:6379");
+        return;
+      }
+    }
+    if (config.spec().isEmpty()) {
+      HttpEndpoints.error(ctx, 409, "no cluster spec configured: scaling needs it (set 'spec' in coordinator.yaml)");
+      return;
+    }
+    Optional<String> refused = io.meridian.coordinator.scale.ScalePlanner.refusal(config.spec().get(), node, adding);
+    if (refused.isPresent()) {
+      HttpEndpoints.error(ctx, 422, operation + " refused: " + refused.get());
+      return;
+    }
+    Optional<io.meridian.coordinator.act.ScalingJobs.Job> running = scaling.running();
+    if (running.isPresent()) {
+      HttpEndpoints.json(ctx, 409, new JsonObject().put("status", 409).put("error", "a scaling job is running ("
+          + running.get().id() + "): one at a time; follow it at " + jobUrl(running.get().id()))
+          .put("runningJob", running.get().id()).put("url", jobUrl(running.get().id())));
+      return;
+    }
+    if (!mayAct(ctx)) {
+      return;
+    }
+    String announced = config.spec().get().node(node).orElseThrow().announced();
+    if (adding) {
+      Optional<String> noAgent = scaling.agentMissing(announced);
+      if (noAgent.isPresent()) {
+        HttpEndpoints.error(ctx, 409, operation + " refused: " + noAgent.get());
+        return;
+      }
+    }
+    io.meridian.coordinator.act.ScalingJobs.Job job = scaling.start(operation, node, role);
+    LOG.atInfo().addKeyValue("job", job.id()).log("{} {} started as job {} (request from {})", operation, node,
+        job.id(), ctx.request().remoteAddress());
+    ctx.response().putHeader("Location", jobUrl(job.id()));
+    HttpEndpoints.json(ctx, 202, job.document(jobUrl(job.id())));
+  }
+
+  /** False (after answering 409 with why) while paused or while a failover is under way. */
+  private boolean mayAct(io.vertx.ext.web.RoutingContext ctx) {
+    if (pausedSince > 0) {
+      HttpEndpoints.error(ctx, 409, "maintenance mode is on: the leader does not act; resume first");
+      return false;
+    }
+    if (loop.failingOver()) {
+      HttpEndpoints.error(ctx, 409, "a failover is in progress or a shard is in trouble: try again once the cluster is healthy");
+      return false;
+    }
+    return true;
+  }
+
+  private String jobUrl(String id) {
+    return "http://" + config.httpHost() + ":" + httpPort() + "/api/v1/jobs/" + id;
+  }
+
+  /** {@code GET /api/v1/jobs}: the scaling jobs this coordinator ran while leading, newest last. */
+  private void jobs(io.vertx.ext.web.RoutingContext ctx) {
+    JsonArray all = new JsonArray();
+    if (scaling != null) {
+      scaling.jobs().forEach(j -> all.add(j.document(jobUrl(j.id()))));
+    }
+    HttpEndpoints.json(ctx, 200, new JsonObject().put("observedBy", config.coordinatorId()).put("jobs", all));
+  }
+
+  private void job(io.vertx.ext.web.RoutingContext ctx) {
+    Optional<io.meridian.coordinator.act.ScalingJobs.Job> job = scaling == null ? Optional.empty()
+        : scaling.job(ctx.pathParam("id"));
+    if (job.isEmpty()) {
+      HttpEndpoints.error(ctx, 404, "no job " + ctx.pathParam("id") + " on " + config.coordinatorId()
+          + " (jobs are kept by the leader that ran them, the last 20)");
+      return;
+    }
+    HttpEndpoints.json(ctx, 200, job.get().document(jobUrl(job.get().id())));
   }
 
   /** True on the leader; elsewhere answers 409 with the leader's API so that the client can follow it. */

@@ -42,7 +42,29 @@ public record Command(
     /** Stop acknowledging writes (fencing an isolated primary). */
     PAUSE_WRITES,
     /** Undo {@link #PAUSE_WRITES}. */
-    RESUME_WRITES
+    RESUME_WRITES,
+    /**
+     * Give the node the settings Meridian owns ({@link RedisState#OWNED_SETTINGS}, by name in
+     * args) and its announced address (arg {@code announced}, optional {@code announceBusPort}),
+     * as bootstrap does; before it joins.
+     */
+    CONFIGURE,
+    /** {@code CLUSTER MEET <host> <port> <busPort>}: args {@code host}, {@code port}, {@code busPort}. */
+    MEET,
+    /**
+     * Live resharding by the source node's agent: {@code slots} (e.g. {@code 0-99,120}) move from
+     * the target node to {@code to} (node id) at {@code toAddress}, {@code batch} keys per MIGRATE;
+     * slots already owned by {@code to} are skipped. Answers with the keys moved.
+     */
+    MIGRATE_SLOTS,
+    /** Finish the slots an interrupted resharding left {@code MIGRATING} on the target node. */
+    FINISH_MIGRATING,
+    /** Clear slots left {@code IMPORTING} on the target node (after every source finished its migrations). */
+    CLEAR_IMPORTING,
+    /** {@code CLUSTER FORGET <nodeId>}: arg {@code nodeId}; a node already forgotten counts as done. */
+    FORGET,
+    /** {@code CLUSTER RESET SOFT} on a node that owns no slots (leaving the cluster). */
+    RESET_SOFT
   }
 
   public Command {

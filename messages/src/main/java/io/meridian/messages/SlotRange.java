@@ -64,6 +64,39 @@ public record SlotRange(int from, int to) {
     return all.size() > maxRanges ? text + " and " + (all.size() - maxRanges) + " more ranges" : text;
   }
 
+  /** Sorted slot numbers as a command argument: {@code 0-99,5000}. */
+  public static String encode(java.util.List<Integer> sortedSlots) {
+    return String.join(",", of(sortedSlots).stream().map(SlotRange::toString).toList());
+  }
+
+  /**
+   * A command argument written by {@link #encode} back to ascending slot numbers.
+   *
+   * @throws IllegalArgumentException naming what is wrong: empty, not a number, out of range,
+   *                                  or not ascending without repeats
+   */
+  public static java.util.List<Integer> decode(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("no slots given");
+    }
+    java.util.List<Integer> slots = new java.util.ArrayList<>();
+    for (String part : text.split(",")) {
+      SlotRange range;
+      try {
+        range = parse(part.trim());
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("'" + part + "' is not a slot or a range of slots");
+      }
+      for (int slot = range.from(); slot <= range.to(); slot++) {
+        if (!slots.isEmpty() && slots.get(slots.size() - 1) >= slot) {
+          throw new IllegalArgumentException("slots must be ascending without repeats, got '" + text + "'");
+        }
+        slots.add(slot);
+      }
+    }
+    return java.util.List.copyOf(slots);
+  }
+
   /** As Redis writes it: {@code 0-5460}, or {@code 5462} for a single slot. */
   @Override
   public String toString() {

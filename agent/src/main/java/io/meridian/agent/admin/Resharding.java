@@ -1,6 +1,8 @@
 package io.meridian.agent.admin;
 
+import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.messages.NodeAddress;
+import io.meridian.messages.SlotRange;
 import io.meridian.runtime.config.RedisAuth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class Resharding {
         }
         keys += migrateKeys(source, to, slot);
         target.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
-        source.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+        handOver(source, slot, targetId);
         tellOthers(told, slot, targetId);
         if (++done % step == 0 || done == slots.size()) {
           progress.accept("moved " + done + "/" + slots.size() + " slots (" + keys + " keys) from " + from.announced()
@@ -81,39 +83,101 @@ public final class Resharding {
   }
 
   /**
+   * Moves those of {@code slots} (ascending) that {@code from} owns to the node {@code toId} at
+   * {@code to}, without telling other primaries (gossip does); slots {@code toId} owns already are
+   * skipped, so a command repeated after a lost answer does no harm. What the source node's agent
+   * runs for the leader. Returns how many slots and keys moved.
+   *
+   * @throws AdminCommandException when {@code to} is not {@code toId}, or a slot has another owner
+   */
+  public Moved moveOwned(Node from, Node to, String toId, List<Integer> slots) {
+    ClusterNodesReply view;
+    try (NodeAdmin source = admin(from); NodeAdmin target = admin(to)) {
+      String actual = target.myId();
+      if (!actual.equals(toId)) {
+        throw new AdminCommandException(to.address() + " is node " + actual + ", not " + toId);
+      }
+      view = ClusterNodesReply.parse(source.clusterNodes());
+    }
+    String myId = view.myself().id();
+    String[] owners = new String[SlotRange.SLOTS];
+    for (ClusterNodesReply.Entry e : view.entries()) {
+      e.slots().forEach(r -> java.util.Arrays.fill(owners, r[0], r[1] + 1, e.id()));
+    }
+    List<Integer> mine = new ArrayList<>();
+    for (int slot : slots) {
+      if (myId.equals(owners[slot])) {
+        mine.add(slot);
+      } else if (!toId.equals(owners[slot])) {
+        throw new AdminCommandException(from.address() + " does not own slot " + slot + " (its owner is "
+            + (owners[slot] == null ? "nobody" : owners[slot]) + "), nor does " + toId);
+      }
+    }
+    long keys = mine.isEmpty() ? 0 : move(from, to, mine, List.of(), false);
+    return new Moved(mine.size(), slots.size() - mine.size(), keys);
+  }
+
+  /** What {@link #moveOwned} did: slots moved, slots skipped (already the target's), keys moved. */
+  public record Moved(int slots, int skipped, long keys) {
+  }
+
+  /**
    * Completes slots an interrupted run left {@code MIGRATING} on any of {@code primaries}: their
    * remaining keys move on, and the target becomes the owner. Returns how many slots it finished.
    */
   public int finishOpen(List<Node> primaries) {
     int finished = 0;
     for (Node node : primaries) {
-      String nodes;
-      try (NodeAdmin admin = admin(node)) {
-        nodes = admin.clusterNodes();
-      }
-      Matcher m = MIGRATING.matcher(myselfLine(nodes));
-      while (m.find()) {
-        int slot = Integer.parseInt(m.group(1));
-        Node target = byId(primaries, m.group(2));
-        progress.accept("slot " + slot + " was left half-moved from " + node.announced() + " to " + target.announced()
-            + " by an interrupted run: finishing it");
-        List<Node> others = primaries.stream().filter(p -> p != node && p != target).toList();
-        move(node, target, List.of(slot), others, true);
-        finished++;
-      }
+      finished += finishMigrating(node, announced -> primaries.stream().filter(p -> p.announced().equals(announced))
+          .findFirst().orElse(new Node(announced, announced)));
     }
-    // A run killed between its two SETSLOTs leaves a slot IMPORTING on the target only: clear it.
-    for (Node node : primaries) {
-      try (NodeAdmin admin = admin(node)) {
-        Matcher m = IMPORTING.matcher(myselfLine(admin.clusterNodes()));
-        while (m.find()) {
-          admin.call("CLUSTER", "SETSLOT", Integer.parseInt(m.group(1)), "STABLE");
-          progress.accept("cleared slot " + m.group(1) + ", left importing on " + node.announced()
-              + " by an interrupted run (its keys never left the owner)");
-        }
-      }
+    primaries.forEach(this::clearImporting);
+    return finished;
+  }
+
+  /**
+   * Completes the slots an interrupted run left {@code MIGRATING} on {@code node}, to the target
+   * its own {@code CLUSTER NODES} names ({@code reach} turns that announced address into where
+   * this process connects). Returns how many slots it finished.
+   */
+  public int finishMigrating(Node node, java.util.function.Function<String, Node> reach) {
+    String nodes;
+    try (NodeAdmin admin = admin(node)) {
+      nodes = admin.clusterNodes();
+    }
+    ClusterNodesReply reply = ClusterNodesReply.parse(nodes);
+    int finished = 0;
+    Matcher m = MIGRATING.matcher(myselfLine(nodes));
+    while (m.find()) {
+      int slot = Integer.parseInt(m.group(1));
+      String targetId = m.group(2);
+      Node target = reply.byId(targetId).map(e -> reach.apply(e.address())).orElseThrow(() -> new AdminCommandException(
+          "slot " + slot + " is migrating from " + node.announced() + " to node " + targetId + ", which it does not know"));
+      progress.accept("slot " + slot + " was left half-moved from " + node.announced() + " to " + target.announced()
+          + " by an interrupted run: finishing it");
+      move(node, target, List.of(slot), List.of(), true);
+      finished++;
     }
     return finished;
+  }
+
+  /**
+   * A run killed between its two SETSLOTs leaves a slot {@code IMPORTING} on the target only:
+   * clears it (its keys never left the owner). Call after every source finished its migrations.
+   * Returns how many slots it cleared.
+   */
+  public int clearImporting(Node node) {
+    int cleared = 0;
+    try (NodeAdmin admin = admin(node)) {
+      Matcher m = IMPORTING.matcher(myselfLine(admin.clusterNodes()));
+      while (m.find()) {
+        admin.call("CLUSTER", "SETSLOT", Integer.parseInt(m.group(1)), "STABLE");
+        progress.accept("cleared slot " + m.group(1) + ", left importing on " + node.announced()
+            + " by an interrupted run (its keys never left the owner)");
+        cleared++;
+      }
+    }
+    return cleared;
   }
 
   private static String myselfLine(String clusterNodes) {
@@ -148,6 +212,23 @@ public final class Resharding {
     }
   }
 
+  /**
+   * The source's own {@code SETSLOT NODE}. When the slot was its last, the target's claim can reach
+   * it by gossip first: it then follows the target as a replica (replica migration) and refuses
+   * SETSLOT; the slot is the target's already, so that is done too.
+   */
+  private void handOver(NodeAdmin source, int slot, String targetId) {
+    try {
+      source.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
+    } catch (AdminCommandException e) {
+      if (!e.getMessage().contains("only with masters")) {
+        throw e;
+      }
+      progress.accept(source.node() + " gave away its last slot " + slot + " and follows the new owner already: "
+          + "nothing left to hand over");
+    }
+  }
+
   private void tellOthers(List<NodeAdmin> others, int slot, String targetId) {
     for (NodeAdmin other : others) {
       try {
@@ -158,18 +239,6 @@ public final class Resharding {
             + e.getMessage());
       }
     }
-  }
-
-  private Node byId(List<Node> primaries, String id) {
-    for (Node p : primaries) {
-      try (NodeAdmin admin = admin(p)) {
-        if (admin.myId().equals(id)) {
-          return p;
-        }
-      }
-    }
-    throw new AdminCommandException("a slot is migrating to node " + id + ", which is not one of the primaries "
-        + primaries.stream().map(Node::announced).toList());
   }
 
   private NodeAdmin admin(Node node) {

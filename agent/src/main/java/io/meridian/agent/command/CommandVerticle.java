@@ -1,6 +1,12 @@
 package io.meridian.agent.command;
 
+import io.meridian.agent.admin.AdminCommandException;
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.agent.admin.Resharding;
+import io.meridian.agent.redis.ClusterNodesReply;
+import io.meridian.messages.SlotRange;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
@@ -37,6 +43,8 @@ public final class CommandVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CommandVerticle.class);
 
   private final AgentConfig config;
+  /** The nodes watched now: a reload may add or remove some. */
+  private final java.util.function.Supplier<List<String>> watched;
   private final MeterRegistry registry;
   private final Clock clock;
   private static final long FAILOVER_WAIT_MS = 10_000;
@@ -46,7 +54,14 @@ public final class CommandVerticle extends VerticleBase {
   private InboundGate gate;
 
   public CommandVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
+    this(config, config::nodes, registry, clock);
+  }
+
+  /** @param watched the nodes the agent watches now (the probes' list, which a reload changes) */
+  public CommandVerticle(AgentConfig config, java.util.function.Supplier<List<String>> watched, MeterRegistry registry,
+      Clock clock) {
     this.config = config;
+    this.watched = watched;
     this.registry = registry;
     this.clock = clock;
   }
@@ -64,9 +79,14 @@ public final class CommandVerticle extends VerticleBase {
 
   private void onCommand(Message<Object> message) {
     gate.accept(message.body(), Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
-      if (!config.nodes().contains(command.target())) {
+      if (!watched.get().contains(command.target())) {
         reply(message, command, CommandResult.Outcome.REFUSED, "not_watched", command.target()
             + " is not a node of agent " + config.agentId());
+        return;
+      }
+      java.util.Optional<String> problem = CommandArgs.problem(command);
+      if (problem.isPresent()) {
+        reply(message, command, CommandResult.Outcome.REFUSED, "bad_args", problem.get());
         return;
       }
       TermGuard.Verdict verdict = guard.check(command);
@@ -104,7 +124,70 @@ public final class CommandVerticle extends VerticleBase {
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
       case RESUME_WRITES -> admin.call("CLIENT", "UNPAUSE");
+      case MEET -> admin.call("CLUSTER", "MEET", required(command, "host"), required(command, "port"),
+          required(command, "busPort"));
+      case MIGRATE_SLOTS -> migrate(command);
+      case CONFIGURE -> configure(admin, command);
+      case FINISH_MIGRATING -> {
+        Resharding.Node self = new Resharding.Node(command.target(), command.target());
+        int n = resharding(command, 100).finishMigrating(self, a -> new Resharding.Node(a, a));
+        yield n == 0 ? "no slot was left migrating" : "finished " + n + " slot(s) an interrupted run left migrating";
+      }
+      case CLEAR_IMPORTING -> {
+        int n = resharding(command, 100).clearImporting(new Resharding.Node(command.target(), command.target()));
+        yield n == 0 ? "no slot was left importing" : "cleared " + n + " slot(s) left importing";
+      }
+      case FORGET -> forget(admin, required(command, "nodeId"));
+      case RESET_SOFT -> {
+        int owned = ClusterNodesReply.parse(admin.clusterNodes()).myself().slotCount();
+        if (owned > 0) {
+          throw new IllegalStateException(command.target() + " still owns " + owned + " slots: move them away first");
+        }
+        yield admin.call("CLUSTER", "RESET", "SOFT");
+      }
     };
+  }
+
+  /** One batch of live resharding from this agent's node; slots already moved are skipped (a repeated command). */
+  private String migrate(Command command) {
+    String to = required(command, "toAddress");
+    List<Integer> slots = SlotRange.decode(required(command, "slots"));
+    Resharding.Moved moved = resharding(command, Integer.parseInt(required(command, "batch"))).moveOwned(
+        new Resharding.Node(command.target(), command.target()), new Resharding.Node(to, to), required(command, "to"),
+        slots);
+    return "moved " + moved.slots() + " slots (" + moved.keys() + " keys) to " + to
+        + (moved.skipped() > 0 ? "; " + moved.skipped() + " were moved already" : "");
+  }
+
+  /** The owned settings and announced address, as bootstrap sets them; says what changed. */
+  private String configure(NodeAdmin admin, Command command) {
+    Map<String, String> settings = new java.util.LinkedHashMap<>(command.args());
+    String announced = settings.remove("announced");
+    java.util.Optional<Integer> bus = java.util.Optional.ofNullable(settings.remove("announceBusPort"))
+        .map(Integer::parseInt);
+    List<String> changed = new Bootstrap(config.auth(), Duration.ofSeconds(10), false, line -> LOG.atInfo()
+        .addKeyValue("node", command.target()).log("{}: {}", command.target(), line))
+        .configureNode(admin, new BootstrapPlan.Member(command.target(), announced, bus), settings);
+    return changed.isEmpty() ? "settings were right already" : "set " + String.join(", ", changed);
+  }
+
+  private Resharding resharding(Command command, int batch) {
+    return new Resharding(config.auth(), Duration.ofSeconds(10), batch, line -> LOG.atInfo()
+        .addKeyValue("node", command.target()).log("{} on {}: {}", command.kind(), command.target(), line));
+  }
+
+  private static String forget(NodeAdmin admin, String nodeId) {
+    if (admin.myId().equals(nodeId)) {
+      throw new IllegalStateException(admin.node() + " is node " + nodeId + " itself: a node cannot forget itself");
+    }
+    try {
+      return admin.call("CLUSTER", "FORGET", nodeId);
+    } catch (AdminCommandException e) {
+      if (e.getMessage().contains("Unknown node")) {
+        return "already forgotten";
+      }
+      throw e;
+    }
   }
 
   /**
@@ -135,7 +218,7 @@ public final class CommandVerticle extends VerticleBase {
     return value;
   }
 
-  /** @param why the {@code reason} label: ok, stale_term, not_watched or redis_error (a closed set, unlike {@code detail}) */
+  /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args or redis_error (a closed set, unlike {@code detail}) */
   private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
       String detail) {
     CommandResult result = new CommandResult(config.agentId(), command.id(), command.term(), command.target(), outcome,

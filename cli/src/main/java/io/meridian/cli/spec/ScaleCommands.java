@@ -8,23 +8,22 @@ import io.meridian.agent.admin.Resharding;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
+import io.meridian.cli.OperatorCommands;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import io.meridian.coordinator.placement.NodeRole;
-import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlacementRules;
-import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.placement.Topology;
 import io.meridian.coordinator.rebalance.SlotShare;
+import io.meridian.coordinator.scale.ScalePlanner;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.TopologyKind;
 import io.meridian.messages.NodeAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -37,7 +36,8 @@ import picocli.CommandLine.Option;
  * {@code meridian add-node} / {@code remove-node} for the performance topology: a node joins as
  * a replica where the shards need one, or as a new primary that receives an even share of slots by
  * live resharding; a node leaves after its slots and replicas have moved away. Talks to the nodes
- * directly. Safe to interrupt: running the same command again finishes a half-moved slot and goes on.
+ * directly, or with {@code --api} runs as a job on the leader coordinator (same decisions: both use
+ * {@link ScalePlanner}). Safe to interrupt: running the same command again finishes a half-moved slot and goes on.
  */
 public final class ScaleCommands {
 
@@ -46,39 +46,43 @@ public final class ScaleCommands {
 
   /** Options of both commands. */
   abstract static class Base {
-    @Option(names = "--spec", required = true, paramLabel = "FILE",
-        description = "cluster spec, already listing the node (add) or still listing it (remove)")
+    @Option(names = "--spec", paramLabel = "FILE",
+        description = "cluster spec, already listing the node (add) or still listing it (remove); needed without --api")
     Path spec;
+
+    @Option(names = "--api", paramLabel = "URL",
+        description = "run it as a job on the leader coordinator (its spec, fenced commands through the agents, steps"
+            + " in its history), following its progress; the operator token comes from "
+            + OperatorCommands.TOKEN_ENV + ". Without it: talk to the nodes directly")
+    URI api;
 
     @Option(names = "--node", required = true, paramLabel = "HOST:PORT", description = "the node, as the spec names it")
     String node;
 
     @Option(names = "--batch", defaultValue = "100", paramLabel = "KEYS",
-        description = "keys per MIGRATE while resharding (default: ${DEFAULT-VALUE})")
+        description = "direct mode: keys per MIGRATE while resharding (default: ${DEFAULT-VALUE}; the leader uses 100)")
     int batch;
 
     @Option(names = "--timeout", defaultValue = "60", paramLabel = "SECONDS",
-        description = "how long to wait for the cluster to take in each change (default: ${DEFAULT-VALUE})")
+        description = "direct mode: how long to wait for the cluster to take in each change (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
     /** The spec and the node in it, or null after saying why not (exit 2). */
     Scaling open(String command) {
+      if (spec == null) {
+        System.err.println("meridian " + command + ": give --spec FILE (direct mode) or --api URL (through the leader)");
+        return null;
+      }
       ClusterSpec loaded = SpecFiles.load(spec, command);
       if (loaded == null) {
         return null;
       }
-      if (loaded.topology() != TopologyKind.PERFORMANCE) {
-        System.err.println("meridian " + command + ": the reliability topology does not scale by adding or removing"
-            + " nodes: it keeps every primary in the first region and exactly one copy of every shard in each other"
-            + " region, so its shards are fixed by the regions' node counts; change the spec and bootstrap instead");
+      Optional<String> refused = ScalePlanner.refusal(loaded, node, command.equals("add-node"));
+      if (refused.isPresent()) {
+        System.err.println("meridian " + command + ": " + refused.get());
         return null;
       }
       Optional<NodeSpec> n = loaded.node(node);
-      if (n.isEmpty()) {
-        System.err.println("meridian " + command + ": " + node + " is not in the spec; "
-            + (command.equals("add-node") ? "add it to a region of the spec first" : "name it as the spec does"));
-        return null;
-      }
       if (batch < 1 || batch > 10_000 || timeoutSeconds < 1) {
         System.err.println("meridian " + command + ": --batch must be 1 to 10000 and --timeout at least 1");
         return null;
@@ -101,6 +105,10 @@ public final class ScaleCommands {
         System.err.println("meridian add-node: --role must be auto, primary or replica, got '" + role + "'");
         return Meridian.EXIT_USAGE;
       }
+      if (api != null) {
+        return ApiJob.run(api, "add-node", node, "POST", "/api/v1/nodes",
+            new io.vertx.core.json.JsonObject().put("node", node).put("role", role), spec);
+      }
       Scaling s = open("add-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(() -> s.add(role));
     }
@@ -112,8 +120,91 @@ public final class ScaleCommands {
   public static final class RemoveNode extends Base implements Callable<Integer> {
     @Override
     public Integer call() {
+      if (api != null) {
+        return ApiJob.run(api, "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null, spec);
+      }
       Scaling s = open("remove-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(s::remove);
+    }
+  }
+
+  /** Either command as a job on the leader: start it, print its progress lines as they come, end with its outcome. */
+  static final class ApiJob {
+    /** How long the job may not answer (a frozen or dying leader) before the command gives up following it. */
+    private static final Duration LOST_AFTER = Duration.ofSeconds(90);
+
+    private ApiJob() {
+    }
+
+    /** Exit 0 when the job is done, 1 when it failed (or could not be followed), 2 when it was refused. */
+    static int run(URI api, String command, String node, String method, String path, JsonObject body, Path spec) {
+      if (spec != null) {
+        System.out.printf("%s: --spec is not read with --api: the leader scales by the spec it has loaded (add the node"
+            + " there and reload the coordinators)%n", command);
+      }
+      try {
+        OperatorCommands.Answer started = OperatorCommands.call(api, method, path, body);
+        if (started == null) {
+          return Meridian.EXIT_USAGE;
+        }
+        if (started.status() != 202) {
+          System.err.println("meridian " + command + ": " + started.base() + " answered " + started.status() + ": "
+              + started.body().getString("error", started.body().encode()));
+          return started.status() / 100 == 4 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
+        }
+        String url = started.body().getString("url");
+        System.out.printf("%s %s: job %s started on the leader; following %s%n", command, node,
+            started.body().getString("id"), url);
+        return follow(URI.create(url), command);
+      } catch (java.io.IOException | RuntimeException e) {
+        System.err.println("meridian " + command + ": cannot reach " + api + ": " + e.getMessage());
+        return Meridian.EXIT_FAILED;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Meridian.EXIT_FAILED;
+      }
+    }
+
+    private static int follow(URI url, String command) throws InterruptedException {
+      int printed = 0;
+      long lastAnswer = System.nanoTime();
+      String trouble = "";
+      while (true) {
+        try {
+          OperatorCommands.Answer a = OperatorCommands.call(url, "GET", "", null, Duration.ofSeconds(5));
+          if (a.status() != 200) {
+            throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
+          }
+          lastAnswer = System.nanoTime();
+          trouble = "";
+          JsonArray progress = a.body().getJsonArray("progress", new JsonArray());
+          for (; printed < progress.size(); printed++) {
+            JsonObject line = progress.getJsonObject(printed);
+            System.out.printf("[%s] %s%n", line.getString("at"), line.getString("text"));
+          }
+          System.out.flush();
+          String state = a.body().getString("state");
+          if (state.equals("done")) {
+            return 0;
+          }
+          if (!state.equals("running")) {
+            System.err.println("meridian " + command + ": the job failed: " + a.body().getString("error"));
+            return Meridian.EXIT_FAILED;
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          if (trouble.isEmpty()) {
+            System.out.printf("the job at %s does not answer (%s); trying for up to %d s%n", url, e.getMessage(),
+                LOST_AFTER.toSeconds());
+          }
+          trouble = String.valueOf(e.getMessage());
+          if (System.nanoTime() - lastAnswer > LOST_AFTER.toNanos()) {
+            System.err.println("meridian " + command + ": lost the job at " + url + " for " + LOST_AFTER.toSeconds()
+                + " s (" + trouble + "); the leader may have changed: run the command again to resume");
+            return Meridian.EXIT_FAILED;
+          }
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
+      }
     }
   }
 
@@ -184,21 +275,15 @@ public final class ScaleCommands {
           return state.equals("ok") ? null : "cluster_state:" + state;
         });
         live = LiveTopology.read(spec, timeout);
-        NodeRole mine = live.topology().nodes().get(me);
         List<String> shards = shards(live.topology());
-        boolean primary = mine != null && mine.isPrimary() && mine.slots() > 0
-            || role.equals("primary") || role.equals("auto") && plannedShards() > shards.size();
-        if (!primary) {
+        if (!ScalePlanner.becomesPrimary(spec, live.topology(), me, ScalePlanner.Role.parse(role).orElseThrow())) {
           return attach(admin, live.topology(), shards);
         }
-        if (node.noFailover()) {
-          throw new IllegalStateException(me + " is tagged nofailover: it never becomes a primary; use --role replica");
+        Optional<String> notPrimary = ScalePlanner.primaryRefusal(node);
+        if (notPrimary.isPresent()) {
+          throw new IllegalStateException(notPrimary.get());
         }
-        List<String> after = new ArrayList<>(shards);
-        if (!after.contains(me)) {
-          after.add(me);
-        }
-        reshard(live.topology(), after);
+        reshard(live.topology(), ScalePlanner.withPrimary(live.topology(), me));
         return report("added " + me + " as a primary");
       }
     }
@@ -213,12 +298,7 @@ public final class ScaleCommands {
       }
       List<String> shards = shards(live.topology());
       if (shards.contains(me)) {
-        List<String> after = new ArrayList<>(shards);
-        after.remove(me);
-        if (after.isEmpty()) {
-          throw new IllegalStateException(me + " is the only primary: there is nowhere to move its slots");
-        }
-        reshard(live.topology(), after);
+        reshard(live.topology(), ScalePlanner.withoutPrimary(live.topology(), me));
         live = LiveTopology.read(spec, timeout);
       }
       Topology t = live.topology();
@@ -273,15 +353,7 @@ public final class ScaleCommands {
       primaries.forEach(p -> all.add(new Resharding.Node(reach(p), p)));
       int finished = resharding.finishOpen(all);
       Topology now = finished > 0 ? LiveTopology.read(spec, timeout).topology() : t;
-      Map<String, List<Integer>> owned = new LinkedHashMap<>();
-      for (int slot = 0; slot < Topology.SLOTS; slot++) {
-        String owner = now.slotOwners().get(slot);
-        if (owner == null) {
-          throw new IllegalStateException("slot " + slot + " has no owner: run 'meridian check' and fix coverage first");
-        }
-        owned.computeIfAbsent(owner, o -> new ArrayList<>()).add(slot);
-      }
-      List<SlotShare.Transfer> transfers = SlotShare.plan(owned, after);
+      List<SlotShare.Transfer> transfers = ScalePlanner.transfers(now, after);
       int slots = transfers.stream().mapToInt(tr -> tr.slots().size()).sum();
       say("resharding to " + after.size() + " primaries: " + slots + " slots move in " + transfers.size() + " transfer(s)");
       long keys = 0;
@@ -295,33 +367,12 @@ public final class ScaleCommands {
       say("resharding done: " + slots + " slots and " + keys + " keys moved");
     }
 
-    /** The primary with the fewest replicas, preferring those without a copy in the node's region. */
     private String bestPrimaryFor(Topology t, String replica, List<String> primaries) {
-      String region = spec.regionOf(replica).orElse("");
-      return primaries.stream().filter(p -> !p.equals(replica)).min(Comparator
-              .comparingLong((String p) -> t.nodes().values().stream().filter(r -> r.primaryOf().filter(p::equals)
-                  .isPresent()).count())
-              .thenComparing(p -> copiesIn(t, p, region) > 0)
-              .thenComparing(p -> p))
-          .orElseThrow(() -> new IllegalStateException("no primary to replicate"));
-    }
-
-    private long copiesIn(Topology t, String primary, String region) {
-      return t.nodes().values().stream().filter(r -> r.address().equals(primary) || r.primaryOf().filter(primary::equals)
-          .isPresent()).filter(r -> spec.regionOf(r.address()).orElse("").equals(region)).count();
+      return ScalePlanner.bestPrimaryFor(spec, t, replica, primaries);
     }
 
     private static List<String> shards(Topology t) {
-      return t.nodes().values().stream().filter(r -> r.isPrimary() && r.slots() > 0).map(NodeRole::address).sorted()
-          .toList();
-    }
-
-    private int plannedShards() {
-      PlanResult plan = PlacementPlanner.plan(spec);
-      if (plan instanceof PlanResult.Refused refused) {
-        throw new IllegalStateException("the spec cannot be laid out: " + refused.reason());
-      }
-      return ((PlanResult.Planned) plan).plan().primaries().size();
+      return ScalePlanner.shards(t);
     }
 
     /** The nodes already in the cluster (a spec node not met yet knows only itself), but {@code me}. */

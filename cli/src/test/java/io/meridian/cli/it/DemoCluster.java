@@ -353,6 +353,22 @@ final class DemoCluster implements AutoCloseable {
     return new JsonObject(response.body());
   }
 
+  /** A request with an optional operator token and JSON body; the status and the body as text. */
+  static HttpResponse<String> send(String method, String url, String token, String body)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+        .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** Sends SIGHUP (re-read the config) to a process the demo started. */
+  static void reload(long pid) throws IOException, InterruptedException {
+    assertThat(new ProcessBuilder("kill", "-HUP", Long.toString(pid)).start().waitFor()).isZero();
+  }
+
   static String javaBin() {
     return ProcessHandle.current().info().command().orElse("java");
   }

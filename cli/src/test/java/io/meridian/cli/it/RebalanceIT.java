@@ -127,6 +127,11 @@ class RebalanceIT {
         .map(e -> ((JsonObject) e).getString("text")))
         .anyMatch(t -> t.startsWith("fail shard 0-5461 over to " + victim) && t.contains("failback"))
         .anyMatch(t -> t.startsWith("FAILOVER on " + victim + ": executed") && t.contains("primary after"));
+    // The reliability topology does not scale node by node: the leader's API says why, as the CLI does.
+    java.net.http.HttpResponse<String> refused = DemoCluster.send("POST", "http://127.0.0.1:" + (api
+        + regionIndex(leader)) + "/api/v1/nodes", cluster.operatorToken(), "{\"node\": \"" + victim + "\"}");
+    assertThat(refused.statusCode()).as(refused.body()).isEqualTo(422);
+    assertThat(refused.body()).contains("the reliability topology does not scale by adding or removing nodes");
   }
 
   @Test

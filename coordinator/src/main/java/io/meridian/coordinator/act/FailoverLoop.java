@@ -43,7 +43,7 @@ public final class FailoverLoop {
   private final LeaderElection election;
   private final Supplier<ClusterView> view;
   private final Supplier<Observations> observations;
-  private final Optional<ClusterSpec> spec;
+  private final Supplier<Optional<ClusterSpec>> spec;
   private final FailoverPlanner.Settings settings;
   private final History history;
   private final FailoverMetrics metrics;
@@ -68,7 +68,7 @@ public final class FailoverLoop {
    * @param events where failover events go (the notifier); called on this context, must not block
    */
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
-      Supplier<Observations> observations, Optional<ClusterSpec> spec, FailoverPlanner.Settings settings, History history,
+      Supplier<Observations> observations, Supplier<Optional<ClusterSpec>> spec, FailoverPlanner.Settings settings, History history,
       FailoverMetrics metrics, Consumer<ClusterEvent> events, Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
@@ -87,7 +87,7 @@ public final class FailoverLoop {
   /** One reconcile cycle; call on the coordinator's context, only while leading. */
   public void cycle(long term) {
     Instant now = clock.instant();
-    FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec, memory, now, settings);
+    FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec.get(), memory, now, settings);
     memory = outcome.memory();
     List<String> blocked = new ArrayList<>();
     // The rebalancer keeps still while any shard is in trouble or a promotion is under way.

@@ -39,7 +39,8 @@ public final class RebalanceLoop {
 
   private final CommandSender sender;
   private final Supplier<Snapshot> snapshot;
-  private final ClusterSpec spec;
+  /** The spec in force: a reload may add or remove nodes. */
+  private final Supplier<ClusterSpec> spec;
   private final RebalancePlanner.Settings plannerSettings;
   private final RebalanceCycle.Settings cycleSettings;
   private final History history;
@@ -48,7 +49,7 @@ public final class RebalanceLoop {
   private RebalanceCycle.Memory memory = RebalanceCycle.Memory.empty();
   private String lastHoldBack = "";
 
-  public RebalanceLoop(CommandSender sender, Supplier<Snapshot> snapshot, ClusterSpec spec,
+  public RebalanceLoop(CommandSender sender, Supplier<Snapshot> snapshot, Supplier<ClusterSpec> spec,
       RebalancePlanner.Settings plannerSettings, RebalanceCycle.Settings cycleSettings, History history,
       MeterRegistry registry, Clock clock) {
     this.sender = sender;
@@ -71,7 +72,7 @@ public final class RebalanceLoop {
       LOG.atInfo().addKeyValue("shard", e.shard()).log("rebalance step for shard {} {}", e.shard(), e.text());
       history.add(new History.Entry(now, term, e.shard(), "rebalance", e.text(), Optional.empty()));
     }
-    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings, memory.busyShards(), memory.pinned(now));
+    RebalancePlan plan = RebalancePlanner.plan(spec.get(), snap, plannerSettings, memory.busyShards(), memory.pinned(now));
     RebalanceCycle.Outcome outcome = RebalanceCycle.next(plan, memory, new RebalanceCycle.Gates(paused, failingOver),
         now, cycleSettings);
     memory = outcome.memory();

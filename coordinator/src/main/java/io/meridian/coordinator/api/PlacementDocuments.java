@@ -21,6 +21,7 @@ public final class PlacementDocuments {
     return new JsonObject()
         .put("cluster", spec.cluster())
         .put("topology", spec.topology().label())
+        .put("specNodes", spec.nodeCount())
         .put("observedBy", observedBy)
         .put("checkedAt", now.toString())
         .put("clean", violations.isEmpty())

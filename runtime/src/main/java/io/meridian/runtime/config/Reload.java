@@ -45,6 +45,11 @@ public record Reload<C>(C effective, List<Change> applied, List<Change> needRest
       return add(applied, field, running, loaded, String::valueOf);
     }
 
+    /** As {@link #safe(String, Object, Object)}, shown through {@code render} (a summary for a big value). */
+    public <T> Builder safe(String field, T running, T loaded, Function<? super T, String> render) {
+      return add(applied, field, running, loaded, render);
+    }
+
     /** A field fixed at start (identity, bus membership, listening sockets, credentials). */
     public Builder restart(String field, Object running, Object loaded) {
       return add(needRestart, field, running, loaded, String::valueOf);

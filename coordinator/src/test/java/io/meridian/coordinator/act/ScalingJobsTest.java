@@ -1,0 +1,129 @@
+package io.meridian.coordinator.act;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.placement.NodeRole;
+import io.meridian.coordinator.placement.Topology;
+import io.meridian.coordinator.rebalance.NodeFacts;
+import io.meridian.coordinator.rebalance.Snapshot;
+import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.coordinator.spec.RedisSettings;
+import io.meridian.coordinator.spec.RegionSpec;
+import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.messages.Command;
+import io.meridian.messages.CommandResult;
+import io.meridian.runtime.config.RedisAuth;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A job stops at once when leadership is lost: it says so, and sends nothing more even when the
+ * command in flight answers afterwards. The agents are a fake sender; no bus, no Redis.
+ */
+class ScalingJobsTest {
+
+  private static final String LEAVING = "10.0.0.2:6379";
+  private static final String PRIMARY = "10.0.0.1:6379";
+  private static final String OTHER = "10.1.0.1:6379";
+
+  private final Vertx vertx = Vertx.vertx();
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  private record Sent(Command.Kind kind, String target, Promise<CommandResult> answer) {
+  }
+
+  @Test
+  void leadershipLostStopsTheJobAtOnceAndNothingMoreIsSent() {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    AtomicLong term = new AtomicLong(7);
+    History history = new History(100);
+    ScalingJobs jobs = new ScalingJobs(vertx, (agent, target, kind, args, reason, id, timeout) -> {
+      Promise<CommandResult> answer = Promise.promise();
+      sent.add(new Sent(kind, target, answer));
+      return answer.future();
+    }, term::get, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
+        history, Clock.systemUTC());
+    List<ScalingJobs.Job> started = new ArrayList<>();
+    vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
+    assertThat(sent.get(0).kind()).isEqualTo(Command.Kind.RESET_SOFT);
+    assertThat(sent.get(0).target()).isEqualTo(LEAVING);
+
+    vertx.runOnContext(v -> {
+      term.set(-1);
+      jobs.leadershipLost();
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> !started.get(0).running());
+    assertThat(started.get(0).document("u").getString("state")).isEqualTo("failed");
+    assertThat(started.get(0).document("u").getString("error")).isEqualTo("leadership lost; run again to resume");
+
+    // The command in flight answers late: the job does not go on to FORGET.
+    vertx.runOnContext(v -> sent.get(0).answer().complete(new CommandResult("agent-a", "x", 7, LEAVING,
+        CommandResult.Outcome.EXECUTED, "OK", 1)));
+    await().atMost(Duration.ofSeconds(5)).until(() -> history.entries().stream()
+        .anyMatch(e -> e.text().startsWith("RESET_SOFT on " + LEAVING + ": executed")));
+    assertThat(sent).hasSize(1);
+    assertThat(jobs.running()).isEmpty();
+    assertThat(history.entries()).extracting(History.Entry::text)
+        .anyMatch(t -> t.equals("remove-node " + LEAVING + " failed: leadership lost; run again to resume"));
+  }
+
+  @Test
+  void withoutLeadershipChangesARemovalRunsToTheEnd() {
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    ScalingJobs jobs = new ScalingJobs(vertx, (agent, target, kind, args, reason, id, timeout) -> {
+      Promise<CommandResult> answer = Promise.promise();
+      sent.add(new Sent(kind, target, answer));
+      answer.complete(new CommandResult(agent, id, 7, target, CommandResult.Outcome.EXECUTED, "OK", 1));
+      return answer.future();
+    }, () -> 7L, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
+        new History(100), Clock.systemUTC());
+    List<ScalingJobs.Job> started = new ArrayList<>();
+    vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
+    await().atMost(Duration.ofSeconds(5)).until(() -> !started.isEmpty() && !started.get(0).running());
+    assertThat(started.get(0).document("u").getString("state")).as("%s", started.get(0).document("u")).isEqualTo("done");
+    // A replica leaves: it resets, then every other node forgets it.
+    List<String> order = sent.stream().map(s -> s.kind() + " " + s.target()).toList();
+    assertThat(order.get(0)).isEqualTo("RESET_SOFT " + LEAVING);
+    assertThat(order.subList(1, order.size())).containsExactlyInAnyOrder("FORGET " + PRIMARY, "FORGET " + OTHER);
+  }
+
+  private static ClusterSpec spec() {
+    return new ClusterSpec("c", TopologyKind.PERFORMANCE, List.of(
+        new RegionSpec("r1", List.of(NodeSpec.of(PRIMARY), NodeSpec.of(LEAVING))),
+        new RegionSpec("r2", List.of(NodeSpec.of(OTHER))),
+        new RegionSpec("r3", List.of(NodeSpec.of("10.2.0.1:6379")))), 1, RedisSettings.defaults(), RedisAuth.none());
+  }
+
+  /** PRIMARY owns every slot; LEAVING and OTHER follow it. */
+  private static Snapshot snapshot() {
+    Map<String, NodeRole> nodes = Map.of(
+        PRIMARY, new NodeRole(PRIMARY, "r1", Optional.empty(), Topology.SLOTS),
+        LEAVING, new NodeRole(LEAVING, "r1", Optional.of(PRIMARY), 0),
+        OTHER, new NodeRole(OTHER, "r2", Optional.of(PRIMARY), 0));
+    Topology t = new Topology(nodes, Collections.nCopies(Topology.SLOTS, PRIMARY), Map.of());
+    return new Snapshot(t, Map.of(
+        PRIMARY, new NodeFacts(PRIMARY, "agent-a", "a".repeat(40), true, false, 0),
+        LEAVING, new NodeFacts(LEAVING, "agent-a", "b".repeat(40), true, true, 0),
+        OTHER, new NodeFacts(OTHER, "agent-b", "c".repeat(40), true, true, 0)));
+  }
+}
