@@ -115,17 +115,29 @@ public final class OverheadBench implements Callable<Integer> {
           + "of a run without and a run with an agent probing every 250 ms%n", redis.version(), node, tests, requests,
           clients, rounds);
       Map<String, List<double[]>> byTest = new java.util.LinkedHashMap<>();
+      // The node's own CPU per request, with and without the agent's probes, and the agent's CPU:
+      // on a host the benchmark client shares, throughput also moves with every other process.
+      List<double[]> nodeCpu = new ArrayList<>();
+      List<Double> agentCpu = new ArrayList<>();
+      int testCount = tests.split(",").length;
       for (int round = 1; round <= rounds; round++) {
         boolean agentFirst = round % 2 == 0;
         Map<String, Double> without = null;
         Map<String, Double> with = null;
+        double[] cpuPerRequest = new double[2];
         for (int phase = 0; phase < 2; phase++) {
           boolean withAgent = (phase == 0) == agentFirst;
           if (withAgent) {
             agent = startAgent(config, stateDir.resolve("agent.log"));
             awaitReports(reports, agent);
             long before = reports.get();
+            long agentTicks = ScaleBench.cpuTicks(agent.pid());
+            double cpu = nodeCpuSeconds(node);
+            long t0 = System.nanoTime();
             with = runBenchmark(benchmark);
+            double wall = (System.nanoTime() - t0) / 1e9;
+            cpuPerRequest[1] = (nodeCpuSeconds(node) - cpu) / ((double) requests * testCount) * 1e6;
+            agentCpu.add((ScaleBench.cpuTicks(agent.pid()) - agentTicks) / 100.0 / wall * 100);
             long seen = reports.get() - before;
             stopAgent(agent);
             agent = null;
@@ -133,9 +145,15 @@ public final class OverheadBench implements Callable<Integer> {
               throw new IllegalStateException("the agent sent no report during the run: it was not probing");
             }
           } else {
+            double cpu = nodeCpuSeconds(node);
             without = runBenchmark(benchmark);
+            cpuPerRequest[0] = (nodeCpuSeconds(node) - cpu) / ((double) requests * testCount) * 1e6;
           }
         }
+        nodeCpu.add(cpuPerRequest);
+        out.printf("round %d/%d node CPU per request without agent %.2f us, with agent %.2f us (%+.2f%%); the agent "
+            + "used %.1f%% of a core%n", round, rounds, cpuPerRequest[0], cpuPerRequest[1],
+            (cpuPerRequest[1] / cpuPerRequest[0] - 1) * 100, agentCpu.get(agentCpu.size() - 1));
         for (Map.Entry<String, Double> e : without.entrySet()) {
           Double w = with.get(e.getKey());
           byTest.computeIfAbsent(e.getKey(), k -> new ArrayList<>()).add(new double[] {e.getValue(), w});
@@ -156,11 +174,21 @@ public final class OverheadBench implements Callable<Integer> {
         summary.add(new JsonObject().put("test", e.getKey()).put("medianWithoutRps", without)
             .put("medianWithRps", with).put("costPercent", cost));
       }
+      double cpuWithout = median(nodeCpu.stream().mapToDouble(v -> v[0]).toArray());
+      double cpuWith = median(nodeCpu.stream().mapToDouble(v -> v[1]).toArray());
+      double cpuCost = (cpuWith / cpuWithout - 1) * 100;
+      double agentCore = median(agentCpu.stream().mapToDouble(Double::doubleValue).toArray());
+      out.printf("node  %11.2f us/req %11.2f us/req %9.2f%%  (redis-server CPU per request)%n", cpuWithout, cpuWith,
+          cpuCost);
+      out.printf("the agent itself used %.1f%% of one core (median over the runs with it)%n", agentCore);
       out.printf("Target: the agent costs the node less than %.0f%% of its throughput: %s%n", TARGET_PERCENT,
           met ? "met" : "MISSED");
       if (jsonFile != null) {
         Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("requests", requests)
-            .put("clients", clients).put("summary", summary).put("targetMet", met).encodePrettily() + "\n");
+            .put("clients", clients).put("summary", summary).put("targetMet", met)
+            .put("nodeCpuMicrosPerRequest", new JsonObject().put("without", cpuWithout).put("with", cpuWith)
+                .put("costPercent", cpuCost))
+            .put("agentCpuPercentOfCore", agentCore).encodePrettily() + "\n");
         out.println("results written to " + jsonFile.toAbsolutePath());
       }
       return 0;
@@ -176,6 +204,16 @@ public final class OverheadBench implements Callable<Integer> {
       }
       server.stop(Duration.ofSeconds(5));
       Runtime.getRuntime().removeShutdownHook(hook);
+    }
+  }
+
+  /** used_cpu_user + used_cpu_sys of the node, in seconds (INFO cpu). */
+  private static double nodeCpuSeconds(String node) {
+    try (io.meridian.agent.admin.NodeAdmin admin = new io.meridian.agent.admin.NodeAdmin(node,
+        io.meridian.runtime.config.RedisAuth.none(), Duration.ofSeconds(5))) {
+      io.meridian.agent.redis.InfoText info = io.meridian.agent.redis.InfoText.parse(admin.info("cpu"));
+      return Double.parseDouble(info.get("used_cpu_user").orElse("0"))
+          + Double.parseDouble(info.get("used_cpu_sys").orElse("0"));
     }
   }
 

@@ -80,8 +80,13 @@ class BenchIT {
     String out = run(4, "overhead", "--rounds", "1", "--requests", "20000", "--port",
         Integer.toString(FreePorts.redisPort()), "--agent-port", Integer.toString(FreePorts.range(3)),
         "--state-dir", state.resolve("overhead").toString(), "--json", json.toString());
-    assertThat(out).contains("without agent").contains("with agent").contains("Target: the agent costs");
+    assertThat(out).contains("without agent").contains("with agent").contains("Target: the agent costs")
+        .contains("node CPU per request");
     JsonObject r = new JsonObject(Files.readString(json));
+    JsonObject cpu = r.getJsonObject("nodeCpuMicrosPerRequest");
+    assertThat(cpu.getDouble("without")).as(cpu.encode()).isGreaterThan(0.0).isLessThan(1000.0);
+    assertThat(cpu.getDouble("with")).as(cpu.encode()).isGreaterThan(0.0).isLessThan(1000.0);
+    assertThat(r.getDouble("agentCpuPercentOfCore")).isGreaterThan(0.0).isLessThan(200.0);
     assertThat(r.getJsonArray("summary")).hasSize(2);
     for (Object o : r.getJsonArray("summary")) {
       JsonObject t = (JsonObject) o;

@@ -34,7 +34,7 @@ class DemoEndToEndIT {
   private static final Path JAR = Path.of("target", "meridian.jar");
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private Process demo;
   private final List<Long> pids = new ArrayList<>();

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RebalanceIT {
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private DemoCluster cluster;
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScalingApiIT {
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private DemoCluster cluster;
   private final List<RedisServerProcess> extra = new ArrayList<>();
@@ -88,14 +88,28 @@ class ScalingApiIT {
           + added.get(r) + "]"));
     }
     reloadAll();
-    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
-      for (int i = 0; i < 3; i++) {
-        assertThat(get(cluster.apiPort + i, "/api/v1/check").getInteger("specNodes")).isEqualTo(12);
+    try {
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() -> {
+        for (int i = 0; i < 3; i++) {
+          assertThat(get(cluster.apiPort + i, "/api/v1/check").getInteger("specNodes")).as("coordinator " + (i + 1))
+              .isEqualTo(12);
+        }
+        for (String node : added) {
+          DemoCluster.nodeAt(cluster.apiPort, node);
+        }
+      });
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      // What the processes said about the reload: the one place that can tell why it did not take.
+      StringBuilder said = new StringBuilder();
+      try (var logs = Files.list(state.resolve("demo").resolve("logs"))) {
+        for (Path log : logs.sorted().toList()) {
+          Files.readAllLines(log).stream().filter(l -> l.contains("SIGHUP") || l.contains("reload")
+              || l.contains("spec in force")).forEach(l -> said.append(log.getFileName()).append(": ").append(l)
+              .append('\n'));
+        }
       }
-      for (String node : added) {
-        DemoCluster.nodeAt(cluster.apiPort, node);
-      }
-    });
+      throw new AssertionError(e.getMessage() + "\nreload lines in the logs:\n" + said, e);
+    }
 
     List<String> keys = DemoCluster.keysInSlots(cluster.node(0), 0, 16383, 300);
     DemoCluster.Writer writer = cluster.writer(keys);

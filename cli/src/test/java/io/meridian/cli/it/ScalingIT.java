@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ScalingIT {
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path state;
   private DemoCluster cluster;
   private final List<RedisServerProcess> extra = new ArrayList<>();

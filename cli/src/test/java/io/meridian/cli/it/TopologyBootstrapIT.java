@@ -32,7 +32,7 @@ class TopologyBootstrapIT {
 
   private static final Path JAR = Path.of("target", "meridian.jar");
 
-  @TempDir
+  @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the logs behind
   Path dir;
   private final List<RedisServerProcess> servers = new ArrayList<>();
 
