@@ -31,13 +31,19 @@ final class ProcessSignals {
 
   private static void handle(String name, Consumer<String> action) {
     try {
-      Signal.handle(new Signal(name), signal -> {
+      sun.misc.SignalHandler before = Signal.handle(new Signal(name), signal -> {
         try {
           action.accept("received SIG" + name);
         } catch (RuntimeException e) {
           LOG.error("handling SIG{} failed", name, e);
         }
       });
+      if (before == sun.misc.SignalHandler.SIG_IGN) {
+        // The JVM leaves a signal this process inherited as ignored (e.g. started under nohup) alone.
+        LOG.warn("SIG{} was ignored when this process started (started under nohup?) and stays ignored: {}", name,
+            name.equals("HUP") ? "config reload by signal is unavailable; restart to apply a changed config"
+                : "stop it with another signal");
+      }
     } catch (IllegalArgumentException e) {
       // e.g. the JVM runs with -Xrs, or the signal is reserved here: the shutdown hook remains.
       LOG.warn("cannot handle SIG{} ({}); {}", name, e.getMessage(),
