@@ -273,7 +273,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     if (ticks % 8 == 0 && !ensuringCpMembership) {
       ensuringCpMembership = true;
-      vertx.executeBlocking(cpMembership::ensure, false).onComplete(ar -> ensuringCpMembership = false);
+      vertx.executeBlocking(() -> {
+        cpMembership.ensure();
+        return null;
+      }, false).onComplete(ar -> ensuringCpMembership = false);
     }
     if (everySecond && !readingMaintenance) {
       // On a worker, one read at a time: a CP call blocks until the CP group exists and has a Raft leader.

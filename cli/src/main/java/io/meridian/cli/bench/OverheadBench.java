@@ -131,13 +131,13 @@ public final class OverheadBench implements Callable<Integer> {
             agent = startAgent(config, stateDir.resolve("agent.log"));
             awaitReports(reports, agent);
             long before = reports.get();
-            long agentTicks = ScaleBench.cpuTicks(agent.pid());
+            long agentTicks = ProcStat.cpuTicks(agent.pid());
             double cpu = nodeCpuSeconds(node);
             long t0 = System.nanoTime();
             with = runBenchmark(benchmark);
             double wall = (System.nanoTime() - t0) / 1e9;
             cpuPerRequest[1] = (nodeCpuSeconds(node) - cpu) / ((double) requests * testCount) * 1e6;
-            agentCpu.add((ScaleBench.cpuTicks(agent.pid()) - agentTicks) / 100.0 / wall * 100);
+            agentCpu.add((ProcStat.cpuTicks(agent.pid()) - agentTicks) / (double) ProcStat.TICKS_PER_SECOND / wall * 100);
             long seen = reports.get() - before;
             stopAgent(agent);
             agent = null;

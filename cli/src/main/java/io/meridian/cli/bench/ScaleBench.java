@@ -191,7 +191,7 @@ public final class ScaleBench implements Callable<Integer> {
       int leaderIndex = leaderIndex();
       long leaderPid = coordinators.get(leaderIndex).pid();
       double reportsBefore = reportsReceived(apiPort + leaderIndex);
-      long cpuBefore = cpuTicks(leaderPid);
+      long cpuBefore = ProcStat.cpuTicks(leaderPid);
       long measureStart = System.nanoTime();
       HeapSampler heap = new HeapSampler(() -> heapUsed(apiPort + leaderIndex));
 
@@ -236,7 +236,7 @@ public final class ScaleBench implements Callable<Integer> {
         }
       }
       double seconds = (System.nanoTime() - measureStart) / 1e9;
-      double cpuPercent = (cpuTicks(leaderPid) - cpuBefore) / (double) clockTicksPerSecond() / seconds * 100;
+      double cpuPercent = (ProcStat.cpuTicks(leaderPid) - cpuBefore) / (double) ProcStat.TICKS_PER_SECOND / seconds * 100;
       double reportsPerSecond = (reportsReceived(apiPort + leaderIndex) - reportsBefore) / seconds;
       heap.sample();
       return new ScaleResult(size, agents, latencies, missed, cpuPercent, heap.max(), rssBytes(leaderPid),
@@ -376,13 +376,6 @@ public final class ScaleBench implements Callable<Integer> {
     return (long) PrometheusText.sum(getText(port, "/metrics"), "jvm_memory_used_bytes", Map.of("area", "heap"));
   }
 
-  /** utime + stime of a process, in clock ticks, from /proc (Linux). */
-  static long cpuTicks(long pid) throws IOException {
-    String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-    return Long.parseLong(f[11]) + Long.parseLong(f[12]);
-  }
-
   private static long rssBytes(long pid) throws IOException {
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
       if (line.startsWith("VmRSS:")) {
@@ -390,11 +383,6 @@ public final class ScaleBench implements Callable<Integer> {
       }
     }
     return -1;
-  }
-
-  private static long clockTicksPerSecond() {
-    // USER_HZ is 100 on every Linux architecture Java runs on.
-    return 100;
   }
 
   /** The highest of the leader's heap readings, sampled at most twice a second. */

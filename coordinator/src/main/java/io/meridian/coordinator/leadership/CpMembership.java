@@ -22,9 +22,6 @@ public final class CpMembership {
 
   private static final Logger LOG = LoggerFactory.getLogger(CpMembership.class);
 
-  /** What one check found or did. */
-  public enum Outcome { MEMBER, WAITING_FOR_A_FREE_SEAT, PROMOTED, CP_GROUP_NOT_READY }
-
   private final HazelcastInstance hazelcast;
   private final int cpMembers;
   private volatile boolean member;
@@ -46,7 +43,7 @@ public final class CpMembership {
    * Promotes this coordinator when it is not a CP member and the group has a free seat (the dead
    * identity it replaces has been auto-removed); otherwise does nothing.
    */
-  public Outcome ensure() throws InterruptedException {
+  public void ensure() throws InterruptedException {
     CPSubsystemManagementService management = hazelcast.getCPSubsystem().getCPSubsystemManagementService();
     CPMember local = hazelcast.getCPSubsystem().getLocalCPMember();
     if (local != null) {
@@ -57,25 +54,23 @@ public final class CpMembership {
       } catch (ExecutionException | TimeoutException | RuntimeException e) {
         LOG.debug("cannot read the CP group yet: {}", e.toString());
       }
-      return Outcome.MEMBER;
+      return;
     }
     member = false;
     try {
       if (!management.isDiscoveryCompleted()) {
-        return Outcome.CP_GROUP_NOT_READY;
+        return;
       }
       Collection<CPMember> members = management.getCPMembers().toCompletableFuture().get(2, TimeUnit.SECONDS);
       if (members.size() >= cpMembers) {
-        return Outcome.WAITING_FOR_A_FREE_SEAT;
+        return;
       }
       LOG.atInfo().addKeyValue("cpMembers", members.size()).log("this coordinator is not in the CP group, which has "
           + "{} of {} members: joining it", members.size(), cpMembers);
       management.promoteToCPMember().toCompletableFuture().get(30, TimeUnit.SECONDS);
       LOG.atInfo().log("joined the CP group again: leader election counts this coordinator");
-      return Outcome.PROMOTED;
     } catch (ExecutionException | TimeoutException | RuntimeException e) {
       LOG.debug("cannot join the CP group yet: {}", e.toString());
-      return Outcome.CP_GROUP_NOT_READY;
     }
   }
 }
