@@ -2,6 +2,7 @@ package io.meridian.agent.fence;
 
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.ClusterEvent;
 import io.meridian.messages.Wire;
@@ -35,6 +36,11 @@ public final class FenceVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(FenceVerticle.class);
   /** Length of each pause; renewed every second, so writes resume at most this long after the agent is gone. */
   static final Duration PAUSE = Duration.ofSeconds(3);
+  /**
+   * Contact within this span counts as "in contact now" for the epoch baseline: leader
+   * announcements and reachability reports each come at least every 500 ms.
+   */
+  private static final Duration CONTACT = Duration.ofMillis(1500);
 
   private final AgentConfig config;
   private final MeterRegistry registry;
@@ -42,16 +48,21 @@ public final class FenceVerticle extends VerticleBase {
   private final Map<String, Instant> heardFrom = new HashMap<>();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
+  private final ObservedEpochs epochs;
   private Optional<Instant> lastLeader = Optional.empty();
   private Instant startedAt;
-  private volatile boolean fenced;
+  private volatile WriteFence.Verdict state = WriteFence.Verdict.LIFT;
+  /** The cluster epoch while last in contact; -1 until a node has answered. */
+  private long epochAtContact = -1;
   private boolean busy;
   private long timer = -1;
 
-  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
+  /** @param epochs the cluster epoch the local nodes report (fed by the probe loop) */
+  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock, ObservedEpochs epochs) {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
+    this.epochs = epochs;
   }
 
   @Override
@@ -66,7 +77,7 @@ public final class FenceVerticle extends VerticleBase {
             .ifPresent(r -> heardFrom.put(r.region(), clock.instant())));
     consumers.add(leaders);
     consumers.add(reach);
-    Gauge.builder("meridian_agent_write_fence", () -> fenced ? 1 : 0)
+    Gauge.builder("meridian_agent_write_fence", () -> fenced() ? 1 : 0)
         .description("1 while this agent pauses writes on its primaries because it is isolated")
         .register(registry);
     timer = vertx.setPeriodic(1000, id -> check());
@@ -78,37 +89,31 @@ public final class FenceVerticle extends VerticleBase {
       return;
     }
     Instant now = clock.instant();
-    WriteFence.Verdict verdict = WriteFence.decide(now, lastLeader, heardFrom, config.fencing().regions(),
-        config.fencing().after(), startedAt);
-    if (verdict == WriteFence.Verdict.LIFT && !fenced) {
+    int regions = config.fencing().regions();
+    long epochNow = epochs.highest();
+    // The baseline follows the epoch while in contact (failovers by the leader raise it) and is
+    // frozen from the moment contact is lost; an agent that never had contact starts from the first.
+    if (epochNow >= 0 && (epochAtContact < 0 || WriteFence.inContact(now, lastLeader, heardFrom, regions, CONTACT))) {
+      epochAtContact = epochNow;
+    }
+    WriteFence.Verdict verdict = WriteFence.overrule(
+        WriteFence.decide(now, lastLeader, heardFrom, regions, config.fencing().after(), startedAt),
+        epochAtContact, epochNow);
+    WriteFence.Verdict was = state;
+    if (verdict != was && (verdict != WriteFence.Verdict.LIFT || was == WriteFence.Verdict.FENCE)) {
+      announce(now, verdict, epochNow);
+    } else if (verdict != was) {
+      LOG.atInfo().addKeyValue("agent", config.agentId())
+          .log("contact restored after a takeover on this side; the write fence is armed again");
+    }
+    state = verdict;
+    if (verdict != WriteFence.Verdict.FENCE && was != WriteFence.Verdict.FENCE) {
       return;
     }
-    boolean wasFenced = fenced;
-    if ((verdict == WriteFence.Verdict.FENCE) != wasFenced) {
-      TreeSet<String> recent = new TreeSet<>();
-      heardFrom.forEach((region, at) -> {
-        if (!at.isBefore(now.minus(config.fencing().after()))) {
-          recent.add(region);
-        }
-      });
-      String reason = WriteFence.reason(verdict, lastLeader, recent, config.fencing().regions(), config.fencing().after());
-      if (verdict == WriteFence.Verdict.FENCE) {
-        LOG.atWarn().addKeyValue("agent", config.agentId()).log(reason);
-      } else {
-        LOG.atInfo().addKeyValue("agent", config.agentId()).log(reason);
-      }
-      // For the notification webhooks. Sent into a partition it may reach no one; fence off (contact
-      // back) always gets through, and says what happened.
-      boolean on = verdict == WriteFence.Verdict.FENCE;
-      vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(new ClusterEvent(config.agentId(),
-          on ? ClusterEvent.Kind.FENCE_ON : ClusterEvent.Kind.FENCE_OFF,
-          on ? ClusterEvent.Severity.CRITICAL : ClusterEvent.Severity.INFO, Optional.of(config.region()),
-          Optional.empty(), reason, clock.millis())));
-    }
-    fenced = verdict == WriteFence.Verdict.FENCE;
     busy = true;
+    long baseline = epochAtContact;
     vertx.executeBlocking(() -> {
-      apply(verdict);
+      apply(verdict == WriteFence.Verdict.FENCE, baseline);
       return null;
     }, true).onComplete(ar -> {
       busy = false;
@@ -118,14 +123,50 @@ public final class FenceVerticle extends VerticleBase {
     });
   }
 
-  /** On a worker: pause (renew) writes on every local primary, or lift the pause everywhere. */
-  private void apply(WriteFence.Verdict verdict) {
+  /** Logs a change of verdict with its evidence and sends it to the notification webhooks. */
+  private void announce(Instant now, WriteFence.Verdict verdict, long epochNow) {
+    TreeSet<String> recent = new TreeSet<>();
+    heardFrom.forEach((region, at) -> {
+      if (!at.isBefore(now.minus(config.fencing().after()))) {
+        recent.add(region);
+      }
+    });
+    String reason = WriteFence.reason(verdict, lastLeader, recent, config.fencing().regions(),
+        config.fencing().after(), epochAtContact, epochNow);
+    boolean on = verdict == WriteFence.Verdict.FENCE;
+    if (verdict == WriteFence.Verdict.LIFT) {
+      LOG.atInfo().addKeyValue("agent", config.agentId()).log(reason);
+    } else {
+      LOG.atWarn().addKeyValue("agent", config.agentId()).log(reason);
+    }
+    // For the notification webhooks. Sent into a partition it may reach no one; fence off (contact
+    // back) always gets through, and says what happened.
+    vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(new ClusterEvent(config.agentId(),
+        on ? ClusterEvent.Kind.FENCE_ON : ClusterEvent.Kind.FENCE_OFF,
+        switch (verdict) {
+          case FENCE -> ClusterEvent.Severity.CRITICAL;
+          case TAKEN_OVER -> ClusterEvent.Severity.WARNING;
+          case LIFT -> ClusterEvent.Severity.INFO;
+        },
+        Optional.of(config.region()), Optional.empty(), reason, clock.millis())));
+  }
+
+  /**
+   * On a worker: pause (renew) writes on every local primary, or lift the pause everywhere. A
+   * primary whose epoch is already above {@code baseline} was just taken over (the probe has not
+   * told the next check yet): it is left alone rather than paused for a second.
+   */
+  private void apply(boolean pause, long baseline) {
     for (String node : config.nodes()) {
       NodeAdmin admin = admins.computeIfAbsent(node, n -> new NodeAdmin(n, config.auth(), Duration.ofSeconds(2)));
       try {
-        if (verdict == WriteFence.Verdict.FENCE) {
+        if (pause) {
           if (admin.info("replication").contains("role:master")) {
-            admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
+            long epoch = InfoText.parse(admin.info("cluster")).number("cluster_enabled", 0) == 1
+                ? InfoText.parse(admin.call("CLUSTER", "INFO")).number("cluster_current_epoch", 0) : -1;
+            if (WriteFence.overrule(WriteFence.Verdict.FENCE, baseline, epoch) == WriteFence.Verdict.FENCE) {
+              admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
+            }
           }
         } else {
           admin.call("CLIENT", "UNPAUSE");
@@ -137,7 +178,7 @@ public final class FenceVerticle extends VerticleBase {
   }
 
   public boolean fenced() {
-    return fenced;
+    return state == WriteFence.Verdict.FENCE;
   }
 
   @Override

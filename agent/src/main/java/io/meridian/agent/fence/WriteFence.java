@@ -17,7 +17,14 @@ import java.util.Set;
 public final class WriteFence {
 
   /** What the agent should do with its local primaries. */
-  public enum Verdict { FENCE, LIFT }
+  public enum Verdict {
+    /** Isolated: pause writes. */
+    FENCE,
+    /** In contact: writes flow. */
+    LIFT,
+    /** Isolated, but an operator took over on this side (the epoch rose): writes flow. */
+    TAKEN_OVER
+  }
 
   private WriteFence() {
   }
@@ -35,14 +42,41 @@ public final class WriteFence {
     if (startedAt.isAfter(since)) {
       return Verdict.LIFT;
     }
+    return inContact(now, lastLeader, heardFrom, regions, after) ? Verdict.LIFT : Verdict.FENCE;
+  }
+
+  /** Whether a leader announcement, or coordinators of a majority of regions, were heard within {@code window}. */
+  public static boolean inContact(Instant now, Optional<Instant> lastLeader, Map<String, Instant> heardFrom,
+      int regions, Duration window) {
+    Instant since = now.minus(window);
     boolean leaderHeard = lastLeader.map(t -> !t.isBefore(since)).orElse(false);
     long regionsHeard = heardFrom.values().stream().filter(t -> !t.isBefore(since)).count();
-    return !leaderHeard && regionsHeard * 2 <= regions ? Verdict.FENCE : Verdict.LIFT;
+    return leaderHeard || regionsHeard * 2 > regions;
+  }
+
+  /**
+   * An isolated side whose cluster epoch rose after contact was lost has been taken over: Meridian
+   * never acts without a majority and its nodes run with {@code cluster-replica-no-failover}, so
+   * on this side only an operator ({@code meridian failover --region … --force}, which is a
+   * {@code CLUSTER FAILOVER TAKEOVER}) bumps the epoch. Pausing writes then would undo the
+   * operator's decision, so the fence stands down until contact returns.
+   *
+   * @param epochAtContact the highest epoch the local nodes reported while in contact (or first, if never)
+   * @param epochNow       the highest they report now; -1 while none has answered
+   */
+  public static Verdict overrule(Verdict verdict, long epochAtContact, long epochNow) {
+    return verdict == Verdict.FENCE && epochAtContact >= 0 && epochNow > epochAtContact ? Verdict.TAKEN_OVER
+        : verdict;
   }
 
   /** A sentence for the log, with the evidence. */
   public static String reason(Verdict verdict, Optional<Instant> lastLeader, Set<String> regionsHeard, int regions,
-      Duration after) {
+      Duration after, long epochAtContact, long epochNow) {
+    if (verdict == Verdict.TAKEN_OVER) {
+      return "isolated, but the cluster epoch rose from " + epochAtContact + " to " + epochNow + " since contact was "
+          + "lost: an operator took over on this side (meridian failover --force); writes are not paused here "
+          + "until contact returns";
+    }
     if (verdict == Verdict.FENCE) {
       return "isolated: no leader announcement and contact with only " + regionsHeard.size() + " of " + regions
           + " regions " + regionsHeard + " for " + after.toMillis() + " ms; pausing writes on local primaries so "

@@ -71,6 +71,57 @@ class WriteFenceIT {
     }
   }
 
+  /**
+   * Given a shard whose agent was in contact and then lost it (fenced), when an operator takes
+   * over on this side ({@code CLUSTER FAILOVER TAKEOVER} on the replica, as {@code meridian
+   * failover --force} does), then the new primary acknowledges writes and keeps doing so past
+   * several fence renewals: the raised epoch tells the agent this side was chosen to serve.
+   */
+  @Test
+  void anOperatorTakeoverOnTheIsolatedSideIsNotUndoneByTheFence() throws Exception {
+    RedisBinary redis = RedisBinary.locate();
+    int port = FreePorts.redisPort();
+    int replicaPort = FreePorts.redisPort();
+    try (RedisServerProcess primary = RedisServerProcess.start(redis, dir.resolve("p"), port,
+        RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10));
+        RedisServerProcess replica = RedisServerProcess.start(redis, dir.resolve("r"), replicaPort,
+            RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10));
+        BusListener bus = BusListener.startNewBus()) {
+      new Bootstrap(RedisAuth.none(), Duration.ofSeconds(30), false, line -> { })
+          .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)),
+              Map.of(replica.address(), primary.address()), Map.of()));
+      AgentConfig config = new AgentConfig("agent-fence-takeover", "it", "r3",
+          List.of(primary.address(), replica.address()), Duration.ofMillis(250), Duration.ofMillis(500),
+          RedisAuth.none(), bus.joinConfig(), new AgentConfig.Fencing(3, Duration.ofSeconds(1)));
+      BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
+          .get(60, TimeUnit.SECONDS);
+      long contact = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
+          Wire.encode(new LeaderAnnouncement("coord-test", "r1", 9, 1, "http://127.0.0.1:1"))));
+      try {
+        long inContactUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        while (System.nanoTime() < inContactUntil) {
+          assertThat(writes(primary.address())).as("in contact, the primary takes writes").isTrue();
+        }
+
+        bus.vertx().cancelTimer(contact);
+        await().atMost(Duration.ofSeconds(15)).until(() -> !writes(primary.address()));
+
+        try (NodeAdmin admin = new NodeAdmin(replica.address(), RedisAuth.none(), Duration.ofSeconds(2))) {
+          assertThat(admin.call("CLUSTER", "FAILOVER", "TAKEOVER")).isEqualTo("OK");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> writes(replica.address()));
+        // The fence renews its 3 s pause every second; 5 s of acknowledged writes show it stood down.
+        long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (System.nanoTime() < until) {
+          assertThat(writes(replica.address())).as("the taken-over primary keeps taking writes").isTrue();
+        }
+      } finally {
+        bus.vertx().cancelTimer(contact);
+        agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
   /** One write on a fresh connection (a paused write leaves its connection waiting): acknowledged within 500 ms? */
   private static boolean writes(String address) {
     try (NodeAdmin client = new NodeAdmin(address, RedisAuth.none(), Duration.ofMillis(500))) {

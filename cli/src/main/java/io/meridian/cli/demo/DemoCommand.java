@@ -65,6 +65,11 @@ public final class DemoCommand implements Callable<Integer> {
           + "as JSON (see README: Notifications).")
   String webhook;
 
+  @Option(names = "--write-fencing",
+      description = "Agents pause writes on primaries cut off from the leader and a majority of regions for 5 s "
+          + "(README: Leadership and failover). Off by default.")
+  boolean writeFencing;
+
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -98,7 +103,8 @@ public final class DemoCommand implements Callable<Integer> {
     }
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
-        : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook)), out);
+        : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
+        writeFencing), out);
     try {
       deployment.prepare();
     } catch (IllegalArgumentException | MissingPrerequisiteException | ConfigException e) {

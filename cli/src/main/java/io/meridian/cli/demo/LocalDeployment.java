@@ -63,10 +63,12 @@ public final class LocalDeployment {
 
   /**
    * Where and how to run; ports are the first of consecutive ranges (see the demo's options);
-   * {@code webhook}, if any, receives the coordinators' cluster events as JSON.
+   * {@code webhook}, if any, receives the coordinators' cluster events as JSON; {@code writeFencing}
+   * turns the agents' write fencing of isolated primaries on.
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
-      Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook) {
+      Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
+      boolean writeFencing) {
 
     /** Node j of region i (0-based). */
     public String address(int region, int node) {
@@ -213,7 +215,8 @@ public final class LocalDeployment {
           int index = regionNames.indexOf(region.name());
           Path file = configs.resolve("agent-" + region.name() + ".yaml");
           Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
-              layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members));
+              layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
+              layout.writeFencing() ? regionNames.size() : 0));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(List.of("-Xmx128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
               this::warnExit);

@@ -246,12 +246,16 @@ class FailoverIT {
 
   @Test
   void whenTwoOfThreeRegionsAreLostNothingHappensUntilAnOperatorTakesOverInTheSurvivor() throws Exception {
-    startDemo();
+    // With write fencing: the survivor's own primary stops taking writes once it is cut off, and
+    // the operator's takeover there makes the whole region serve again (the fence stands down).
+    startDemo("performance", "--write-fencing");
     awaitLeader(apiPort, 0);
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum with every coordinator up").isEqualTo("1"));
     String key1 = keyInSlots("127.0.0.1:" + basePort, 0, 5461);
     String key2 = keyInSlots("127.0.0.1:" + (basePort + 3), 5462, 10922);
+    String key3 = keyInSlots("127.0.0.1:" + (basePort + 6), 10923, 16383);
+    cluster.awaitWrite(key3, Duration.ofSeconds(10));
     for (String region : List.of("region-1", "region-2")) {
       JsonObject r = pidsJson.getJsonObject(region);
       r.getJsonArray("redis").forEach(p -> ProcessHandle.of(((Number) p).longValue()).ifPresent(ProcessHandle::destroyForcibly));
@@ -260,6 +264,7 @@ class FailoverIT {
     }
     await().pollDelay(Duration.ofSeconds(6)).atMost(Duration.ofSeconds(7)).until(() -> true);
     assertThat(cluster.write(key1, 1)).as("no automatic action without a majority").isFalse();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !cluster.write(key3, 1));
     assertThat(get(apiPort + 2, "/api/v1/leader").getString("leader")).as("no leader without a CP majority").isNull();
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum on the survivor").isEqualTo("0"));
@@ -273,6 +278,11 @@ class FailoverIT {
     assertThat(takeover.output()).contains("failover: 2 shard(s) taken over in region-3, 0 failed");
     cluster.awaitWrite(key1, Duration.ofSeconds(30));
     cluster.awaitWrite(key2, Duration.ofSeconds(30));
+    cluster.awaitWrite(key3, Duration.ofSeconds(10));
+    // Past several renewals of the 3 s pause: the fence stays down while the region is still cut off.
+    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+    assertThat(cluster.write(key1, 2)).isTrue();
+    assertThat(cluster.write(key3, 2)).as("region-3's own primary").isTrue();
   }
 
   @Test
