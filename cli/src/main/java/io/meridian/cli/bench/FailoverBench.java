@@ -212,7 +212,8 @@ public final class FailoverBench implements Callable<Integer> {
     boolean meridian = system.equals(FailoverReport.MERIDIAN);
     Duration nodeTimeout = meridian ? DemoSpec.NODE_TIMEOUT
         : Duration.ofMillis(Long.parseLong(system.substring("native-".length(), system.length() - 2)));
-    Path dir = stateDir.resolve(scenario.label() + "-" + system);
+    // Every round keeps its logs (a slow round is looked into afterwards); its node data go.
+    Path dir = stateDir.resolve(scenario.label() + "-" + system).resolve("round-" + round);
     LocalDeployment.wipe(dir);
     Files.createDirectories(dir);
     try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("round.log")), true)) {
@@ -242,6 +243,11 @@ public final class FailoverBench implements Callable<Integer> {
         Victim victim = victim(deployment);
         log.printf("victim: %s in %s (slot %d), key tag %s%n", victim.address(), victim.region(), victim.slot(),
             victim.tag());
+        if (meridian) {
+          JsonObject leader = deployment.get(deployment.layout().coordinatorPort(0), "/api/v1/leader");
+          log.printf("leader before the fault: %s%n", leader == null ? "unknown" : leader.getString("leader") + " in "
+              + leader.getString("region") + ", term " + leader.getLong("term"));
+        }
         List<String> seeds = new ArrayList<>();
         for (int i = 0; i < 3; i++) {
           seeds.add(deployment.layout().address(i, 0));
@@ -270,6 +276,7 @@ public final class FailoverBench implements Callable<Integer> {
       } finally {
         deployment.stop(STOP_GRACE);
         current = null;
+        LocalDeployment.wipe(dir.resolve("redis"));
       }
     }
   }

@@ -64,6 +64,10 @@ public final class OverheadBench implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Also write the results as JSON to FILE.")
   Path jsonFile;
 
+  @Option(names = "--probe-interval", defaultValue = "250", paramLabel = "MS",
+      description = "The agent's probe.interval, 50 to 10000 (default: ${DEFAULT-VALUE}, the demo's and the default).")
+  int probeIntervalMs;
+
   /** The bound: the agent must cost the node less than this share of its throughput. */
   static final double TARGET_PERCENT = 1.0;
   private static final Duration AGENT_WARM_UP = Duration.ofSeconds(15);
@@ -72,8 +76,10 @@ public final class OverheadBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (rounds < 1 || rounds > 50 || requests < 1000 || clients < 1) {
-      System.err.println("meridian bench overhead: --rounds must be 1-50, --requests at least 1000, --clients at least 1");
+    if (rounds < 1 || rounds > 50 || requests < 1000 || clients < 1 || probeIntervalMs < 50
+        || probeIntervalMs > 10_000) {
+      System.err.println("meridian bench overhead: --rounds must be 1-50, --requests at least 1000, --clients at least 1,"
+          + " --probe-interval 50-10000 ms");
       return Meridian.EXIT_USAGE;
     }
     Path benchmark = Path.of("/usr/bin/redis-benchmark");
@@ -110,10 +116,10 @@ public final class OverheadBench implements Callable<Integer> {
       bus.eventBus().consumer(Addresses.health("region-1"), m -> reports.incrementAndGet());
       Path config = stateDir.resolve("agent.yaml");
       Files.writeString(config, DemoFiles.agentYaml("region-1", List.of(node), agentPort, busName, busPort + 1,
-          List.of("127.0.0.1:" + busPort), 0));
+          List.of("127.0.0.1:" + busPort), 0, probeIntervalMs));
       out.printf("meridian bench overhead: redis-server %s on %s, redis-benchmark -t %s -n %d -c %d, %d round(s) "
-          + "of a run without and a run with an agent probing every 250 ms%n", redis.version(), node, tests, requests,
-          clients, rounds);
+          + "of a run without and a run with an agent probing every %d ms%n", redis.version(), node, tests, requests,
+          clients, rounds, probeIntervalMs);
       Map<String, List<double[]>> byTest = new java.util.LinkedHashMap<>();
       // The node's own CPU per request, with and without the agent's probes, and the agent's CPU:
       // on a host the benchmark client shares, throughput also moves with every other process.
@@ -184,7 +190,7 @@ public final class OverheadBench implements Callable<Integer> {
       out.printf("Target: the agent costs the node less than %.0f%% of its throughput: %s%n", TARGET_PERCENT,
           met ? "met" : "MISSED");
       if (jsonFile != null) {
-        Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("requests", requests)
+        Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("probeIntervalMs", probeIntervalMs).put("requests", requests)
             .put("clients", clients).put("summary", summary).put("targetMet", met)
             .put("nodeCpuMicrosPerRequest", new JsonObject().put("without", cpuWithout).put("with", cpuWith)
                 .put("costPercent", cpuCost))

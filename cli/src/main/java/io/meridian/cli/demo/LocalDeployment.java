@@ -216,7 +216,7 @@ public final class LocalDeployment {
           Path file = configs.resolve("agent-" + region.name() + ".yaml");
           Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
-              layout.writeFencing() ? regionNames.size() : 0));
+              layout.writeFencing() ? regionNames.size() : 0, 250));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(List.of("-Xmx128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
               this::warnExit);
