@@ -1,19 +1,19 @@
 package io.meridian.agent;
 
 import io.meridian.agent.config.AgentConfig;
-import io.meridian.agent.fence.ObservedEpochs;
+import io.meridian.agent.fence.ObservedOwners;
 import io.meridian.agent.metrics.RedisSeries;
 import io.meridian.agent.metrics.SendFailures;
 import io.meridian.monitoring.GaugeSet;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageProducer;
 import io.meridian.agent.probe.NodeProbe;
+import io.meridian.agent.probe.NodeStats;
 import io.meridian.agent.probe.ProbeResources;
 import io.meridian.agent.probe.ProbeResult;
 import io.meridian.agent.report.HealthTransitions;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;
-import io.meridian.messages.RedisState;
 import io.meridian.messages.Wire;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
@@ -50,7 +50,7 @@ public final class AgentVerticle extends VerticleBase {
 
   private final MeridianMetrics metrics;
   private final Clock clock;
-  private final ObservedEpochs epochs;
+  private final ObservedOwners owners;
   private final HealthTransitions transitions = new HealthTransitions();
   /** Watched nodes in config order; touched on this verticle's context only. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
@@ -62,12 +62,12 @@ public final class AgentVerticle extends VerticleBase {
   private MessageProducer<Buffer> reports;
   private SendFailures sendFailures;
 
-  /** @param epochs where each answered probe's cluster epoch goes (the write fence reads it) */
-  public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock, ObservedEpochs epochs) {
+  /** @param owners where each answered probe's view of the slot owners goes (the write fence reads it) */
+  public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock, ObservedOwners owners) {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
-    this.epochs = epochs;
+    this.owners = owners;
   }
 
   /**
@@ -158,8 +158,7 @@ public final class AgentVerticle extends VerticleBase {
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
         slot.probe.node(), ++slot.seq, clock.millis(), result.latencyMicros(), result.failure(), result.state());
-    result.state().filter(RedisState::clusterEnabled)
-        .ifPresent(s -> epochs.record(report.node(), s.clusterCurrentEpoch()));
+    result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")
         .tag("node", report.node())
@@ -230,7 +229,7 @@ public final class AgentVerticle extends VerticleBase {
       removed.retire();
       removed.series.clear();
       forgetMeters(removed.probe.node());
-      epochs.forget(removed.probe.node());
+      owners.forget(removed.probe.node());
     }
     slots.clear();
     slots.putAll(kept);

@@ -1,22 +1,20 @@
 package io.meridian.agent.admin;
 
-import io.meridian.messages.SlotRange;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.NodeAddress;
+import io.meridian.messages.SlotRange;
 import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.poll.StatusPoll;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -353,24 +351,12 @@ public final class Bootstrap {
   }
 
   private void waitFor(String what, Supplier<String> check) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = null;
-    while (true) {
-      String status = check.get();
-      if (status == null) {
-        progress.accept("done: " + what);
-        return;
-      }
-      if (!Objects.equals(status, last)) {
-        progress.accept("waiting for " + what + ": " + status);
-        last = status;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what + " ("
-            + status + "); running bootstrap again continues from here");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
+    StatusPoll.await(timeout, Duration.ofMillis(100), check, status -> progress.accept("waiting for " + what + ": "
+        + status)).ifPresent(status -> {
+          throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what + " ("
+              + status + "); running bootstrap again continues from here");
+        });
+    progress.accept("done: " + what);
   }
 
   static long keys(String keyspace) {

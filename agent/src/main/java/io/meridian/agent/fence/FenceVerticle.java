@@ -2,6 +2,8 @@ package io.meridian.agent.fence;
 
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.probe.ShardOwners;
+import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.ClusterEvent;
@@ -37,7 +39,7 @@ public final class FenceVerticle extends VerticleBase {
   /** Length of each pause; renewed every second, so writes resume at most this long after the agent is gone. */
   static final Duration PAUSE = Duration.ofSeconds(3);
   /**
-   * Contact within this span counts as "in contact now" for the epoch baseline: leader
+   * Contact within this span counts as "in contact now" for the layout baseline: leader
    * announcements and reachability reports each come at least every 500 ms.
    */
   private static final Duration CONTACT = Duration.ofMillis(1500);
@@ -48,21 +50,21 @@ public final class FenceVerticle extends VerticleBase {
   private final Map<String, Instant> heardFrom = new HashMap<>();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private final ObservedEpochs epochs;
+  private final ObservedOwners owners;
+  /** Each node's view of the slot owners at the last contact (or its first, if it never had one). */
+  private final Map<String, ShardOwners> atContact = new HashMap<>();
   private Optional<Instant> lastLeader = Optional.empty();
   private Instant startedAt;
   private volatile WriteFence.Verdict state = WriteFence.Verdict.LIFT;
-  /** The cluster epoch while last in contact; -1 until a node has answered. */
-  private long epochAtContact = -1;
   private boolean busy;
   private long timer = -1;
 
-  /** @param epochs the cluster epoch the local nodes report (fed by the probe loop) */
-  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock, ObservedEpochs epochs) {
+  /** @param owners the local nodes' views of the slot owners (fed by the probe loop) */
+  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock, ObservedOwners owners) {
     this.config = config;
     this.registry = registry;
     this.clock = clock;
-    this.epochs = epochs;
+    this.owners = owners;
   }
 
   @Override
@@ -90,18 +92,21 @@ public final class FenceVerticle extends VerticleBase {
     }
     Instant now = clock.instant();
     int regions = config.fencing().regions();
-    long epochNow = epochs.highest();
-    // The baseline follows the epoch while in contact (failovers by the leader raise it) and is
-    // frozen from the moment contact is lost; an agent that never had contact starts from the first.
-    if (epochNow >= 0 && (epochAtContact < 0 || WriteFence.inContact(now, lastLeader, heardFrom, regions, CONTACT))) {
-      epochAtContact = epochNow;
+    Map<String, ShardOwners> seen = owners.snapshot();
+    // The baseline follows the layout while in contact (the leader's failovers move shards) and is
+    // frozen from the moment contact is lost; a node never seen in contact starts from its first view.
+    if (WriteFence.inContact(now, lastLeader, heardFrom, regions, CONTACT)) {
+      atContact.putAll(seen);
+    } else {
+      seen.forEach(atContact::putIfAbsent);
     }
+    atContact.keySet().retainAll(config.nodes());
+    Optional<String> takeover = WriteFence.takeover(atContact, seen);
     WriteFence.Verdict verdict = WriteFence.overrule(
-        WriteFence.decide(now, lastLeader, heardFrom, regions, config.fencing().after(), startedAt),
-        epochAtContact, epochNow);
+        WriteFence.decide(now, lastLeader, heardFrom, regions, config.fencing().after(), startedAt), takeover);
     WriteFence.Verdict was = state;
     if (verdict != was && (verdict != WriteFence.Verdict.LIFT || was == WriteFence.Verdict.FENCE)) {
-      announce(now, verdict, epochNow);
+      announce(now, verdict, takeover);
     } else if (verdict != was) {
       LOG.atInfo().addKeyValue("agent", config.agentId())
           .log("contact restored after a takeover on this side; the write fence is armed again");
@@ -111,7 +116,7 @@ public final class FenceVerticle extends VerticleBase {
       return;
     }
     busy = true;
-    long baseline = epochAtContact;
+    Map<String, ShardOwners> baseline = Map.copyOf(atContact);
     vertx.executeBlocking(() -> {
       apply(verdict == WriteFence.Verdict.FENCE, baseline);
       return null;
@@ -124,7 +129,7 @@ public final class FenceVerticle extends VerticleBase {
   }
 
   /** Logs a change of verdict with its evidence and sends it to the notification webhooks. */
-  private void announce(Instant now, WriteFence.Verdict verdict, long epochNow) {
+  private void announce(Instant now, WriteFence.Verdict verdict, Optional<String> takeover) {
     TreeSet<String> recent = new TreeSet<>();
     heardFrom.forEach((region, at) -> {
       if (!at.isBefore(now.minus(config.fencing().after()))) {
@@ -132,7 +137,7 @@ public final class FenceVerticle extends VerticleBase {
       }
     });
     String reason = WriteFence.reason(verdict, lastLeader, recent, config.fencing().regions(),
-        config.fencing().after(), epochAtContact, epochNow);
+        config.fencing().after(), takeover);
     boolean on = verdict == WriteFence.Verdict.FENCE;
     if (verdict == WriteFence.Verdict.LIFT) {
       LOG.atInfo().addKeyValue("agent", config.agentId()).log(reason);
@@ -153,18 +158,19 @@ public final class FenceVerticle extends VerticleBase {
 
   /**
    * On a worker: pause (renew) writes on every local primary, or lift the pause everywhere. A
-   * primary whose epoch is already above {@code baseline} was just taken over (the probe has not
-   * told the next check yet): it is left alone rather than paused for a second.
+   * primary whose own view already shows a takeover against {@code baseline} was just promoted (the
+   * probe has not told the next check yet): it is left alone rather than paused for a second.
    */
-  private void apply(boolean pause, long baseline) {
+  private void apply(boolean pause, Map<String, ShardOwners> baseline) {
     for (String node : config.nodes()) {
       NodeAdmin admin = admins.computeIfAbsent(node, n -> new NodeAdmin(n, config.auth(), Duration.ofSeconds(2)));
       try {
         if (pause) {
           if (admin.info("replication").contains("role:master")) {
-            long epoch = InfoText.parse(admin.info("cluster")).number("cluster_enabled", 0) == 1
-                ? InfoText.parse(admin.call("CLUSTER", "INFO")).number("cluster_current_epoch", 0) : -1;
-            if (WriteFence.overrule(WriteFence.Verdict.FENCE, baseline, epoch) == WriteFence.Verdict.FENCE) {
+            Optional<String> justPromoted = InfoText.parse(admin.info("cluster")).number("cluster_enabled", 0) == 1
+                ? WriteFence.takeover(baseline, Map.of(node, ShardOwners.of(ClusterNodesReply.parse(admin.clusterNodes()))))
+                : Optional.empty();
+            if (justPromoted.isEmpty()) {
               admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
             }
           }

@@ -1,10 +1,12 @@
 package io.meridian.agent.fence;
 
+import io.meridian.agent.probe.ShardOwners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Whether this agent's side is isolated, and so whether the primaries on its host must stop
@@ -22,7 +24,7 @@ public final class WriteFence {
     FENCE,
     /** In contact: writes flow. */
     LIFT,
-    /** Isolated, but an operator took over on this side (the epoch rose): writes flow. */
+    /** Isolated, but an operator took over on this side (a shard moved to a node up here): writes flow. */
     TAKEN_OVER
   }
 
@@ -55,27 +57,37 @@ public final class WriteFence {
   }
 
   /**
-   * An isolated side whose cluster epoch rose after contact was lost has been taken over: Meridian
-   * never acts without a majority and its nodes run with {@code cluster-replica-no-failover}, so
-   * on this side only an operator ({@code meridian failover --region … --force}, which is a
-   * {@code CLUSTER FAILOVER TAKEOVER}) bumps the epoch. Pausing writes then would undo the
-   * operator's decision, so the fence stands down until contact returns.
+   * The evidence that an operator took over on this side since contact was lost: a node's view
+   * shows a shard now owned by a node that is up here and did not own it at the last contact.
+   * Meridian never acts without a majority and its nodes run with {@code
+   * cluster-replica-no-failover}, so on a cut-off side only an operator ({@code meridian failover
+   * --region … --force}, a {@code CLUSTER FAILOVER TAKEOVER}) moves a shard. Pausing writes then
+   * would undo the operator's decision, so the fence stands down until contact returns. A shard
+   * that moved to a node on the other side (seen before the cut) is no evidence: that node is down
+   * from here.
    *
-   * @param epochAtContact the highest epoch the local nodes reported while in contact (or first, if never)
-   * @param epochNow       the highest they report now; -1 while none has answered
+   * @param atContact each node's view at the last contact (or its first, if it never had one)
+   * @param now       each node's view now
    */
-  public static Verdict overrule(Verdict verdict, long epochAtContact, long epochNow) {
-    return verdict == Verdict.FENCE && epochAtContact >= 0 && epochNow > epochAtContact ? Verdict.TAKEN_OVER
-        : verdict;
+  public static Optional<String> takeover(Map<String, ShardOwners> atContact, Map<String, ShardOwners> now) {
+    return new TreeMap<>(now).entrySet().stream()
+        .filter(e -> atContact.containsKey(e.getKey()))
+        .flatMap(e -> e.getValue().takenOverSince(atContact.get(e.getKey())).map(what -> e.getKey() + " sees " + what)
+            .stream())
+        .findFirst();
+  }
+
+  /** FENCE becomes TAKEN_OVER when there is evidence of a takeover on this side. */
+  public static Verdict overrule(Verdict verdict, Optional<String> takeover) {
+    return verdict == Verdict.FENCE && takeover.isPresent() ? Verdict.TAKEN_OVER : verdict;
   }
 
   /** A sentence for the log, with the evidence. */
   public static String reason(Verdict verdict, Optional<Instant> lastLeader, Set<String> regionsHeard, int regions,
-      Duration after, long epochAtContact, long epochNow) {
+      Duration after, Optional<String> takeover) {
     if (verdict == Verdict.TAKEN_OVER) {
-      return "isolated, but the cluster epoch rose from " + epochAtContact + " to " + epochNow + " since contact was "
-          + "lost: an operator took over on this side (meridian failover --force); writes are not paused here "
-          + "until contact returns";
+      return "isolated, but a shard moved on this side since contact was lost (" + takeover.orElse("?") + "): an "
+          + "operator took over here (meridian failover --force); writes are not paused here until contact returns";
     }
     if (verdict == Verdict.FENCE) {
       return "isolated: no leader announcement and contact with only " + regionsHeard.size() + " of " + regions

@@ -10,7 +10,7 @@ import java.util.Set;
 record ClusterNodes(String myId, String myAddress, List<String> myFlags, List<String> mySlots, long mySlotCount,
     Map<String, List<String>> peerTroubles) {
 
-  private static final Set<String> TROUBLE = Set.of("fail?", "fail", "handshake", "noaddr");
+  static final Set<String> TROUBLE = Set.of("fail?", "fail", "handshake", "noaddr");
 
   static ClusterNodes parse(String reply) {
     ClusterNodesReply nodes = ClusterNodesReply.parse(reply);

@@ -87,7 +87,8 @@ public final class NodeProbe implements AutoCloseable {
     });
     return done.future()
         .map(r -> ProbeResult.answered(StateReader.read(r.info(), r.clusterInfo(), r.clusterNodes(), r.owned()),
-            StateReader.stats(r.info(), r.clusterInfo(), r.settings().get(MAXCLIENTS)), micros(start, r.pingAnsweredAt())))
+            StateReader.stats(r.info(), r.clusterInfo(), r.clusterNodes(),
+                r.settings().get(MAXCLIENTS)), micros(start, r.pingAnsweredAt())))
         .recover(err -> {
           if (!(err instanceof ProbeTimeoutException)) {
             dropConnection();

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param slotsFail        {@code cluster_slots_fail}
  * @param replicas         the replicas a primary lists in {@code INFO replication} ({@code slaveN:} lines)
  * @param maxClients       {@code CONFIG GET maxclients}; empty when CONFIG is not allowed
+ * @param owners           who owns which slots as this node sees it; empty when cluster mode is off
  */
 public record NodeStats(long masterReplOffset, long slotsAssigned, long slotsOk, long slotsPfail, long slotsFail,
-    List<Replica> replicas, Optional<Long> maxClients) {
+    List<Replica> replicas, Optional<Long> maxClients, Optional<ShardOwners> owners) {
 
   /** One {@code slaveN:ip=…,port=…,state=…,offset=…,lag=…} line. */
   public record Replica(String ip, String port, String state, long offset, long lagSeconds) {

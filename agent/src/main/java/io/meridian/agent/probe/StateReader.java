@@ -1,5 +1,6 @@
 package io.meridian.agent.probe;
 
+import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.RedisState;
 import java.util.ArrayList;
@@ -80,9 +81,10 @@ final class StateReader {
   /**
    * The fields only the agent's metrics use, from the same replies as {@link #read}.
    *
-   * @param maxClients {@code maxclients} as {@code CONFIG GET} answered it, or null when it was not read
+   * @param clusterNodes {@code CLUSTER NODES}, or null when cluster mode is off
+   * @param maxClients   {@code maxclients} as {@code CONFIG GET} answered it, or null when it was not read
    */
-  static NodeStats stats(String info, String clusterInfo, String maxClients) {
+  static NodeStats stats(String info, String clusterInfo, String clusterNodes, String maxClients) {
     InfoText i = InfoText.parse(info);
     InfoText c = InfoText.parse(clusterInfo == null ? "" : clusterInfo);
     List<NodeStats.Replica> replicas = new ArrayList<>();
@@ -112,7 +114,8 @@ final class StateReader {
     }
     return new NodeStats(Math.max(0, i.number("master_repl_offset", 0)), c.number("cluster_slots_assigned", 0),
         c.number("cluster_slots_ok", 0), c.number("cluster_slots_pfail", 0), c.number("cluster_slots_fail", 0),
-        replicas, max);
+        replicas, max, clusterNodes == null || i.number("cluster_enabled", 0) != 1 ? Optional.empty()
+            : Optional.of(ShardOwners.of(ClusterNodesReply.parse(clusterNodes))));
   }
 
   private static long parse(String number) {

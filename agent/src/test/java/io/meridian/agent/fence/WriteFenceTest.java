@@ -2,10 +2,12 @@ package io.meridian.agent.fence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.agent.probe.ShardOwners;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class WriteFenceTest {
@@ -39,16 +41,29 @@ class WriteFenceTest {
         .isEqualTo(WriteFence.Verdict.FENCE);
   }
 
+  /** Shard 0-5460 owned by {@code owner}, with {@code up} the nodes a view sees up. */
+  private static ShardOwners view(String owner, String... up) {
+    return new ShardOwners(Map.of("0-5460", owner, "5461-16383", "b"), Set.of(up));
+  }
+
   @Test
-  void anIsolatedSideWhoseEpochRoseHasBeenTakenOverByAnOperatorAndIsNotFenced() {
-    assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, 7, 8)).as("a takeover here since contact was lost")
-        .isEqualTo(WriteFence.Verdict.TAKEN_OVER);
-    assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, 7, 7)).as("nothing happened on this side")
-        .isEqualTo(WriteFence.Verdict.FENCE);
-    assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, -1, -1)).as("no node has answered yet")
-        .isEqualTo(WriteFence.Verdict.FENCE);
-    assertThat(WriteFence.overrule(WriteFence.Verdict.LIFT, 7, 9)).as("in contact, a rise is the leader's failover")
+  void aShardMovedToANodeUpOnThisSideIsAnOperatorsTakeoverAndStandsTheFenceDown() {
+    Map<String, ShardOwners> atContact = Map.of("n1", view("a", "a", "b", "r"));
+    Optional<String> evidence = WriteFence.takeover(atContact, Map.of("n1", view("r", "b", "r")));
+    assertThat(evidence).hasValueSatisfying(e -> assertThat(e).contains("n1 sees slots 0-5460 now owned by r"));
+    assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, evidence)).isEqualTo(WriteFence.Verdict.TAKEN_OVER);
+    assertThat(WriteFence.overrule(WriteFence.Verdict.LIFT, evidence)).as("in contact, moves are the leader's")
         .isEqualTo(WriteFence.Verdict.LIFT);
+  }
+
+  @Test
+  void nothingMovedOrAMoveToTheOtherSideIsNoTakeoverHere() {
+    Map<String, ShardOwners> atContact = Map.of("n1", view("a", "a", "b", "r"));
+    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("a", "b", "r")))).as("same owners").isEmpty();
+    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("x", "b", "r"))))
+        .as("owner x is down from here: the other side's failover, learnt before the cut").isEmpty();
+    assertThat(WriteFence.takeover(Map.of(), Map.of("n1", view("r", "r")))).as("no baseline for n1").isEmpty();
+    assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, Optional.empty())).isEqualTo(WriteFence.Verdict.FENCE);
   }
 
   @Test

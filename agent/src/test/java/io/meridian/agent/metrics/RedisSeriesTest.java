@@ -30,7 +30,8 @@ class RedisSeriesTest {
   @Test
   void aPrimaryExportsTheExporterSeries() {
     NodeStats stats = new NodeStats(500, 16384, 16384, 0, 0,
-        List.of(new NodeStats.Replica("127.0.0.1", "7003", "online", 480, 1)), Optional.of(10000L));
+        List.of(new NodeStats.Replica("127.0.0.1", "7003", "online", 480, 1)), Optional.of(10000L),
+        Optional.empty());
     List<Sample> s = RedisSeries.of("127.0.0.1:7000",
         ProbeResult.answered(state(RedisState.Role.PRIMARY, true, "ok"), stats, 300));
     assertThat(s).allSatisfy(x -> assertThat(x.labels()).containsEntry("node", "127.0.0.1:7000"));
@@ -52,7 +53,7 @@ class RedisSeriesTest {
 
   @Test
   void aReplicaWithItsLinkDownInAFailingCluster() {
-    NodeStats stats = new NodeStats(500, 16384, 10922, 0, 5462, List.of(), Optional.empty());
+    NodeStats stats = new NodeStats(500, 16384, 10922, 0, 5462, List.of(), Optional.empty(), Optional.empty());
     List<Sample> s = RedisSeries.of("n:1", ProbeResult.answered(state(RedisState.Role.REPLICA, false, "fail"), stats, 1));
     assertThat(s).contains(Sample.of("redis_instance_info", 1, "node", "n:1", "role", "slave"));
     assertThat(value(s, "redis_master_link_up")).isZero();

@@ -25,7 +25,7 @@ class NodeStatsReaderTest {
         slave1:ip=10.0.0.9,port=6379,state=wait_bgsave,offset=0,lag=7\r
         master_repl_offset:1234\r
         """;
-    NodeStats s = StateReader.stats(info, CLUSTER_INFO, "10000");
+    NodeStats s = StateReader.stats(info, CLUSTER_INFO, null, "10000");
     assertThat(s.masterReplOffset()).isEqualTo(1234);
     assertThat(s.replicas()).containsExactly(
         new NodeStats.Replica("127.0.0.1", "7003", "online", 1234, 0),
@@ -39,11 +39,11 @@ class NodeStatsReaderTest {
 
   @Test
   void withoutClusterModeOrConfigTheCountsAreZeroAndMaxclientsUnknown() {
-    NodeStats s = StateReader.stats("role:slave\nmaster_repl_offset:99\nslave0:garbage\n", null, null);
+    NodeStats s = StateReader.stats("role:slave\nmaster_repl_offset:99\nslave0:garbage\n", null, null, null);
     assertThat(s.masterReplOffset()).isEqualTo(99);
     assertThat(s.replicas()).isEmpty();
     assertThat(s.slotsAssigned()).isZero();
     assertThat(s.maxClients()).isEmpty();
-    assertThat(StateReader.stats("role:master", null, "lots").maxClients()).isEmpty();
+    assertThat(StateReader.stats("role:master", null, null, "lots").maxClients()).isEmpty();
   }
 }

@@ -5,6 +5,7 @@ import io.meridian.cli.demo.LocalDeployment;
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.bus.ClusteredVertx;
+import io.meridian.runtime.poll.StatusPoll;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -338,16 +339,17 @@ public final class ScaleBench implements Callable<Integer> {
   }
 
   private void poll(String what, Duration timeout, java.util.function.BooleanSupplier done) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!done.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what);
+    StatusPoll.await(timeout, Duration.ofMillis(250), () -> {
+      if (done.getAsBoolean()) {
+        return null;
       }
       if (coordinators.stream().anyMatch(p -> !p.isAlive())) {
         throw new IllegalStateException("a coordinator exited while waiting for " + what);
       }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-    }
+      return "not yet";
+    }, status -> { }).ifPresent(status -> {
+      throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what);
+    });
   }
 
   private JsonObject get(int port, String path) {

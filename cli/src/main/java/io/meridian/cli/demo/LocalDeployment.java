@@ -15,6 +15,7 @@ import io.meridian.coordinator.spec.TopologyKind;
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
+import io.meridian.runtime.poll.StatusPoll;
 import io.meridian.runtime.process.MissingPrerequisiteException;
 import io.meridian.runtime.process.RedisBinary;
 import io.meridian.runtime.process.RedisServerProcess;
@@ -37,8 +38,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -419,26 +418,15 @@ public final class LocalDeployment {
 
   /** As above; on giving up, {@code detail} is added to the error. */
   private void poll(String what, Duration timeout, Supplier<String> check, Supplier<String> detail) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String last = null;
-    while (true) {
+    StatusPoll.await(timeout, Duration.ofMillis(250), () -> {
       if (children.isClosed()) {
         throw new IllegalStateException("interrupted while waiting for " + what);
       }
-      String status = check.get();
-      if (status == null) {
-        return;
-      }
-      if (!status.equals(last)) {
-        out.printf("  [%5.1f s] waiting for %s: %s%n", elapsed(), what, status);
-        last = status;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what + " ("
-            + status + "); logs are in " + layout.stateDir().resolve("logs") + detail.get());
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
-    }
+      return check.get();
+    }, status -> out.printf("  [%5.1f s] waiting for %s: %s%n", elapsed(), what, status)).ifPresent(status -> {
+      throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what + " ("
+          + status + "); logs are in " + layout.stateDir().resolve("logs") + detail.get());
+    });
   }
 
   private void writePids(List<String> regionNames) throws IOException {

@@ -20,6 +20,7 @@ import io.meridian.coordinator.scale.ScalePlanner;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.messages.NodeAddress;
+import io.meridian.runtime.poll.StatusPoll;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -418,22 +419,10 @@ public final class ScaleCommands {
     }
 
     private void waitFor(String what, Supplier<String> check) {
-      long deadline = System.nanoTime() + timeout.toNanos();
-      String last = null;
-      while (true) {
-        String status = check.get();
-        if (status == null) {
-          return;
-        }
-        if (!status.equals(last)) {
-          say("waiting for " + what + ": " + status);
-          last = status;
-        }
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what);
-        }
-        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-      }
+      StatusPoll.await(timeout, Duration.ofMillis(100), check, status -> say("waiting for " + what + ": " + status))
+          .ifPresent(status -> {
+            throw new IllegalStateException("gave up after " + timeout.toSeconds() + " s waiting for " + what);
+          });
     }
   }
 }
