@@ -166,13 +166,9 @@ public final class FenceVerticle extends VerticleBase {
       NodeAdmin admin = admins.computeIfAbsent(node, n -> new NodeAdmin(n, config.auth(), Duration.ofSeconds(2)));
       try {
         if (pause) {
-          if (admin.info("replication").contains("role:master")) {
-            Optional<String> justPromoted = InfoText.parse(admin.info("cluster")).number("cluster_enabled", 0) == 1
-                ? WriteFence.takeover(baseline, Map.of(node, ShardOwners.of(ClusterNodesReply.parse(admin.clusterNodes()))))
-                : Optional.empty();
-            if (justPromoted.isEmpty()) {
-              admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
-            }
+          InfoText info = InfoText.parse(admin.info("replication", "cluster"));
+          if (info.get("role").filter("master"::equals).isPresent() && !justPromoted(node, admin, info, baseline)) {
+            admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
           }
         } else {
           admin.call("CLIENT", "UNPAUSE");
@@ -181,6 +177,12 @@ public final class FenceVerticle extends VerticleBase {
         LOG.debug("write fence on {}: {}", node, e.getMessage());
       }
     }
+  }
+
+  /** Whether this primary's own view already shows a takeover against {@code baseline}. */
+  private static boolean justPromoted(String node, NodeAdmin admin, InfoText info, Map<String, ShardOwners> baseline) {
+    return info.number("cluster_enabled", 0) == 1 && WriteFence.takeover(baseline,
+        Map.of(node, ShardOwners.of(ClusterNodesReply.parse(admin.clusterNodes())))).isPresent();
   }
 
   public boolean fenced() {
