@@ -1,28 +1,40 @@
 package io.meridian.coordinator;
 
 import io.meridian.coordinator.config.CoordinatorConfig;
+import io.meridian.coordinator.config.Leadership;
+import io.meridian.coordinator.leadership.CpSettings;
+import io.meridian.coordinator.leadership.LeadershipMember;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import io.meridian.runtime.bus.CpSettings;
 
-/** Starts a coordinator process: a full member of the bus running the {@link CoordinatorVerticle}. */
+/**
+ * Starts a coordinator process: with leadership on, first its member of the leadership cluster,
+ * then a full member of the bus running the {@link CoordinatorVerticle}.
+ */
 public final class Coordinator {
 
   private Coordinator() {
   }
 
   public static Future<BusProcess<CoordinatorVerticle>> start(CoordinatorConfig config) {
-    Optional<CpSettings> cp = config.leadership().enabled()
-        ? Optional.of(new CpSettings(config.leadership().cpMembers(), config.leadership().sessionTtl(),
-            Duration.ofSeconds(1), Duration.ofSeconds(Math.max(10, config.leadership().sessionTtl().toSeconds()))))
-        : Optional.empty();
-    return BusProcess.start("coordinator", config.coordinatorId(),
-        Map.of("cluster", config.cluster(), "region", config.region(), "coordinator", config.coordinatorId()),
-        config.bus(), cp, (metrics, hazelcast) -> new CoordinatorVerticle(config, metrics, hazelcast,
-            Clock.systemUTC()));
+    Map<String, String> tags = Map.of("cluster", config.cluster(), "region", config.region(), "coordinator",
+        config.coordinatorId());
+    Leadership l = config.leadership();
+    if (!l.enabled()) {
+      return BusProcess.start("coordinator", config.coordinatorId(), tags, config.bus(),
+          metrics -> new CoordinatorVerticle(config, metrics, Optional.empty(), Clock.systemUTC()));
+    }
+    CpSettings cp = new CpSettings(l.cpMembers(), l.sessionTtl(), Duration.ofSeconds(1),
+        Duration.ofSeconds(Math.max(10, l.sessionTtl().toSeconds())));
+    return LeadershipMember.start(new LeadershipMember.Settings(config.bus().clusterName(), config.bus().host(),
+            l.port(), l.members(), cp))
+        .compose(member -> BusProcess.start("coordinator", config.coordinatorId(), tags, config.bus(),
+                metrics -> new CoordinatorVerticle(config, metrics, Optional.of(member), Clock.systemUTC()))
+            .map(process -> process.alongside(member))
+            .onFailure(err -> member.shutdown()));
   }
 }

@@ -99,7 +99,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private long statusTimer = -1;
   private volatile boolean observing;
 
-  private final HazelcastInstance hazelcast;
+  /** The leadership cluster's member (CP group), when leadership is on. */
+  private final Optional<HazelcastInstance> leadershipMember;
+  private HazelcastInstance hazelcast;
   private final History history = new History(1000);
   private LeaderElection election;
   private DeadSessionReaper reaper;
@@ -127,11 +129,11 @@ public final class CoordinatorVerticle extends VerticleBase {
   private CpMembership cpMembership;
   private boolean ensuringCpMembership;
 
-  public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics, HazelcastInstance hazelcast,
-      Clock clock) {
+  public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics,
+      Optional<HazelcastInstance> leadershipMember, Clock clock) {
     this.config = config;
     this.metrics = metrics;
-    this.hazelcast = hazelcast;
+    this.leadershipMember = leadershipMember;
     this.clock = clock;
   }
 
@@ -211,6 +213,8 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void startLeadership() {
     Leadership l = config.leadership();
+    hazelcast = leadershipMember.orElseThrow(() -> new IllegalStateException("leadership is on but no leadership "
+        + "member was started"));
     election = new LeaderElection(hazelcast, "meridian-leader-" + config.cluster(), Duration.ofMillis(500), l.lease(),
         new LeaderElection.Listener() {
           @Override

@@ -37,6 +37,9 @@ class ConfExamplesTest {
     assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
     assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());
     assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
+    // The coordinators find each other's leadership members at their bus hosts on leadership.port.
+    assertThat(coordinator.leadership().members())
+        .containsExactly("10.0.0.2:5801", "10.1.0.2:5801", "10.2.0.2:5801");
     // The agent names its nodes as the spec does (unique across hosts), never as 127.0.0.1.
     assertThat(spec.regions().stream().filter(r -> r.name().equals(agent.region())).findFirst().orElseThrow().nodes()
         .stream().map(n -> n.address()).toList()).containsAll(agent.nodes());

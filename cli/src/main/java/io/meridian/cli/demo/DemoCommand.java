@@ -56,7 +56,8 @@ public final class DemoCommand implements Callable<Integer> {
   int apiPort;
 
   @Option(names = "--bus-port", defaultValue = "5701",
-      description = "Coordinator i's event-bus (Hazelcast) port is bus-port + i; agents take the next ones "
+      description = "Coordinator i's event-bus (Hazelcast) port is bus-port + i, its leadership-cluster port "
+          + "bus-port + 100 + i; agents take the ports after the coordinators' bus ports "
           + "(default: ${DEFAULT-VALUE}).")
   int busPort;
 

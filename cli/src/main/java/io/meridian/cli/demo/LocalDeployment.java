@@ -78,6 +78,11 @@ public final class LocalDeployment {
       return apiPort + region;
     }
 
+    /** The coordinator of region {@code i} is in the leadership cluster (its CP group) 100 ports above its bus port. */
+    public int leadershipPort(int region) {
+      return busPort + 100 + region;
+    }
+
     /** The agent of region {@code i} serves /health, /ready and /metrics after the coordinators' ports. */
     public int agentPort(int region) {
       return apiPort + regions + region;
@@ -311,8 +316,13 @@ public final class LocalDeployment {
       Path logs) throws IOException {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
+    List<String> leadershipMembers = new ArrayList<>();
+    for (int k = 0; k < regionNames.size(); k++) {
+      leadershipMembers.add("127.0.0.1:" + layout.leadershipPort(k));
+    }
     Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook()));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.leadershipPort(i),
+        leadershipMembers, layout.webhook()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(List.of("-Xmx256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
         logs.resolve("coordinator-" + region + ".log"), this::warnExit);
@@ -450,6 +460,8 @@ public final class LocalDeployment {
         needed.put(layout.agentPort(i), "the HTTP endpoints of " + DemoSpec.regionName(i)
             + "'s agent (--api-port + regions)");
         needed.put(layout.busPort() + i, "the event bus of " + DemoSpec.regionName(i) + "'s coordinator (--bus-port)");
+        needed.put(layout.leadershipPort(i), "the leadership cluster of " + DemoSpec.regionName(i)
+            + "'s coordinator (--bus-port + 100)");
       }
     }
     for (Map.Entry<Integer, String> e : needed.entrySet()) {

@@ -57,7 +57,8 @@ public record CoordinatorConfig(
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
         new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofSeconds(3)), Optional.empty(), Notifications.none(), Rebalance.defaults());
+            Duration.ofMinutes(10), Duration.ofSeconds(3), Leadership.DEFAULT_PORT, List.of()), Optional.empty(),
+        Notifications.none(), Rebalance.defaults());
   }
 
   public static CoordinatorConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -106,11 +107,7 @@ public record CoordinatorConfig(
     ConfigNode busNode = root.object("bus");
     BusConfig bus = BusConfig.read(busNode);
     String logLevel = LogLevels.read(root, env);
-    Leadership leadership = Leadership.read(root.object("leadership"));
-    if (busNode.has("cpMembers") && bus.cpMembers() != leadership.cpMembers()) {
-      throw busNode.error("cpMembers", "is " + bus.cpMembers() + " but leadership.cpMembers is "
-          + leadership.cpMembers() + ": they name the same CP group size (or leave bus.cpMembers out)");
-    }
+    Leadership leadership = Leadership.read(root.object("leadership"), bus);
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     Notifications notifications = Notifications.read(root.object("notifications"), env);
     Rebalance rebalance = Rebalance.read(root.object("rebalance"));

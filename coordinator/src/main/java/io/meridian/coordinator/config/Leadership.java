@@ -2,7 +2,10 @@ package io.meridian.coordinator.config;
 
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigNode;
+import io.meridian.messages.NodeAddress;
+import io.meridian.runtime.bus.BusConfig;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * How coordinators elect the one that acts, and how it acts (coordinator.yaml, {@code leadership}).
@@ -17,11 +20,26 @@ import java.time.Duration;
  * @param antiFlapping  no second automatic failover of a shard within this window
  * @param failureTimeout without crash evidence, a primary counts as failed only when observers in a
  *                       majority of regions have failed to reach it for this long
+ * @param port          this coordinator's port in the leadership cluster (the coordinators alone,
+ *                      apart from the bus: see README, "Leader election")
+ * @param members       where the coordinators' leadership members listen ({@code host:port} or {@code host})
  */
 public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Duration lease, Duration verifyDeadline,
-    Duration antiFlapping, Duration failureTimeout) {
+    Duration antiFlapping, Duration failureTimeout, int port, List<String> members) {
 
-  public static Leadership read(ConfigNode node) throws ConfigException {
+  /** The leadership cluster sits this far above the bus: 5801 for the bus's 5701. */
+  public static final int PORT_OFFSET = 100;
+  public static final int DEFAULT_PORT = BusConfig.DEFAULT_PORT + PORT_OFFSET;
+
+  public Leadership {
+    members = List.copyOf(members);
+  }
+
+  /**
+   * @param bus the coordinator's bus settings: by default the leadership port and members are
+   *            the bus's, 100 ports up
+   */
+  public static Leadership read(ConfigNode node, BusConfig bus) throws ConfigException {
     boolean enabled = node.bool("enabled", true);
     int members = node.integer("cpMembers", 3, 3, 7);
     Duration ttl = node.duration("sessionTtl", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(5));
@@ -37,6 +55,25 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     Duration flapping = node.duration("antiFlapping", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24));
     Duration failure = node.duration("failureTimeout", Duration.ofSeconds(3), Duration.ofMillis(500),
         Duration.ofMinutes(10));
-    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure);
+    int port = node.integer("port", Math.min(65535, bus.port() + PORT_OFFSET), 1, 65535);
+    if (port == bus.port()) {
+      throw node.error("port", "is the bus's port (bus.port " + bus.port() + "); the leadership cluster needs a port "
+          + "of its own");
+    }
+    List<String> defaultMembers = bus.members().stream().map(Leadership::shifted).distinct().toList();
+    List<String> leaders = node.strings("members", defaultMembers,
+        m -> m.contains(":") && !NodeAddress.isValid(m) ? "must be host or host:port, got \"" + m + "\"" : null);
+    if (leaders.isEmpty()) {
+      throw node.error("members", "must list at least one coordinator's leadership address (host:port)");
+    }
+    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure, port, leaders);
+  }
+
+  /** {@code 10.0.0.2:5801} for the bus member {@code 10.0.0.2:5701}, or {@code 10.0.0.2} (at the default port). */
+  static String shifted(String busMember) {
+    int colon = busMember.lastIndexOf(':');
+    String host = colon < 0 ? busMember : busMember.substring(0, colon);
+    int port = colon < 0 ? BusConfig.DEFAULT_PORT : Integer.parseInt(busMember.substring(colon + 1));
+    return host + ":" + Math.min(65535, port + PORT_OFFSET);
   }
 }

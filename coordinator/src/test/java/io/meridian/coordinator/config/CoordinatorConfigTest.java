@@ -47,6 +47,30 @@ class CoordinatorConfigTest {
   }
 
   @Test
+  void theLeadershipClusterDefaultsToTheBusAddresses100PortsUp() throws ConfigException {
+    CoordinatorConfig d = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n"
+        + "bus: {members: [\"10.0.0.2:5701\", \"10.0.1.2:5702\", 10.0.2.2]}\n");
+    assertThat(d.leadership().port()).isEqualTo(5801);
+    assertThat(d.leadership().members()).containsExactly("10.0.0.2:5801", "10.0.1.2:5802", "10.0.2.2:5801");
+    CoordinatorConfig moved = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n"
+        + "bus: {port: 5801, members: [\"10.0.0.2:5801\"]}\n");
+    assertThat(moved.leadership().port()).isEqualTo(5901);
+    assertThat(moved.leadership().members()).containsExactly("10.0.0.2:5901");
+    CoordinatorConfig c = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n"
+        + "leadership: {port: 6801, members: [\"127.0.0.1:6801\", \"127.0.0.1:6802\"]}\n");
+    assertThat(c.leadership().port()).isEqualTo(6801);
+    assertThat(c.leadership().members()).containsExactly("127.0.0.1:6801", "127.0.0.1:6802");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {port: 5701}\n",
+        "coordinator.yaml: field 'leadership.port': is the bus's port (bus.port 5701); the leadership cluster needs a "
+            + "port of its own");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {members: [\"h:x\"]}\n",
+        "coordinator.yaml: field 'leadership.members[0]': must be host or host:port, got \"h:x\"");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nbus: {cpMembers: 3}\n",
+        "coordinator.yaml: field 'bus.cpMembers': is no longer used: the coordinators' CP group lives in their own "
+            + "leadership cluster (coordinator.yaml, leadership); remove it");
+  }
+
+  @Test
   void rebalanceSettings() throws ConfigException {
     CoordinatorConfig d = parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\n");
     assertThat(d.rebalance()).isEqualTo(Rebalance.defaults());

@@ -12,23 +12,13 @@ import java.util.List;
  * @param host        interface to bind Hazelcast and the event bus to
  * @param port        first Hazelcast port to try; the next free one is taken (up to +100)
  * @param members     where the cluster's members listen ({@code host:port} or {@code host}), usually the coordinators
- * @param cpMembers   size of the coordinators' CP group (their {@code leadership.cpMembers}). Agents
- *                    need it too: whichever member is the oldest tells a joining coordinator
- *                    whether the CP group exists, and an agent that does not know would let a
- *                    restarted coordinator try to found it again, which Hazelcast answers by
- *                    shutting that coordinator's member down
  */
-public record BusConfig(String clusterName, String host, int port, List<String> members, int cpMembers) {
+public record BusConfig(String clusterName, String host, int port, List<String> members) {
 
   public static final int DEFAULT_PORT = 5701;
-  public static final int DEFAULT_CP_MEMBERS = 3;
 
   public BusConfig {
     members = List.copyOf(members);
-  }
-
-  public BusConfig(String clusterName, String host, int port, List<String> members) {
-    this(clusterName, host, port, members, DEFAULT_CP_MEMBERS);
   }
 
   /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701]}, for logs. */
@@ -46,7 +36,10 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
     if (members.isEmpty()) {
       throw bus.error("members", "must list at least one member to join (a coordinator's host:port)");
     }
-    int cpMembers = bus.integer("cpMembers", DEFAULT_CP_MEMBERS, 3, 7);
-    return new BusConfig(clusterName, host, port, members, cpMembers);
+    if (bus.has("cpMembers")) {
+      throw bus.error("cpMembers", "is no longer used: the coordinators' CP group lives in their own leadership "
+          + "cluster (coordinator.yaml, leadership); remove it");
+    }
+    return new BusConfig(clusterName, host, port, members);
   }
 }

@@ -24,6 +24,8 @@ public final class BusProcess<V extends Deployable> {
   private final V verticle;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final io.vertx.core.Promise<String> lost = io.vertx.core.Promise.promise();
+  private final java.util.List<com.hazelcast.core.HazelcastInstance> companions =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle) {
     this.name = name;
@@ -40,23 +42,25 @@ public final class BusProcess<V extends Deployable> {
    */
   public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
       BusConfig bus, Function<MeridianMetrics, V> work) {
-    return start(role, name, tags, bus, java.util.Optional.empty(), (metrics, hazelcast) -> work.apply(metrics));
-  }
-
-  /** As above, for a member of the CP subsystem: the work also gets the Hazelcast instance. */
-  public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
-      BusConfig bus, java.util.Optional<CpSettings> cp,
-      java.util.function.BiFunction<MeridianMetrics, com.hazelcast.core.HazelcastInstance, V> work) {
     MeridianMetrics metrics = MeridianMetrics.create(role, tags);
-    return ClusteredVertx.start(bus, role.equals("agent"), cp, java.util.Optional.of(metrics.registry()))
+    return ClusteredVertx.start(bus, role.equals("agent"), java.util.Optional.of(metrics.registry()))
         .compose(started -> {
           Vertx vertx = started.vertx();
-          V verticle = work.apply(metrics, started.hazelcast());
+          V verticle = work.apply(metrics);
           return vertx.deployVerticle(verticle)
-              .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast()))
+              .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast(), "bus"))
               .recover(err -> vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err)));
         })
         .onFailure(err -> metrics.close());
+  }
+
+  /**
+   * Ties another Hazelcast member of this process (a coordinator's leadership member) to it: its
+   * loss ends the process as the bus member's does, and {@link #stop()} shuts it down last.
+   */
+  public BusProcess<V> alongside(com.hazelcast.core.HazelcastInstance member) {
+    companions.add(member);
+    return watch(member, "leadership");
   }
 
   /**
@@ -64,10 +68,10 @@ public final class BusProcess<V extends Deployable> {
    * CP group again). The process would then live on, answering HTTP, blind and deaf: better to
    * say so and exit, so that its supervisor starts it again.
    */
-  private BusProcess<V> watch(com.hazelcast.core.HazelcastInstance hazelcast) {
+  private BusProcess<V> watch(com.hazelcast.core.HazelcastInstance hazelcast, String which) {
     hazelcast.getLifecycleService().addLifecycleListener(event -> {
       if (event.getState() == com.hazelcast.core.LifecycleEvent.LifecycleState.SHUTTING_DOWN && !stopped.get()) {
-        lost.tryComplete("its cluster member shut down on its own (state " + event.getState() + "); the log above "
+        lost.tryComplete("its " + which + " cluster member shut down on its own (state " + event.getState() + "); the log above "
             + "says why");
       }
     });
@@ -97,6 +101,8 @@ public final class BusProcess<V extends Deployable> {
       return Future.succeededFuture();
     }
     LOG.atInfo().addKeyValue("process", name).log("{} stopping: leaving the cluster", name);
-    return vertx.close().onComplete(ar -> metrics.close());
+    return vertx.close().eventually(() -> Future.fromCompletionStage(java.util.concurrent.CompletableFuture.runAsync(
+        () -> companions.forEach(member -> member.shutdown()))))
+        .onComplete(ar -> metrics.close());
   }
 }

@@ -1,10 +1,8 @@
 package io.meridian.runtime.bus;
 
 import com.hazelcast.config.Config;
-import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.MultiMapConfig;
-import com.hazelcast.config.NetworkConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -35,10 +33,6 @@ public final class ClusteredVertx {
   public record Started(Vertx vertx, com.hazelcast.core.HazelcastInstance hazelcast) {
   }
 
-  /** @param cp CP subsystem settings, for coordinators; agents (lite members) never take part */
-  public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp) {
-    return start(bus, lite, cp, java.util.Optional.empty());
-  }
 
   /** How long an agent keeps trying to join a bus that has a coordinator on it. */
   static final java.time.Duration LITE_JOIN_DEADLINE = java.time.Duration.ofMinutes(2);
@@ -52,19 +46,16 @@ public final class ClusteredVertx {
    * and joins again every 2 s for up to 2 minutes, instead of failing: the bus's data lives on
    * coordinators only.
    */
-  public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp,
-      java.util.Optional<MeterRegistry> registry) {
+  public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<MeterRegistry> registry) {
     if (!lite) {
-      return attempt(bus, false, cp, registry);
+      return attempt(bus, false, registry);
     }
     return attemptLite(bus, registry, System.nanoTime() + LITE_JOIN_DEADLINE.toNanos(), 1);
   }
 
   private static Future<Started> attemptLite(BusConfig bus, java.util.Optional<MeterRegistry> registry, long deadline,
       int n) {
-    // A lite member never joins the CP group, but it must know its size: see BusConfig.cpMembers.
-    java.util.Optional<CpSettings> cp = java.util.Optional.of(CpSettings.defaults(bus.cpMembers()));
-    return attempt(bus, true, cp, registry).transform(ar -> {
+    return attempt(bus, true, registry).transform(ar -> {
       if (ar.succeeded() && hasDataMember(ar.result().hazelcast())) {
         return Future.succeededFuture(ar.result());
       }
@@ -100,8 +91,7 @@ public final class ClusteredVertx {
     return false;
   }
 
-  private static Future<Started> attempt(BusConfig bus, boolean lite, java.util.Optional<CpSettings> cp,
-      java.util.Optional<MeterRegistry> registry) {
+  private static Future<Started> attempt(BusConfig bus, boolean lite, java.util.Optional<MeterRegistry> registry) {
     VertxOptions options = new VertxOptions();
     registry.ifPresent(r -> options.setMetricsOptions(metricsOptions(lite)));
     options.getEventBusOptions().setHost(bus.host()).setPort(0);
@@ -111,7 +101,6 @@ public final class ClusteredVertx {
       options.setEventLoopPoolSize(2).setWorkerPoolSize(4).setInternalBlockingPoolSize(4);
     }
     Config config = hazelcastConfig(bus, lite);
-    cp.ifPresent(settings -> configureCp(config, settings));
     HazelcastClusterManager manager = new HazelcastClusterManager(config);
     VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
     VertxBuilder measured = registry.map(r -> builder.withMetrics(new MicrometerMetricsFactory(r))).orElse(builder);
@@ -143,48 +132,13 @@ public final class ClusteredVertx {
     return options;
   }
 
-  /** Settings measured on these machines (DESIGN.md, "Pitfalls"): a crashed leader's lock moves in seconds. */
-  static void configureCp(Config config, CpSettings cp) {
-    config.getCPSubsystemConfig()
-        .setCPMemberCount(cp.members())
-        .setSessionTimeToLiveSeconds((int) cp.sessionTtl().toSeconds())
-        .setSessionHeartbeatIntervalSeconds((int) cp.heartbeat().toSeconds())
-        .setMissingCPMemberAutoRemovalSeconds((int) cp.autoRemoval().toSeconds());
-    // A paused Raft leader must lose its role quickly, or a paused lock holder blocks handover.
-    config.getCPSubsystemConfig().getRaftAlgorithmConfig()
-        .setLeaderHeartbeatPeriodInMillis(250)
-        .setMaxMissedLeaderHeartbeatCount(3)
-        .setLeaderElectionTimeoutInMillis(1000);
-  }
-
   static Config hazelcastConfig(BusConfig bus, boolean lite) {
-    Config config = vertxStructures(new Config());
-    config.setClusterName(bus.clusterName());
+    Config config = HazelcastMembers.config(vertxStructures(new Config()), bus.clusterName(), bus.host(), bus.port(),
+        100, bus.members());
     config.setLiteMember(lite);
-    config.setProperty("hazelcast.logging.type", "slf4j");
-    config.setProperty("hazelcast.phone.home.enabled", "false");
-    // The default 5 s pause before joining only helps multicast discovery; members are listed.
-    config.setProperty("hazelcast.wait.seconds.before.join", "0");
-    // Our own shutdown leaves the cluster through Vert.x; Hazelcast's hook would race it.
-    config.setProperty("hazelcast.shutdownhook.enabled", "false");
-    // Notice a frozen or cut-off member in seconds, not the default minute.
-    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
-    // Members that started apart (or were partitioned) find each other again within seconds,
-    // not after the default five minutes.
-    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
-    config.setProperty("hazelcast.local.localAddress", bus.host());
-    config.setProperty("hazelcast.socket.bind.any", "false");
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(bus.port()).setPortAutoIncrement(true).setPortCount(100);
-    network.getInterfaces().setEnabled(false);
-    JoinConfig join = network.getJoin();
-    join.getMulticastConfig().setEnabled(false);
-    join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(bus.members());
     if (lite) {
-      trimForLiteMember(config);
+      HazelcastMembers.trim(config);
+      config.setProperty("hazelcast.operation.thread.count", "1");
     }
     return config;
   }
@@ -200,21 +154,5 @@ public final class ClusteredVertx {
     config.addMapConfig(new MapConfig("__vertx.haInfo").setBackupCount(1));
     config.addMapConfig(new MapConfig("__vertx.nodeInfo").setBackupCount(1));
     return config;
-  }
-
-  /**
-   * A lite member owns no partitions and serves no clients, so Hazelcast's thread pools (sized
-   * by core count: 2 partition threads per core, 3 I/O threads each way, 5 event threads, …)
-   * and its metrics and health monitor would only cost the agent memory on the Redis host.
-   */
-  private static void trimForLiteMember(Config config) {
-    config.setProperty("hazelcast.io.thread.count", "1");
-    config.setProperty("hazelcast.event.thread.count", "1");
-    config.setProperty("hazelcast.operation.thread.count", "1");
-    config.setProperty("hazelcast.operation.generic.thread.count", "1");
-    config.setProperty("hazelcast.operation.response.thread.count", "1");
-    config.setProperty("hazelcast.health.monitoring.level", "OFF");
-    config.getMetricsConfig().setEnabled(false);
-    config.getJetConfig().setEnabled(false);
   }
 }

@@ -1,9 +1,9 @@
-package io.meridian.runtime.bus;
+package io.meridian.coordinator.leadership;
 
 import java.time.Duration;
 
 /**
- * Hazelcast CP subsystem settings for coordinators (the members that elect the leader).
+ * Hazelcast CP subsystem settings of the coordinators' leadership cluster ({@link LeadershipMember}).
  *
  * @param members        CP member count: the number of coordinators, at least 3; the first
  *                       election waits until that many have joined

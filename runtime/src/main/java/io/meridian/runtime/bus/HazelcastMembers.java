@@ -1,0 +1,64 @@
+package io.meridian.runtime.bus;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import java.util.List;
+
+/**
+ * What every Hazelcast member Meridian starts has in common: the bus's members and the
+ * coordinators' leadership members (see README, "Leader election").
+ */
+public final class HazelcastMembers {
+
+  private HazelcastMembers() {
+  }
+
+  /**
+   * @param portCount how many ports from {@code port} on may be taken (1: exactly {@code port})
+   * @param members   where to look for the other members ({@code host} or {@code host:port})
+   */
+  public static Config config(Config config, String clusterName, String host, int port, int portCount,
+      List<String> members) {
+    config.setClusterName(clusterName);
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The default 5 s pause before joining only helps multicast discovery; members are listed.
+    config.setProperty("hazelcast.wait.seconds.before.join", "0");
+    // Our own shutdown leaves the cluster (through Vert.x, for the bus); Hazelcast's hook would race it.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    // Notice a frozen or cut-off member in seconds, not the default minute.
+    config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", "10");
+    // Members that started apart (or were partitioned) find each other again within seconds,
+    // not after the default five minutes.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "10");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
+    config.setProperty("hazelcast.local.localAddress", host);
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(port).setPortAutoIncrement(portCount > 1).setPortCount(Math.max(1, portCount));
+    network.getInterfaces().setEnabled(false);
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    return config;
+  }
+
+  /**
+   * For a member that holds no map data (an agent, or a coordinator's leadership member):
+   * Hazelcast's thread pools are sized by core count (3 I/O threads each way, 5 event threads, …),
+   * and its metrics and health monitor would only cost memory on a shared host.
+   */
+  public static Config trim(Config config) {
+    config.setProperty("hazelcast.io.thread.count", "1");
+    config.setProperty("hazelcast.event.thread.count", "1");
+    config.setProperty("hazelcast.operation.generic.thread.count", "1");
+    config.setProperty("hazelcast.operation.response.thread.count", "1");
+    config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    config.getMetricsConfig().setEnabled(false);
+    config.getJetConfig().setEnabled(false);
+    return config;
+  }
+}
