@@ -24,4 +24,19 @@ public final class JvmOptions {
         "--add-opens", "java.management/sun.management=ALL-UNNAMED",
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED");
   }
+
+  /**
+   * For an agent, which shares its host with Redis, on top of {@link #defaults()}: as the
+   * packaged launcher runs it, without PerfData (jstat's counters), whose sampling wakes the JVM
+   * 20 times a second.
+   */
+  public static List<String> agent(String maxHeap) {
+    return java.util.stream.Stream.concat(coordinator(maxHeap).stream(), java.util.stream.Stream.of("-XX:-UsePerfData"))
+        .toList();
+  }
+
+  /** {@link #defaults()} with a heap ceiling. */
+  public static List<String> coordinator(String maxHeap) {
+    return java.util.stream.Stream.concat(defaults().stream(), java.util.stream.Stream.of("-Xmx" + maxHeap)).toList();
+  }
 }

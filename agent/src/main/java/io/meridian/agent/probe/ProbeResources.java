@@ -18,7 +18,13 @@ public final class ProbeResources implements AutoCloseable {
 
   final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("meridian-probe-io", true),
       NioIoHandler.newFactory());
-  final HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("meridian-probe-timer", true));
+  /**
+   * Redisson's own timeouts ride on this wheel, which wakes at every tick whether or not anything
+   * is due (netty's default: 10 times a second, on the Redis host). The probe's deadline is a Vert.x
+   * timer of its own (NodeProbe), so Redisson's backstop may fire up to a tick late.
+   */
+  final HashedWheelTimer timer = new HashedWheelTimer(new DefaultThreadFactory("meridian-probe-timer", true),
+      250, TimeUnit.MILLISECONDS);
   final ExecutorService executor = Executors.newSingleThreadExecutor(new DefaultThreadFactory("meridian-probe-callbacks", true));
   private final AtomicBoolean closed = new AtomicBoolean();
 

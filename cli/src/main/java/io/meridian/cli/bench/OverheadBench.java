@@ -168,32 +168,44 @@ public final class OverheadBench implements Callable<Integer> {
         }
       }
       out.println();
-      out.printf("%-5s %18s %18s %10s%n", "test", "median without", "median with", "cost");
+      out.printf("%-5s %18s %18s %10s  %s%n", "test", "median without", "median with", "cost", "95% interval (paired rounds)");
       JsonArray summary = new JsonArray();
-      boolean met = true;
+      List<PairedCost.Verdict> verdicts = new ArrayList<>();
       for (Map.Entry<String, List<double[]>> e : byTest.entrySet()) {
         double without = median(e.getValue().stream().mapToDouble(v -> v[0]).toArray());
         double with = median(e.getValue().stream().mapToDouble(v -> v[1]).toArray());
-        double cost = (1 - with / without) * 100;
-        met &= cost < TARGET_PERCENT;
-        out.printf("%-5s %,14.0f r/s %,14.0f r/s %9.2f%%%n", e.getKey(), without, with, cost);
+        PairedCost cost = PairedCost.of(e.getValue(), false, e.getKey().hashCode());
+        verdicts.add(cost.against(TARGET_PERCENT));
+        out.printf("%-5s %,14.0f r/s %,14.0f r/s %9.2f%%  [%.2f%%, %.2f%%]%n", e.getKey(), without, with, cost.median(),
+            cost.low(), cost.high());
         summary.add(new JsonObject().put("test", e.getKey()).put("medianWithoutRps", without)
-            .put("medianWithRps", with).put("costPercent", cost));
+            .put("medianWithRps", with).put("costPercent", cost.median()).put("costLowPercent", cost.low())
+            .put("costHighPercent", cost.high()));
       }
       double cpuWithout = median(nodeCpu.stream().mapToDouble(v -> v[0]).toArray());
       double cpuWith = median(nodeCpu.stream().mapToDouble(v -> v[1]).toArray());
-      double cpuCost = (cpuWith / cpuWithout - 1) * 100;
+      PairedCost cpuCost = PairedCost.of(nodeCpu, true, 0);
       double agentCore = median(agentCpu.stream().mapToDouble(Double::doubleValue).toArray());
-      out.printf("node  %11.2f us/req %11.2f us/req %9.2f%%  (redis-server CPU per request)%n", cpuWithout, cpuWith,
-          cpuCost);
+      out.printf("node  %11.2f us/req %11.2f us/req %9.2f%%  [%.2f%%, %.2f%%] (redis-server CPU per request)%n",
+          cpuWithout, cpuWith, cpuCost.median(), cpuCost.low(), cpuCost.high());
       out.printf("the agent itself used %.1f%% of one core (median over the runs with it)%n", agentCore);
+      PairedCost.Verdict verdict = verdicts.contains(PairedCost.Verdict.MISSED) ? PairedCost.Verdict.MISSED
+          : verdicts.contains(PairedCost.Verdict.UNRESOLVED) ? PairedCost.Verdict.UNRESOLVED : PairedCost.Verdict.MET;
+      boolean met = verdict == PairedCost.Verdict.MET;
       out.printf("Target: the agent costs the node less than %.0f%% of its throughput: %s%n", TARGET_PERCENT,
-          met ? "met" : "MISSED");
+          switch (verdict) {
+            case MET -> "met (the whole 95% interval is below it)";
+            case MISSED -> "MISSED (the whole 95% interval is at or above it)";
+            case UNRESOLVED -> "NOT SHOWN: this machine's noise spans the target (see the intervals); run more "
+                + "--rounds on a quieter machine";
+          });
       if (jsonFile != null) {
         Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("probeIntervalMs", probeIntervalMs).put("requests", requests)
             .put("clients", clients).put("summary", summary).put("targetMet", met)
+            .put("verdict", verdict.name().toLowerCase(java.util.Locale.ROOT))
             .put("nodeCpuMicrosPerRequest", new JsonObject().put("without", cpuWithout).put("with", cpuWith)
-                .put("costPercent", cpuCost))
+                .put("costPercent", cpuCost.median()).put("costLowPercent", cpuCost.low())
+                .put("costHighPercent", cpuCost.high()))
             .put("agentCpuPercentOfCore", agentCore).encodePrettily() + "\n");
         out.println("results written to " + jsonFile.toAbsolutePath());
       }
@@ -224,17 +236,14 @@ public final class OverheadBench implements Callable<Integer> {
   }
 
   static double median(double[] values) {
-    double[] sorted = values.clone();
-    java.util.Arrays.sort(sorted);
-    int n = sorted.length;
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    return PairedCost.median(values);
   }
 
   private Process startAgent(Path config, Path log) throws IOException {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(io.meridian.cli.JvmOptions.defaults());
-    command.addAll(List.of("-Xmx128m", "-cp", System.getProperty("java.class.path"), Meridian.class.getName(), "agent",
+    command.addAll(io.meridian.cli.JvmOptions.agent("128m"));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Meridian.class.getName(), "agent",
         "--config", config.toAbsolutePath().toString()));
     return new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();

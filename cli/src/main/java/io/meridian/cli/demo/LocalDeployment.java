@@ -222,7 +222,7 @@ public final class LocalDeployment {
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
               layout.writeFencing() ? regionNames.size() : 0, 250));
           Children.Child child = children.start("agent of " + region.name(), 0,
-              javaCommand(List.of("-Xmx128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
+              javaCommand(io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
               this::warnExit);
           agentPids.put(region.name(), child.process().pid());
         }
@@ -324,7 +324,7 @@ public final class LocalDeployment {
         layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.leadershipPort(i),
         leadershipMembers, layout.webhook()));
     Children.Child child = children.start("coordinator of " + region, 1,
-        javaCommand(List.of("-Xmx256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
+        javaCommand(io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
         logs.resolve("coordinator-" + region + ".log"), this::warnExit);
     coordinatorPids.put(region, child.process().pid());
     writePids(regionNames);
@@ -333,7 +333,6 @@ public final class LocalDeployment {
   private List<String> javaCommand(List<String> jvmOptions, String role, Path config) {
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(io.meridian.cli.JvmOptions.defaults());
     command.addAll(jvmOptions);
     command.add("-cp");
     command.add(System.getProperty("java.class.path"));

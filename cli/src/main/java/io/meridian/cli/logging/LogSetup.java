@@ -44,6 +44,10 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     root.addAppender(out);
     context.getLogger("com.hazelcast").setLevel(Level.toLevel(env.getOrDefault("MERIDIAN_HAZELCAST_LOG_LEVEL", "WARN"),
         Level.WARN));
+    // Vert.x's cluster manager asks the bus for a CP structure once at start, which warns of "UNSAFE
+    // mode" on a bus without CP; Meridian's own CP group (the leader lock) is the leadership
+    // cluster's, where CP is on and this logger never speaks.
+    context.getLogger("com.hazelcast.cp.CPSubsystem").setLevel(Level.ERROR);
     for (String chatty : new String[] {"io.netty", "org.redisson", "io.vertx"}) {
       context.getLogger(chatty).setLevel(Level.WARN);
     }

@@ -57,6 +57,8 @@ public final class HazelcastMembers {
     config.setProperty("hazelcast.operation.generic.thread.count", "1");
     config.setProperty("hazelcast.operation.response.thread.count", "1");
     config.setProperty("hazelcast.health.monitoring.level", "OFF");
+    // Its thread wakes every second to look for operations that no member of this kind runs.
+    config.setProperty("hazelcast.slow.operation.detector.enabled", "false");
     config.getMetricsConfig().setEnabled(false);
     config.getJetConfig().setEnabled(false);
     return config;
