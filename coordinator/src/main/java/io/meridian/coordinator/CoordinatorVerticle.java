@@ -103,6 +103,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Optional<HazelcastInstance> leadershipMember;
   private HazelcastInstance hazelcast;
   private final History history = new History(1000);
+  private final io.meridian.coordinator.act.CommandRoutes commandRoutes = new io.meridian.coordinator.act.CommandRoutes();
   private LeaderElection election;
   private DeadSessionReaper reaper;
   private MaintenanceMode maintenance;
@@ -331,6 +332,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void updateSeries() {
     CoordinatorConfig c = config;
     Instant now = clock.instant();
+    if (c.leadership().enabled()) {
+      commandRoutes.warm(vertx, view.nodes().values().stream().map(v -> v.report().sender())
+          .collect(java.util.stream.Collectors.toSet()), now);
+    }
     Optional<List<io.meridian.coordinator.placement.Violation>> violations = c.spec()
         .map(spec -> PlacementRules.check(spec, observed()));
     ClusterSeries.Result result = ClusterSeries.of(view, observations, c.regions(), now, c.staleAfter(), violations);

@@ -14,6 +14,16 @@ public final class Addresses {
   /** Cluster events (publish). */
   public static final String EVENTS = PREFIX + "events";
 
+  /**
+   * A message with this header on a command address only opens the route: its receiver drops it.
+   * The clustered bus resolves an address's subscribers and the receiving node's connection on the
+   * first send there and keeps both up to date afterwards; resolving reads the bus's Hazelcast
+   * maps, which stall for seconds while the bus replaces a master that died (with a region). A
+   * coordinator opens the route to every agent ahead of need, so that a failover's commands never
+   * wait on that.
+   */
+  public static final String WARM_UP_HEADER = "meridian-warm-up";
+
   private Addresses() {
   }
 

@@ -78,6 +78,9 @@ public final class CommandVerticle extends VerticleBase {
   }
 
   private void onCommand(Message<Object> message) {
+    if (message.headers().contains(Addresses.WARM_UP_HEADER)) {
+      return;
+    }
     gate.accept(message.body(), Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
       if (!watched.get().contains(command.target())) {
         reply(message, command, CommandResult.Outcome.REFUSED, "not_watched", command.target()

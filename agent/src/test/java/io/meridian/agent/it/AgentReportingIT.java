@@ -193,4 +193,29 @@ class AgentReportingIT {
         .containsPattern("meridian_agent_probe_failures_total\\{[^}]*node=\"" + replica.address()
             + "\"[^}]*reason=\"refused\""));
   }
+
+  @Test
+  @Order(4)
+  void aCoordinatorsWarmUpOfTheCommandRouteIsDroppedSilentlyAndCommandsStillGetAnswers() throws Exception {
+    io.vertx.core.eventbus.EventBus eventBus = bus.vertx().eventBus();
+    String address = Addresses.commands("agent-it");
+    // What a coordinator sends ahead of need: no reply, no rejection counted, no log of a bad message.
+    var warmUp = eventBus.<Object>request(address, io.vertx.core.buffer.Buffer.buffer(),
+        new io.vertx.core.eventbus.DeliveryOptions().addHeader(Addresses.WARM_UP_HEADER, "1").setSendTimeout(1500))
+        .toCompletionStage().toCompletableFuture();
+    assertThat(warmUp).failsWithin(Duration.ofSeconds(5)).withThrowableThat()
+        .withMessageContaining("Timed out");
+    assertThat(agent.metrics().scrape()).doesNotContain("meridian_messages_rejected_total{");
+    // The same route then carries a real command to its answer (here: refused, the node is not the agent's).
+    io.meridian.messages.Command command = new io.meridian.messages.Command("coordinator-it", "warm-1", 1,
+        "127.0.0.1:1", io.meridian.messages.Command.Kind.RESUME_WRITES, Map.of(), System.currentTimeMillis(),
+        "after a warm-up");
+    io.vertx.core.buffer.Buffer reply = eventBus.<io.vertx.core.buffer.Buffer>request(address,
+        io.meridian.messages.Wire.encode(command), new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(5000))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).body();
+    io.meridian.messages.CommandResult result = io.meridian.messages.Wire.decode(reply,
+        io.meridian.messages.CommandResult.class);
+    assertThat(result.outcome()).isEqualTo(io.meridian.messages.CommandResult.Outcome.REFUSED);
+    assertThat(result.detail()).contains("is not a node of agent agent-it");
+  }
 }

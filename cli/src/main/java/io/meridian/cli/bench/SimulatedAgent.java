@@ -68,6 +68,9 @@ final class SimulatedAgent extends VerticleBase {
   }
 
   private void onCommand(Message<Buffer> message) {
+    if (message.headers().contains(Addresses.WARM_UP_HEADER)) {
+      return;
+    }
     long arrived = System.nanoTime();
     Command command;
     try {
