@@ -70,7 +70,7 @@ class DistributionIT {
     assertThat(command(port, "CLUSTER ADDSLOTSRANGE 0 16383")).startsWith("+OK");
     apiPort = FreePorts.any();
     agentPort = FreePorts.any();
-    busPort = FreePorts.range(4);
+    busPort = FreePorts.busPorts(4);
     Path conf = Files.createDirectories(dir.resolve("etc"));
     agentYaml = conf.resolve("agent.yaml");
     coordinatorYaml = conf.resolve("coordinator.yaml");

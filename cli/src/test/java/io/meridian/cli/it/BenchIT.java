@@ -51,7 +51,7 @@ class BenchIT {
     Path json = state.resolve("scale.json");
     int apiPort = FreePorts.range(3);
     String out = run(6, "scale", "--nodes", "60", "--deaths", "3", "--base-port", Integer.toString(FreePorts.range(60)),
-        "--api-port", Integer.toString(apiPort), "--bus-port", Integer.toString(FreePorts.range(8)),
+        "--api-port", Integer.toString(apiPort), "--bus-port", Integer.toString(FreePorts.busPorts(8)),
         "--state-dir", state.resolve("scale").toString(), "--json", json.toString());
     assertThat(out).contains("death 3/3");
     JsonObject r = new JsonObject(Files.readString(json)).getJsonArray("results").getJsonObject(0);
@@ -107,7 +107,7 @@ class BenchIT {
     Path json = state.resolve("results.json");
     String out = run(12, "failover", "--rounds", "1", "--recovery-timeout", "20", "--base-port",
         Integer.toString(basePort), "--api-port", Integer.toString(FreePorts.range(6)), "--bus-port",
-        Integer.toString(FreePorts.range(12)), "--state-dir", state.resolve("bench").toString(), "--json",
+        Integer.toString(FreePorts.busPorts(12)), "--state-dir", state.resolve("bench").toString(), "--json",
         json.toString());
     assertThat(out).contains("Targets:").contains("failover by meridian: recovery");
 

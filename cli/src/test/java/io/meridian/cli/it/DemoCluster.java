@@ -54,7 +54,7 @@ final class DemoCluster implements AutoCloseable {
     int basePort = FreePorts.redisPortRange(9);
     // Coordinators on apiPort + i, their agents on apiPort + regions + i.
     int apiPort = FreePorts.range(6);
-    int busPort = FreePorts.range(12);
+    int busPort = FreePorts.busPorts(12);
     Path output = state.resolve("demo.out");
     List<String> command = new ArrayList<>(List.of(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo",
         "--failover", "meridian", "--topology", topology,

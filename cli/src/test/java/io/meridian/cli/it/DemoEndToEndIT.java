@@ -52,7 +52,7 @@ class DemoEndToEndIT {
   void demoComesUpReportsKilledNodesAndLeavesNothingBehind() throws Exception {
     int basePort = FreePorts.redisPortRange(9);
     int apiPort = FreePorts.range(6); // 3 coordinators, then 3 agents
-    int busPort = FreePorts.range(12);
+    int busPort = FreePorts.busPorts(12);
     Path output = state.resolve("demo.out");
     long started = System.nanoTime();
     demo = new ProcessBuilder(javaBin(), "-jar", JAR.toAbsolutePath().toString(), "demo",

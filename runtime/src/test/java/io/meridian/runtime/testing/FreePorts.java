@@ -51,6 +51,25 @@ public final class FreePorts {
     throw new IllegalStateException("no free range of " + count + " ports found");
   }
 
+  /**
+   * {@code count} consecutive free event-bus ports whose leadership ports ({@code + 100}, where
+   * the demo and the benches put the coordinators' leadership cluster) are free too; below
+   * Linux's ephemeral range (32768 and up), where a port can be held by any outgoing connection.
+   */
+  public static int busPorts(int count) {
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int base = 10000 + (int) (Math.random() * 9000);
+      boolean ok = true;
+      for (int i = 0; i < count && ok; i++) {
+        ok = isFree(base + i) && isFree(base + 100 + i);
+      }
+      if (ok) {
+        return base;
+      }
+    }
+    throw new IllegalStateException("no free range of " + count + " bus ports (and their leadership ports) found");
+  }
+
   public static int any() {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
