@@ -147,7 +147,7 @@ public final class OperatorCommands {
           builder.header("Content-Type", "application/json");
         }
       }
-      HttpResponse<String> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> response = exchange(http, builder.build(), timeout);
       JsonObject json;
       try {
         json = new JsonObject(response.body());
@@ -162,5 +162,28 @@ public final class OperatorCommands {
       break;
     }
     return answer;
+  }
+
+  /**
+   * One request and its whole answer within {@code timeout} (plus a second). The request's own
+   * timeout only covers the wait for the answer's headers: a body that never completes would
+   * hang the caller, as one {@code remove-node --api} did in CI while following its job.
+   */
+  private static HttpResponse<String> exchange(HttpClient http, HttpRequest request, Duration timeout)
+      throws IOException, InterruptedException {
+    java.util.concurrent.CompletableFuture<HttpResponse<String>> answer =
+        http.sendAsync(request, HttpResponse.BodyHandlers.ofString());
+    try {
+      return answer.get(timeout.plusSeconds(1).toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      answer.cancel(true);
+      throw new java.net.http.HttpTimeoutException("no complete answer from " + request.uri() + " within "
+          + timeout.plusSeconds(1).toSeconds() + " s");
+    } catch (java.util.concurrent.ExecutionException e) {
+      if (e.getCause() instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException(String.valueOf(e.getCause().getMessage()), e.getCause());
+    }
   }
 }
