@@ -49,7 +49,12 @@ public final class BusProcess<V extends Deployable> {
           V verticle = work.apply(metrics);
           return vertx.deployVerticle(verticle)
               .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast(), "bus"))
-              .recover(err -> vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err)));
+              .recover(err -> {
+                // Said here first: closing Vert.x may leave nobody to deliver the failure to (seen once in
+                // CI, when the HTTP port was taken between the demo's check and the bind).
+                LOG.atError().addKeyValue("process", name).log("{} could not start: {}", name, err.getMessage());
+                return vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err));
+              });
         })
         .onFailure(err -> metrics.close());
   }

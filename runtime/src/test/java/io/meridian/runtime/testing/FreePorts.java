@@ -36,10 +36,13 @@ public final class FreePorts {
     throw new IllegalStateException("no free range of " + count + " Redis ports found");
   }
 
-  /** {@code count} consecutive free ports. */
+  /**
+   * {@code count} consecutive free ports, below the ranges above and below Linux's ephemeral range
+   * (32768 and up), where any outgoing connection may take a port between the check and the bind.
+   */
   public static int range(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 42000 + (int) (Math.random() * 18000);
+      int base = 2000 + (int) (Math.random() * 7000);
       boolean ok = true;
       for (int i = 0; i < count && ok; i++) {
         ok = isFree(base + i);
