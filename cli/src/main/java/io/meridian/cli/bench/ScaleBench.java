@@ -272,8 +272,7 @@ public final class ScaleBench implements Callable<Integer> {
         + "region: " + region + "\n"
         + "coordinatorId: coordinator-" + region + "\n"
         + "regions: [" + String.join(", ", SimulatedCluster.REGIONS) + "]\n"
-        + "leadership:\n  cpMembers: 3\n  port: " + (busPort + 100 + i) + "\n  members: [" + String.join(", ",
-            java.util.stream.IntStream.range(0, 3).mapToObj(k -> "127.0.0.1:" + (busPort + 100 + k)).toList()) + "]\n"
+        + "leadership:\n  cpMembers: 3\n"
         + "staleAfter: 2s\n"
         + "http:\n  host: 127.0.0.1\n  port: " + (apiPort + i) + "\n"
         + "bus:\n  clusterName: " + busName + "\n  host: 127.0.0.1\n  port: " + (busPort + i) + "\n"

@@ -78,9 +78,12 @@ public final class LocalDeployment {
       return apiPort + region;
     }
 
-    /** The coordinator of region {@code i} is in the leadership cluster (its CP group) 100 ports above its bus port. */
+    /**
+     * The coordinator of region {@code i} is in the leadership cluster (its CP group) where its
+     * config puts it by default: 100 ports above its bus port.
+     */
     public int leadershipPort(int region) {
-      return busPort + 100 + region;
+      return busPort + region + io.meridian.coordinator.config.Leadership.PORT_OFFSET;
     }
 
     /** The agent of region {@code i} serves /health, /ready and /metrics after the coordinators' ports. */
@@ -316,13 +319,8 @@ public final class LocalDeployment {
       Path logs) throws IOException {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
-    List<String> leadershipMembers = new ArrayList<>();
-    for (int k = 0; k < regionNames.size(); k++) {
-      leadershipMembers.add("127.0.0.1:" + layout.leadershipPort(k));
-    }
     Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.leadershipPort(i),
-        leadershipMembers, layout.webhook()));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
         logs.resolve("coordinator-" + region + ".log"), this::warnExit);

@@ -33,7 +33,6 @@ public final class ClusteredVertx {
   public record Started(Vertx vertx, com.hazelcast.core.HazelcastInstance hazelcast) {
   }
 
-
   /** How long an agent keeps trying to join a bus that has a coordinator on it. */
   static final java.time.Duration LITE_JOIN_DEADLINE = java.time.Duration.ofMinutes(2);
   private static final java.time.Duration LITE_JOIN_RETRY = java.time.Duration.ofSeconds(2);
