@@ -10,10 +10,18 @@ public final class FreePorts {
   private FreePorts() {
   }
 
+  /*
+   * Redis ports and their cluster-bus ports (+ 10000) both stay below Linux's ephemeral range
+   * (32768 and up): there an outgoing connection can take a port between the check and
+   * redis-server's bind, which CI saw as a test node exiting with code 1 at start.
+   */
+  private static final int REDIS_LOW = 20000;
+  private static final int REDIS_SPAN = 32768 - 10000 - REDIS_LOW - 64;
+
   /** A port that is free now, together with {@code port + 10000} (Redis Cluster's bus port). */
   public static int redisPort() {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int candidate = 20000 + (int) (Math.random() * 20000);
+      int candidate = REDIS_LOW + (int) (Math.random() * REDIS_SPAN);
       if (isFree(candidate) && isFree(candidate + 10000)) {
         return candidate;
       }
@@ -24,7 +32,7 @@ public final class FreePorts {
   /** {@code count} consecutive ports starting at a free one, each with its bus port free too. */
   public static int redisPortRange(int count) {
     for (int attempt = 0; attempt < 200; attempt++) {
-      int base = 20000 + (int) (Math.random() * 20000);
+      int base = REDIS_LOW + (int) (Math.random() * (REDIS_SPAN - count));
       boolean ok = true;
       for (int i = 0; i < count && ok; i++) {
         ok = isFree(base + i) && isFree(base + i + 10000);
