@@ -3,6 +3,8 @@ package io.meridian.coordinator.leadership;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.hazelcast.config.Config;
+import com.hazelcast.config.ServerSocketEndpointConfig;
+import com.hazelcast.instance.EndpointQualifier;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,11 +23,13 @@ class LeadershipMemberTest {
   void aClusterOfItsOwnOnExactlyItsPort() {
     Config config = LeadershipMember.config(SETTINGS);
     assertThat(config.getClusterName()).isEqualTo("meridian-prod-leadership");
-    assertThat(config.getNetworkConfig().getPort()).isEqualTo(5801);
-    assertThat(config.getNetworkConfig().isPortAutoIncrement()).isFalse();
-    assertThat(config.getNetworkConfig().getJoin().getTcpIpConfig().getMembers())
+    ServerSocketEndpointConfig endpoint = (ServerSocketEndpointConfig) config.getAdvancedNetworkConfig()
+        .getEndpointConfigs().get(EndpointQualifier.MEMBER);
+    assertThat(endpoint.getPort()).isEqualTo(5801);
+    assertThat(endpoint.isPortAutoIncrement()).isFalse();
+    assertThat(config.getAdvancedNetworkConfig().getJoin().getTcpIpConfig().getMembers())
         .containsExactly("10.0.0.2:5801", "10.1.0.2:5801", "10.2.0.2:5801");
-    assertThat(config.getNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
+    assertThat(config.getAdvancedNetworkConfig().getJoin().getMulticastConfig().isEnabled()).isFalse();
     assertThat(config.isLiteMember()).isFalse();
   }
 
@@ -38,6 +42,6 @@ class LeadershipMemberTest {
     assertThat(config.getCPSubsystemConfig().getMissingCPMemberAutoRemovalSeconds()).isEqualTo(10);
     assertThat(config.getCPSubsystemConfig().getRaftAlgorithmConfig().getLeaderHeartbeatPeriodInMillis())
         .isEqualTo(250);
-    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).isEqualTo("10");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).as("a frozen Raft leader is dropped within 5 s").isEqualTo("5");
   }
 }

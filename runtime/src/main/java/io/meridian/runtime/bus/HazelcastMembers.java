@@ -2,7 +2,8 @@ package io.meridian.runtime.bus;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
-import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.AdvancedNetworkConfig;
+import com.hazelcast.config.ServerSocketEndpointConfig;
 import java.util.List;
 
 /**
@@ -36,9 +37,15 @@ public final class HazelcastMembers {
     config.setProperty("hazelcast.merge.next.run.delay.seconds", "10");
     config.setProperty("hazelcast.local.localAddress", host);
     config.setProperty("hazelcast.socket.bind.any", "false");
-    NetworkConfig network = config.getNetworkConfig();
-    network.setPort(port).setPortAutoIncrement(portCount > 1).setPortCount(Math.max(1, portCount));
-    network.getInterfaces().setEnabled(false);
+    // The advanced network (one member endpoint, nothing else) for its connection handshake: with
+    // the default unified one, a connection opened to a frozen member (its kernel accepts, the
+    // process never answers) spins an I/O thread at a full core as soon as a packet waits on it
+    // (UnifiedProtocolEncoder says CLEAN while it cannot send, so the pipeline reschedules itself
+    // forever). A frozen coordinator then starved the others' leadership cluster: no new leader
+    // within a minute. The member-only handshake blocks the pipeline until the peer answers.
+    AdvancedNetworkConfig network = config.getAdvancedNetworkConfig().setEnabled(true);
+    network.setMemberEndpointConfig(new ServerSocketEndpointConfig()
+        .setPort(port).setPortAutoIncrement(portCount > 1).setPortCount(Math.max(1, portCount)));
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
