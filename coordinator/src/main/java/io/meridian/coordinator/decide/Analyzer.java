@@ -87,11 +87,6 @@ public final class Analyzer {
 
   /** The fresh, answering primary that reports owning these slot ranges, if any. */
   public static Optional<NodeView> servingNode(ClusterView view, List<String> slots, Instant now, Duration staleAfter) {
-    return view.nodes().values().stream()
-        .filter(o -> o.report().state().isPresent())
-        .filter(o -> o.status(now, staleAfter) != NodeStatus.STALE)
-        .filter(o -> o.report().state().get().role() == RedisState.Role.PRIMARY)
-        .filter(o -> o.report().state().get().slots().containsAll(slots))
-        .findFirst();
+    return ServingPrimaries.of(view, now, staleAfter).serving(slots);
   }
 }

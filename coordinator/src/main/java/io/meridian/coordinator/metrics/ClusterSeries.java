@@ -1,6 +1,7 @@
 package io.meridian.coordinator.metrics;
 
 import io.meridian.coordinator.decide.Analyzer;
+import io.meridian.coordinator.decide.ServingPrimaries;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Violation;
 import io.meridian.coordinator.view.ClusterView;
@@ -12,6 +13,7 @@ import io.meridian.monitoring.Sample;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -101,29 +103,33 @@ public final class ClusterSeries {
     }
   }
 
-  /** Shards as the failover analysis names them: the slot ranges their primary last reported. */
+  /**
+   * Shards as the failover analysis names them: the slot ranges their primary last reported. One
+   * pass over the nodes (this runs every second on every coordinator, with thousands of nodes).
+   */
   private static void shards(ClusterView view, Instant now, Duration staleAfter, List<Sample> out) {
     Map<String, List<String>> shards = new TreeMap<>();
+    Map<String, List<NodeView>> healthyReplicasByPrimary = new HashMap<>();
     for (NodeView n : view.nodes().values()) {
       n.lastState().filter(s -> s.role() == RedisState.Role.PRIMARY && s.slotCount() > 0)
           .ifPresent(s -> shards.putIfAbsent(Analyzer.shardOf(s), s.slots()));
+      n.report().state().filter(s -> s.role() == RedisState.Role.REPLICA).flatMap(RedisState::primary)
+          .filter(p -> n.status(now, staleAfter) == NodeStatus.HEALTHY)
+          .ifPresent(p -> healthyReplicasByPrimary.computeIfAbsent(p, k -> new ArrayList<>()).add(n));
     }
+    ServingPrimaries serving = ServingPrimaries.of(view, now, staleAfter);
     long withoutRemote = 0;
     for (Map.Entry<String, List<String>> shard : shards.entrySet()) {
-      Optional<NodeView> primary = Analyzer.servingNode(view, shard.getValue(), now, staleAfter);
+      Optional<NodeView> primary = serving.serving(shard.getValue());
       out.add(Sample.flag("meridian_shard_primary_up", primary.isPresent(), "shard", shard.getKey()));
       long same = 0;
       long other = 0;
       if (primary.isPresent()) {
-        for (NodeView r : view.nodes().values()) {
-          if (r.status(now, staleAfter) == NodeStatus.HEALTHY
-              && r.report().state().map(s -> s.role() == RedisState.Role.REPLICA
-                  && s.primary().map(p -> p.equals(primary.get().announced())).orElse(false)).orElse(false)) {
-            if (r.region().equals(primary.get().region())) {
-              same++;
-            } else {
-              other++;
-            }
+        for (NodeView r : healthyReplicasByPrimary.getOrDefault(primary.get().announced(), List.of())) {
+          if (r.region().equals(primary.get().region())) {
+            same++;
+          } else {
+            other++;
           }
         }
       }

@@ -1,0 +1,56 @@
+package io.meridian.coordinator.decide;
+
+import io.meridian.coordinator.view.ClusterView;
+import io.meridian.coordinator.view.NodeStatus;
+import io.meridian.coordinator.view.NodeView;
+import io.meridian.messages.RedisState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The fresh, answering primaries of a view, indexed by the slot ranges each reports owning: which
+ * node serves a shard, for every shard in one pass over the nodes. Asking a scan of all nodes per
+ * shard made the coordinators' once-a-second shard metrics quadratic: at 1000 nodes they were 80 %
+ * of a coordinator's CPU, at 3000 they blocked its event loop for seconds. Immutable.
+ */
+public final class ServingPrimaries {
+
+  private final Map<List<String>, NodeView> byExactSlots;
+  private final List<NodeView> inViewOrder;
+
+  private ServingPrimaries(Map<List<String>, NodeView> byExactSlots, List<NodeView> inViewOrder) {
+    this.byExactSlots = byExactSlots;
+    this.inViewOrder = inViewOrder;
+  }
+
+  public static ServingPrimaries of(ClusterView view, Instant now, Duration staleAfter) {
+    Map<List<String>, NodeView> exact = new HashMap<>();
+    List<NodeView> all = new ArrayList<>();
+    for (NodeView n : view.nodes().values()) {
+      Optional<RedisState> state = n.report().state();
+      if (state.isPresent() && state.get().role() == RedisState.Role.PRIMARY
+          && n.status(now, staleAfter) != NodeStatus.STALE) {
+        exact.putIfAbsent(state.get().slots(), n);
+        all.add(n);
+      }
+    }
+    return new ServingPrimaries(exact, List.copyOf(all));
+  }
+
+  /**
+   * The primary that owns exactly these slot ranges, else the first (in view order) that owns
+   * them among others (it took over more than this shard).
+   */
+  public Optional<NodeView> serving(List<String> slots) {
+    NodeView exact = byExactSlots.get(slots);
+    if (exact != null) {
+      return Optional.of(exact);
+    }
+    return inViewOrder.stream().filter(o -> o.report().state().orElseThrow().slots().containsAll(slots)).findFirst();
+  }
+}
