@@ -12,6 +12,7 @@ import io.meridian.agent.probe.NodeStats;
 import io.meridian.agent.probe.ProbeResources;
 import io.meridian.agent.probe.ProbeResult;
 import io.meridian.agent.report.HealthTransitions;
+import io.meridian.agent.report.ReportGate;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.messages.Wire;
@@ -38,8 +39,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Probes every local Redis node on a fixed cadence and publishes one health report per node per
- * round to its region's address. A round that is still running when the next is due is not
+ * Probes every local Redis node on a fixed cadence and publishes its health report to its
+ * region's address when it changed, or when the node went unreported for {@code probe.reportEvery}
+ * ({@link ReportGate}); metrics and the log follow every round. A round that is still running when the next is due is not
  * doubled up: the slow node is simply probed again when its probe completes (its own timeout
  * bounds how late that is). Serves {@code /health}, {@code /ready} and {@code /metrics} when its
  * config gives an HTTP port.
@@ -52,6 +54,8 @@ public final class AgentVerticle extends VerticleBase {
   private final Clock clock;
   private final ObservedOwners owners;
   private final HealthTransitions transitions = new HealthTransitions();
+  /** Which rounds' reports go on the bus: changes at once, an unchanged node once per reportEvery. */
+  private ReportGate gate;
   /** Watched nodes in config order; touched on this verticle's context only. */
   private final Map<String, Slot> slots = new LinkedHashMap<>();
   private volatile AgentConfig config;
@@ -102,14 +106,16 @@ public final class AgentVerticle extends VerticleBase {
     resources = new ProbeResources();
     AgentConfig c = config;
     reports = vertx.eventBus().publisher(Addresses.health(c.region()));
+    gate = new ReportGate(c.reportEvery(), c.probeInterval());
     sendFailures = new SendFailures(metrics.registry(), "health");
     c.nodes().forEach(node -> slots.put(node, newSlot(node, c)));
     timerId = vertx.setPeriodic(0, c.probeInterval().toMillis(), id -> round());
     LOG.atInfo()
         .addKeyValue("agent", c.agentId())
         .addKeyValue("region", c.region())
-        .log("agent {} probing {} every {} ms (timeout {} ms), reporting to {}", c.agentId(), c.nodes(),
-            c.probeInterval().toMillis(), c.probeTimeout().toMillis(), Addresses.health(c.region()));
+        .log("agent {} probing {} every {} ms (timeout {} ms), reporting changes at once and an unchanged node every {} ms"
+            + " to {}", c.agentId(), c.nodes(), c.probeInterval().toMillis(), c.probeTimeout().toMillis(),
+            c.reportEvery().toMillis(), Addresses.health(c.region()));
     if (c.httpPort() == 0) {
       return Future.succeededFuture();
     }
@@ -157,7 +163,7 @@ public final class AgentVerticle extends VerticleBase {
     AgentConfig c = config;
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
-        slot.probe.node(), ++slot.seq, clock.millis(), result.latencyMicros(), result.failure(), result.state());
+        slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state());
     result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")
@@ -177,6 +183,10 @@ public final class AgentVerticle extends VerticleBase {
         .addKeyValue("region", c.region())
         .log(change));
     slot.series.replace(RedisSeries.of(report.node(), result));
+    if (!gate.admit(report, report.observedAt())) {
+      return;
+    }
+    slot.seq++;
     sendFailures.watch(reports.write(Wire.encode(report)));
     slot.reported = true;
     reportsPublished++;
@@ -226,6 +236,7 @@ public final class AgentVerticle extends VerticleBase {
       }
     }
     for (Slot removed : slots.values()) {
+      gate.forget(removed.probe.node());
       removed.retire();
       removed.series.clear();
       forgetMeters(removed.probe.node());
@@ -234,6 +245,9 @@ public final class AgentVerticle extends VerticleBase {
     slots.clear();
     slots.putAll(kept);
     config = next;
+    if (!next.reportEvery().equals(before.reportEvery()) || !next.probeInterval().equals(before.probeInterval())) {
+      gate = new ReportGate(next.reportEvery(), next.probeInterval());
+    }
     if (!next.probeInterval().equals(before.probeInterval())) {
       vertx.cancelTimer(timerId);
       timerId = vertx.setPeriodic(0, next.probeInterval().toMillis(), id -> round());
@@ -271,6 +285,7 @@ public final class AgentVerticle extends VerticleBase {
         .put("region", c.region())
         .put("nodes", new JsonArray(c.nodes()))
         .put("probeIntervalMs", c.probeInterval().toMillis())
+        .put("reportEveryMs", c.reportEvery().toMillis())
         .put("reportsPublished", reportsPublished);
   }
 

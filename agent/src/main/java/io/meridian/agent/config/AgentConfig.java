@@ -17,6 +17,8 @@ import java.util.Map;
  * Settings of one agent process ({@code agent.yaml}). Every field, its default and its bounds are
  * listed in the README's configuration reference.
  *
+ * @param reportEvery the longest an unchanged node goes unreported (a change is reported at once);
+ *                    keep it well under the coordinators' {@code staleAfter}
  * @param httpPort port of the agent's {@code /health}, {@code /ready} and {@code /metrics}; 0 = no HTTP server
  * @param logLevel root log level (TRACE … OFF)
  */
@@ -27,6 +29,7 @@ public record AgentConfig(
     List<String> nodes,
     Duration probeInterval,
     Duration probeTimeout,
+    Duration reportEvery,
     RedisAuth auth,
     BusConfig bus,
     String httpHost,
@@ -52,6 +55,8 @@ public record AgentConfig(
 
   public static final Duration DEFAULT_PROBE_INTERVAL = Duration.ofMillis(250);
   public static final Duration DEFAULT_PROBE_TIMEOUT = Duration.ofSeconds(1);
+  /** Half the coordinators' default staleAfter (2 s): a lost heartbeat does not make a node stale. */
+  public static final Duration DEFAULT_REPORT_EVERY = Duration.ofSeconds(1);
   /** Clear of redis_exporter's 9121, which often runs on the same hosts. */
   public static final int DEFAULT_HTTP_PORT = 9470;
 
@@ -68,7 +73,8 @@ public record AgentConfig(
   /** As above, with write fencing. */
   public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
       Duration probeTimeout, RedisAuth auth, BusConfig bus, Fencing fencing) {
-    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, auth, bus, "127.0.0.1", 0, "INFO", fencing);
+    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, DEFAULT_REPORT_EVERY, auth, bus, "127.0.0.1", 0,
+        "INFO", fencing);
   }
 
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
@@ -90,6 +96,8 @@ public record AgentConfig(
     ConfigNode probe = root.object("probe");
     Duration interval = probe.duration("interval", DEFAULT_PROBE_INTERVAL, Duration.ofMillis(50), Duration.ofSeconds(10));
     Duration timeout = probe.duration("timeout", DEFAULT_PROBE_TIMEOUT, Duration.ofMillis(50), Duration.ofSeconds(30));
+    Duration reportEvery = probe.duration("reportEvery", DEFAULT_REPORT_EVERY, Duration.ofMillis(50),
+        Duration.ofSeconds(10));
     RedisAuth auth = RedisAuth.read(root.object("redis"), env);
     BusConfig bus = BusConfig.read(root.object("bus"));
     ConfigNode http = root.object("http");
@@ -103,8 +111,8 @@ public record AgentConfig(
     }
     Duration after = fencing.duration("after", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10));
     root.finish();
-    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, auth, bus, httpHost, httpPort, logLevel,
-        new Fencing(regions, after));
+    return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, reportEvery, auth, bus, httpHost, httpPort,
+        logLevel, new Fencing(regions, after));
   }
 
   private static String defaultId(String region) {

@@ -5,7 +5,7 @@ import io.meridian.runtime.config.Reload;
 
 /**
  * What an agent can take from a re-read {@code agent.yaml} without a restart: the nodes it
- * watches, how often and how patiently it probes them, and the log level. Its identity, its
+ * watches, how often and how patiently it probes them, how often it reports an unchanged node, and the log level. Its identity, its
  * credentials, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class AgentReload {
@@ -15,12 +15,13 @@ public final class AgentReload {
 
   public static Reload<AgentConfig> plan(AgentConfig running, AgentConfig loaded) {
     AgentConfig effective = new AgentConfig(running.agentId(), running.cluster(), running.region(), loaded.nodes(),
-        loaded.probeInterval(), loaded.probeTimeout(), running.auth(), running.bus(), running.httpHost(),
+        loaded.probeInterval(), loaded.probeTimeout(), loaded.reportEvery(), running.auth(), running.bus(), running.httpHost(),
         running.httpPort(), loaded.logLevel(), running.fencing());
     return new Reload.Builder()
         .safe("nodes", running.nodes(), loaded.nodes())
         .safe("probe.interval", Durations.format(running.probeInterval()), Durations.format(loaded.probeInterval()))
         .safe("probe.timeout", Durations.format(running.probeTimeout()), Durations.format(loaded.probeTimeout()))
+        .safe("probe.reportEvery", Durations.format(running.reportEvery()), Durations.format(loaded.reportEvery()))
         .safe("log.level", running.logLevel(), loaded.logLevel())
         .restart("cluster", running.cluster(), loaded.cluster())
         .restart("region", running.region(), loaded.region())

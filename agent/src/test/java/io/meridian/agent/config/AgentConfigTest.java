@@ -34,6 +34,7 @@ class AgentConfigTest {
         """, Map.of());
     assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.probeTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(c.reportEvery()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.nodes()).containsExactly("127.0.0.1:7000", "127.0.0.1:7001");
     assertThat(c.bus().clusterName()).isEqualTo("meridian");
     assertThat(c.bus().members()).containsExactly("127.0.0.1:5701");
@@ -67,12 +68,13 @@ class AgentConfigTest {
         region: eu-west
         agentId: eu-west-host-7
         nodes: ["10.0.0.7:6379"]
-        probe: {interval: 100ms, timeout: 2s}
+        probe: {interval: 100ms, timeout: 2s, reportEvery: 500ms}
         redis: {user: meridian, passwordEnv: REDIS_PW}
         bus: {clusterName: prod-bus, host: 10.0.0.7, port: 5801, members: ["10.0.0.2:5801", "10.0.1.2"]}
         """, Map.of("REDIS_PW", "s3cret"));
     assertThat(c.probeInterval()).isEqualTo(Duration.ofMillis(100));
     assertThat(c.probeTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(c.reportEvery()).isEqualTo(Duration.ofMillis(500));
     assertThat(c.auth().user()).contains("meridian");
     assertThat(c.auth().password().orElseThrow().reveal()).isEqualTo("s3cret");
     assertThat(c.toString()).doesNotContain("s3cret");
@@ -92,7 +94,9 @@ class AgentConfigTest {
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nprobe: {interval: 10ms}\n",
         "agent.yaml: field 'probe.interval': must be between 50ms and 10s, got 10ms");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nprobe: {intervall: 1s}\n",
-        "agent.yaml: field 'probe.intervall': unknown field (known here: interval, timeout)");
+        "agent.yaml: field 'probe.intervall': unknown field (known here: interval, timeout, reportEvery)");
+    assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nprobe: {reportEvery: 20s}\n",
+        "agent.yaml: field 'probe.reportEvery': must be between 50ms and 10s, got 20s");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nfencing: {regions: 2}\n",
         "agent.yaml: field 'fencing.regions': must be the cluster's number of regions (3 to 5), or 0 to turn fencing off");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nredis: {passwordEnv: NOPE_NOT_SET}\n",

@@ -40,7 +40,7 @@ class AgentReloadTest {
   @Test
   void nodesProbeSettingsAndLogLevelApplyAtOnce() throws ConfigException {
     AgentConfig loaded = parse(BASE.replace("127.0.0.1:7001]", "127.0.0.1:7002, 127.0.0.1:7003]")
-        .replace("interval: 250ms", "interval: 2s").replace("timeout: 1s", "timeout: 500ms") + "log: {level: debug}\n",
+        .replace("interval: 250ms", "interval: 2s").replace("timeout: 1s", "timeout: 500ms, reportEvery: 3s") + "log: {level: debug}\n",
         Map.of("PW", "s3cret"));
     Reload<AgentConfig> reload = AgentReload.plan(base(), loaded);
     assertThat(reload.needRestart()).isEmpty();
@@ -48,6 +48,7 @@ class AgentReloadTest {
         "nodes [127.0.0.1:7000, 127.0.0.1:7001] -> [127.0.0.1:7000, 127.0.0.1:7002, 127.0.0.1:7003]",
         "probe.interval 250ms -> 2s",
         "probe.timeout 1s -> 500ms",
+        "probe.reportEvery 1s -> 3s",
         "log.level INFO -> DEBUG");
     assertThat(reload.effective()).isEqualTo(loaded);
   }

@@ -186,8 +186,9 @@ public final class ScaleBench implements Callable<Integer> {
       }
       awaitHealthy(size);
       awaitLeader();
-      out.printf("  ready after %.1f s: %d agents reporting %d nodes every %d ms%n", (System.nanoTime() - t0) / 1e9,
-          agents, size, REPORT_INTERVAL_MS);
+      out.printf("  ready after %.1f s: %d agents probing %d nodes every %d ms, reporting changes at once and"
+          + " unchanged nodes every %d ms%n", (System.nanoTime() - t0) / 1e9, agents, size, REPORT_INTERVAL_MS,
+          io.meridian.agent.config.AgentConfig.DEFAULT_REPORT_EVERY.toMillis());
 
       int leaderIndex = leaderIndex();
       long leaderPid = coordinators.get(leaderIndex).pid();

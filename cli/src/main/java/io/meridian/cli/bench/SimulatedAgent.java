@@ -1,5 +1,7 @@
 package io.meridian.cli.bench;
 
+import io.meridian.agent.config.AgentConfig;
+import io.meridian.agent.report.ReportGate;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
@@ -18,8 +20,10 @@ import java.util.Optional;
 import java.util.function.BiConsumer;
 
 /**
- * One agent host of {@code meridian bench scale}: reports its simulated nodes on the real event
- * bus at the agent's normal rate, in the real wire format, and answers the leader's promotions
+ * One agent host of {@code meridian bench scale}: "probes" its simulated nodes at the agent's
+ * default interval and reports them on the real event bus as a real agent does (a change at once,
+ * an unchanged node once per default {@code reportEvery}, through the agent's own {@link ReportGate}),
+ * in the real wire format, and answers the leader's promotions
  * as a real agent would (the promoted node then reports itself primary of the shard). No Redis.
  */
 final class SimulatedAgent extends VerticleBase {
@@ -31,6 +35,7 @@ final class SimulatedAgent extends VerticleBase {
   private final SimulatedCluster topology;
   private final long intervalMs;
   private final BiConsumer<String, Long> onPromotion;
+  private final ReportGate gate;
   private long seq;
 
   /**
@@ -46,6 +51,7 @@ final class SimulatedAgent extends VerticleBase {
     this.topology = topology;
     this.intervalMs = intervalMs;
     this.onPromotion = onPromotion;
+    this.gate = new ReportGate(AgentConfig.DEFAULT_REPORT_EVERY, java.time.Duration.ofMillis(intervalMs));
   }
 
   @Override
@@ -62,8 +68,10 @@ final class SimulatedAgent extends VerticleBase {
           ? Optional.of(new ProbeFailure(ProbeFailure.Kind.REFUSED, "connection refused by " + n.address()))
           : Optional.empty();
       Optional<RedisState> state = topology.isDead(n.address()) ? Optional.empty() : Optional.of(topology.state(n));
-      vertx.eventBus().publish(Addresses.health(region), Wire.encode(new NodeHealthReport(id, cluster, region,
-          n.address(), seq, now, 150, failure, state)));
+      NodeHealthReport report = new NodeHealthReport(id, cluster, region, n.address(), seq, now, 150, failure, state);
+      if (gate.admit(report, now)) {
+        vertx.eventBus().publish(Addresses.health(region), Wire.encode(report));
+      }
     }
   }
 

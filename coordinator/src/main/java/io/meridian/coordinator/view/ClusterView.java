@@ -48,15 +48,22 @@ public record ClusterView(Map<String, NodeView> nodes) {
         next = new HashMap<>(nodes);
       }
       boolean fresh = report.state().isPresent() || current == null;
-      // Unreachable since it was last seen answering, not since the first failed probe noticed it.
+      // Unreachable since the probe that found it so was sent (the report says how long that took:
+      // a timeout takes probe.timeout to notice), not since the report came. Not since its last
+      // answering report either: an agent reports an unchanged node only once per reportEvery, so
+      // that report may be a second older than the node's last answer.
       java.util.Optional<Instant> failingSince = report.reachable() ? java.util.Optional.empty()
-          : current == null ? java.util.Optional.of(receivedAt)
-          : current.failingSince().isPresent() ? current.failingSince()
-          : java.util.Optional.of(current.receivedAt());
+          : current != null && current.failingSince().isPresent() ? current.failingSince()
+          : java.util.Optional.of(latest(receivedAt.minusNanos(report.latencyMicros() * 1000),
+              current == null ? Instant.MIN : current.receivedAt()));
       next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
           fresh ? receivedAt : current.lastStateAt(), failingSince));
     }
     return next == null ? this : new ClusterView(next);
+  }
+
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
   }
 
   private static boolean isNewer(NodeHealthReport candidate, NodeHealthReport held) {
