@@ -108,6 +108,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private DeadSessionReaper reaper;
   private MaintenanceMode maintenance;
   private volatile long pausedSince;
+  /** A maintenance event came while the flag was being read: read it once more after. */
+  private boolean readMaintenanceAgain;
   private boolean readingMaintenance;
   private OperatorToken operatorToken;
   private FailoverLoop loop;
@@ -180,7 +182,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     notifier = new WebhookNotifier(vertx, config.notifications(), config.cluster(), metrics.registry(), clock);
     seriesTimer = vertx.setPeriodic(1000, id -> updateSeries());
     MessageConsumer<Object> events = vertx.eventBus().consumer(Addresses.EVENTS,
-        m -> gate.accept(m.body(), Addresses.EVENTS, ClusterEvent.class).ifPresent(this::forward));
+        m -> gate.accept(m.body(), Addresses.EVENTS, ClusterEvent.class).ifPresent(e -> {
+          if (e.kind() == ClusterEvent.Kind.MAINTENANCE_ON || e.kind() == ClusterEvent.Kind.MAINTENANCE_OFF) {
+            // A hint to read the flag now, not its value: the CP group holds the truth. Without it the
+            // leader read the flag up to a second after a pause returned, and could still fail over.
+            readMaintenance();
+          }
+          forward(e);
+        }));
     consumers.add(events);
     registrations.add(events.completion());
     if (config.leadership().enabled()) {
@@ -283,15 +292,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         return null;
       }, false).onComplete(ar -> ensuringCpMembership = false);
     }
-    if (everySecond && !readingMaintenance) {
-      // On a worker, one read at a time: a CP call blocks until the CP group exists and has a Raft leader.
-      readingMaintenance = true;
-      vertx.executeBlocking(() -> maintenance.since(), false).onComplete(ar -> {
-        readingMaintenance = false;
-        if (ar.succeeded()) {
-          pausedSince = ar.result();
-        }
-      });
+    if (everySecond) {
+      readMaintenance();
     }
     OptionalLong term = leaderCycle();
     if (everySecond && term.isPresent()) {
@@ -301,6 +303,31 @@ public final class CoordinatorVerticle extends VerticleBase {
         rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver() || scaling.running().isPresent());
       }
     }
+  }
+
+  /**
+   * Reads the maintenance flag from the CP group, on a worker, one read at a time (a CP call blocks
+   * until the CP group exists and has a Raft leader); a read asked for meanwhile follows it.
+   */
+  private void readMaintenance() {
+    if (maintenance == null) {
+      return;
+    }
+    if (readingMaintenance) {
+      readMaintenanceAgain = true;
+      return;
+    }
+    readingMaintenance = true;
+    vertx.executeBlocking(() -> maintenance.since(), false).onComplete(ar -> {
+      readingMaintenance = false;
+      if (ar.succeeded()) {
+        pausedSince = ar.result();
+      }
+      if (readMaintenanceAgain) {
+        readMaintenanceAgain = false;
+        readMaintenance();
+      }
+    });
   }
 
   /** While leading: one failover cycle over the current view. Returns the term, if leading. */
@@ -429,6 +456,11 @@ public final class CoordinatorVerticle extends VerticleBase {
       pausedSince = ar.result();
       LOG.atWarn().addKeyValue("paused", on).log("operator turned maintenance mode {} (request from {})",
           on ? "on" : "off", ctx.request().remoteAddress());
+      vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(event(on ? ClusterEvent.Kind.MAINTENANCE_ON
+          : ClusterEvent.Kind.MAINTENANCE_OFF, on ? ClusterEvent.Severity.WARNING : ClusterEvent.Severity.INFO,
+          Optional.empty(), on ? "maintenance mode on (operator, through " + config.coordinatorId()
+          + "): the leader observes and alerts but does not act" : "maintenance mode off (operator, through "
+          + config.coordinatorId() + "): the leader acts on failures again")));
       HttpEndpoints.json(ctx, 200, new JsonObject().put("paused", on)
           .put("since", on ? Instant.ofEpochMilli(ar.result()).toString() : null));
     });
