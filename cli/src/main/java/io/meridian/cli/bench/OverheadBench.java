@@ -71,6 +71,8 @@ public final class OverheadBench implements Callable<Integer> {
   /** The bound: the agent must cost the node less than this share of its throughput. */
   static final double TARGET_PERCENT = 1.0;
   private static final Duration AGENT_WARM_UP = Duration.ofSeconds(15);
+  /** How long the idle node's CPU is read, with the agent probing it and without. */
+  private static final Duration IDLE_WINDOW = Duration.ofSeconds(5);
 
   private final PrintStream out = System.out;
 
@@ -125,18 +127,26 @@ public final class OverheadBench implements Callable<Integer> {
       // on a host the benchmark client shares, throughput also moves with every other process.
       List<double[]> nodeCpu = new ArrayList<>();
       List<Double> agentCpu = new ArrayList<>();
+      // The idle node's CPU with the agent probing it and without, in percent of a core: what
+      // answering the probes takes from redis-server's one command thread, free of the
+      // benchmark's noise (redis-benchmark moves by ±15% between runs on a shared 2-core VM).
+      List<Double> probeShare = new ArrayList<>();
       int testCount = tests.split(",").length;
       for (int round = 1; round <= rounds; round++) {
         boolean agentFirst = round % 2 == 0;
         Map<String, Double> without = null;
         Map<String, Double> with = null;
         double[] cpuPerRequest = new double[2];
+        double[] idleCpu = new double[2];
         for (int phase = 0; phase < 2; phase++) {
           boolean withAgent = (phase == 0) == agentFirst;
           if (withAgent) {
             agent = startAgent(config, stateDir.resolve("agent.log"));
             awaitReports(reports, agent);
+            // An unchanged node is reported once a second: the idle window and the run together
+            // show the agent at work, a short run alone might fall between two reports.
             long before = reports.get();
+            idleCpu[1] = idleNodeCpuPercent(node);
             long agentTicks = ProcStat.cpuTicks(agent.pid());
             double cpu = nodeCpuSeconds(node);
             long t0 = System.nanoTime();
@@ -148,15 +158,19 @@ public final class OverheadBench implements Callable<Integer> {
             stopAgent(agent);
             agent = null;
             if (seen == 0) {
-              throw new IllegalStateException("the agent sent no report during the run: it was not probing");
+              throw new IllegalStateException("the agent sent no report while it was measured: it was not probing");
             }
           } else {
+            idleCpu[0] = idleNodeCpuPercent(node);
             double cpu = nodeCpuSeconds(node);
             without = runBenchmark(benchmark);
             cpuPerRequest[0] = (nodeCpuSeconds(node) - cpu) / ((double) requests * testCount) * 1e6;
           }
         }
         nodeCpu.add(cpuPerRequest);
+        probeShare.add(idleCpu[1] - idleCpu[0]);
+        out.printf("round %d/%d idle node CPU without agent %.3f%% of a core, with agent probing %.3f%% (the probes: "
+            + "%+.3f%%)%n", round, rounds, idleCpu[0], idleCpu[1], idleCpu[1] - idleCpu[0]);
         out.printf("round %d/%d node CPU per request without agent %.2f us, with agent %.2f us (%+.2f%%); the agent "
             + "used %.1f%% of a core%n", round, rounds, cpuPerRequest[0], cpuPerRequest[1],
             (cpuPerRequest[1] / cpuPerRequest[0] - 1) * 100, agentCpu.get(agentCpu.size() - 1));
@@ -189,6 +203,10 @@ public final class OverheadBench implements Callable<Integer> {
       out.printf("node  %11.2f us/req %11.2f us/req %9.2f%%  [%.2f%%, %.2f%%] (redis-server CPU per request)%n",
           cpuWithout, cpuWith, cpuCost.median(), cpuCost.low(), cpuCost.high());
       out.printf("the agent itself used %.1f%% of one core (median over the runs with it)%n", agentCore);
+      PairedCost probes = PairedCost.ofCosts(probeShare.stream().mapToDouble(Double::doubleValue).toArray(), 1);
+      PairedCost.Verdict probeVerdict = probes.against(TARGET_PERCENT);
+      out.printf("probes %.3f%% of a core [%.3f%%, %.3f%%] (the idle node's CPU answering the agent, paired rounds)%n",
+          probes.median(), probes.low(), probes.high());
       PairedCost.Verdict verdict = verdicts.contains(PairedCost.Verdict.MISSED) ? PairedCost.Verdict.MISSED
           : verdicts.contains(PairedCost.Verdict.UNRESOLVED) ? PairedCost.Verdict.UNRESOLVED : PairedCost.Verdict.MET;
       boolean met = verdict == PairedCost.Verdict.MET;
@@ -199,6 +217,14 @@ public final class OverheadBench implements Callable<Integer> {
             case UNRESOLVED -> "NOT SHOWN: this machine's noise spans the target (see the intervals); run more "
                 + "--rounds on a quieter machine";
           });
+      // redis-server runs commands on one thread: the share of it the probes take is what they can
+      // take from clients when the node is saturated.
+      out.printf("Target: the agent's probes take less than %.0f%% of the node's command thread: %s%n", TARGET_PERCENT,
+          switch (probeVerdict) {
+            case MET -> "met (the whole 95% interval is below it)";
+            case MISSED -> "MISSED (the whole 95% interval is at or above it)";
+            case UNRESOLVED -> "NOT SHOWN (the 95% interval spans it)";
+          });
       if (jsonFile != null) {
         Files.writeString(jsonFile, new JsonObject().put("rounds", rounds).put("probeIntervalMs", probeIntervalMs).put("requests", requests)
             .put("clients", clients).put("summary", summary).put("targetMet", met)
@@ -206,7 +232,10 @@ public final class OverheadBench implements Callable<Integer> {
             .put("nodeCpuMicrosPerRequest", new JsonObject().put("without", cpuWithout).put("with", cpuWith)
                 .put("costPercent", cpuCost.median()).put("costLowPercent", cpuCost.low())
                 .put("costHighPercent", cpuCost.high()))
-            .put("agentCpuPercentOfCore", agentCore).encodePrettily() + "\n");
+            .put("agentCpuPercentOfCore", agentCore)
+            .put("probeCpuPercentOfCore", new JsonObject().put("median", probes.median()).put("low", probes.low())
+                .put("high", probes.high()).put("verdict", probeVerdict.name().toLowerCase(java.util.Locale.ROOT)))
+            .encodePrettily() + "\n");
         out.println("results written to " + jsonFile.toAbsolutePath());
       }
       return 0;
@@ -223,6 +252,14 @@ public final class OverheadBench implements Callable<Integer> {
       server.stop(Duration.ofSeconds(5));
       Runtime.getRuntime().removeShutdownHook(hook);
     }
+  }
+
+  /** The node's CPU over {@link #IDLE_WINDOW} while no benchmark runs, in percent of a core. */
+  private static double idleNodeCpuPercent(String node) throws InterruptedException {
+    double cpu = nodeCpuSeconds(node);
+    long t0 = System.nanoTime();
+    Thread.sleep(IDLE_WINDOW.toMillis()); // a measuring window, not a wait for a condition
+    return (nodeCpuSeconds(node) - cpu) / ((System.nanoTime() - t0) / 1e9) * 100;
   }
 
   /** used_cpu_user + used_cpu_sys of the node, in seconds (INFO cpu). */

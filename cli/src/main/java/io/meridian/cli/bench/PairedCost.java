@@ -27,11 +27,15 @@ public record PairedCost(double median, double low, double high) {
    * @param seed  for the resampling, so that the same rounds always give the same interval
    */
   public static PairedCost of(List<double[]> pairs, boolean lowerIsBetter, long seed) {
-    if (pairs.isEmpty()) {
+    return ofCosts(pairs.stream()
+        .mapToDouble(p -> (lowerIsBetter ? p[1] / p[0] - 1 : 1 - p[1] / p[0]) * 100).toArray(), seed);
+  }
+
+  /** From each round's own cost, already in percent (e.g. of a CPU core); same median and interval. */
+  public static PairedCost ofCosts(double[] costs, long seed) {
+    if (costs.length == 0) {
       throw new IllegalArgumentException("no rounds");
     }
-    double[] costs = pairs.stream()
-        .mapToDouble(p -> (lowerIsBetter ? p[1] / p[0] - 1 : 1 - p[1] / p[0]) * 100).toArray();
     SplittableRandom random = new SplittableRandom(seed);
     double[] medians = new double[RESAMPLES];
     double[] sample = new double[costs.length];

@@ -41,4 +41,15 @@ class PairedCostTest {
     assertThat(cost.against(1.0)).isEqualTo(PairedCost.Verdict.MISSED);
     assertThatThrownBy(() -> PairedCost.of(List.of(), false, 1)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void costsAlreadyInPercentOfACoreAreTakenAsTheyAre() {
+    // The idle node's CPU with the probes minus without, per round: about 0.1 % of a core.
+    PairedCost probes = PairedCost.ofCosts(new double[] {0.12, 0.08, 0.10, 0.11, 0.09}, 1);
+    assertThat(probes.median()).isCloseTo(0.10, Offset.offset(1e-9));
+    assertThat(probes.low()).isGreaterThanOrEqualTo(0.08);
+    assertThat(probes.high()).isLessThanOrEqualTo(0.12);
+    assertThat(probes.against(1.0)).isEqualTo(PairedCost.Verdict.MET);
+    assertThatThrownBy(() -> PairedCost.ofCosts(new double[0], 1)).isInstanceOf(IllegalArgumentException.class);
+  }
 }

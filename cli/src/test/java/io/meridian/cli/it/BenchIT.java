@@ -62,8 +62,10 @@ class BenchIT {
     assertThat(r.getLong("p50Ms")).isBetween(1L, 10_000L);
     assertThat(r.getLong("leaderHeapMaxBytes")).isBetween(1L << 20, 512L << 20);
     assertThat(r.getDouble("leaderCpuPercent")).isBetween(0.1, 200.0);
-    // 60 nodes reported 4 times a second reach the leader.
-    assertThat(r.getDouble("reportsPerSecond")).isBetween(120.0, 480.0);
+    // 60 nodes, looked at 4 times a second and reported as real agents do (unchanged: once a
+    // second; the deaths and promotions add a few): about 60 a second reach the leader, well under
+    // the 240 a report per round would make.
+    assertThat(r.getDouble("reportsPerSecond")).isBetween(30.0, 150.0);
     for (int p = apiPort; p < apiPort + 3; p++) {
       try (java.net.Socket s = new java.net.Socket()) {
         s.connect(new java.net.InetSocketAddress("127.0.0.1", p), 200);
@@ -88,6 +90,13 @@ class BenchIT {
     assertThat(cpu.getDouble("with")).as(cpu.encode()).isGreaterThan(0.0).isLessThan(1000.0);
     assertThat(r.getDouble("agentCpuPercentOfCore")).isGreaterThan(0.0).isLessThan(200.0);
     assertThat(r.getString("verdict")).isIn("met", "missed", "unresolved");
+    // The probes' share of the idle node's CPU: one round's difference of two readings (it can be
+    // slightly negative on a busy machine), within its interval, and far from a whole core.
+    JsonObject probes = r.getJsonObject("probeCpuPercentOfCore");
+    assertThat(probes.getDouble("median")).as(probes.encode()).isBetween(-50.0, 50.0)
+        .isBetween(probes.getDouble("low"), probes.getDouble("high"));
+    assertThat(probes.getString("verdict")).isIn("met", "missed", "unresolved");
+    assertThat(out).contains("idle node CPU without agent").contains("Target: the agent's probes take less than");
     assertThat(r.getJsonArray("summary")).hasSize(2);
     for (Object o : r.getJsonArray("summary")) {
       JsonObject t = (JsonObject) o;
