@@ -41,9 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Probes every local Redis node on a fixed cadence and publishes its health report to its
  * region's address when it changed, or when the node went unreported for {@code probe.reportEvery}
- * ({@link ReportGate}); metrics and the log follow every round. A round that is still running when the next is due is not
- * doubled up: the slow node is simply probed again when its probe completes (its own timeout
- * bounds how late that is). Serves {@code /health}, {@code /ready} and {@code /metrics} when its
+ * ({@link ReportGate}); metrics and the log follow every round. A round that is still running
+ * when the next is due is not doubled up: the slow node is simply probed again when its probe
+ * completes (its own timeout bounds how late that is). Serves {@code /health}, {@code /ready} and {@code /metrics} when its
  * config gives an HTTP port.
  */
 public final class AgentVerticle extends VerticleBase {

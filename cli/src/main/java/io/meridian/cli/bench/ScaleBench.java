@@ -77,7 +77,7 @@ public final class ScaleBench implements Callable<Integer> {
   Path jsonFile;
 
   private static final String CLUSTER = "meridian-bench-scale";
-  private static final long REPORT_INTERVAL_MS = 250;
+  private static final long PROBE_INTERVAL_MS = io.meridian.agent.config.AgentConfig.DEFAULT_PROBE_INTERVAL.toMillis();
   private static final Duration DEATH_SPACING = Duration.ofSeconds(2);
   private static final Duration DETECTION_LIMIT = Duration.ofSeconds(30);
 
@@ -175,7 +175,7 @@ public final class ScaleBench implements Callable<Integer> {
         for (int from = 0; from < inRegion.size(); from += nodesPerAgent) {
           String id = "sim-agent-" + region + "-" + (from / nodesPerAgent);
           vertx.deployVerticle(new SimulatedAgent(id, CLUSTER, region,
-              inRegion.subList(from, Math.min(inRegion.size(), from + nodesPerAgent)), cluster, REPORT_INTERVAL_MS,
+              inRegion.subList(from, Math.min(inRegion.size(), from + nodesPerAgent)), cluster, PROBE_INTERVAL_MS,
               (node, at) -> promotions.putIfAbsent(node, at))).toCompletionStage().toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
           agents++;
@@ -187,7 +187,7 @@ public final class ScaleBench implements Callable<Integer> {
       awaitHealthy(size);
       awaitLeader();
       out.printf("  ready after %.1f s: %d agents probing %d nodes every %d ms, reporting changes at once and"
-          + " unchanged nodes every %d ms%n", (System.nanoTime() - t0) / 1e9, agents, size, REPORT_INTERVAL_MS,
+          + " unchanged nodes every %d ms%n", (System.nanoTime() - t0) / 1e9, agents, size, PROBE_INTERVAL_MS,
           io.meridian.agent.config.AgentConfig.DEFAULT_REPORT_EVERY.toMillis());
 
       int leaderIndex = leaderIndex();
