@@ -146,12 +146,14 @@ public final class OverheadBench implements Callable<Integer> {
             // An unchanged node is reported once a second: the idle window and the run together
             // show the agent at work, a short run alone might fall between two reports.
             long before = reports.get();
-            idleCpu[1] = idleNodeCpuPercent(node);
+            // The agent's CPU over its idle window and its run: a short run alone can fall within
+            // one 10 ms tick of /proc's accounting.
             long agentTicks = ProcStat.cpuTicks(agent.pid());
+            long agentSince = System.nanoTime();
+            idleCpu[1] = idleNodeCpuPercent(node);
             double cpu = nodeCpuSeconds(node);
-            long t0 = System.nanoTime();
             with = runBenchmark(benchmark);
-            double wall = (System.nanoTime() - t0) / 1e9;
+            double wall = (System.nanoTime() - agentSince) / 1e9;
             cpuPerRequest[1] = (nodeCpuSeconds(node) - cpu) / ((double) requests * testCount) * 1e6;
             agentCpu.add((ProcStat.cpuTicks(agent.pid()) - agentTicks) / (double) ProcStat.TICKS_PER_SECOND / wall * 100);
             long seen = reports.get() - before;
