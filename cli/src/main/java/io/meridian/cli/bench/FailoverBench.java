@@ -260,6 +260,7 @@ public final class FailoverBench implements Callable<Integer> {
           writer.faultEffectiveAt(awaitFaultEffective(scenario, deployment, victim));
           log.printf("fault injected: %s%n", scenario.fault());
           OptionalLong recovery = writer.awaitRecovery(Duration.ofSeconds(recoveryTimeoutSeconds), () -> interrupted);
+          log.printf("client: %s%n", writer.sinceFault());
           OptionalLong lost = OptionalLong.empty();
           if (recovery.isPresent()) {
             // Writes continue a while after recovery: a later rollback would lose them too.
@@ -276,7 +277,26 @@ public final class FailoverBench implements Callable<Integer> {
       } finally {
         deployment.stop(STOP_GRACE);
         current = null;
+        keepRedisLogs(dir);
         LocalDeployment.wipe(dir.resolve("redis"));
+      }
+    }
+  }
+
+  /** Moves each node's redis.log next to the round's other logs before its data directory goes. */
+  private static void keepRedisLogs(Path dir) throws IOException {
+    Path redis = dir.resolve("redis");
+    if (!Files.isDirectory(redis)) {
+      return;
+    }
+    Path logs = Files.createDirectories(dir.resolve("logs"));
+    try (var nodes = Files.list(redis)) {
+      for (Path node : nodes.toList()) {
+        Path log = node.resolve("redis.log");
+        if (Files.exists(log)) {
+          Files.move(log, logs.resolve("redis-" + node.getFileName() + ".log"),
+              java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
       }
     }
   }

@@ -29,6 +29,9 @@ final class ShardWriter implements AutoCloseable {
   private final Thread thread;
   private final List<Long> acknowledged = new ArrayList<>();
   private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong failuresAfterFault = new AtomicLong();
+  private volatile String lastFailure = "none";
+  private volatile long lastAckAt = -1;
   private volatile boolean running = true;
   private volatile long faultAt = NO_FAULT;
   private volatile long countFrom = NO_FAULT;
@@ -68,11 +71,16 @@ final class ShardWriter implements AutoCloseable {
         synchronized (acknowledged) {
           acknowledged.add(n);
         }
+        lastAckAt = at;
         if (issued >= countFrom && firstAckAfterFault < 0) {
           firstAckAfterFault = at;
         }
       } catch (RuntimeException e) {
         failures.incrementAndGet();
+        if (issued >= faultAt) {
+          failuresAfterFault.incrementAndGet();
+          lastFailure = e.getClass().getSimpleName() + ": " + e.getMessage();
+        }
       }
       LockSupport.parkNanos(interval.toNanos());
     }
@@ -86,6 +94,24 @@ final class ShardWriter implements AutoCloseable {
 
   long failures() {
     return failures.get();
+  }
+
+  /**
+   * What the client went through since the fault, for the round's log: the writes that failed,
+   * the last error, when it was last acknowledged and the primaries it routes to now.
+   */
+  String sinceFault() {
+    long ack = lastAckAt;
+    String masters;
+    try {
+      masters = client.getRedisNodes(org.redisson.api.redisnode.RedisNodes.CLUSTER).getMasters().stream()
+          .map(m -> m.getAddr().getPort() + "").sorted().toList().toString();
+    } catch (RuntimeException e) {
+      masters = "unknown (" + e.getMessage() + ")";
+    }
+    return failuresAfterFault.get() + " writes failed after the fault, the last with " + lastFailure
+        + "; last acknowledged write " + (ack < 0 || faultAt == NO_FAULT ? "none" : TimeUnit.NANOSECONDS.toMillis(ack - faultAt)
+        + " ms from the fault (negative: before it)") + "; the client routes to primaries on ports " + masters;
   }
 
   /** Marks the instant the fault was injected: recovery is counted from here. */

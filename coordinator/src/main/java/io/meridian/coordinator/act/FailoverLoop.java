@@ -130,11 +130,15 @@ public final class FailoverLoop {
 
   /**
    * A promotion is ordered. The first for a shard starts a failover (detection latency, event);
-   * a later one means the previous candidate did not take over within the verify deadline.
+   * a later one means the previous candidate did not take over within the verify deadline,
+   * unless it is the same candidate's FORCE escalated to a TAKEOVER.
    */
   private void started(Action.Promote promote, Instant now) {
     InProgress running = inProgress.get(promote.shard());
     if (running != null) {
+      if (promote.escalated()) {
+        return;
+      }
       if (!running.attemptFailed()) {
         metrics.failover(running.kind(), false);
         event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running, "failover of shard "

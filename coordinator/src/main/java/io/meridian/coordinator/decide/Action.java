@@ -8,10 +8,12 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
   /**
    * Promote {@code node} (reached through {@code agent}) in place of the failed primary.
    *
-   * @param cause the analysis that calls for it: {@code dead_primary} or {@code unreachable_by_majority}
+   * @param cause     the analysis that calls for it: {@code dead_primary} or {@code unreachable_by_majority}
+   * @param escalated true when the same candidate's FORCE in progress is turned into a TAKEOVER
+   *                  (not a new attempt: the candidate has not failed)
    */
   record Promote(String shard, String failedPrimary, String node, String announced, String agent, Mode mode,
-      long offset, String cause) implements Action {
+      long offset, String cause, boolean escalated) implements Action {
   }
 
   /** A promotion took effect: {@code node} (announced {@code announced}) serves the shard now. */

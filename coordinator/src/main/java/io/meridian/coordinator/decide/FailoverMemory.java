@@ -15,8 +15,11 @@ import java.util.Set;
 public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Instant> lastFailover, boolean paused,
     Map<String, Returning> returning) {
 
-  /** A promotion of {@code candidate} for a shard whose primary {@code failed} (address) was lost. */
-  public record Attempt(String failed, String candidate, Instant startedAt, Set<String> tried) {
+  /**
+   * A promotion of {@code candidate} ({@code mode}) for a shard whose primary {@code failed}
+   * (address) was lost; {@code tried} holds the candidates of this pass, this one included.
+   */
+  public record Attempt(String failed, String candidate, Action.Mode mode, Instant startedAt, Set<String> tried) {
     public Attempt {
       tried = Set.copyOf(tried);
     }
@@ -43,11 +46,16 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Instant>
     return Optional.ofNullable(attempts.get(shard));
   }
 
-  public FailoverMemory started(String shard, String failed, String candidate, Instant at) {
+  /**
+   * A promotion of {@code candidate} is ordered. {@code newPass} forgets the candidates tried so
+   * far: each had its chance, and the best may take over now (a vote it was refused has expired).
+   */
+  public FailoverMemory started(String shard, String failed, String candidate, Action.Mode mode, Instant at,
+      boolean newPass) {
     Map<String, Attempt> next = new HashMap<>(attempts);
-    Set<String> tried = new HashSet<>(attempt(shard).map(Attempt::tried).orElse(Set.of()));
+    Set<String> tried = new HashSet<>(newPass ? Set.of() : attempt(shard).map(Attempt::tried).orElse(Set.of()));
     tried.add(candidate);
-    next.put(shard, new Attempt(failed, candidate, at, tried));
+    next.put(shard, new Attempt(failed, candidate, mode, at, tried));
     return new FailoverMemory(next, lastFailover, paused, returning);
   }
 

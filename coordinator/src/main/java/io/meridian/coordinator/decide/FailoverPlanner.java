@@ -64,9 +64,15 @@ public final class FailoverPlanner {
     List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
         settings.failureTimeout());
     int primaries = primaryCount(view);
-    // A silent agent is no evidence against its primary: only crash or timeout evidence counts.
+    // A silent agent is no evidence against its primary; observers in a majority of regions failing
+    // to reach it right now are. When a region goes, its primaries turn silent first and pass the
+    // failure timeout one by one, a few hundred ms apart: counted as reachable meanwhile, they made
+    // the first promotion a FORCE that no majority could grant (the next try came 5 s later).
     long reachable = primaries - analyses.stream()
-        .filter(a -> !(a instanceof Analysis.AgentSilent)).count();
+        .filter(a -> !(a instanceof Analysis.AgentSilent s) || unreachableNow(s, observations, now, settings))
+        .count();
+    Action.Mode mode = reachable * 2 > primaries ? Action.Mode.FORCE : Action.Mode.TAKEOVER;
+    String modeReason = mode.name() + " because " + reachable + " of " + primaries + " primaries are reachable";
     Optional<String> preferredRegion = preferredRegion(view, spec, analyses, now, settings.staleAfter());
     for (Analysis a : analyses) {
       if (!a.actionable()) {
@@ -89,13 +95,34 @@ public final class FailoverPlanner {
       Optional<FailoverMemory.Attempt> attempt = next.attempt(dead.shard());
       if (attempt.isPresent()
           && Duration.between(attempt.get().startedAt(), now).compareTo(settings.verifyDeadline()) < 0) {
-        decisions.add(new Decision(new Action.Wait(dead.shard()), "promotion of " + attempt.get().candidate()
-            + " for shard " + dead.shard() + " in progress since " + attempt.get().startedAt()));
+        FailoverMemory.Attempt running = attempt.get();
+        // Primaries that die together are seen failing one by one: a FORCE ordered while a majority
+        // still looked alive can never gather its votes once it is known to be gone.
+        Optional<NodeView> escalate = running.mode() == Action.Mode.FORCE && mode == Action.Mode.TAKEOVER
+            ? candidates(view, spec, dead.announced(), Set.of(), now, settings.staleAfter(), Optional.empty()).stream()
+                .filter(c -> c.address().equals(running.candidate())).findFirst()
+            : Optional.empty();
+        if (escalate.isPresent()) {
+          next = next.started(dead.shard(), dead.node(), running.candidate(), mode, now, false);
+          decisions.add(new Decision(promote(dead, escalate.get(), mode, true), "promote " + escalate.get().announced()
+              + " (" + escalate.get().region() + ") for shard " + dead.shard() + " again, by TAKEOVER: the FORCE "
+              + "ordered at " + running.startedAt() + " needs the votes of a majority of primaries, and only "
+              + reachable + " of " + primaries + " are reachable now; " + dead.description()));
+          continue;
+        }
+        decisions.add(new Decision(new Action.Wait(dead.shard()), "promotion of " + running.candidate()
+            + " for shard " + dead.shard() + " in progress since " + running.startedAt()));
         continue;
       }
       Set<String> tried = attempt.map(FailoverMemory.Attempt::tried).orElse(Set.of());
       List<NodeView> candidates = candidates(view, spec, dead.announced(), tried, now, settings.staleAfter(),
           preferredRegion);
+      // Every candidate had its chance and none took over (e.g. primaries refused their votes):
+      // the shard must not stay down while one can still be promoted, so the best is tried again.
+      boolean newPass = candidates.isEmpty() && !tried.isEmpty();
+      if (newPass) {
+        candidates = candidates(view, spec, dead.announced(), Set.of(), now, settings.staleAfter(), preferredRegion);
+      }
       if (candidates.isEmpty()) {
         decisions.add(new Decision(new Action.Alert(dead.shard()), dead.description() + "; no replica can be promoted"
             + (tried.isEmpty() ? "" : " (already tried: " + String.join(", ", new LinkedHashSet<>(tried)) + ")")
@@ -103,17 +130,27 @@ public final class FailoverPlanner {
         continue;
       }
       NodeView chosen = candidates.get(0);
-      RedisState state = chosen.report().state().orElseThrow();
-      Action.Mode mode = reachable * 2 > primaries ? Action.Mode.FORCE : Action.Mode.TAKEOVER;
-      next = next.started(dead.shard(), dead.node(), chosen.address(), now);
-      decisions.add(new Decision(new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
-          chosen.report().sender(), mode, state.replOffset(), dead.kind()),
+      next = next.started(dead.shard(), dead.node(), chosen.address(), mode, now, newPass);
+      decisions.add(new Decision(promote(dead, chosen, mode, false),
           "promote " + chosen.announced() + " (" + chosen.region() + ") for shard " + dead.shard() + ": "
-              + dead.description() + "; it has the highest replication offset " + state.replOffset() + " of "
-              + candidates.size() + " candidate(s); " + mode.name() + " because " + reachable + " of " + primaries
-              + " primaries are reachable"));
+              + dead.description() + "; it has the highest replication offset "
+              + chosen.report().state().orElseThrow().replOffset() + " of " + candidates.size() + " candidate(s)"
+              + (newPass ? " (each was tried once without taking over; trying again from the best)" : "")
+              + "; " + modeReason));
     }
     return new Outcome(List.copyOf(decisions), next);
+  }
+
+  private static Action.Promote promote(Failed dead, NodeView chosen, Action.Mode mode, boolean escalated) {
+    return new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
+        chosen.report().sender(), mode, chosen.report().state().orElseThrow().replOffset(), dead.kind(), escalated);
+  }
+
+  /** Observers in a majority of regions fail to reach the silent agent's primary, for however long. */
+  private static boolean unreachableNow(Analysis.AgentSilent silent, Observations observations, Instant now,
+      Settings settings) {
+    return observations.failingRegions(silent.announced(), now, settings.staleAfter(), Duration.ZERO).size() * 2
+        > settings.regions().size();
   }
 
   /** The actionable analyses, seen the same way. */

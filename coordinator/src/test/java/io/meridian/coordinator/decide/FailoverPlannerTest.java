@@ -104,7 +104,7 @@ public class FailoverPlannerTest {
     FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0.plusMillis(300));
     List<Action.Promote> promotions = actions(o, Action.Promote.class);
     assertThat(promotions).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3", Action.Mode.FORCE, 950,
-        "dead_primary"));
+        "dead_primary", false));
     assertThat(o.decisions().get(0).reason()).startsWith("promote 127.0.0.1:7005 (r3) for shard 0-5461: primary "
         + "127.0.0.1:7000 of shard 0-5461 is dead: its agent saw connection refused by 127.0.0.1:7000 on its own host"
         + " (seen by agent agent-r1)")
@@ -193,6 +193,49 @@ public class FailoverPlannerTest {
     assertThat(promotions).extracting(Action.Promote::node).containsExactlyInAnyOrder(a2, b2);
   }
 
+  static final String A2 = "127.0.0.1:7010";
+  static final String B2 = "127.0.0.1:7011";
+  static final String C2 = "127.0.0.1:7012";
+
+  /** A reliability cluster: primaries A, B, C in r1, one replica each in r2 (A2, B2, C2). */
+  static ClusterSpec everyPrimaryInR1() {
+    return new ClusterSpec("c", TopologyKind.RELIABILITY, List.of(
+        new RegionSpec("r1", List.of(NodeSpec.of(A), NodeSpec.of(B), NodeSpec.of(C))),
+        new RegionSpec("r2", List.of(NodeSpec.of(A2), NodeSpec.of(B2), NodeSpec.of(C2))),
+        new RegionSpec("r3", List.of())), 1, RedisSettings.defaults(), RedisAuth.none());
+  }
+
+  /** Its view: the primaries last reported at {@code primariesAt}, the replicas at {@code replicasAt}. */
+  static ClusterView everyPrimaryInR1(Instant primariesAt, Instant replicasAt) {
+    return ClusterView.empty()
+        .apply(up(A, "r1", primary(A, "0-5461"), 1), primariesAt)
+        .apply(up(B, "r1", primary(B, "5462-10922"), 1), primariesAt)
+        .apply(up(C, "r1", primary(C, "10923-16383"), 1), primariesAt)
+        .apply(up(A2, "r2", replica(A2, A, 100), 1), replicasAt)
+        .apply(up(B2, "r2", replica(B2, B, 100), 1), replicasAt)
+        .apply(up(C2, "r2", replica(C2, C, 100), 1), replicasAt);
+  }
+
+  @Test
+  void whenARegionHoldingEveryPrimaryGoesTheFirstPrimaryPastTheTimeoutIsTakenOverWhileTheOthersAreStillSilent() {
+    ClusterSpec spec = everyPrimaryInR1();
+    Instant now = T0.plusSeconds(10);
+    // Region r1's agent died with its nodes 3.1 s ago: its last reports are stale.
+    ClusterView view = everyPrimaryInR1(now.minusMillis(3100), now);
+    // The coordinators of r2 and r3 have failed to reach A for 3.1 s, B and C for 2.8 s only.
+    Observations o = Observations.empty();
+    for (String region : List.of("r2", "r3")) {
+      o = o.apply(new io.meridian.messages.ReachabilityReport("coord-" + region, region, 10_000, List.of(A, B, C),
+          Map.of(A, 6_900L, B, 7_200L, C, 7_200L)), now);
+    }
+    FailoverPlanner.Outcome out = FailoverPlanner.plan(view, o, Optional.of(spec), FailoverMemory.empty(), now,
+        SETTINGS);
+    assertThat(actions(out, Action.Promote.class)).extracting(Action.Promote::node, Action.Promote::mode)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(A2, Action.Mode.TAKEOVER));
+    assertThat(out.decisions()).extracting(Decision::reason)
+        .anyMatch(r -> r.endsWith("TAKEOVER because 0 of 3 primaries are reachable"));
+  }
+
   @Test
   void aSilentAgentIsNotANodeFailure() {
     ClusterView view = healthy().apply(up(B, "r2", primary(B, "5462-10922"), 5), T0.plusSeconds(10))
@@ -234,9 +277,51 @@ public class FailoverPlannerTest {
     assertThat(waiting.decisions().get(0).reason()).startsWith("promotion of 127.0.0.1:7005 for shard 0-5461 in progress");
     FailoverPlanner.Outcome retry = plan(view, memory, T0.plusSeconds(6));
     assertThat(actions(retry, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
-    FailoverPlanner.Outcome exhausted = plan(view, retry.memory(), T0.plusSeconds(12));
-    assertThat(actions(exhausted, Action.Alert.class)).hasSize(1);
-    assertThat(exhausted.decisions().get(0).reason()).contains("no replica can be promoted (already tried: ");
+    // Neither took over (say, the primaries refused their votes): the shard is not left down.
+    FailoverPlanner.Outcome again = plan(view, retry.memory(), T0.plusSeconds(12));
+    assertThat(actions(again, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
+    assertThat(again.decisions().get(0).reason())
+        .contains("of 2 candidate(s) (each was tried once without taking over; trying again from the best)");
+    assertThat(again.memory().attempt("0-5461").orElseThrow().tried()).containsExactly(F);
+    // With every replica gone too, there is nobody to try: an alert, every cycle.
+    ClusterView noReplica = view.apply(down(D, "r2", ProbeFailure.Kind.REFUSED, 3), T0.plusSeconds(18))
+        .apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 3), T0.plusSeconds(18));
+    FailoverPlanner.Outcome none = plan(noReplica, again.memory(), T0.plusSeconds(18));
+    assertThat(actions(none, Action.Promote.class)).isEmpty();
+    assertThat(none.decisions()).extracting(Decision::reason)
+        .anyMatch(r -> r.contains("no replica can be promoted (already tried: 127.0.0.1:7005)"));
+  }
+
+  @Test
+  void aForceOrderedBeforeTheOtherPrimariesWereSeenDeadIsTurnedIntoATakeoverOfTheSameCandidate() {
+    ClusterSpec spec = everyPrimaryInR1();
+    ClusterView healthy = everyPrimaryInR1(T0, T0);
+    // r1's agent reports A refused first; B and C still look fine.
+    ClusterView first = healthy.apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusMillis(100));
+    FailoverPlanner.Outcome forced = FailoverPlanner.plan(first, Observations.empty(), Optional.of(spec),
+        FailoverMemory.empty(), T0.plusMillis(100), SETTINGS);
+    assertThat(actions(forced, Action.Promote.class)).extracting(Action.Promote::node, Action.Promote::mode)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(A2, Action.Mode.FORCE));
+    // 100 ms later B and C are refused too: no majority of primaries is left to vote for the FORCE.
+    ClusterView all = first.apply(down(B, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusMillis(200))
+        .apply(down(C, "r1", ProbeFailure.Kind.REFUSED, 2), T0.plusMillis(200));
+    FailoverPlanner.Outcome escalated = FailoverPlanner.plan(all, Observations.empty(), Optional.of(spec),
+        forced.memory(), T0.plusMillis(200), SETTINGS);
+    assertThat(actions(escalated, Action.Promote.class))
+        .extracting(Action.Promote::node, Action.Promote::mode, Action.Promote::escalated)
+        .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(A2, Action.Mode.TAKEOVER, true),
+            org.assertj.core.groups.Tuple.tuple(B2, Action.Mode.TAKEOVER, false),
+            org.assertj.core.groups.Tuple.tuple(C2, Action.Mode.TAKEOVER, false));
+    assertThat(escalated.decisions().get(0).reason()).startsWith("promote 127.0.0.1:7010 (r2) for shard 0-5461 "
+        + "again, by TAKEOVER: the FORCE ordered at 2026-11-25T12:00:00.100Z needs the votes of a majority of "
+        + "primaries, and only 0 of 3 are reachable now");
+    FailoverMemory.Attempt attempt = escalated.memory().attempt("0-5461").orElseThrow();
+    assertThat(attempt.mode()).isEqualTo(Action.Mode.TAKEOVER);
+    assertThat(attempt.startedAt()).isEqualTo(T0.plusMillis(200));
+    // Once escalated, the takeover is awaited like any promotion.
+    FailoverPlanner.Outcome waiting = FailoverPlanner.plan(all, Observations.empty(), Optional.of(spec),
+        escalated.memory(), T0.plusMillis(300), SETTINGS);
+    assertThat(actions(waiting, Action.Promote.class)).isEmpty();
   }
 
   @Test
