@@ -263,26 +263,51 @@ class ComposeStackIT {
         .map(r -> Double.parseDouble(r.getJsonObject(0).getJsonArray("value").getString(1)));
   }
 
-  // --- Redis, from inside the stack (docker compose exec: the interregion network is internal)
+  // --- Redis, from inside the stack (docker exec: the interregion network is internal)
 
   private static boolean allShardsWritable(String service, int port) {
     for (String range : List.of("0-5461", "5462-10922", "10923-16383")) {
       try {
         Optional<String> answer = execRedis(Duration.ofSeconds(5), service, port, "-c", "SET", keyInSlots(range), "v");
         if (!answer.equals(Optional.of("OK"))) {
+          System.out.printf("compose-it: SET in shard %s through %s answered %s%n", range, service,
+              answer.map(a -> "'" + a + "'").orElse("nothing within 5 s"));
           return false;
         }
       } catch (Exception e) {
+        System.out.printf("compose-it: SET in shard %s through %s failed: %s%n", range, service, e);
         return false;
       }
     }
     return true;
   }
 
+  private static final Map<String, String> CONTAINERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /**
+   * The container of one of this run's services, looked up once (a stopped and started service
+   * keeps it). Docker's own client, not docker-compose's: on a loaded 2-core host the latter took
+   * seconds just to start, longer than the 5 s a write is given.
+   */
+  private static String container(String service) throws Exception {
+    String known = CONTAINERS.get(service);
+    if (known != null) {
+      return known;
+    }
+    String id = run(Duration.ofMinutes(1), "docker-ps", List.of("docker", "ps", "-aq", "--filter",
+        "label=com.docker.compose.project=" + PROJECT, "--filter", "label=com.docker.compose.service=" + service))
+        .lines().findFirst().orElse("").trim();
+    if (id.isEmpty()) {
+      fail("no container of service " + service + " in project " + PROJECT);
+    }
+    CONTAINERS.put(service, id);
+    return id;
+  }
+
   /** The first line redis-cli printed, or empty when it did not finish within {@code limit}. */
   private static Optional<String> execRedis(Duration limit, String service, int port, String... args) throws Exception {
-    List<String> command = new ArrayList<>(compose);
-    command.addAll(List.of("exec", "-T", service, "redis-cli", "-p", Integer.toString(port)));
+    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service), "redis-cli", "-p",
+        Integer.toString(port)));
     command.addAll(List.of(args));
     Process p = start(command, LOGS.resolve("redis-cli.log"), true);
     if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
