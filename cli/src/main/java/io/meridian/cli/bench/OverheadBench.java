@@ -143,11 +143,10 @@ public final class OverheadBench implements Callable<Integer> {
           if (withAgent) {
             agent = startAgent(config, stateDir.resolve("agent.log"));
             awaitReports(reports, agent);
-            // An unchanged node is reported once a second: the idle window and the run together
-            // show the agent at work, a short run alone might fall between two reports.
+            // Reports and CPU are both counted over the idle window and the run together: an
+            // unchanged node is reported once a second, and a short run alone could fall between
+            // two reports or within one 10 ms tick of /proc's accounting.
             long before = reports.get();
-            // The agent's CPU over its idle window and its run: a short run alone can fall within
-            // one 10 ms tick of /proc's accounting.
             long agentTicks = ProcStat.cpuTicks(agent.pid());
             long agentSince = System.nanoTime();
             idleCpu[1] = idleNodeCpuPercent(node);
