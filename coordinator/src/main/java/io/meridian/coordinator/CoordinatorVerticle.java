@@ -170,7 +170,13 @@ public final class CoordinatorVerticle extends VerticleBase {
         Duration.ofSeconds(1), clock);
     proberTimer = vertx.setPeriodic(500, id -> prober.round());
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
-        m -> gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {
+        m -> (m.headers().contains(Addresses.WARM_UP_HEADER) ? Optional.<LeaderAnnouncement>empty()
+            : gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class)).ifPresent(a -> {
+          LeaderAnnouncement before = latestLeader;
+          if (before == null || before.term() != a.term() || !before.sender().equals(a.sender())) {
+            LOG.atInfo().addKeyValue("leader", a.sender()).addKeyValue("term", a.term())
+                .log("heard {} ({}) announce itself leader, term {}", a.sender(), a.region(), a.term());
+          }
           latestLeader = a;
           latestLeaderAt = clock.instant();
         }));
@@ -267,7 +273,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, new CommandSender(vertx, config.coordinatorId(),
         election, clock)::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
-    reaper = new DeadSessionReaper(hazelcast, l.sessionTtl());
+    reaper = new DeadSessionReaper(hazelcast, l.sessionTtl(), election::lockGroup);
     cpMembership = new CpMembership(hazelcast, l.cpMembers());
     maintenance = new MaintenanceMode(hazelcast, config.cluster());
     election.start();
@@ -403,8 +409,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void announce(long term) {
-    vertx.eventBus().publish(Addresses.LEADER, Wire.encode(new LeaderAnnouncement(config.coordinatorId(),
-        config.region(), term, leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort())));
+    LeaderAnnouncement own = new LeaderAnnouncement(config.coordinatorId(), config.region(), term,
+        leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort());
+    // Known here at once: its own copy comes back over the bus only after the bus has looked up who
+    // listens, which took 0.5 s while the bus was still dropping the old leader's member.
+    latestLeader = own;
+    latestLeaderAt = clock.instant();
+    vertx.eventBus().publish(Addresses.LEADER, Wire.encode(own));
   }
 
   private JsonObject leaderDocument() {

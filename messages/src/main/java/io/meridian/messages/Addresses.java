@@ -15,7 +15,8 @@ public final class Addresses {
   public static final String EVENTS = PREFIX + "events";
 
   /**
-   * A message with this header on a command address only opens the route: its receiver drops it.
+   * A message with this header on a command address or on {@link #LEADER} only opens the route:
+   * its receivers drop it (on {@link #LEADER} it must never count as word from a leader).
    * The clustered bus resolves an address's subscribers and the receiving node's connection on the
    * first send there and keeps both up to date afterwards; resolving reads the bus's Hazelcast
    * maps, which stall for seconds while the bus replaces a master that died (with a region). A

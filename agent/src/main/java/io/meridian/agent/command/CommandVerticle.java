@@ -70,8 +70,11 @@ public final class CommandVerticle extends VerticleBase {
   public Future<?> start() {
     gate = new InboundGate(registry, "agent");
     MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
-    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
-        m -> gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term())));
+    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER, m -> {
+      if (!m.headers().contains(Addresses.WARM_UP_HEADER)) {
+        gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term()));
+      }
+    });
     consumers.add(commands);
     consumers.add(leaders);
     return Future.all(commands.completion(), leaders.completion());

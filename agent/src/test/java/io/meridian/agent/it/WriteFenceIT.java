@@ -57,6 +57,19 @@ class WriteFenceIT {
         try (NodeAdmin reader = new NodeAdmin(address, RedisAuth.none(), Duration.ofMillis(500))) {
           assertThat(reader.call("PING")).as("the node still answers reads").isEqualTo("PONG");
         }
+        // Coordinators keep their route to the leader address open with empty warm-up messages.
+        io.vertx.core.eventbus.DeliveryOptions warmUp = new io.vertx.core.eventbus.DeliveryOptions()
+            .addHeader(Addresses.WARM_UP_HEADER, "1");
+        long warming = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
+            io.vertx.core.buffer.Buffer.buffer(), warmUp));
+        try {
+          long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+          while (System.nanoTime() < until) {
+            assertThat(writes(address)).as("a warm-up on the leader address is no word from a leader").isFalse();
+          }
+        } finally {
+          bus.vertx().cancelTimer(warming);
+        }
 
         long timer = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
             Wire.encode(new LeaderAnnouncement("coord-test", "r2", 9, 1, "http://127.0.0.1:1"))));

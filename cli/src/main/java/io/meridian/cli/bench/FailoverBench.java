@@ -313,7 +313,8 @@ public final class FailoverBench implements Callable<Integer> {
     long pid = deployment.coordinatorPid(region).orElseThrow();
     long killedAt = System.nanoTime();
     Signals.send(pid, "KILL");
-    log.printf("killed leader %s (term %d, pid %d)%n", leader.getString("leader"), term, pid);
+    log.printf("killed leader %s (term %d, pid %d) at %s%n", leader.getString("leader"), term, pid,
+        java.time.Instant.now());
     long deadline = killedAt + TimeUnit.SECONDS.toNanos(recoveryTimeoutSeconds);
     while (System.nanoTime() < deadline && !interrupted) {
       JsonObject next = deployment.get(deployment.layout().coordinatorPort(survivor), "/api/v1/leader");

@@ -47,7 +47,8 @@ public final class LeaderElection implements AutoCloseable {
   private final Executor callbacks;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final ScheduledExecutorService leaderThread;
-  private FencedLock lock;
+  /** Set once, on the leader thread; read by others for its group. */
+  private volatile FencedLock lock;
   private ScheduledFuture<?> confirming;
   private volatile long term = FencedLock.INVALID_FENCE;
   private volatile long confirmedAtNanos;
@@ -85,6 +86,12 @@ public final class LeaderElection implements AutoCloseable {
   public java.util.OptionalLong term() {
     long t = term;
     return t == FencedLock.INVALID_FENCE ? java.util.OptionalLong.empty() : java.util.OptionalLong.of(t);
+  }
+
+  /** The leader lock's CP group, once this coordinator has looked the lock up (when it first campaigns). */
+  public java.util.Optional<com.hazelcast.cp.CPGroupId> lockGroup() {
+    FencedLock l = lock;
+    return l == null ? java.util.Optional.empty() : java.util.Optional.of(l.getGroupId());
   }
 
   /** Waits (on the leader thread) for the lock; runs until elected, closed or failed. */

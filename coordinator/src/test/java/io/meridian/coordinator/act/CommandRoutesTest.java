@@ -21,6 +21,15 @@ class CommandRoutesTest {
   }
 
   @Test
+  void theLeaderAddressIsWarmedAtOnceThenEveryThirtySeconds() {
+    CommandRoutes routes = new CommandRoutes();
+    assertThat(routes.leaderRouteDue(T0)).isTrue();
+    assertThat(routes.leaderRouteDue(T0.plusSeconds(29))).isFalse();
+    assertThat(routes.leaderRouteDue(T0.plusSeconds(30))).isTrue();
+    assertThat(routes.leaderRouteDue(T0.plusSeconds(31))).isFalse();
+  }
+
+  @Test
   void anAgentThatWentAwayIsWarmedAgainAsSoonAsItIsBack() {
     CommandRoutes routes = new CommandRoutes();
     routes.due(List.of("agent-1"), T0);

@@ -6,13 +6,11 @@ import static org.awaitility.Awaitility.await;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.lock.FencedLock;
 import io.meridian.runtime.process.Signals;
-import io.meridian.runtime.testing.FreePorts;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -28,47 +26,32 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FrozenLeadershipMemberIT {
 
-  private final List<HazelcastInstance> members = new ArrayList<>();
-  private Process frozen;
+  private ThreeMemberCluster cluster;
 
   @TempDir(cleanup = org.junit.jupiter.api.io.CleanupMode.ON_SUCCESS) // a failure leaves the member's log
   Path dir;
 
   /** The third member, in a process of its own so that it can be frozen. */
   public static void main(String[] args) throws Exception {
-    LeadershipMember.start(settings(args[0], Integer.parseInt(args[1]), Integer.parseInt(args[2])))
+    LeadershipMember.start(ThreeMemberCluster.settings(args[0], Integer.parseInt(args[1]), 2, CpSettings.defaults(3)))
         .toCompletionStage().toCompletableFuture().get(2, TimeUnit.MINUTES);
     System.out.println("member up");
     Thread.currentThread().join();
   }
 
-  private static LeadershipMember.Settings settings(String cluster, int base, int index) {
-    return new LeadershipMember.Settings(cluster, "127.0.0.1", base + index,
-        List.of("127.0.0.1:" + base, "127.0.0.1:" + (base + 1), "127.0.0.1:" + (base + 2)), CpSettings.defaults(3));
-  }
-
   @AfterEach
   void endEverything() throws Exception {
-    if (frozen != null) {
-      Signals.send(frozen.pid(), "CONT");
-      frozen.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    if (cluster != null) {
+      Signals.send(cluster.apart.pid(), "CONT");
+      cluster.close();
     }
-    // Terminate: a graceful shutdown of two of three CP members waits minutes for a CP majority.
-    members.forEach(m -> m.getLifecycleService().terminate());
   }
 
   @Test
   void theOthersTakeTheLockAndTheirIoThreadsStayIdleWhileAMemberIsFrozen() throws Exception {
-    int base = FreePorts.range(3);
-    String cluster = "frozen-it-" + base;
     Path log = dir.resolve("frozen-member.log");
-    frozen = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", System.getProperty("java.class.path"), FrozenLeadershipMemberIT.class.getName(),
-        cluster, Integer.toString(base), "2").redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    for (int i = 0; i < 2; i++) {
-      members.add(LeadershipMember.start(settings(cluster, base, i)).toCompletionStage().toCompletableFuture()
-          .get(2, TimeUnit.MINUTES));
-    }
+    cluster = ThreeMemberCluster.start("frozen-it", FrozenLeadershipMemberIT.class, log, CpSettings.defaults(3));
+    List<HazelcastInstance> members = cluster.here;
     // The CP group forms once all three have joined; its first lock holder is a survivor.
     FencedLock lock = members.get(0).getCPSubsystem().getLock("leader");
     // On this thread: a FencedLock belongs to the thread that took it (Awaitility polls on its own).
@@ -84,7 +67,7 @@ class FrozenLeadershipMemberIT {
     assertThat(locked).as("a survivor-to-be takes the lock once the CP group formed").isTrue();
     assertThat(Files.readString(log)).contains("member up");
 
-    Signals.send(frozen.pid(), "STOP");
+    Signals.send(cluster.apart.pid(), "STOP");
     ThreadMXBean threads = ManagementFactory.getThreadMXBean();
     long ioBefore = ioCpuNanos(threads);
     long frozenAt = System.nanoTime();
@@ -107,7 +90,7 @@ class FrozenLeadershipMemberIT {
   private long ioCpuNanos(ThreadMXBean threads) {
     long total = 0;
     for (Thread t : Thread.getAllStackTraces().keySet()) {
-      boolean ours = members.stream().anyMatch(m -> t.getName().startsWith("hz." + m.getName() + ".IO.thread-"));
+      boolean ours = cluster.here.stream().anyMatch(m -> t.getName().startsWith("hz." + m.getName() + ".IO.thread-"));
       if (ours) {
         total += Math.max(0, threads.getThreadCpuTime(t.getId()));
       }

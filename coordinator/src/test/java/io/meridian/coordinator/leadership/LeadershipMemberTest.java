@@ -42,6 +42,8 @@ class LeadershipMemberTest {
     assertThat(config.getCPSubsystemConfig().getMissingCPMemberAutoRemovalSeconds()).isEqualTo(10);
     assertThat(config.getCPSubsystemConfig().getRaftAlgorithmConfig().getLeaderHeartbeatPeriodInMillis())
         .isEqualTo(250);
+    assertThat(config.getCPSubsystemConfig().getRaftAlgorithmConfig().getLeaderElectionTimeoutInMillis())
+        .isEqualTo(400);
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).as("a frozen Raft leader is dropped within 5 s").isEqualTo("5");
   }
 }
