@@ -255,10 +255,11 @@ public final class FailoverBench implements Callable<Integer> {
         try (ShardWriter writer = new ShardWriter(seeds, victim.tag(), Duration.ofMillis(writeIntervalMs))) {
           awaitWrites(writer);
           long faultAt = System.nanoTime();
+          java.time.Instant injectedAt = java.time.Instant.now();
           writer.faultAt(faultAt);
           inject(scenario, deployment, victim);
           writer.faultEffectiveAt(awaitFaultEffective(scenario, deployment, victim));
-          log.printf("fault injected: %s%n", scenario.fault());
+          log.printf("fault injected: %s at %s (to line up with the logs)%n", scenario.fault(), injectedAt);
           OptionalLong recovery = writer.awaitRecovery(Duration.ofSeconds(recoveryTimeoutSeconds), () -> interrupted);
           log.printf("client: %s%n", writer.sinceFault());
           OptionalLong lost = OptionalLong.empty();
