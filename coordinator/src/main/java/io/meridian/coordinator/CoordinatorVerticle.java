@@ -170,8 +170,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         Duration.ofSeconds(1), clock);
     proberTimer = vertx.setPeriodic(500, id -> prober.round());
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
-        m -> (m.headers().contains(Addresses.WARM_UP_HEADER) ? Optional.<LeaderAnnouncement>empty()
-            : gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class)).ifPresent(a -> {
+        m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {
           LeaderAnnouncement before = latestLeader;
           if (before == null || before.term() != a.term() || !before.sender().equals(a.sender())) {
             LOG.atInfo().addKeyValue("leader", a.sender()).addKeyValue("term", a.term())

@@ -29,6 +29,16 @@ public final class InboundGate {
     this.receiver = receiver;
   }
 
+  /**
+   * The message, or empty when it was rejected (already counted and logged) or was only a route
+   * warm-up ({@link Addresses#WARM_UP_HEADER}: dropped, neither counted nor logged).
+   */
+  public <T extends Message> Optional<T> accept(io.vertx.core.eventbus.Message<?> message, String address,
+      Class<T> expected) {
+    return message.headers().contains(Addresses.WARM_UP_HEADER) ? Optional.empty()
+        : accept(message.body(), address, expected);
+  }
+
   /** The message, or empty when it was rejected (already counted and logged). */
   public <T extends Message> Optional<T> accept(Object body, String address, Class<T> expected) {
     if (!(body instanceof Buffer raw)) {

@@ -70,21 +70,15 @@ public final class CommandVerticle extends VerticleBase {
   public Future<?> start() {
     gate = new InboundGate(registry, "agent");
     MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
-    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER, m -> {
-      if (!m.headers().contains(Addresses.WARM_UP_HEADER)) {
-        gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term()));
-      }
-    });
+    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
+        m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term())));
     consumers.add(commands);
     consumers.add(leaders);
     return Future.all(commands.completion(), leaders.completion());
   }
 
   private void onCommand(Message<Object> message) {
-    if (message.headers().contains(Addresses.WARM_UP_HEADER)) {
-      return;
-    }
-    gate.accept(message.body(), Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
+    gate.accept(message, Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
       if (!watched.get().contains(command.target())) {
         reply(message, command, CommandResult.Outcome.REFUSED, "not_watched", command.target()
             + " is not a node of agent " + config.agentId());

@@ -71,13 +71,10 @@ public final class FenceVerticle extends VerticleBase {
   public Future<?> start() {
     startedAt = clock.instant();
     InboundGate gate = new InboundGate(registry, "agent");
-    // A route warm-up on the leader address is not word from a leader: it must not lift the fence.
-    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER, m -> {
-      if (!m.headers().contains(Addresses.WARM_UP_HEADER)) {
-        gate.accept(m.body(), Addresses.LEADER, LeaderAnnouncement.class)
-            .ifPresent(a -> lastLeader = Optional.of(clock.instant()));
-      }
-    });
+    // The gate drops route warm-ups: they are not word from a leader and must not lift the fence.
+    MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
+        m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class)
+            .ifPresent(a -> lastLeader = Optional.of(clock.instant())));
     MessageConsumer<Object> reach = vertx.eventBus().consumer(Addresses.REACHABILITY,
         m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class)
             .ifPresent(r -> heardFrom.put(r.region(), clock.instant())));

@@ -22,7 +22,7 @@ import java.util.concurrent.CompletionStage;
  * survivors often splits its first vote: the leader lock was freed 2.5-3.8 s after the kill
  * instead of 0.3-0.8 s. Addressed by id, only the lock's own group has to have a Raft leader.
  * This reaches into Hazelcast's internals (checked against the pinned 5.3.8); {@code
- * LeadershipIT} fails if they move.
+ * DeadSessionReaperIT} fails if they move.
  */
 final class CpSessions {
 
