@@ -8,15 +8,29 @@ import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Starts an agent process: a lite member of the bus running the {@link AgentVerticle}. */
 public final class Agent {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private Agent() {
   }
 
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     ObservedOwners owners = new ObservedOwners();
+    if (config.fencing().enabled()) {
+      LOG.atInfo().addKeyValue("agent", config.agentId()).log("write fencing on: once isolated for {} ms (no leader "
+          + "that hears a majority, coordinators of fewer than a majority of {} regions heard), writes on the local "
+          + "primaries are paused", config.fencing().after().toMillis(),
+          config.fencing().regions() > 0 ? config.fencing().regions() : "the leader's");
+    } else {
+      LOG.atWarn().addKeyValue("agent", config.agentId()).log("write fencing is OFF (fencing.enabled: false): a "
+          + "primary here that is cut off from the majority keeps acknowledging writes that the majority's failover "
+          + "will replace; the leader waits only leadership.failureTimeout before promoting in its place");
+    }
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
         metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners))

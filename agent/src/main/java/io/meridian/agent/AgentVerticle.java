@@ -163,7 +163,8 @@ public final class AgentVerticle extends VerticleBase {
     AgentConfig c = config;
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
-        slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state());
+        slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state(),
+        c.fencing().afterMillisReported());
     result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")

@@ -262,7 +262,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         }, command -> context.runOnContext(v -> command.run()));
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
-            config.regions()), history, failoverMetrics, notifier::notify, clock);
+            l.fenceMargin(), config.regions()), history, failoverMetrics, notifier::notify,
+        new io.meridian.coordinator.state.CpLeaderStateStore(hazelcast, config.cluster()), clock);
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
       rebalance = new RebalanceLoop(new CommandSender(vertx, config.coordinatorId(), election, clock), this::snapshot,
@@ -305,7 +306,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       announce(term.getAsLong());
       if (rebalance != null) {
         // The layout is the scaling job's while one runs: the rebalancer keeps still as during a failover.
-        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver() || scaling.running().isPresent());
+        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver() || scaling.running().isPresent(),
+            loop.failbackHeld());
       }
     }
   }
@@ -409,7 +411,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void announce(long term) {
     LeaderAnnouncement own = new LeaderAnnouncement(config.coordinatorId(), config.region(), term,
-        leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort());
+        leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort(),
+        observations.regionsHeard(clock.instant(), LeaderAnnouncement.HEARD_WITHIN, config.region(), config.regions()),
+        config.regions().size());
     // Known here at once: its own copy comes back over the bus only after the bus has looked up who
     // listens, which took 0.5 s while the bus was still dropping the old leader's member.
     latestLeader = own;

@@ -11,9 +11,19 @@ import java.util.Objects;
  * @param term   the leader's fence (strictly increasing across leaders)
  * @param since  when it became leader, epoch milliseconds
  * @param apiUrl where its HTTP API answers
+ * @param regionsHeard of how many regions (its own included) the leader heard a coordinator within
+ *               {@link #HEARD_WITHIN}; 0 with {@code regions} 0 when the sender did not say
+ * @param regions the number of regions of the cluster
  */
-public record LeaderAnnouncement(String sender, String region, long term, long since, String apiUrl)
-    implements Message {
+public record LeaderAnnouncement(String sender, String region, long term, long since, String apiUrl,
+    int regionsHeard, int regions) implements Message {
+
+  /**
+   * How recent a coordinator's reachability report (sent every 500 ms) must be to count as heard:
+   * a leader cut off from the majority says so within this long, and agents on its side stop
+   * counting its announcements as contact, instead of waiting for its lease to end.
+   */
+  public static final java.time.Duration HEARD_WITHIN = java.time.Duration.ofMillis(1500);
 
   public static final String TYPE = "leader";
   public static final int VERSION = 1;
@@ -22,6 +32,18 @@ public record LeaderAnnouncement(String sender, String region, long term, long s
     Objects.requireNonNull(sender, "sender");
     Objects.requireNonNull(region, "region");
     Objects.requireNonNull(apiUrl, "apiUrl");
+    if (regionsHeard < 0 || regions < 0 || regionsHeard > regions) {
+      throw new IllegalArgumentException("regionsHeard must be between 0 and regions (" + regions + "), got "
+          + regionsHeard);
+    }
+  }
+
+  /**
+   * Whether the leader hears coordinators of a majority of regions: only then does its
+   * announcement tell an agent that its side is the majority's. True when the sender did not say.
+   */
+  public boolean quorate() {
+    return regions == 0 || regionsHeard * 2 > regions;
   }
 
   @Override
@@ -31,11 +53,20 @@ public record LeaderAnnouncement(String sender, String region, long term, long s
 
   @Override
   public JsonObject body() {
-    return new JsonObject().put("region", region).put("term", term).put("since", since).put("apiUrl", apiUrl);
+    return new JsonObject().put("region", region).put("term", term).put("since", since).put("apiUrl", apiUrl)
+        .put("regionsHeard", regionsHeard).put("regions", regions);
   }
 
   static LeaderAnnouncement from(String sender, Fields f) throws MessageRejected {
+    long regions = f.optNonNegative("regions").orElse(0L);
+    long heard = f.optNonNegative("regionsHeard").orElse(0L);
+    if (regions > 7) {
+      throw f.invalid("regions", "must be at most 7, got " + regions);
+    }
+    if (heard > regions) {
+      throw f.invalid("regionsHeard", "must be at most regions (" + regions + "), got " + heard);
+    }
     return new LeaderAnnouncement(sender, f.string("region"), f.nonNegative("term"), f.nonNegative("since"),
-        f.string("apiUrl"));
+        f.string("apiUrl"), (int) heard, (int) regions);
   }
 }

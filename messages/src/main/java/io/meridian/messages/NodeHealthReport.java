@@ -16,6 +16,9 @@ import java.util.Optional;
  * @param latencyMicros probe round-trip time (PING), or time until the failure was known
  * @param failure    why the node could not be probed; empty when it answered
  * @param state      what the node said; present exactly when {@code failure} is empty
+ * @param fenceAfterMs how long the agent waits, once isolated, before it pauses writes on the
+ *                   node (its {@code fencing.after}); 0 when its write fencing is off. The leader
+ *                   promotes in place of an unreachable primary only after this plus a margin.
  */
 public record NodeHealthReport(
     String sender,
@@ -26,7 +29,8 @@ public record NodeHealthReport(
     long observedAt,
     long latencyMicros,
     Optional<ProbeFailure> failure,
-    Optional<RedisState> state) implements Message {
+    Optional<RedisState> state,
+    long fenceAfterMs) implements Message {
 
   public static final String TYPE = "node-health";
   public static final int VERSION = 1;
@@ -41,6 +45,15 @@ public record NodeHealthReport(
     if (failure.isPresent() == state.isPresent()) {
       throw new IllegalArgumentException("a report has either a failure or a state, not both or neither");
     }
+    if (fenceAfterMs < 0) {
+      throw new IllegalArgumentException("fenceAfterMs must not be negative, got " + fenceAfterMs);
+    }
+  }
+
+  /** A report from an agent without write fencing. */
+  public NodeHealthReport(String sender, String cluster, String region, String node, long seq, long observedAt,
+      long latencyMicros, Optional<ProbeFailure> failure, Optional<RedisState> state) {
+    this(sender, cluster, region, node, seq, observedAt, latencyMicros, failure, state, 0);
   }
 
   public boolean reachable() {
@@ -61,7 +74,8 @@ public record NodeHealthReport(
         .put("seq", seq)
         .put("observedAt", observedAt)
         .put("latencyMicros", latencyMicros)
-        .put("reachable", reachable());
+        .put("reachable", reachable())
+        .put("fenceAfterMs", fenceAfterMs);
     failure.ifPresent(f -> json.put("failure", f.toJson()));
     state.ifPresent(s -> json.put("state", s.toJson()));
     return json;
@@ -86,6 +100,7 @@ public record NodeHealthReport(
         f.nonNegative("observedAt"),
         f.nonNegative("latencyMicros"),
         failure.isPresent() ? Optional.of(ProbeFailure.from(failure.get())) : Optional.empty(),
-        state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty());
+        state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty(),
+        f.optNonNegative("fenceAfterMs").orElse(0L));
   }
 }

@@ -70,8 +70,32 @@ class WireTest {
     }
   }
 
+  /** Optional fields, and the fields added within version 1 that an older sender leaves out. */
   private static boolean isOptional(Message message, String field) {
-    return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")));
+    return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")))
+        || (message instanceof NodeHealthReport && field.equals("fenceAfterMs"))
+        || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")));
+  }
+
+  @Test
+  void fieldsAnOlderSenderLeavesOutTakeTheirSafeDefaults() throws MessageRejected {
+    JsonObject report = Wire.toJson(Samples.healthyPrimary());
+    assertThat(report.getLong("fenceAfterMs")).isEqualTo(1000);
+    report.remove("fenceAfterMs");
+    assertThat(((NodeHealthReport) Wire.decode(report.toBuffer())).fenceAfterMs()).as("no fencing said").isZero();
+    JsonObject leader = Wire.toJson(Samples.leader());
+    leader.remove("regions");
+    leader.remove("regionsHeard");
+    assertThat(((LeaderAnnouncement) Wire.decode(leader.toBuffer())).quorate()).isTrue();
+  }
+
+  @Test
+  void aLeaderThatHearsOnlyAMinorityOfRegionsSaysSoAndCannotClaimMoreThanThereAre() throws MessageRejected {
+    LeaderAnnouncement cutOff = new LeaderAnnouncement("coord-eu", "eu-west", 17, 1L, "http://10.0.0.2:8080", 1, 3);
+    assertThat(((LeaderAnnouncement) Wire.decode(Wire.encode(cutOff))).quorate()).isFalse();
+    assertThat(Samples.leader().quorate()).isTrue();
+    assertRejected(Wire.toJson(Samples.leader()).put("regionsHeard", 4), Reason.INVALID_VALUE,
+        "field 'regionsHeard' must be at most regions (3), got 4");
   }
 
   @ParameterizedTest

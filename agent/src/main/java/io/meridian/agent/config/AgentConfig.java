@@ -38,18 +38,29 @@ public record AgentConfig(
     Fencing fencing) {
 
   /**
-   * Write fencing of isolated primaries.
+   * Write fencing of isolated primaries: on unless turned off explicitly.
    *
-   * @param regions the number of regions in the cluster; 0 turns fencing off
-   * @param after   how long isolation must last before writes are paused
+   * @param enabled false only when {@code fencing.enabled: false} says so (logged at start)
+   * @param regions the cluster's number of regions, or 0 to take it from the leader's announcements
+   *                and the coordinators heard (see {@link io.meridian.agent.fence.WriteFence})
+   * @param after   how long isolation must last before writes are paused; the leader waits this
+   *                plus its {@code leadership.fenceMargin} before promoting in place of an
+   *                unreachable primary, so it must stay well under {@code leadership.failureTimeout}
    */
-  public record Fencing(int regions, Duration after) {
+  public record Fencing(boolean enabled, int regions, Duration after) {
+    public static final Duration DEFAULT_AFTER = Duration.ofSeconds(1);
+
     public static Fencing off() {
-      return new Fencing(0, Duration.ofSeconds(5));
+      return new Fencing(false, 0, DEFAULT_AFTER);
     }
 
-    public boolean enabled() {
-      return regions > 0;
+    public static Fencing on(int regions, Duration after) {
+      return new Fencing(true, regions, after);
+    }
+
+    /** What the agent tells the leader in every report: 0 when it does not fence. */
+    public long afterMillisReported() {
+      return enabled ? after.toMillis() : 0;
     }
   }
 
@@ -105,14 +116,16 @@ public record AgentConfig(
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 0, 65535);
     String logLevel = LogLevels.read(root, env);
     ConfigNode fencing = root.object("fencing");
+    boolean fence = fencing.bool("enabled", true);
     int regions = fencing.integer("regions", 0, 0, 5);
     if (regions > 0 && regions < 3) {
-      throw fencing.error("regions", "must be the cluster's number of regions (3 to 5), or 0 to turn fencing off");
+      throw fencing.error("regions", "must be the cluster's number of regions (3 to 5), or left out to take it from "
+          + "the leader (to turn fencing off, set fencing.enabled: false)");
     }
-    Duration after = fencing.duration("after", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(10));
+    Duration after = fencing.duration("after", Fencing.DEFAULT_AFTER, Duration.ofMillis(500), Duration.ofMinutes(10));
     root.finish();
     return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, reportEvery, auth, bus, httpHost, httpPort,
-        logLevel, new Fencing(regions, after));
+        logLevel, new Fencing(fence, regions, after));
   }
 
   private static String defaultId(String region) {

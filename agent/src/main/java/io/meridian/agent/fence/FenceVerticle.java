@@ -30,19 +30,24 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Pauses writes ({@code CLIENT PAUSE … WRITE}) on the primaries of this host while the agent is
- * isolated (see {@link WriteFence}), renews the pause every second, and lifts it when contact
- * returns. The pause outlives a dead agent by at most {@link #PAUSE} and then expires by itself.
+ * isolated (see {@link WriteFence}), renews the pause every {@link #CHECK_EVERY}, and lifts it when
+ * contact returns. The pause outlives a dead agent by at most {@link #PAUSE} and then expires by itself.
  */
 public final class FenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FenceVerticle.class);
-  /** Length of each pause; renewed every second, so writes resume at most this long after the agent is gone. */
+  /** Length of each pause; renewed every check, so writes resume at most this long after the agent is gone. */
   static final Duration PAUSE = Duration.ofSeconds(3);
   /**
    * Contact within this span counts as "in contact now" for the layout baseline: leader
    * announcements and reachability reports each come at least every 500 ms.
    */
   private static final Duration CONTACT = Duration.ofMillis(1500);
+  /**
+   * How often isolation is checked and the pause renewed: the fence comes at most this long after
+   * {@code fencing.after}, which the leader's promotion waits out with its margin.
+   */
+  static final Duration CHECK_EVERY = Duration.ofMillis(250);
 
   private final AgentConfig config;
   private final MeterRegistry registry;
@@ -53,7 +58,12 @@ public final class FenceVerticle extends VerticleBase {
   private final ObservedOwners owners;
   /** Each node's view of the slot owners at the last contact (or its first, if it never had one). */
   private final Map<String, ShardOwners> atContact = new HashMap<>();
+  /** When a leader that hears a majority of regions last announced itself. */
   private Optional<Instant> lastLeader = Optional.empty();
+  /** The cluster's number of regions, as the last leader announced it. */
+  private int announcedRegions;
+  /** Every region whose coordinator was ever heard. */
+  private final java.util.Set<String> everHeard = new java.util.HashSet<>();
   private Instant startedAt;
   private volatile WriteFence.Verdict state = WriteFence.Verdict.LIFT;
   private boolean busy;
@@ -73,18 +83,31 @@ public final class FenceVerticle extends VerticleBase {
     InboundGate gate = new InboundGate(registry, "agent");
     // The gate drops route warm-ups: they are not word from a leader and must not lift the fence.
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
-        m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class)
-            .ifPresent(a -> lastLeader = Optional.of(clock.instant())));
+        m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(this::heard));
     MessageConsumer<Object> reach = vertx.eventBus().consumer(Addresses.REACHABILITY,
-        m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class)
-            .ifPresent(r -> heardFrom.put(r.region(), clock.instant())));
+        m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class).ifPresent(r -> {
+          heardFrom.put(r.region(), clock.instant());
+          everHeard.add(r.region());
+        }));
     consumers.add(leaders);
     consumers.add(reach);
     Gauge.builder("meridian_agent_write_fence", () -> fenced() ? 1 : 0)
         .description("1 while this agent pauses writes on its primaries because it is isolated")
         .register(registry);
-    timer = vertx.setPeriodic(1000, id -> check());
+    timer = vertx.setPeriodic(CHECK_EVERY.toMillis(), id -> check());
     return Future.all(leaders.completion(), reach.completion());
+  }
+
+  /** A leader cut off with this side (it hears a minority) is no contact: it may still hold its lease. */
+  private void heard(LeaderAnnouncement a) {
+    announcedRegions = Math.max(announcedRegions, a.regions());
+    if (a.quorate()) {
+      lastLeader = Optional.of(clock.instant());
+    }
+  }
+
+  private int regions() {
+    return WriteFence.regions(config.fencing().regions(), announcedRegions, everHeard.size());
   }
 
   private void check() {
@@ -92,7 +115,7 @@ public final class FenceVerticle extends VerticleBase {
       return;
     }
     Instant now = clock.instant();
-    int regions = config.fencing().regions();
+    int regions = regions();
     Map<String, ShardOwners> seen = owners.snapshot();
     // The baseline follows the layout while in contact (the leader's failovers move shards) and is
     // frozen from the moment contact is lost; a node never seen in contact starts from its first view.
@@ -137,7 +160,7 @@ public final class FenceVerticle extends VerticleBase {
         recent.add(region);
       }
     });
-    String reason = WriteFence.reason(verdict, lastLeader, recent, config.fencing().regions(),
+    String reason = WriteFence.reason(verdict, lastLeader, recent, regions(),
         config.fencing().after(), takeover);
     boolean on = verdict == WriteFence.Verdict.FENCE;
     if (verdict == WriteFence.Verdict.LIFT) {

@@ -12,9 +12,15 @@ import java.util.TreeMap;
  * Whether this agent's side is isolated, and so whether the primaries on its host must stop
  * acknowledging writes that the majority side will replace. Pure: time comes in as a value.
  *
- * <p>Isolated = no leader announcement for {@code after} AND, over the same span, contact (any
- * coordinator's reachability report) with fewer than a majority of the cluster's regions. Either
- * signal alone is not enough: a leader change or one slow region must not stop writes.
+ * <p>Isolated = no announcement from a leader that hears a majority of regions for {@code after}
+ * AND, over the same span, contact (any coordinator's reachability report) with fewer than a
+ * majority of the cluster's regions. Either signal alone is not enough: a leader change or one
+ * slow region must not stop writes. A leader cut off with this side says it hears a minority
+ * (its announcements are then no contact), so its lease does not delay the fence.
+ *
+ * <p>While the number of regions is unknown (not configured, no leader heard yet, fewer than three
+ * regions' coordinators ever heard), only a leader's announcement counts as contact: a minority can
+ * never mistake itself for a majority.
  */
 public final class WriteFence {
 
@@ -47,13 +53,24 @@ public final class WriteFence {
     return inContact(now, lastLeader, heardFrom, regions, after) ? Verdict.LIFT : Verdict.FENCE;
   }
 
-  /** Whether a leader announcement, or coordinators of a majority of regions, were heard within {@code window}. */
+  /**
+   * Whether a quorate leader's announcement, or coordinators of a majority of regions, were heard
+   * within {@code window}; {@code regions} below 3 means unknown (see the class comment).
+   */
   public static boolean inContact(Instant now, Optional<Instant> lastLeader, Map<String, Instant> heardFrom,
       int regions, Duration window) {
     Instant since = now.minus(window);
     boolean leaderHeard = lastLeader.map(t -> !t.isBefore(since)).orElse(false);
     long regionsHeard = heardFrom.values().stream().filter(t -> !t.isBefore(since)).count();
-    return leaderHeard || regionsHeard * 2 > regions;
+    return leaderHeard || regions >= 3 && regionsHeard * 2 > regions;
+  }
+
+  /**
+   * The cluster's number of regions as this agent knows it: configured, else the most of what the
+   * leader announced and how many regions' coordinators were ever heard; below 3 is unknown.
+   */
+  public static int regions(int configured, int announced, int everHeard) {
+    return configured > 0 ? configured : Math.max(announced, everHeard);
   }
 
   /**
@@ -90,9 +107,11 @@ public final class WriteFence {
           + "operator took over here (meridian failover --force); writes are not paused here until contact returns";
     }
     if (verdict == Verdict.FENCE) {
-      return "isolated: no leader announcement and contact with only " + regionsHeard.size() + " of " + regions
-          + " regions " + regionsHeard + " for " + after.toMillis() + " ms; pausing writes on local primaries so "
-          + "that clients stop getting acknowledgements the majority side will replace";
+      return "isolated: no announcement from a leader that hears a majority of regions, and contact with only "
+          + regionsHeard.size() + " of " + (regions >= 3 ? Integer.toString(regions) : "(not yet known)") + " regions "
+          + regionsHeard + " for " + after.toMillis() + " ms; pausing writes on local primaries so that clients stop "
+          + "getting acknowledgements the majority side will replace"
+          + (regions >= 3 ? "" : " (if this cluster runs without a leader on purpose, set fencing.enabled: false)");
     }
     return "contact restored (leader heard: " + lastLeader.isPresent() + ", regions heard: " + regionsHeard
         + "); lifting the write pause";

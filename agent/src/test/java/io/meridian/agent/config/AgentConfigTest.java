@@ -98,7 +98,10 @@ class AgentConfigTest {
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nprobe: {reportEvery: 20s}\n",
         "agent.yaml: field 'probe.reportEvery': must be between 50ms and 10s, got 20s");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nfencing: {regions: 2}\n",
-        "agent.yaml: field 'fencing.regions': must be the cluster's number of regions (3 to 5), or 0 to turn fencing off");
+        "agent.yaml: field 'fencing.regions': must be the cluster's number of regions (3 to 5), or left out to take "
+            + "it from the leader (to turn fencing off, set fencing.enabled: false)");
+    assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nfencing: {after: 100ms}\n",
+        "agent.yaml: field 'fencing.after': must be between 500ms and 10m, got 100ms");
     assertRejected("cluster: c\nregion: r\nnodes: [a:1]\nredis: {passwordEnv: NOPE_NOT_SET}\n",
         "agent.yaml: field 'redis.passwordEnv': environment variable NOPE_NOT_SET is not set (or empty)");
     assertRejected("cluster: c\nregion: 'r 1'\nnodes: [a:1]\n",

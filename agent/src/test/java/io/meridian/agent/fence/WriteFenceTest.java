@@ -77,4 +77,23 @@ class WriteFenceTest {
     assertThat(WriteFence.inContact(now, Optional.empty(), Map.of("r1", now, "r2", now, "r3", now), 4, window))
         .isTrue();
   }
+
+  @Test
+  void whileTheNumberOfRegionsIsUnknownOnlyALeaderCountsAsContact() {
+    Instant now = START.plusSeconds(30);
+    Duration window = Duration.ofMillis(1500);
+    // An agent started inside a cut has heard one region and no leader: it must not take one region
+    // for a majority of one.
+    int known = WriteFence.regions(0, 0, 1);
+    assertThat(WriteFence.inContact(now, Optional.empty(), Map.of("r1", now), known, window)).isFalse();
+    assertThat(WriteFence.decide(now, Optional.empty(), Map.of("r1", now), known, AFTER, START))
+        .isEqualTo(WriteFence.Verdict.FENCE);
+    assertThat(WriteFence.inContact(now, Optional.of(now), Map.of(), known, window)).isTrue();
+    // Learnt from the leader's announcements, or from every region's coordinators heard once.
+    assertThat(WriteFence.regions(0, 5, 3)).isEqualTo(5);
+    assertThat(WriteFence.regions(0, 0, 3)).isEqualTo(3);
+    assertThat(WriteFence.regions(4, 5, 3)).as("configured wins").isEqualTo(4);
+    assertThat(WriteFence.inContact(now, Optional.empty(), Map.of("r1", now, "r2", now), WriteFence.regions(0, 3, 2),
+        window)).isTrue();
+  }
 }

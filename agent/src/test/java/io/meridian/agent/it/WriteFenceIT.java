@@ -48,7 +48,7 @@ class WriteFenceIT {
           .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)), Map.of(), Map.of()));
       AgentConfig config = new AgentConfig("agent-fence", "it", "r1", List.of(primary.address()),
           Duration.ofMillis(250), Duration.ofMillis(500), RedisAuth.none(), bus.joinConfig(),
-          new AgentConfig.Fencing(3, Duration.ofSeconds(1)));
+          AgentConfig.Fencing.on(3, Duration.ofSeconds(1)));
       BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       String address = primary.address();
@@ -72,7 +72,7 @@ class WriteFenceIT {
         }
 
         long timer = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
-            Wire.encode(new LeaderAnnouncement("coord-test", "r2", 9, 1, "http://127.0.0.1:1"))));
+            Wire.encode(new LeaderAnnouncement("coord-test", "r2", 9, 1, "http://127.0.0.1:1", 3, 3))));
         try {
           await().atMost(Duration.ofSeconds(10)).until(() -> writes(address));
         } finally {
@@ -105,11 +105,11 @@ class WriteFenceIT {
               Map.of(replica.address(), primary.address()), Map.of()));
       AgentConfig config = new AgentConfig("agent-fence-takeover", "it", "r3",
           List.of(primary.address(), replica.address()), Duration.ofMillis(250), Duration.ofMillis(500),
-          RedisAuth.none(), bus.joinConfig(), new AgentConfig.Fencing(3, Duration.ofSeconds(1)));
+          RedisAuth.none(), bus.joinConfig(), AgentConfig.Fencing.on(3, Duration.ofSeconds(1)));
       BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       long contact = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
-          Wire.encode(new LeaderAnnouncement("coord-test", "r1", 9, 1, "http://127.0.0.1:1"))));
+          Wire.encode(new LeaderAnnouncement("coord-test", "r1", 9, 1, "http://127.0.0.1:1", 3, 3))));
       try {
         long inContactUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (System.nanoTime() < inContactUntil) {

@@ -219,7 +219,7 @@ public final class FailoverBench implements Callable<Integer> {
     try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("round.log")), true)) {
       LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(scenario.topology(), 3, 3, basePort,
           apiPort, busPort, dir, meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
-          nodeTimeout, java.util.Optional.empty(), false), log);
+          nodeTimeout, java.util.Optional.empty(), meridian), log);
       current = deployment;
       try {
         try {

@@ -66,10 +66,11 @@ public final class DemoCommand implements Callable<Integer> {
           + "as JSON (see README: Notifications).")
   String webhook;
 
-  @Option(names = "--write-fencing",
-      description = "Agents pause writes on primaries cut off from the leader and a majority of regions for 5 s "
-          + "(README: Leadership and failover). Off by default.")
-  boolean writeFencing;
+  @Option(names = "--no-write-fencing",
+      description = "Turn off the agents' write fencing, which is on by default: a primary cut off from the leader "
+          + "and a majority of regions for 1 s stops acknowledging writes (README: Leadership and failover). "
+          + "Without it, writes acknowledged on the cut-off side are lost when it joins again.")
+  boolean noWriteFencing;
 
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
@@ -105,7 +106,11 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
         : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
-        writeFencing), out);
+        !noWriteFencing), out);
+    if (noWriteFencing) {
+      out.println("WARNING: write fencing is off (--no-write-fencing): a primary cut off from the majority keeps "
+          + "acknowledging writes that are lost when it joins again");
+    }
     try {
       deployment.prepare();
     } catch (IllegalArgumentException | MissingPrerequisiteException | ConfigException e) {

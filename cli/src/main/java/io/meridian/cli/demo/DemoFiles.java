@@ -39,7 +39,7 @@ public final class DemoFiles {
   }
 
   /**
-   * @param fencingRegions  the cluster's number of regions to fence isolated primaries, 0 for no fencing
+   * @param fencingRegions  the cluster's number of regions to fence isolated primaries, 0 to turn fencing off
    * @param probeIntervalMs how often each node is probed (the demo's 250)
    */
   public static String agentYaml(String region, List<String> nodes, int httpPort, String busName, int busPort,
@@ -50,7 +50,8 @@ public final class DemoFiles {
         + "agentId: agent-" + region + "\n"
         + "nodes: " + yamlList(nodes) + "\n"
         + "probe:\n  interval: " + probeIntervalMs + "ms\n  timeout: 1s\n"
-        + (fencingRegions > 0 ? "fencing:\n  regions: " + fencingRegions + "\n  after: 5s\n" : "")
+        + (fencingRegions > 0 ? "fencing:\n  regions: " + fencingRegions + "\n  after: 1s\n"
+            : "fencing:\n  enabled: false       # turned off explicitly (--no-write-fencing)\n")
         + "http:\n  host: 127.0.0.1\n  port: " + httpPort + "\n"
         + "bus:\n  clusterName: " + busName + "\n  host: 127.0.0.1\n  port: " + busPort + "\n"
         + "  members: " + yamlList(members) + "\n";

@@ -289,7 +289,7 @@ class FailoverIT {
   void whenTwoOfThreeRegionsAreLostNothingHappensUntilAnOperatorTakesOverInTheSurvivor() throws Exception {
     // With write fencing: the survivor's own primary stops taking writes once it is cut off, and
     // the operator's takeover there makes the whole region serve again (the fence stands down).
-    startDemo("performance", "--write-fencing");
+    startDemo("performance");
     awaitLeader(apiPort, 0);
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum with every coordinator up").isEqualTo("1"));

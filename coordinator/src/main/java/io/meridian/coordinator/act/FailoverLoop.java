@@ -11,6 +11,7 @@ import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.Command;
 import io.meridian.coordinator.metrics.FailoverMetrics;
+import io.meridian.coordinator.state.LeaderStateStore;
 import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.ClusterEvent;
 import java.time.Duration;
@@ -53,8 +54,17 @@ public final class FailoverLoop {
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
+  private final LeaderStateStore store;
   private FailoverMemory memory = FailoverMemory.empty();
   private boolean failingOver;
+  /** The previous leader's memory has been read since this coordinator was elected. */
+  private boolean loaded;
+  private boolean loading;
+  /** The memory as last written to the store. */
+  private FailoverMemory saved;
+  private boolean saving;
+  /** Counts leaderships lost: an answer from the store for an earlier one is dropped. */
+  private int generation;
 
   /** @param attemptFailed the current candidate's failure is already counted (its command was not executed) */
   private record InProgress(Instant startedAt, String kind, String failedPrimary, String region,
@@ -69,7 +79,7 @@ public final class FailoverLoop {
    */
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
       Supplier<Observations> observations, Supplier<Optional<ClusterSpec>> spec, FailoverPlanner.Settings settings, History history,
-      FailoverMetrics metrics, Consumer<ClusterEvent> events, Clock clock) {
+      FailoverMetrics metrics, Consumer<ClusterEvent> events, LeaderStateStore store, Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;
@@ -81,15 +91,24 @@ public final class FailoverLoop {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
+    this.store = store;
     this.sender = new CommandSender(vertx, coordinatorId, election, clock);
   }
 
-  /** One reconcile cycle; call on the coordinator's context, only while leading. */
+  /**
+   * One reconcile cycle; call on the coordinator's context, only while leading. A new leader first
+   * reads the memory its predecessor left in the CP group (a few ms), so that it neither forgets
+   * the anti-flapping window nor retries a candidate already tried; until then it does nothing.
+   */
   public void cycle(long term) {
+    if (!loaded) {
+      failingOver = true;
+      load(term);
+      return;
+    }
     Instant now = clock.instant();
     FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec.get(), memory, now, settings);
     memory = outcome.memory();
-    List<String> blocked = new ArrayList<>();
     // The rebalancer keeps still while any shard is in trouble or a promotion is under way.
     failingOver = !memory.attempts().isEmpty() || outcome.decisions().stream()
         .anyMatch(d -> !(d.action() instanceof Action.Recovered)
@@ -108,11 +127,73 @@ public final class FailoverLoop {
         promote(promote, d.reason());
       } else if (d.action() instanceof Action.Recovered recovered) {
         recovered(recovered, now);
-      } else if (d.action() instanceof Action.Blocked) {
-        blocked.add(shard);
       }
     }
-    metrics.blocked(blocked);
+    metrics.failbackHeld(memory.failbackHeld(now, settings.antiFlapping()).values().stream()
+        .map(FailoverMemory.Failure::shard).distinct().toList());
+    save(term);
+  }
+
+  private void load(long term) {
+    if (loading) {
+      return;
+    }
+    loading = true;
+    int generation = this.generation;
+    vertx.executeBlocking(() -> store.claim(term), false).onComplete(ar -> {
+      loading = false;
+      if (loaded || generation != this.generation) {
+        return;
+      }
+      if (ar.failed()) {
+        LOG.atWarn().addKeyValue("term", term).log("cannot read the previous leader's failover memory from the CP "
+            + "group yet ({}); not acting until it is read", ar.cause().toString());
+        return;
+      }
+      FailoverMemory previous = ar.result().orElse(FailoverMemory.empty());
+      memory = previous.paused(memory.paused());
+      saved = previous;
+      loaded = true;
+      LOG.atInfo().addKeyValue("term", term).log(ar.result().isEmpty() ? "no failover memory from a previous leader: "
+          + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
+          + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
+          + "window, " + previous.returning().size() + " replaced primary(ies) expected back");
+    });
+  }
+
+  /** Writes a changed memory to the store, one write at a time; a change made meanwhile follows it. */
+  private void save(long term) {
+    FailoverMemory now = memory.paused(false);
+    if (saving || now.equals(saved)) {
+      return;
+    }
+    saving = true;
+    int generation = this.generation;
+    vertx.executeBlocking(() -> store.save(now, term), false).onComplete(ar -> {
+      saving = false;
+      if (generation != this.generation) {
+        return;
+      }
+      if (ar.succeeded() && ar.result()) {
+        saved = now;
+      } else if (ar.succeeded()) {
+        LOG.atWarn().addKeyValue("term", term).log("a later leader holds the failover memory: this coordinator no "
+            + "longer leads (its lease ends it)");
+      } else {
+        LOG.warn("could not save the failover memory to the CP group ({}); retrying at the next cycle",
+            ar.cause().toString());
+      }
+    });
+  }
+
+  /**
+   * Announced addresses of primaries replaced within the anti-flapping window, each with its
+   * failure: the rebalancer does not fail back to them on its own.
+   */
+  public Map<String, Instant> failbackHeld() {
+    Map<String, Instant> held = new java.util.HashMap<>();
+    memory.failbackHeld(clock.instant(), settings.antiFlapping()).forEach((node, f) -> held.put(node, f.at()));
+    return held;
   }
 
   private static String actionName(Action action) {
@@ -120,8 +201,6 @@ public final class FailoverLoop {
       return "promote";
     } else if (action instanceof Action.Recovered) {
       return "recovered";
-    } else if (action instanceof Action.Blocked) {
-      return "blocked";
     } else if (action instanceof Action.Alert) {
       return "alert";
     }
@@ -193,24 +272,33 @@ public final class FailoverLoop {
     }
   }
 
-  /** An operator acknowledged a shard's anti-flapping block; false when there was none. */
+  /**
+   * An operator acknowledged a shard's recent failover: its replaced primary may be failed back to
+   * (and promoted) again at once. False when the shard had none within the window.
+   */
   public boolean acknowledge(String shard, long term) {
-    if (!memory.lastFailover().containsKey(shard)) {
+    if (!memory.hasRecentFailure(shard, clock.instant(), settings.antiFlapping())) {
       return false;
     }
     memory = memory.acknowledged(shard);
     history.add(new History.Entry(clock.instant(), term, shard, "operator",
-        "operator acknowledged the last failover of shard " + shard + ": another automatic failover is allowed",
-        Optional.empty()));
+        "operator acknowledged the last failover of shard " + shard + ": failback to its old primary is allowed "
+        + "again", Optional.empty()));
     return true;
   }
 
-  /** Forget promotions in progress when leadership is lost: a successor decides afresh. */
+  /**
+   * Leadership is lost: forget everything, the successor continues from the memory in the CP group
+   * (and so does this coordinator if it leads again).
+   */
   public void reset() {
     memory = FailoverMemory.empty().paused(memory.paused());
+    loaded = false;
+    saved = null;
+    generation++;
     lastReason.clear();
     inProgress.clear();
-    metrics.blocked(List.of());
+    metrics.failbackHeld(List.of());
   }
 
   private void promote(Action.Promote promote, String reason) {

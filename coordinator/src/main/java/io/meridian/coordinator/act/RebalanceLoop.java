@@ -63,7 +63,8 @@ public final class RebalanceLoop {
   }
 
   /** One cycle; call on the coordinator's context, only while leading. */
-  public void cycle(long term, boolean paused, boolean failingOver) {
+  /** @param flapping primaries replaced within the anti-flapping window (announced → when): no failback to them */
+  public void cycle(long term, boolean paused, boolean failingOver, Map<String, Instant> flapping) {
     Instant now = clock.instant();
     Snapshot snap = snapshot.get();
     RebalanceCycle.Settled settled = RebalanceCycle.settle(memory, snap, now, cycleSettings);
@@ -73,7 +74,7 @@ public final class RebalanceLoop {
       history.add(new History.Entry(now, term, e.shard(), "rebalance", e.text(), Optional.empty()));
     }
     RebalancePlan plan = RebalancePlanner.plan(spec.get(), snap, plannerSettings, memory.busyShards(), memory.pinned(now));
-    RebalanceCycle.Outcome outcome = RebalanceCycle.next(plan, memory, new RebalanceCycle.Gates(paused, failingOver),
+    RebalanceCycle.Outcome outcome = RebalanceCycle.next(plan, memory, new RebalanceCycle.Gates(paused, failingOver, flapping),
         now, cycleSettings);
     memory = outcome.memory();
     String holdBack = outcome.holdBack().filter(r -> !r.startsWith("rate limit")).orElse("");

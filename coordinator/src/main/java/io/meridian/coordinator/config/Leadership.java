@@ -20,12 +20,15 @@ import java.util.List;
  * @param antiFlapping  no second automatic failover of a shard within this window
  * @param failureTimeout without crash evidence, a primary counts as failed only when observers in a
  *                       majority of regions have failed to reach it for this long
+ * @param fenceMargin   ...or for its agent's fence delay ({@code fencing.after}) plus this margin, if
+ *                       longer: an isolated primary stops acknowledging writes before its replica
+ *                       is promoted
  * @param port          this coordinator's port in the leadership cluster (the coordinators alone,
  *                      apart from the bus: see README, "Leader election")
  * @param members       where the coordinators' leadership members listen ({@code host:port} or {@code host})
  */
 public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Duration lease, Duration verifyDeadline,
-    Duration antiFlapping, Duration failureTimeout, int port, List<String> members) {
+    Duration antiFlapping, Duration failureTimeout, Duration fenceMargin, int port, List<String> members) {
 
   /** The leadership cluster sits this far above the bus: 5801 for the bus's 5701. */
   public static final int PORT_OFFSET = 100;
@@ -55,6 +58,9 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     Duration flapping = node.duration("antiFlapping", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24));
     Duration failure = node.duration("failureTimeout", Duration.ofSeconds(3), Duration.ofMillis(500),
         Duration.ofMinutes(10));
+    // The agent's fence lands within its check period (250 ms) of fencing.after, plus a CLIENT PAUSE
+    // round trip; below that margin a promotion could come first.
+    Duration margin = node.duration("fenceMargin", Duration.ofSeconds(1), Duration.ofMillis(500), Duration.ofMinutes(1));
     int port = node.integer("port", Math.min(65535, bus.port() + PORT_OFFSET), 1, 65535);
     if (port == bus.port()) {
       throw node.error("port", "is the bus's port (bus.port " + bus.port() + "); the leadership cluster needs a port "
@@ -66,7 +72,7 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     if (leaders.isEmpty()) {
       throw node.error("members", "must list at least one coordinator's leadership address (host:port)");
     }
-    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure, port, leaders);
+    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure, margin, port, leaders);
   }
 
   /** {@code 10.0.0.2:5801} for the bus member {@code 10.0.0.2:5701}, or {@code 10.0.0.2} (at the default port). */

@@ -1,7 +1,7 @@
 package io.meridian.coordinator.decide;
 
 /** What the leader does about a shard. Every action is carried by a {@link Decision} with its reason. */
-public sealed interface Action permits Action.Promote, Action.Recovered, Action.Wait, Action.Blocked, Action.Alert {
+public sealed interface Action permits Action.Promote, Action.Recovered, Action.Wait, Action.Alert {
 
   String shard();
 
@@ -22,10 +22,6 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
 
   /** Nothing to do now: a promotion is in progress, or the evidence is not enough. */
   record Wait(String shard) implements Action {
-  }
-
-  /** Anti-flapping: the shard failed over recently; an operator must acknowledge first. */
-  record Blocked(String shard, java.time.Instant lastFailover) implements Action {
   }
 
   /** Needs a person: no candidate, or a condition Meridian does not act on. */

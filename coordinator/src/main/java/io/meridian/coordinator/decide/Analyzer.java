@@ -29,9 +29,11 @@ public final class Analyzer {
   /**
    * @param regions        every region of the cluster (a majority of them must agree)
    * @param failureTimeout how long observers must have failed to reach a primary before it counts as unreachable
+   * @param fenceMargin    added to the fence delay its agent reports: the primary counts as unreachable
+   *                       no sooner than that, so that it has stopped acknowledging writes first
    */
   public static List<Analysis> analyze(ClusterView view, Observations observations, List<String> regions, Instant now,
-      Duration staleAfter, Duration failureTimeout) {
+      Duration staleAfter, Duration failureTimeout, Duration fenceMargin) {
     List<Analysis> found = new ArrayList<>();
     // Newest knowledge first: after a failover the old primary's last state still claims the shard.
     List<NodeView> nodes = view.nodes().values().stream()
@@ -54,16 +56,17 @@ public final class Analyzer {
       String reported = " (seen by agent " + n.report().sender() + ")";
       boolean refused = status == NodeStatus.UNREACHABLE
           && n.report().failure().map(ProbeFailure::kind).orElse(null) == ProbeFailure.Kind.REFUSED;
-      Set<String> failing = new java.util.TreeSet<>(observations.failingRegions(n.announced(), now, staleAfter,
-          failureTimeout));
+      Duration wait = unreachableAfter(n, failureTimeout, fenceMargin);
+      Set<String> failing = new java.util.TreeSet<>(observations.failingRegions(n.announced(), now, staleAfter, wait));
       if (status == NodeStatus.UNREACHABLE && n.failingSince().isPresent()
-          && Duration.between(n.failingSince().get(), now).compareTo(failureTimeout) >= 0) {
+          && Duration.between(n.failingSince().get(), now).compareTo(wait) >= 0) {
         failing.add(n.region());
       }
       if (!refused && failing.size() * 2 > regions.size()) {
         found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
             + failing.size() + " of " + regions.size() + " regions " + failing + " have failed to reach it for at least "
-            + failureTimeout.toMillis() + " ms"));
+            + wait.toMillis() + " ms" + (wait.equals(failureTimeout) ? "" : " (its agent fences writes after "
+            + n.report().fenceAfterMs() + " ms, plus a margin of " + fenceMargin.toMillis() + " ms)")));
       } else if (status == NodeStatus.STALE) {
         found.add(new Analysis.AgentSilent(shard, n.address(), n.announced(),
             "no report for over " + staleAfter.toMillis() + " ms"));
@@ -77,6 +80,20 @@ public final class Analyzer {
     }
     found.sort(Comparator.comparing(Analysis::shard));
     return found;
+  }
+
+  /**
+   * How long observers must fail to reach {@code n} before it is replaced: the failure timeout, or
+   * its agent's fence delay (from its last report) plus the margin if that is longer. Fence before
+   * promote: an isolated primary has stopped acknowledging writes when its replica takes over.
+   */
+  static Duration unreachableAfter(NodeView n, Duration failureTimeout, Duration fenceMargin) {
+    long fenceAfter = n.report().fenceAfterMs();
+    if (fenceAfter == 0) {
+      return failureTimeout;
+    }
+    Duration fenced = Duration.ofMillis(fenceAfter).plus(fenceMargin);
+    return fenced.compareTo(failureTimeout) > 0 ? fenced : failureTimeout;
   }
 
   /** True when a fresh, answering node other than {@code n} reports owning {@code n}'s slots now. */

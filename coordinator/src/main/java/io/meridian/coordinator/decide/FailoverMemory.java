@@ -1,5 +1,6 @@
 package io.meridian.coordinator.decide;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -9,20 +10,30 @@ import java.util.Set;
 
 /**
  * What the leader remembers between cycles: promotions in progress (with the candidates already
- * tried), when each shard last failed over, and the replaced primaries it expects to come back
- * as replicas. Immutable; each change returns a new memory.
+ * tried), the primaries that failovers replaced within the anti-flapping window, and the replaced
+ * primaries it expects to come back as replicas. Immutable; each change returns a new memory.
  */
-public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Instant> lastFailover, boolean paused,
+public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure> recentFailures, boolean paused,
     Map<String, Returning> returning) {
 
   /**
    * A promotion of {@code candidate} ({@code mode}) for a shard whose primary {@code failed}
-   * (address) was lost; {@code tried} holds the candidates of this pass, this one included.
+   * (address; announced as {@code failedAnnounced}) was lost; {@code tried} holds the candidates
+   * of this pass, this one included.
    */
-  public record Attempt(String failed, String candidate, Action.Mode mode, Instant startedAt, Set<String> tried) {
+  public record Attempt(String failed, String failedAnnounced, String candidate, Action.Mode mode, Instant startedAt,
+      Set<String> tried) {
     public Attempt {
       tried = Set.copyOf(tried);
     }
+  }
+
+  /**
+   * A primary (keyed by its address) that a failover replaced at {@code at}: for the anti-flapping
+   * window it is neither failed back to nor promoted again while another candidate can take its
+   * shard. It never stops a shard whose primary is gone from getting a new one.
+   */
+  public record Failure(String shard, String announced, Instant at) {
   }
 
   /**
@@ -34,7 +45,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Instant>
 
   public FailoverMemory {
     attempts = Map.copyOf(attempts);
-    lastFailover = Map.copyOf(lastFailover);
+    recentFailures = Map.copyOf(recentFailures);
     returning = Map.copyOf(returning);
   }
 
@@ -50,45 +61,81 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Instant>
    * A promotion of {@code candidate} is ordered. {@code newPass} forgets the candidates tried so
    * far: each had its chance, and the best may take over now (a vote it was refused has expired).
    */
-  public FailoverMemory started(String shard, String failed, String candidate, Action.Mode mode, Instant at,
-      boolean newPass) {
+  public FailoverMemory started(String shard, String failed, String failedAnnounced, String candidate,
+      Action.Mode mode, Instant at, boolean newPass) {
     Map<String, Attempt> next = new HashMap<>(attempts);
     Set<String> tried = new HashSet<>(newPass ? Set.of() : attempt(shard).map(Attempt::tried).orElse(Set.of()));
     tried.add(candidate);
-    next.put(shard, new Attempt(failed, candidate, mode, at, tried));
-    return new FailoverMemory(next, lastFailover, paused, returning);
+    next.put(shard, new Attempt(failed, failedAnnounced, candidate, mode, at, tried));
+    return new FailoverMemory(next, recentFailures, paused, returning);
   }
 
   /**
-   * The shard has a serving primary again: the attempt is over, the anti-flapping window starts,
-   * and the replaced primary is expected back as a replica.
+   * The shard has a serving primary again: the attempt is over, the replaced primary's anti-flapping
+   * window starts, and it is expected back as a replica.
    */
   public FailoverMemory recovered(String shard, Instant at) {
     Map<String, Attempt> next = new HashMap<>(attempts);
     Attempt done = next.remove(shard);
-    Map<String, Instant> last = new HashMap<>(lastFailover);
-    last.put(shard, at);
-    Map<String, Returning> back = new HashMap<>(returning);
-    if (done != null) {
-      back.put(done.failed(), new Returning(shard, done.candidate(), Optional.empty()));
+    if (done == null) {
+      return this;
     }
-    return new FailoverMemory(next, last, paused, back);
+    Map<String, Failure> failures = new HashMap<>(recentFailures);
+    failures.put(done.failed(), new Failure(shard, done.failedAnnounced(), at));
+    Map<String, Returning> back = new HashMap<>(returning);
+    back.put(done.failed(), new Returning(shard, done.candidate(), Optional.empty()));
+    return new FailoverMemory(next, failures, paused, back);
   }
 
+  /** The failure of {@code node} (address) if it lies within {@code window} of {@code now}. */
+  public Optional<Failure> recentFailure(String node, Instant now, Duration window) {
+    return Optional.ofNullable(recentFailures.get(node))
+        .filter(f -> Duration.between(f.at(), now).compareTo(window) < 0);
+  }
+
+  /** Forgets failures older than the window, so that the memory stays bounded. */
+  public FailoverMemory expire(Instant now, Duration window) {
+    if (recentFailures.values().stream().allMatch(f -> Duration.between(f.at(), now).compareTo(window) < 0)) {
+      return this;
+    }
+    Map<String, Failure> kept = new HashMap<>();
+    recentFailures.forEach((node, f) -> {
+      if (Duration.between(f.at(), now).compareTo(window) < 0) {
+        kept.put(node, f);
+      }
+    });
+    return new FailoverMemory(attempts, kept, paused, returning);
+  }
+
+  /** Announced addresses of the primaries replaced within the window: no automatic failback to them. */
+  public Map<String, Failure> failbackHeld(Instant now, Duration window) {
+    Map<String, Failure> held = new HashMap<>();
+    recentFailures.values().stream().filter(f -> Duration.between(f.at(), now).compareTo(window) < 0)
+        .forEach(f -> held.put(f.announced(), f));
+    return Map.copyOf(held);
+  }
+
+  /** An operator allows failback to (and promotion of) the shard's recently failed primaries again. */
   public FailoverMemory acknowledged(String shard) {
-    Map<String, Instant> last = new HashMap<>(lastFailover);
-    last.remove(shard);
-    return new FailoverMemory(attempts, last, paused, returning);
+    Map<String, Failure> kept = new HashMap<>(recentFailures);
+    kept.values().removeIf(f -> f.shard().equals(shard));
+    return new FailoverMemory(attempts, kept, paused, returning);
+  }
+
+  /** Whether the shard has a failure within the window that an operator could acknowledge. */
+  public boolean hasRecentFailure(String shard, Instant now, Duration window) {
+    return recentFailures.values().stream()
+        .anyMatch(f -> f.shard().equals(shard) && Duration.between(f.at(), now).compareTo(window) < 0);
   }
 
   public FailoverMemory paused(boolean on) {
-    return new FailoverMemory(attempts, lastFailover, on, returning);
+    return new FailoverMemory(attempts, recentFailures, on, returning);
   }
 
   /** {@code node}'s return is being watched as {@code r}; empty forgets it (it rejoined). */
   public FailoverMemory returning(String node, Optional<Returning> r) {
     Map<String, Returning> back = new HashMap<>(returning);
     r.ifPresentOrElse(v -> back.put(node, v), () -> back.remove(node));
-    return new FailoverMemory(attempts, lastFailover, paused, back);
+    return new FailoverMemory(attempts, recentFailures, paused, back);
   }
 }

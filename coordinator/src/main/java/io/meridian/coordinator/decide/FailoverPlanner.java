@@ -26,12 +26,16 @@ public final class FailoverPlanner {
   /**
    * @param verifyDeadline how long a promotion may take to show up (the candidate reporting the
    *                       shard's slots as primary) before the next candidate is tried
-   * @param antiFlapping   no second automatic failover of a shard within this window
+   * @param antiFlapping   for this long after a failover, its replaced primary is neither failed back
+   *                       to nor promoted again while another replica can serve the shard
    * @param failureTimeout how long observers in a majority of regions must fail to reach a primary
+   * @param fenceMargin    without crash evidence, a primary whose agent fences writes is replaced
+   *                       only after that agent's fence delay plus this margin, if that is longer
+   *                       than the failure timeout (clock and scheduling slack)
    * @param regions        every region of the cluster, in order
    */
   public record Settings(Duration staleAfter, Duration verifyDeadline, Duration antiFlapping, Duration failureTimeout,
-      List<String> regions) {
+      Duration fenceMargin, List<String> regions) {
     public Settings {
       regions = List.copyOf(regions);
     }
@@ -59,10 +63,10 @@ public final class FailoverPlanner {
             + serving.get().announced() + " now serves it as primary"));
       }
     }
-    next = checkReturns(view, next, now, settings, decisions);
+    next = checkReturns(view, next, now, settings, decisions).expire(now, settings.antiFlapping());
     String pause = next.paused() ? "PAUSE: " : "";
     List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
-        settings.failureTimeout());
+        settings.failureTimeout(), settings.fenceMargin());
     int primaries = primaryCount(view);
     // A silent agent is no evidence against its primary; observers in a majority of regions failing
     // to reach it right now are. When a region goes, its primaries turn silent first and pass the
@@ -85,13 +89,6 @@ public final class FailoverPlanner {
             + "; maintenance mode is on"));
         continue;
       }
-      Optional<Instant> last = Optional.ofNullable(next.lastFailover().get(dead.shard()));
-      if (last.isPresent() && Duration.between(last.get(), now).compareTo(settings.antiFlapping()) < 0) {
-        decisions.add(new Decision(new Action.Blocked(dead.shard(), last.get()), "blocked: " + dead.description()
-            + "; the shard already failed over at " + last.get() + ", within the anti-flapping window of "
-            + settings.antiFlapping().toMinutes() + " min; acknowledge to allow another"));
-        continue;
-      }
       Optional<FailoverMemory.Attempt> attempt = next.attempt(dead.shard());
       if (attempt.isPresent()
           && Duration.between(attempt.get().startedAt(), now).compareTo(settings.verifyDeadline()) < 0) {
@@ -103,7 +100,7 @@ public final class FailoverPlanner {
                 .filter(c -> c.address().equals(running.candidate())).findFirst()
             : Optional.empty();
         if (escalate.isPresent()) {
-          next = next.started(dead.shard(), dead.node(), running.candidate(), mode, now, false);
+          next = next.started(dead.shard(), dead.node(), dead.announced(), running.candidate(), mode, now, false);
           decisions.add(new Decision(promote(dead, escalate.get(), mode, true), "promote " + escalate.get().announced()
               + " (" + escalate.get().region() + ") for shard " + dead.shard() + " again, by TAKEOVER: the FORCE "
               + "ordered at " + running.startedAt() + " needs the votes of a majority of primaries, and only "
@@ -129,12 +126,25 @@ public final class FailoverPlanner {
             + ": every replica is down, stale, lagging its link, or tagged nofailover"));
         continue;
       }
-      NodeView chosen = candidates.get(0);
-      next = next.started(dead.shard(), dead.node(), chosen.address(), mode, now, newPass);
+      // Anti-flapping steers the choice and never refuses it: a shard without a primary stops the
+      // whole cluster (full coverage), so a replica that failed itself within the window is taken
+      // only when no other can serve.
+      FailoverMemory flaps = next;
+      List<NodeView> steady = candidates.stream()
+          .filter(c -> flaps.recentFailure(c.address(), now, settings.antiFlapping()).isEmpty()).toList();
+      NodeView chosen = steady.isEmpty() ? candidates.get(0) : steady.get(0);
+      String flapNote = steady.isEmpty()
+          ? " (it failed itself as a primary at " + next.recentFailure(chosen.address(), now, settings.antiFlapping())
+              .orElseThrow().at() + ", within the anti-flapping window of " + settings.antiFlapping().toMinutes()
+              + " min, but no other replica can take the shard, and a shard without a primary stops the cluster)"
+          : steady.size() < candidates.size() ? " (skipping " + (candidates.size() - steady.size())
+              + " replica(s) that failed as a primary within the anti-flapping window)" : "";
+      next = next.started(dead.shard(), dead.node(), dead.announced(), chosen.address(), mode, now, newPass);
       decisions.add(new Decision(promote(dead, chosen, mode, false),
           "promote " + chosen.announced() + " (" + chosen.region() + ") for shard " + dead.shard() + ": "
               + dead.description() + "; it has the highest replication offset "
               + chosen.report().state().orElseThrow().replOffset() + " of " + candidates.size() + " candidate(s)"
+              + flapNote
               + (newPass ? " (each was tried once without taking over; trying again from the best)" : "")
               + "; " + modeReason));
     }

@@ -23,7 +23,7 @@ public final class FailoverMetrics {
   public static final List<String> RESULTS = List.of("succeeded", "failed");
   public static final List<String> MODES = List.of("force", "takeover");
   public static final List<String> COMMAND_RESULTS = List.of("executed", "refused", "failed", "not_sent");
-  public static final List<String> ACTIONS = List.of("promote", "recovered", "wait", "blocked", "alert");
+  public static final List<String> ACTIONS = List.of("promote", "recovered", "wait", "alert");
   public static final List<String> STAGES = List.of("planned", "executed", "failed");
 
   /** Failover durations and detection latencies span sub-second (crash) to minutes (timeouts). */
@@ -34,7 +34,7 @@ public final class FailoverMetrics {
   private final MeterRegistry registry;
   private final Timer duration;
   private final Timer detection;
-  private final GaugeSet blocked;
+  private final GaugeSet failbackHeld;
 
   public FailoverMetrics(MeridianMetrics metrics) {
     this.registry = metrics.registry();
@@ -47,8 +47,8 @@ public final class FailoverMetrics {
     detection = Timer.builder("meridian_failover_detection")
         .description("From the failed primary's last answer (as its agent saw it) to the promotion being ordered")
         .serviceLevelObjectives(BUCKETS).register(registry);
-    blocked = new GaugeSet(metrics, Map.of("meridian_failover_blocked",
-        "1 for each shard whose automatic failover is blocked by the anti-flapping window"));
+    failbackHeld = new GaugeSet(metrics, Map.of("meridian_failback_held",
+        "1 for each shard whose automatic failback to its replaced primary waits out the anti-flapping window"));
   }
 
   private Counter failovers(String kind, String result) {
@@ -88,8 +88,8 @@ public final class FailoverMetrics {
     detection.record(d.isNegative() ? Duration.ZERO : d);
   }
 
-  /** The shards blocked in the last cycle, exactly. */
-  public void blocked(Collection<String> shards) {
-    blocked.replace(shards.stream().map(s -> Sample.of("meridian_failover_blocked", 1, "shard", s)).toList());
+  /** The shards whose failback is held at the last cycle, exactly. */
+  public void failbackHeld(Collection<String> shards) {
+    failbackHeld.replace(shards.stream().map(s -> Sample.of("meridian_failback_held", 1, "shard", s)).toList());
   }
 }

@@ -94,8 +94,25 @@ public final class RebalanceCycle {
     }
   }
 
-  /** Why nothing starts, when a step was planned. */
-  public record Gates(boolean paused, boolean failingOver) {
+  /**
+   * Why nothing starts, when a step was planned.
+   *
+   * @param flapping announced address of each primary replaced by a failover within the
+   *                 anti-flapping window → when: no automatic failback to it
+   */
+  public record Gates(boolean paused, boolean failingOver, Map<String, Instant> flapping) {
+    public Gates {
+      flapping = Map.copyOf(flapping);
+    }
+
+    public Gates(boolean paused, boolean failingOver) {
+      this(paused, failingOver, Map.of());
+    }
+
+    /** A failback to a primary that failed within the window would be Meridian's own back-and-forth. */
+    Optional<Instant> flaps(Step step) {
+      return step.kind() == Step.Kind.FAILBACK ? Optional.ofNullable(flapping.get(step.move().node())) : Optional.empty();
+    }
   }
 
   /**
@@ -160,12 +177,18 @@ public final class RebalanceCycle {
     boolean failbackAllowed = settings.automaticFailback()
         || memory.failbackApprovedUntil().map(until -> now.isBefore(until)).orElse(false);
     Optional<Step> step = plan.steps().stream()
-        .filter(s -> s.kind() == Step.Kind.REPLICA || failbackAllowed && !memory.held(s, now)).findFirst();
+        .filter(s -> s.kind() == Step.Kind.REPLICA
+            || failbackAllowed && !memory.held(s, now) && gates.flaps(s).isEmpty()).findFirst();
     if (step.isEmpty()) {
       Step held = plan.steps().get(0);
+      Optional<Instant> flapped = gates.flaps(held);
       return hold(memory, memory.held(held, now)
           ? "shard " + held.shard() + " was switched over by an operator: not moving its primary back until "
               + memory.failbackHeld().get(held.shard()) + "; then " + first
+          : flapped.isPresent()
+          ? "anti-flapping: " + held.move().node() + " was replaced as the primary of shard " + held.shard() + " at "
+              + flapped.get() + ", within leadership.antiFlapping: no automatic failback to it before the window ends "
+              + "('meridian acknowledge --shard " + held.shard() + "' allows it now); then " + first
           : "failback is manual (rebalance.failback: manual): waiting for an operator's 'meridian rebalance' to "
               + first);
     }

@@ -40,6 +40,19 @@ public record Observations(Map<String, Observer> observers) {
   }
 
   /**
+   * Of the cluster's {@code regions}, how many had a coordinator heard within {@code within}; the
+   * caller's own region always counts.
+   */
+  public int regionsHeard(Instant now, Duration within, String own, java.util.List<String> regions) {
+    Set<String> heard = new TreeSet<>();
+    heard.add(own);
+    observers.values().stream().filter(o -> Duration.between(o.receivedAt(), now).compareTo(within) <= 0)
+        .forEach(o -> heard.add(o.region()));
+    heard.retainAll(regions);
+    return heard.size();
+  }
+
+  /**
    * Regions of fresh observers that have failed to reach {@code node} (announced address) for at
    * least {@code failureTimeout}.
    */

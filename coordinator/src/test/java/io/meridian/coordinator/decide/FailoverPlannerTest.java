@@ -26,7 +26,8 @@ public class FailoverPlannerTest {
 
   public static final Instant T0 = Instant.parse("2026-11-25T12:00:00Z");
   static final FailoverPlanner.Settings SETTINGS = new FailoverPlanner.Settings(Duration.ofSeconds(2),
-      Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3), List.of("r1", "r2", "r3"));
+      Duration.ofSeconds(5), Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofSeconds(1),
+      List.of("r1", "r2", "r3"));
   public static final String A = "127.0.0.1:7000";
   public static final String B = "127.0.0.1:7001";
   public static final String C = "127.0.0.1:7002";
@@ -80,7 +81,7 @@ public class FailoverPlannerTest {
     for (var n : view.nodes().values()) {
       NodeHealthReport r = n.report();
       fresh = fresh.apply(new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq() + 1,
-          r.observedAt() + 1, r.latencyMicros(), r.failure(), r.state()), now);
+          r.observedAt() + 1, r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs()), now);
     }
     return fresh;
   }
@@ -161,6 +162,32 @@ public class FailoverPlannerTest {
     assertThat(actions(agreed, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
     assertThat(agreed.decisions().get(0).reason()).contains("is unreachable: observers in 2 of 3 regions [r1, r2] "
         + "have failed to reach it for at least 3000 ms");
+  }
+
+  @Test
+  void aCutOffPrimaryIsReplacedOnlyAfterItsAgentFencedItsWritesWithAMargin() {
+    // A's agent fences after 2.5 s; with the 1 s margin the leader waits 3.5 s, not the 3 s timeout.
+    NodeHealthReport lastWord = down(A, "r1", ProbeFailure.Kind.TIMEOUT, 2);
+    ClusterView view = healthy().apply(new NodeHealthReport(lastWord.sender(), lastWord.cluster(), lastWord.region(),
+        lastWord.node(), lastWord.seq(), lastWord.observedAt(), lastWord.latencyMicros(), lastWord.failure(),
+        lastWord.state(), 2500), T0);
+    Instant at = T0.plusMillis(3400);
+    FailoverPlanner.Outcome early = FailoverPlanner.plan(reportedAgain(view, at), cannotReach(at, 3400, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), at, SETTINGS);
+    assertThat(actions(early, Action.Promote.class)).as("3.4 s: the fence may not have landed yet").isEmpty();
+    Instant later = T0.plusMillis(3600);
+    FailoverPlanner.Outcome fenced = FailoverPlanner.plan(reportedAgain(view, later),
+        cannotReach(later, 3600, A, "r2", "r3"), Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(actions(fenced, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
+    assertThat(fenced.decisions().get(0).reason()).contains("have failed to reach it for at least 3500 ms (its agent "
+        + "fences writes after 2500 ms, plus a margin of 1000 ms)");
+    // A fence delay well under the timeout (1 s + 1 s < 3 s) leaves the failure timeout in charge.
+    ClusterView quick = healthy().apply(new NodeHealthReport(lastWord.sender(), lastWord.cluster(), lastWord.region(),
+        lastWord.node(), lastWord.seq(), lastWord.observedAt(), lastWord.latencyMicros(), lastWord.failure(),
+        lastWord.state(), 1000), T0);
+    Instant three = T0.plusMillis(3100);
+    assertThat(actions(FailoverPlanner.plan(reportedAgain(quick, three), cannotReach(three, 3100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), three, SETTINGS), Action.Promote.class)).hasSize(1);
   }
 
   @Test
@@ -325,22 +352,57 @@ public class FailoverPlannerTest {
   }
 
   @Test
-  void onceTheCandidateServesTheShardItIsRecoveredAndAnotherFailureWithinTheWindowIsBlocked() {
+  void onceTheCandidateServesTheShardItIsRecoveredAndItsOldPrimaryIsRememberedForTheWindow() {
     ClusterView dead = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
     FailoverMemory memory = plan(dead, FailoverMemory.empty(), T0).memory();
     ClusterView promoted = dead.apply(up(F, "r3", primary(F, "0-5461"), 3), T0.plusSeconds(1));
     FailoverPlanner.Outcome recovered = plan(promoted, memory, T0.plusSeconds(1));
     assertThat(recovered.decisions()).extracting(Decision::reason)
         .containsExactly("shard 0-5461 recovered: 127.0.0.1:7005 now serves it as primary");
-    assertThat(recovered.memory().lastFailover()).containsKey("0-5461");
+    assertThat(recovered.memory().failbackHeld(T0.plusSeconds(1), SETTINGS.antiFlapping()))
+        .containsOnlyKeys(A).extractingByKey(A).isEqualTo(new FailoverMemory.Failure("0-5461", A, T0.plusSeconds(1)));
+    assertThat(recovered.memory().hasRecentFailure("0-5461", T0.plusSeconds(2), SETTINGS.antiFlapping())).isTrue();
+    // The window ends: the failure is forgotten (the memory stays bounded) and failback is free again.
+    Instant after = T0.plusSeconds(1).plus(SETTINGS.antiFlapping());
+    FailoverMemory later = plan(promoted, recovered.memory(), after).memory();
+    assertThat(later.recentFailures()).isEmpty();
+    assertThat(recovered.memory().acknowledged("0-5461").hasRecentFailure("0-5461", T0.plusSeconds(2),
+        SETTINGS.antiFlapping())).isFalse();
+  }
 
-    ClusterView again = promoted.apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 4), T0.plusSeconds(60))
+  @Test
+  void aShardWhoseNewPrimaryDiesWithinTheWindowFailsOverAgainInsteadOfStayingDown() {
+    Replaced r = Replaced.crashOfA();
+    ClusterView again = r.promoted().apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 4), T0.plusSeconds(60))
         .apply(up(D, "r2", replica(D, F, 990), 4), T0.plusSeconds(60));
-    FailoverPlanner.Outcome blocked = plan(again, recovered.memory(), T0.plusSeconds(60));
-    assertThat(actions(blocked, Action.Blocked.class)).hasSize(1);
-    assertThat(blocked.decisions().get(0).reason()).contains("within the anti-flapping window of 10 min; acknowledge");
-    FailoverPlanner.Outcome acknowledged = plan(again, recovered.memory().acknowledged("0-5461"), T0.plusSeconds(61));
-    assertThat(actions(acknowledged, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+    FailoverPlanner.Outcome o = plan(again, r.recovered(), T0.plusSeconds(60));
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+    assertThat(o.decisions()).extracting(Decision::reason).noneMatch(reason -> reason.contains("blocked"));
+  }
+
+  @Test
+  void aReplicaThatFailedAsPrimaryWithinTheWindowIsPassedOverWhileAnotherCanServe() {
+    Replaced r = Replaced.crashOfA();
+    // A came back as F's replica with the highest offset; D follows F too. Then F dies.
+    ClusterView again = r.promoted().apply(up(A, "r1", replica(A, F, 2000), 4), T0.plusSeconds(30))
+        .apply(up(D, "r2", replica(D, F, 990), 4), T0.plusSeconds(30))
+        .apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 5), T0.plusSeconds(60));
+    FailoverPlanner.Outcome o = plan(again, r.recovered(), T0.plusSeconds(60));
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+    assertThat(o.decisions().get(0).reason())
+        .contains("(skipping 1 replica(s) that failed as a primary within the anti-flapping window)");
+  }
+
+  @Test
+  void aReplicaThatFailedAsPrimaryWithinTheWindowIsPromotedWhenNoOtherCanServe() {
+    Replaced r = Replaced.crashOfA();
+    ClusterView again = r.promoted().apply(up(A, "r1", replica(A, F, 2000), 4), T0.plusSeconds(30))
+        .apply(up(D, "r2", replica(D, B, 990), 4), T0.plusSeconds(30))
+        .apply(down(F, "r3", ProbeFailure.Kind.REFUSED, 5), T0.plusSeconds(60));
+    FailoverPlanner.Outcome o = plan(again, r.recovered(), T0.plusSeconds(60));
+    assertThat(actions(o, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(A);
+    assertThat(o.decisions().get(0).reason()).contains("it failed itself as a primary at " + T0.plusSeconds(1)
+        + ", within the anti-flapping window of 10 min, but no other replica can take the shard");
   }
 
   /** A crashed, F promoted for shard 0-5461, the shard recovered at T0 + 1 s. */

@@ -89,7 +89,7 @@ class CoordinatorApiIT {
     publish("r1", Buffer.buffer("{not json"));
     publish("r1", Wire.toJson(new NodeHealthReport("agent-bad", "demo", "r1", "127.0.0.1:7009", 1, now, 1,
         Optional.empty(), Optional.of(primary))).put("v", 99).toBuffer());
-    publish("r3", Wire.encode(new io.meridian.messages.LeaderAnnouncement("x", "r3", 1, 1, "http://x")));
+    publish("r3", Wire.encode(new io.meridian.messages.LeaderAnnouncement("x", "r3", 1, 1, "http://x", 3, 3)));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String metrics = get("/metrics").body();

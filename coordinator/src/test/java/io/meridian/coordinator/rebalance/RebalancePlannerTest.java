@@ -8,6 +8,7 @@ import io.meridian.coordinator.spec.TopologyKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -110,6 +111,26 @@ class RebalancePlannerTest {
     String to = ((Move.Replicate) plan.steps().get(0).move()).to();
     assertThat(done.events()).singleElement().satisfies(e -> assertThat(e.text())
         .isEqualTo("done in 3000 ms: CLUSTER REPLICATE on 10.1.0.2:6379 to follow " + to));
+  }
+
+  @Test
+  void noAutomaticFailbackToAPrimaryThatFailedWithinTheAntiFlappingWindow() {
+    Snapshot legal = RebalancePlannerPropertyTest.drifted(RELIABILITY, List.of());
+    Snapshot s = Simulation.synced(Simulation.apply(legal, new Move.Failover("10.2.0.1:6379", "10.1.0.1:6379")),
+        Set.of("10.1.0.1:6379"));
+    RebalancePlan plan = RebalancePlanner.plan(RELIABILITY, s, SETTINGS, Set.of());
+    assertThat(plan.steps()).extracting(Step::kind).containsExactly(Step.Kind.FAILBACK);
+    String oldPrimary = plan.steps().get(0).move().node();
+    RebalanceCycle.Gates flapping = new RebalanceCycle.Gates(false, false, Map.of(oldPrimary, T0.minusSeconds(30)));
+
+    RebalanceCycle.Outcome held = RebalanceCycle.next(plan, RebalanceCycle.Memory.empty(), flapping, T0, AUTOMATIC);
+    assertThat(held.start()).isEmpty();
+    assertThat(held.holdBack()).hasValueSatisfying(r -> assertThat(r).startsWith("anti-flapping: " + oldPrimary
+        + " was replaced as the primary of shard ").contains("meridian acknowledge --shard"));
+    // Another node's failure holds nothing back.
+    RebalanceCycle.Gates other = new RebalanceCycle.Gates(false, false, Map.of("10.9.9.9:6379", T0));
+    assertThat(RebalanceCycle.next(plan, RebalanceCycle.Memory.empty(), other, T0, AUTOMATIC).start())
+        .contains(plan.steps().get(0));
   }
 
   @Test

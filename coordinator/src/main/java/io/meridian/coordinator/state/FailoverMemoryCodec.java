@@ -1,0 +1,148 @@
+package io.meridian.coordinator.state;
+
+import io.meridian.coordinator.decide.Action;
+import io.meridian.coordinator.decide.FailoverMemory;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The failover memory as JSON, to hand it from one leader to the next through the CP group.
+ * Decoding is strict: anything malformed is rejected with what and where, and the caller starts
+ * from an empty memory rather than from a guess. The maintenance flag is not part of it (it has
+ * its own CP entry).
+ */
+public final class FailoverMemoryCodec {
+
+  static final int VERSION = 1;
+
+  private FailoverMemoryCodec() {
+  }
+
+  /** A memory with the term of the leader that wrote it. */
+  public record Stamped(long term, FailoverMemory memory) {
+  }
+
+  public static String encode(FailoverMemory memory, long term) {
+    JsonObject attempts = new JsonObject();
+    memory.attempts().forEach((shard, a) -> attempts.put(shard, new JsonObject()
+        .put("failed", a.failed()).put("failedAnnounced", a.failedAnnounced()).put("candidate", a.candidate())
+        .put("mode", a.mode().name()).put("startedAt", a.startedAt().toString())
+        .put("tried", new JsonArray(a.tried().stream().sorted().toList()))));
+    JsonObject failures = new JsonObject();
+    memory.recentFailures().forEach((node, f) -> failures.put(node, new JsonObject()
+        .put("shard", f.shard()).put("announced", f.announced()).put("at", f.at().toString())));
+    JsonObject returning = new JsonObject();
+    memory.returning().forEach((node, r) -> {
+      JsonObject json = new JsonObject().put("shard", r.shard()).put("replacedBy", r.replacedBy());
+      r.backSince().ifPresent(b -> json.put("backSince", b.toString()));
+      returning.put(node, json);
+    });
+    return new JsonObject().put("version", VERSION).put("term", term).put("attempts", attempts)
+        .put("recentFailures", failures)
+        .put("returning", returning).encode();
+  }
+
+  /** @throws IllegalArgumentException naming the field that is wrong */
+  public static Stamped decode(String text) {
+    JsonObject root;
+    try {
+      root = new JsonObject(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
+    }
+    Object version = root.getValue("version");
+    if (!Integer.valueOf(VERSION).equals(version)) {
+      throw new IllegalArgumentException("field 'version': expected " + VERSION + ", got " + version);
+    }
+    if (!(root.getValue("term") instanceof Number term) || term.longValue() < 0 || term instanceof Double
+        || term instanceof Float) {
+      throw new IllegalArgumentException("field 'term': expected a non-negative integer, got " + root.getValue("term"));
+    }
+    Map<String, FailoverMemory.Attempt> attempts = new HashMap<>();
+    object(root, "attempts").forEach(e -> {
+      JsonObject a = entry("attempts", e);
+      String where = "attempts." + e.getKey();
+      Set<String> tried = new HashSet<>();
+      array(a, "tried", where).forEach(t -> {
+        if (!(t instanceof String s)) {
+          throw new IllegalArgumentException("field '" + where + ".tried': expected strings, got " + t);
+        }
+        tried.add(s);
+      });
+      attempts.put(e.getKey(), new FailoverMemory.Attempt(string(a, "failed", where), string(a, "failedAnnounced", where),
+          string(a, "candidate", where), mode(a, where), instant(a, "startedAt", where), tried));
+    });
+    Map<String, FailoverMemory.Failure> failures = new HashMap<>();
+    object(root, "recentFailures").forEach(e -> {
+      JsonObject f = entry("recentFailures", e);
+      String where = "recentFailures." + e.getKey();
+      failures.put(e.getKey(), new FailoverMemory.Failure(string(f, "shard", where), string(f, "announced", where),
+          instant(f, "at", where)));
+    });
+    Map<String, FailoverMemory.Returning> returning = new HashMap<>();
+    object(root, "returning").forEach(e -> {
+      JsonObject r = entry("returning", e);
+      String where = "returning." + e.getKey();
+      Optional<Instant> back = r.containsKey("backSince") ? Optional.of(instant(r, "backSince", where)) : Optional.empty();
+      returning.put(e.getKey(), new FailoverMemory.Returning(string(r, "shard", where), string(r, "replacedBy", where),
+          back));
+    });
+    return new Stamped(term.longValue(), new FailoverMemory(attempts, failures, false, returning));
+  }
+
+  private static JsonObject object(JsonObject json, String field) {
+    if (!(json.getValue(field) instanceof JsonObject o)) {
+      throw new IllegalArgumentException("field '" + field + "': expected an object, got " + json.getValue(field));
+    }
+    return o;
+  }
+
+  private static JsonObject entry(String field, Map.Entry<String, Object> e) {
+    if (!(e.getValue() instanceof JsonObject o)) {
+      throw new IllegalArgumentException("field '" + field + "." + e.getKey() + "': expected an object, got "
+          + e.getValue());
+    }
+    return o;
+  }
+
+  private static JsonArray array(JsonObject json, String field, String where) {
+    if (!(json.getValue(field) instanceof JsonArray a)) {
+      throw new IllegalArgumentException("field '" + where + "." + field + "': expected an array, got "
+          + json.getValue(field));
+    }
+    return a;
+  }
+
+  private static String string(JsonObject json, String field, String where) {
+    if (!(json.getValue(field) instanceof String s) || s.isEmpty()) {
+      throw new IllegalArgumentException("field '" + where + "." + field + "': expected a non-empty string, got "
+          + json.getValue(field));
+    }
+    return s;
+  }
+
+  private static Instant instant(JsonObject json, String field, String where) {
+    String text = string(json, field, where);
+    try {
+      return Instant.parse(text);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("field '" + where + "." + field + "': expected an ISO-8601 instant, got "
+          + text, e);
+    }
+  }
+
+  private static Action.Mode mode(JsonObject json, String where) {
+    String text = string(json, "mode", where);
+    try {
+      return Action.Mode.valueOf(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("field '" + where + ".mode': expected FORCE or TAKEOVER, got " + text, e);
+    }
+  }
+}
