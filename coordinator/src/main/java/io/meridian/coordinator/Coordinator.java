@@ -3,6 +3,7 @@ package io.meridian.coordinator;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.leadership.CpSettings;
+import io.meridian.coordinator.leadership.LeadershipCluster;
 import io.meridian.coordinator.leadership.LeadershipMember;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
@@ -30,11 +31,11 @@ public final class Coordinator {
     }
     CpSettings cp = new CpSettings(l.cpMembers(), l.sessionTtl(), Duration.ofSeconds(1),
         Duration.ofSeconds(Math.max(10, l.sessionTtl().toSeconds())));
-    return LeadershipMember.start(new LeadershipMember.Settings(config.bus().clusterName(), config.bus().host(),
+    return LeadershipCluster.start(new LeadershipMember.Settings(config.bus().clusterName(), config.bus().host(),
             l.port(), l.members(), cp))
-        .compose(member -> BusProcess.start("coordinator", config.coordinatorId(), tags, config.bus(),
-                metrics -> new CoordinatorVerticle(config, metrics, Optional.of(member), Clock.systemUTC()))
-            .map(process -> process.alongside(member))
-            .onFailure(err -> member.shutdown()));
+        .compose(leadership -> BusProcess.start("coordinator", config.coordinatorId(), tags, config.bus(),
+                metrics -> new CoordinatorVerticle(config, metrics, Optional.of(leadership), Clock.systemUTC()))
+            .map(process -> process.alongside(leadership))
+            .onFailure(err -> leadership.close()));
   }
 }

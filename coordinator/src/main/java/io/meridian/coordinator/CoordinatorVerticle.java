@@ -25,6 +25,7 @@ import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.CpMembership;
 import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
+import io.meridian.coordinator.leadership.LeadershipCluster;
 import io.meridian.coordinator.operator.MaintenanceMode;
 import io.meridian.coordinator.operator.OperatorToken;
 import io.meridian.messages.LeaderAnnouncement;
@@ -100,12 +101,14 @@ public final class CoordinatorVerticle extends VerticleBase {
   private volatile boolean observing;
 
   /** The leadership cluster's member (CP group), when leadership is on. */
-  private final Optional<HazelcastInstance> leadershipMember;
-  private HazelcastInstance hazelcast;
+  private final Optional<LeadershipCluster> leadershipMember;
+  private LeadershipCluster leadership;
+  private LeadershipCluster.Listener followLeadershipMember;
   private final History history = new History(1000);
   private final io.meridian.coordinator.act.CommandRoutes commandRoutes = new io.meridian.coordinator.act.CommandRoutes();
   private LeaderElection election;
-  private DeadSessionReaper reaper;
+  /** Bound to one leadership member: replaced with it. */
+  private volatile DeadSessionReaper reaper;
   private MaintenanceMode maintenance;
   private volatile long pausedSince;
   /** A maintenance event came while the flag was being read: read it once more after. */
@@ -133,7 +136,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private boolean ensuringCpMembership;
 
   public CoordinatorVerticle(CoordinatorConfig config, MeridianMetrics metrics,
-      Optional<HazelcastInstance> leadershipMember, Clock clock) {
+      Optional<LeadershipCluster> leadershipMember, Clock clock) {
     this.config = config;
     this.metrics = metrics;
     this.leadershipMember = leadershipMember;
@@ -201,6 +204,11 @@ public final class CoordinatorVerticle extends VerticleBase {
       Gauge.builder("meridian_cp_quorum", () -> cpQuorum)
           .description("1 while the CP group of the coordinators has a majority (leader election can work)")
           .register(metrics.registry());
+      Gauge.builder("meridian_cp_members", () -> cpMembership == null ? 0 : cpMembership.listed())
+          .description("CP members the CP group lists, as this coordinator last read it")
+          .register(metrics.registry());
+      Gauge.builder("meridian_cp_members_configured", () -> config.leadership().cpMembers())
+          .description("The CP group's configured size (leadership.cpMembers)").register(metrics.registry());
     }
     Gauge.builder("meridian_paused", () -> pausedSince > 0 ? 1 : 0)
         .description("1 while maintenance mode is on: the leader observes but never acts").register(metrics.registry());
@@ -228,9 +236,9 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void startLeadership() {
     Leadership l = config.leadership();
-    hazelcast = leadershipMember.orElseThrow(() -> new IllegalStateException("leadership is on but no leadership "
+    leadership = leadershipMember.orElseThrow(() -> new IllegalStateException("leadership is on but no leadership "
         + "member was started"));
-    election = new LeaderElection(hazelcast, "meridian-leader-" + config.cluster(), Duration.ofMillis(500), l.lease(),
+    election = new LeaderElection(leadership.current(), "meridian-leader-" + config.cluster(), Duration.ofMillis(500), l.lease(),
         new LeaderElection.Listener() {
           @Override
           public void elected(long term) {
@@ -273,9 +281,23 @@ public final class CoordinatorVerticle extends VerticleBase {
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, new CommandSender(vertx, config.coordinatorId(),
         election, clock)::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
-    reaper = new DeadSessionReaper(hazelcast, l.sessionTtl(), election::lockGroup);
-    cpMembership = new CpMembership(hazelcast, l.cpMembers());
-    maintenance = new MaintenanceMode(hazelcast, config.cluster());
+    reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
+    cpMembership = new CpMembership(leadership, l.cpMembers());
+    maintenance = new MaintenanceMode(leadership::current, config.cluster());
+    followLeadershipMember = new LeadershipCluster.Listener() {
+      @Override
+      public void retiring(HazelcastInstance old, String reason) {
+        election.detach("this coordinator's leadership member is being replaced: " + reason);
+        reaper.close();
+      }
+
+      @Override
+      public void replaced(HazelcastInstance next) {
+        reaper = new DeadSessionReaper(next, l.sessionTtl(), election::lockGroup);
+        election.attach(next);
+      }
+    };
+    leadership.addListener(followLeadershipMember);
     election.start();
     leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
   }
@@ -353,6 +375,7 @@ public final class CoordinatorVerticle extends VerticleBase {
    * call does not complete: the deadline turns that into "no quorum".
    */
   private boolean quorum() throws Exception {
+    HazelcastInstance hazelcast = leadership.current();
     java.util.Collection<com.hazelcast.cp.CPMember> members = hazelcast.getCPSubsystem()
         .getCPSubsystemManagementService().getCPMembers().toCompletableFuture()
         .get(2, java.util.concurrent.TimeUnit.SECONDS);
@@ -923,6 +946,9 @@ public final class CoordinatorVerticle extends VerticleBase {
   private Future<Void> releaseLeadership() {
     if (leaderTimer >= 0) {
       vertx.cancelTimer(leaderTimer);
+    }
+    if (followLeadershipMember != null) {
+      leadership.removeListener(followLeadershipMember);
     }
     if (reaper != null) {
       reaper.close();

@@ -39,7 +39,8 @@ public final class LeaderElection implements AutoCloseable {
 
   enum State { LATENT, STARTED, CLOSED }
 
-  private final CPSubsystem cp;
+  /** The leadership member's CP subsystem; null while that member is being replaced. */
+  private volatile CPSubsystem cp;
   private final String lockName;
   private final Duration confirmEvery;
   private final Duration lease;
@@ -47,8 +48,10 @@ public final class LeaderElection implements AutoCloseable {
   private final Executor callbacks;
   private final AtomicReference<State> state = new AtomicReference<>(State.LATENT);
   private final ScheduledExecutorService leaderThread;
-  /** Set once, on the leader thread; read by others for its group. */
+  /** Set on the leader thread (again after a replaced member); read by others for its group. */
   private volatile FencedLock lock;
+  /** The CP subsystem {@link #lock} came from; leader thread only. */
+  private CPSubsystem lockOwner;
   private ScheduledFuture<?> confirming;
   private volatile long term = FencedLock.INVALID_FENCE;
   private volatile long confirmedAtNanos;
@@ -94,20 +97,47 @@ public final class LeaderElection implements AutoCloseable {
     return l == null ? java.util.Optional.empty() : java.util.Optional.of(l.getGroupId());
   }
 
+  /**
+   * The leadership member is being replaced ({@link LeadershipCluster}): stops leading on it now,
+   * through the normal revocation, and campaigns nowhere until {@link #attach}. A member the CP
+   * group removed cannot hold the lock anyway.
+   */
+  public void detach(String reason) {
+    cp = null;
+    lose(reason);
+  }
+
+  /** Campaigns on the new leadership member. */
+  public void attach(HazelcastInstance next) {
+    cp = next.getCPSubsystem();
+  }
+
   /** Waits (on the leader thread) for the lock; runs until elected, closed or failed. */
   private void campaign() {
     if (state.get() != State.STARTED) {
       return;
     }
+    CPSubsystem bound = cp;
+    if (bound == null) {
+      leaderThread.schedule(this::campaign, 1, TimeUnit.SECONDS);
+      return;
+    }
     try {
-      if (lock == null) {
-        lock = cp.getLock(lockName);
+      if (lock == null || lockOwner != bound) {
+        lock = bound.getLock(lockName);
+        lockOwner = bound;
       }
       // A long, blocking acquire: polling tryLock churns CP sessions (DESIGN.md, "Pitfalls").
       lock.lockInterruptibly();
       long fence = lock.getFence();
       confirmedAtNanos = System.nanoTime();
       term = fence;
+      // Set before this read, as detach() sets cp before it revokes: one of the two sees the other.
+      if (cp != bound) {
+        lose("the leadership member was replaced while this coordinator took the lock on it");
+        leaderThread.execute(this::campaign);
+        return;
+      }
       tell();
       confirming = leaderThread.scheduleWithFixedDelay(this::confirm, confirmEvery.toMillis(), confirmEvery.toMillis(),
           TimeUnit.MILLISECONDS);
@@ -115,7 +145,9 @@ public final class LeaderElection implements AutoCloseable {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
       if (state.get() == State.STARTED) {
-        LOG.warn("cannot campaign for leadership yet ({}); retrying in 1 s", e.toString());
+        if (cp == bound) { // else the replaced member's shutdown ended the wait: no news
+          LOG.warn("cannot campaign for leadership yet ({}); retrying in 1 s", e.toString());
+        }
         leaderThread.schedule(this::campaign, 1, TimeUnit.SECONDS);
       }
     }
@@ -125,11 +157,12 @@ public final class LeaderElection implements AutoCloseable {
   private void confirm() {
     try {
       // One linearizable read: getFence() throws unless this thread holds the lock.
-      if (lock.getFence() == term) {
+      if (cp == lockOwner && lock.getFence() == term) {
         confirmedAtNanos = System.nanoTime();
         return;
       }
-      lose("the leader lock is no longer held by this coordinator (CP session expired or lock lost)");
+      lose(cp == lockOwner ? "the leader lock is no longer held by this coordinator (CP session expired or lock lost)"
+          : "the leadership member that held the lock was replaced");
     } catch (RuntimeException e) {
       lose("confirming the leader lock failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
     }
@@ -155,7 +188,7 @@ public final class LeaderElection implements AutoCloseable {
    */
   public CompletableFuture<Long> fence() {
     return CompletableFuture.supplyAsync(() -> {
-      if (lock != null && isLeader() && lock.getFence() == term) {
+      if (lock != null && isLeader() && cp == lockOwner && lock.getFence() == term) {
         confirmedAtNanos = System.nanoTime();
         return term;
       }

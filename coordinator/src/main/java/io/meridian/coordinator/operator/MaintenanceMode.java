@@ -2,6 +2,7 @@ package io.meridian.coordinator.operator;
 
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.IAtomicLong;
+import java.util.function.Supplier;
 
 /**
  * Maintenance mode ("pause"), kept in the CP subsystem so that it survives a change of leader:
@@ -10,22 +11,28 @@ import com.hazelcast.cp.IAtomicLong;
  */
 public final class MaintenanceMode {
 
-  private final HazelcastInstance hazelcast;
+  private final Supplier<HazelcastInstance> hazelcast;
   private final String name;
-  private volatile IAtomicLong flag;
+  private volatile Flag flag;
 
-  public MaintenanceMode(HazelcastInstance hazelcast, String cluster) {
+  /** The flag's proxy and the member it came from. */
+  private record Flag(HazelcastInstance member, IAtomicLong proxy) {
+  }
+
+  /** @param hazelcast the leadership member now: a replaced member's proxy is not used again */
+  public MaintenanceMode(Supplier<HazelcastInstance> hazelcast, String cluster) {
     this.hazelcast = hazelcast;
     this.name = "meridian-paused-" + cluster;
   }
 
   private IAtomicLong flag() {
-    IAtomicLong f = flag;
-    if (f == null) {
-      f = hazelcast.getCPSubsystem().getAtomicLong(name);
+    HazelcastInstance member = hazelcast.get();
+    Flag f = flag;
+    if (f == null || f.member() != member) {
+      f = new Flag(member, member.getCPSubsystem().getAtomicLong(name));
       flag = f;
     }
-    return f;
+    return f.proxy();
   }
 
   /** Turns maintenance mode on (since {@code epochMillis}) or off (0). */

@@ -42,7 +42,6 @@ class FrozenLeadershipMemberIT {
   @AfterEach
   void endEverything() throws Exception {
     if (cluster != null) {
-      Signals.send(cluster.apart.pid(), "CONT");
       cluster.close();
     }
   }

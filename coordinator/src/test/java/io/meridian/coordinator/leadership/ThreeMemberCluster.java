@@ -1,6 +1,7 @@
 package io.meridian.coordinator.leadership;
 
 import com.hazelcast.core.HazelcastInstance;
+import io.meridian.runtime.process.Signals;
 import io.meridian.runtime.testing.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * A leadership cluster of three members for tests: the third runs in a process of its own (so that
  * a test can freeze or kill it) from a test class's {@code main(cluster, basePort, ...)}, the other
- * two in this JVM. {@link #close()} kills the process and terminates the two (a graceful shutdown
+ * two in this JVM. {@link #close()} kills the process (thawed first) and terminates the two (a graceful shutdown
  * of two of three CP members waits minutes for a CP majority).
  */
 final class ThreeMemberCluster implements AutoCloseable {
@@ -56,6 +57,9 @@ final class ThreeMemberCluster implements AutoCloseable {
 
   @Override
   public void close() throws Exception {
+    if (apart.isAlive()) {
+      Signals.send(apart.pid(), "CONT"); // a test may have left it frozen
+    }
     apart.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     here.forEach(m -> m.getLifecycleService().terminate());
   }

@@ -24,8 +24,20 @@ public final class BusProcess<V extends Deployable> {
   private final V verticle;
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final io.vertx.core.Promise<String> lost = io.vertx.core.Promise.promise();
-  private final java.util.List<com.hazelcast.core.HazelcastInstance> companions =
-      new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final java.util.List<Companion> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /**
+   * Another cluster member of this process that it cannot live without (a coordinator's
+   * leadership member), which may replace its Hazelcast instance on purpose: it, not this
+   * process, tells an intentional replacement from a loss.
+   */
+  public interface Companion {
+    /** {@code lost} hears, once and with the reason, that the member is gone for good. */
+    void whenLost(java.util.function.Consumer<String> lost);
+
+    /** Leaves its cluster; blocking. */
+    void close();
+  }
 
   private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle) {
     this.name = name;
@@ -60,12 +72,17 @@ public final class BusProcess<V extends Deployable> {
   }
 
   /**
-   * Ties another Hazelcast member of this process (a coordinator's leadership member) to it: its
-   * loss ends the process as the bus member's does, and {@link #stop()} shuts it down last.
+   * Ties another member of this process (a coordinator's leadership member) to it: its loss ends
+   * the process as the bus member's does, and {@link #stop()} closes it last.
    */
-  public BusProcess<V> alongside(com.hazelcast.core.HazelcastInstance member) {
+  public BusProcess<V> alongside(Companion member) {
     companions.add(member);
-    return watch(member, "leadership");
+    member.whenLost(reason -> {
+      if (!stopped.get()) {
+        lost.tryComplete(reason);
+      }
+    });
+    return this;
   }
 
   /**
@@ -107,7 +124,7 @@ public final class BusProcess<V extends Deployable> {
     }
     LOG.atInfo().addKeyValue("process", name).log("{} stopping: leaving the cluster", name);
     return vertx.close().eventually(() -> Future.fromCompletionStage(java.util.concurrent.CompletableFuture.runAsync(
-        () -> companions.forEach(member -> member.shutdown()))))
+        () -> companions.forEach(Companion::close))))
         .onComplete(ar -> metrics.close());
   }
 }
