@@ -271,7 +271,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             l.fenceMargin(), config.regions()), history, failoverMetrics, notifier::notify,
-        new io.meridian.coordinator.state.CpLeaderStateStore(hazelcast, config.cluster()), clock);
+        new io.meridian.coordinator.state.CpLeaderStateStore(leadership::current, config.cluster()), clock);
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
       rebalance = new RebalanceLoop(new CommandSender(vertx, config.coordinatorId(), election, clock), this::snapshot,

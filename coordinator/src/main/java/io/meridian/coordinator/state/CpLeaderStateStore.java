@@ -4,6 +4,7 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.cp.IAtomicReference;
 import io.meridian.coordinator.decide.FailoverMemory;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,16 +18,17 @@ public final class CpLeaderStateStore implements LeaderStateStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(CpLeaderStateStore.class);
 
-  private final HazelcastInstance hazelcast;
+  /** The leadership member now: a coordinator that rejoins the CP group does so with a new instance. */
+  private final Supplier<HazelcastInstance> hazelcast;
   private final String name;
 
-  public CpLeaderStateStore(HazelcastInstance hazelcast, String cluster) {
+  public CpLeaderStateStore(Supplier<HazelcastInstance> hazelcast, String cluster) {
     this.hazelcast = hazelcast;
     this.name = "meridian-failover-memory-" + cluster;
   }
 
   private IAtomicReference<String> register() {
-    return hazelcast.getCPSubsystem().getAtomicReference(name);
+    return hazelcast.get().getCPSubsystem().getAtomicReference(name);
   }
 
   @Override
