@@ -23,7 +23,7 @@ public record LeaderAnnouncement(String sender, String region, long term, long s
    * a leader cut off from the majority says so within this long, and agents on its side stop
    * counting its announcements as contact, instead of waiting for its lease to end.
    */
-  public static final java.time.Duration HEARD_WITHIN = java.time.Duration.ofMillis(1500);
+  public static final java.time.Duration HEARD_WITHIN = java.time.Duration.ofMillis(1000);
 
   public static final String TYPE = "leader";
   public static final int VERSION = 1;

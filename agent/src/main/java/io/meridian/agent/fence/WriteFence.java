@@ -34,6 +34,9 @@ public final class WriteFence {
     TAKEN_OVER
   }
 
+  /** How long an agent that has heard nobody yet waits before it fences: the bus needs a moment. */
+  static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
+
   private WriteFence() {
   }
 
@@ -48,6 +51,12 @@ public final class WriteFence {
       Duration after, Instant startedAt) {
     Instant since = now.minus(after);
     if (startedAt.isAfter(since)) {
+      return Verdict.LIFT;
+    }
+    // Until anyone is heard the bus may still be routing this agent's subscriptions (measured: an
+    // agent heard nobody for its first seconds on a healthy cluster): a grace, not a verdict.
+    boolean neverHeard = lastLeader.isEmpty() && heardFrom.isEmpty();
+    if (neverHeard && startedAt.isAfter(now.minus(STARTUP_GRACE))) {
       return Verdict.LIFT;
     }
     return inContact(now, lastLeader, heardFrom, regions, after) ? Verdict.LIFT : Verdict.FENCE;

@@ -34,10 +34,21 @@ class WriteFenceTest {
   }
 
   @Test
+  void anAgentThatHasHeardNobodyYetWaitsOutTheStartupGraceEvenWithAShortFenceDelay() {
+    Duration second = Duration.ofSeconds(1);
+    assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of(), 3, second, START))
+        .as("nobody heard yet, 8 s after start").isEqualTo(WriteFence.Verdict.LIFT);
+    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of(), 3, second, START))
+        .isEqualTo(WriteFence.Verdict.FENCE);
+    assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of("r1", START.plusSeconds(5)), 3, second,
+        START)).as("heard once, then silence: the grace is over").isEqualTo(WriteFence.Verdict.FENCE);
+  }
+
+  @Test
   void aFreshlyStartedAgentGivesTheClusterTimeToBeHeard() {
     assertThat(WriteFence.decide(START.plusSeconds(2), Optional.empty(), Map.of(), 3, AFTER, START))
         .isEqualTo(WriteFence.Verdict.LIFT);
-    assertThat(WriteFence.decide(START.plusSeconds(6), Optional.empty(), Map.of(), 3, AFTER, START))
+    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of(), 3, AFTER, START))
         .isEqualTo(WriteFence.Verdict.FENCE);
   }
 

@@ -5,8 +5,8 @@ import picocli.CommandLine.Command;
 
 /** {@code meridian bench …}: programs that measure, side by side with a baseline in the same run. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-    description = "Benchmarks: failover against native Redis Cluster, the agent's cost to its node.",
-    subcommands = {FailoverBench.class, OverheadBench.class, ScaleBench.class})
+    description = "Benchmarks: failover and real partitions against native Redis Cluster, the agent's cost to its node.",
+    subcommands = {FailoverBench.class, OverheadBench.class, ScaleBench.class, PartitionBench.class})
 public final class BenchCommand implements Runnable {
 
   @CommandLine.Spec
@@ -14,6 +14,6 @@ public final class BenchCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: failover, overhead or scale");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a benchmark is required: failover, partition, overhead or scale");
   }
 }

@@ -63,15 +63,29 @@ public final class LocalDeployment {
   /**
    * Where and how to run; ports are the first of consecutive ranges (see the demo's options);
    * {@code webhook}, if any, receives the coordinators' cluster events as JSON; {@code writeFencing}
-   * turns the agents' write fencing of isolated primaries on.
+   * turns the agents' write fencing of isolated primaries on; {@code hosts} says where each region
+   * runs.
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
       Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
-      boolean writeFencing) {
+      boolean writeFencing, RegionHosts hosts) {
+
+    /** Every region on loopback, as the demo runs. */
+    public Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
+        Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
+        boolean writeFencing) {
+      this(topology, regions, nodesPerRegion, basePort, apiPort, busPort, stateDir, failover, nodeTimeout, webhook,
+          writeFencing, RegionHosts.loopback());
+    }
 
     /** Node j of region i (0-based). */
     public String address(int region, int node) {
-      return DemoSpec.address(basePort, nodesPerRegion, region, node);
+      return DemoSpec.address(hosts, basePort, nodesPerRegion, region, node);
+    }
+
+    /** Where the coordinator of region {@code i} serves its HTTP API. */
+    public String coordinatorUrl(int region) {
+      return "http://" + hosts.host(region) + ":" + coordinatorPort(region);
     }
 
     public int coordinatorPort(int region) {
@@ -140,10 +154,12 @@ public final class LocalDeployment {
       throw new IllegalArgumentException(invalid);
     }
     Files.createDirectories(layout.stateDir());
-    checkPorts();
+    if (layout.hosts().local()) {
+      checkPorts();
+    }
     redis = RedisBinary.locate();
     String yaml = DemoSpec.yaml(layout.topology(), layout.regions(), layout.nodesPerRegion(), layout.basePort(),
-        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout());
+        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout(), layout.hosts());
     spec = ClusterSpecReader.read(ConfigFiles.parse(specFile().toString(), yaml), System.getenv());
     PlanResult result = PlacementPlanner.plan(spec);
     if (result instanceof PlanResult.Refused refused) {
@@ -177,12 +193,13 @@ public final class LocalDeployment {
 
     step("starting " + spec.nodeCount() + " redis-server processes");
     for (RegionSpec region : spec.regions()) {
+      int index = regionNames.indexOf(region.name());
       for (NodeSpec node : region.nodes()) {
         int port = NodeAddress.port(node.address());
         Path dir = layout.stateDir().resolve("redis").resolve(Integer.toString(port));
         wipe(dir);
-        RedisServerProcess server = RedisServerProcess.start(redis, dir, port,
-            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()), REDIS_START);
+        RedisServerProcess server = RedisServerProcess.start(redis, dir, layout.hosts().host(index), port,
+            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()), REDIS_START, layout.hosts().launcher(index));
         children.addRedis(server);
         redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());
       }
@@ -192,7 +209,7 @@ public final class LocalDeployment {
     String busName = "meridian-demo-" + layout.basePort();
     List<String> members = new ArrayList<>();
     for (int i = 0; i < regionNames.size(); i++) {
-      members.add("127.0.0.1:" + (layout.busPort() + i));
+      members.add(layout.hosts().host(i) + ":" + (layout.busPort() + i));
     }
     if (meridian) {
       // The first coordinator founds the event bus while the Redis Cluster forms: it needs no Redis.
@@ -212,7 +229,7 @@ public final class LocalDeployment {
     });
     try {
       if (meridian) {
-        awaitUp("coordinator of " + regionNames.get(0), layout.coordinatorPort(0));
+        awaitUp("coordinator of " + regionNames.get(0), 0);
         // The others join the bus it founded, rather than racing to found their own.
         step("starting the other coordinators and one agent per region");
         for (int i = 1; i < regionNames.size(); i++) {
@@ -221,11 +238,13 @@ public final class LocalDeployment {
         for (RegionSpec region : spec.regions()) {
           int index = regionNames.indexOf(region.name());
           Path file = configs.resolve("agent-" + region.name() + ".yaml");
-          Files.writeString(file, DemoFiles.agentYaml(region.name(), region.nodes().stream().map(NodeSpec::address).toList(),
+          Files.writeString(file, DemoFiles.agentYaml(region.name(), layout.hosts().host(index),
+              region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
               layout.writeFencing() ? regionNames.size() : 0, 250));
           Children.Child child = children.start("agent of " + region.name(), 0,
-              javaCommand(io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(), logs.resolve("agent-" + region.name() + ".log"),
+              javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
+              logs.resolve("agent-" + region.name() + ".log"),
               this::warnExit);
           agentPids.put(region.name(), child.process().pid());
         }
@@ -241,7 +260,7 @@ public final class LocalDeployment {
       return null;
     }
     for (int i = 1; i < regionNames.size(); i++) {
-      awaitUp("coordinator of " + regionNames.get(i), layout.coordinatorPort(i));
+      awaitUp("coordinator of " + regionNames.get(i), i);
     }
     step("waiting until every coordinator reports all " + spec.nodeCount() + " nodes healthy");
     return awaitHealthy(regionNames, spec.nodeCount());
@@ -279,8 +298,13 @@ public final class LocalDeployment {
 
   /** GET {@code path} on 127.0.0.1:{@code port}: the JSON body on 200, else null. */
   public JsonObject get(int port, String path) {
+    return get("http://127.0.0.1:" + port, path);
+  }
+
+  /** GET {@code path} at {@code base} (e.g. {@code http://10.213.5.11:8080}): the JSON body on 200, else null. */
+  public JsonObject get(String base, String path) {
     try {
-      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
           .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
       return response.statusCode() == 200 ? new JsonObject(response.body()) : null;
     } catch (IOException | RuntimeException e) {
@@ -319,17 +343,18 @@ public final class LocalDeployment {
       Path logs) throws IOException {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
-    Files.writeString(file, DemoFiles.coordinatorYaml(region, specFile(), regionNames.size(),
+    Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.hosts().host(i), specFile(), regionNames.size(),
         layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook()));
     Children.Child child = children.start("coordinator of " + region, 1,
-        javaCommand(io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file), Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
+        javaCommand(i, io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file),
+        Map.of(OPERATOR_TOKEN_ENV, operatorToken()),
         logs.resolve("coordinator-" + region + ".log"), this::warnExit);
     coordinatorPids.put(region, child.process().pid());
     writePids(regionNames);
   }
 
-  private List<String> javaCommand(List<String> jvmOptions, String role, Path config) {
-    List<String> command = new ArrayList<>();
+  private List<String> javaCommand(int region, List<String> jvmOptions, String role, Path config) {
+    List<String> command = new ArrayList<>(layout.hosts().launcher(region));
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(jvmOptions);
     command.add("-cp");
@@ -354,9 +379,9 @@ public final class LocalDeployment {
     out.flush();
   }
 
-  private void awaitUp(String what, int port) {
-    poll(what + " to answer on http://127.0.0.1:" + port + "/health", PROCESS_START,
-        () -> get(port, "/health") != null ? null : "not answering yet");
+  private void awaitUp(String what, int region) {
+    poll(what + " to answer on " + layout.coordinatorUrl(region) + "/health", PROCESS_START,
+        () -> get(layout.coordinatorUrl(region), "/health") != null ? null : "not answering yet");
   }
 
   private JsonObject awaitHealthy(List<String> regionNames, int nodeCount) {
@@ -364,7 +389,7 @@ public final class LocalDeployment {
     poll("all nodes healthy in every coordinator's view", READY, () -> {
       List<String> behind = new ArrayList<>();
       for (int i = 0; i < regionNames.size(); i++) {
-        JsonObject view = get(layout.coordinatorPort(i), "/api/v1/cluster");
+        JsonObject view = get(layout.coordinatorUrl(i), "/api/v1/cluster");
         long healthy = view == null ? 0 : view.getJsonObject("summary").getLong("healthy");
         if (healthy < nodeCount) {
           behind.add(regionNames.get(i) + " " + healthy + "/" + nodeCount);

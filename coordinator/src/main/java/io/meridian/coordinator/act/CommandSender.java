@@ -38,12 +38,20 @@ public final class CommandSender {
   public Future<CommandResult> send(String agent, String target, Command.Kind kind, Map<String, String> args,
       String reason, String id, Duration timeout) {
     return Future.fromCompletionStage(election.fence(), vertx.getOrCreateContext())
+        .recover(err -> Future.failedFuture(new NotSent(err.getMessage())))
         .compose(term -> {
           Command command = new Command(coordinatorId, id, term, target, kind, args, clock.millis(), reason);
           return vertx.eventBus().<Buffer>request(Addresses.commands(agent), Wire.encode(command),
               new DeliveryOptions().setSendTimeout(timeout.toMillis()))
               .map(reply -> decode(reply.body()));
         });
+  }
+
+  /** The command never left: the leader could not confirm its fence (it may have lost leadership). */
+  public static final class NotSent extends RuntimeException {
+    NotSent(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** The outcome as the history writes it: {@code executed by agent-x (term 7): OK}, or why it was not executed. */

@@ -311,6 +311,12 @@ public final class FailoverLoop {
           metrics.command(promote.mode().name().toLowerCase(Locale.ROOT), result);
           boolean executed = result.equals("executed");
           metrics.action("promote", executed ? "executed" : "failed");
+          // Refused, or never sent: the next cycle tries again at once (no answer at all may still
+          // mean a promotion under way, and waits out the verify deadline).
+          boolean notSent = ar.failed() && ar.cause() instanceof CommandSender.NotSent;
+          if (notSent || ar.succeeded() && !executed) {
+            memory = memory.notExecuted(promote.shard(), promote.node(), !notSent);
+          }
           InProgress running = inProgress.get(promote.shard());
           if (!executed && running != null && !running.attemptFailed()) {
             // The next cycle orders the next candidate once the verify deadline passes.

@@ -19,10 +19,11 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
   /**
    * A promotion of {@code candidate} ({@code mode}) for a shard whose primary {@code failed}
    * (address; announced as {@code failedAnnounced}) was lost; {@code tried} holds the candidates
-   * of this pass, this one included.
+   * of this pass, this one included. {@code over}: the command came back not executed, so the
+   * next cycle tries again at once instead of waiting out the verify deadline.
    */
   public record Attempt(String failed, String failedAnnounced, String candidate, Action.Mode mode, Instant startedAt,
-      Set<String> tried) {
+      Set<String> tried, boolean over) {
     public Attempt {
       tried = Set.copyOf(tried);
     }
@@ -66,7 +67,26 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
     Map<String, Attempt> next = new HashMap<>(attempts);
     Set<String> tried = new HashSet<>(newPass ? Set.of() : attempt(shard).map(Attempt::tried).orElse(Set.of()));
     tried.add(candidate);
-    next.put(shard, new Attempt(failed, failedAnnounced, candidate, mode, at, tried));
+    next.put(shard, new Attempt(failed, failedAnnounced, candidate, mode, at, tried, false));
+    return new FailoverMemory(next, recentFailures, paused, returning);
+  }
+
+  /**
+   * The promotion of {@code candidate} came back not executed: refused by its agent ({@code sent}),
+   * or never sent because the leader could not confirm its fence; a candidate that never got the
+   * command has not been tried.
+   */
+  public FailoverMemory notExecuted(String shard, String candidate, boolean sent) {
+    Attempt a = attempts.get(shard);
+    if (a == null || !a.candidate().equals(candidate) || a.over()) {
+      return this;
+    }
+    Set<String> tried = new HashSet<>(a.tried());
+    if (!sent) {
+      tried.remove(candidate);
+    }
+    Map<String, Attempt> next = new HashMap<>(attempts);
+    next.put(shard, new Attempt(a.failed(), a.failedAnnounced(), a.candidate(), a.mode(), a.startedAt(), tried, true));
     return new FailoverMemory(next, recentFailures, paused, returning);
   }
 

@@ -90,7 +90,7 @@ public final class FailoverPlanner {
         continue;
       }
       Optional<FailoverMemory.Attempt> attempt = next.attempt(dead.shard());
-      if (attempt.isPresent()
+      if (attempt.isPresent() && !attempt.get().over()
           && Duration.between(attempt.get().startedAt(), now).compareTo(settings.verifyDeadline()) < 0) {
         FailoverMemory.Attempt running = attempt.get();
         // Primaries that die together are seen failing one by one: a FORCE ordered while a majority

@@ -181,6 +181,7 @@ public final class RebalanceCycle {
             || failbackAllowed && !memory.held(s, now) && gates.flaps(s).isEmpty()).findFirst();
     if (step.isEmpty()) {
       Step held = plan.steps().get(0);
+      // Without the step's reason, whose live lag figures would make the hold look new every second.
       Optional<Instant> flapped = gates.flaps(held);
       return hold(memory, memory.held(held, now)
           ? "shard " + held.shard() + " was switched over by an operator: not moving its primary back until "
@@ -188,7 +189,7 @@ public final class RebalanceCycle {
           : flapped.isPresent()
           ? "anti-flapping: " + held.move().node() + " was replaced as the primary of shard " + held.shard() + " at "
               + flapped.get() + ", within leadership.antiFlapping: no automatic failback to it before the window ends "
-              + "('meridian acknowledge --shard " + held.shard() + "' allows it now); then " + first
+              + "('meridian acknowledge --shard " + held.shard() + "' allows it now)"
           : "failback is manual (rebalance.failback: manual): waiting for an operator's 'meridian rebalance' to "
               + first);
     }

@@ -33,7 +33,7 @@ public final class FailoverMemoryCodec {
     memory.attempts().forEach((shard, a) -> attempts.put(shard, new JsonObject()
         .put("failed", a.failed()).put("failedAnnounced", a.failedAnnounced()).put("candidate", a.candidate())
         .put("mode", a.mode().name()).put("startedAt", a.startedAt().toString())
-        .put("tried", new JsonArray(a.tried().stream().sorted().toList()))));
+        .put("tried", new JsonArray(a.tried().stream().sorted().toList())).put("over", a.over())));
     JsonObject failures = new JsonObject();
     memory.recentFailures().forEach((node, f) -> failures.put(node, new JsonObject()
         .put("shard", f.shard()).put("announced", f.announced()).put("at", f.at().toString())));
@@ -76,7 +76,7 @@ public final class FailoverMemoryCodec {
         tried.add(s);
       });
       attempts.put(e.getKey(), new FailoverMemory.Attempt(string(a, "failed", where), string(a, "failedAnnounced", where),
-          string(a, "candidate", where), mode(a, where), instant(a, "startedAt", where), tried));
+          string(a, "candidate", where), mode(a, where), instant(a, "startedAt", where), tried, bool(a, "over", where)));
     });
     Map<String, FailoverMemory.Failure> failures = new HashMap<>();
     object(root, "recentFailures").forEach(e -> {
@@ -117,6 +117,14 @@ public final class FailoverMemoryCodec {
           + json.getValue(field));
     }
     return a;
+  }
+
+  private static boolean bool(JsonObject json, String field, String where) {
+    if (!(json.getValue(field) instanceof Boolean b)) {
+      throw new IllegalArgumentException("field '" + where + "." + field + "': expected true or false, got "
+          + json.getValue(field));
+    }
+    return b;
   }
 
   private static String string(JsonObject json, String field, String where) {

@@ -296,6 +296,21 @@ public class FailoverPlannerTest {
   }
 
   @Test
+  void aPromotionThatCameBackNotExecutedIsRetriedAtOnceNotAfterTheVerifyDeadline() {
+    ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
+    FailoverMemory ordered = plan(view, FailoverMemory.empty(), T0).memory();
+    assertThat(ordered.attempt("0-5461").orElseThrow().candidate()).isEqualTo(F);
+    // Never sent (the leader could not confirm its fence): F was not tried, and gets it again now.
+    FailoverPlanner.Outcome again = plan(view, ordered.notExecuted("0-5461", F, false), T0.plusMillis(250));
+    assertThat(actions(again, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
+    // Refused by F's agent: the next candidate, now.
+    FailoverPlanner.Outcome next = plan(view, ordered.notExecuted("0-5461", F, true), T0.plusMillis(250));
+    assertThat(actions(next, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(D);
+    // No answer at all: F may be taking over; wait.
+    assertThat(actions(plan(view, ordered, T0.plusMillis(250)), Action.Promote.class)).isEmpty();
+  }
+
+  @Test
   void aPromotionInProgressIsAwaitedThenTheNextCandidateIsTried() {
     ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);
     FailoverMemory memory = plan(view, FailoverMemory.empty(), T0).memory();

@@ -10,21 +10,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * A real {@code redis-server} process on 127.0.0.1 that we started and therefore must end, by its
+ * A real {@code redis-server} process (on 127.0.0.1 unless told otherwise) that we started and therefore must end, by its
  * PID. Its working directory, config and log live in {@code dir}.
  */
 public final class RedisServerProcess implements AutoCloseable {
 
+  private final String host;
   private final int port;
   private final Path dir;
   private final Process process;
 
-  private RedisServerProcess(int port, Path dir, Process process) {
+  private RedisServerProcess(String host, int port, Path dir, Process process) {
+    this.host = host;
     this.port = port;
     this.dir = dir;
     this.process = process;
@@ -48,10 +51,19 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(RedisBinary binary, Path dir, int port, Map<String, String> settings,
       Duration startTimeout) throws IOException {
+    return start(binary, dir, "127.0.0.1", port, settings, startTimeout, List.of());
+  }
+
+  /**
+   * As above, bound to {@code host}, and started through {@code launcher} (a command prefix such
+   * as {@code ip netns exec NS}, which keeps the PID; empty for none).
+   */
+  public static RedisServerProcess start(RedisBinary binary, Path dir, String host, int port,
+      Map<String, String> settings, Duration startTimeout, List<String> launcher) throws IOException {
     Files.createDirectories(dir);
     StringBuilder conf = new StringBuilder()
         .append("port ").append(port).append('\n')
-        .append("bind 127.0.0.1\n")
+        .append("bind ").append(host).append('\n')
         .append("protected-mode no\n")
         .append("daemonize no\n")
         .append("dir ").append(dir.toAbsolutePath()).append('\n')
@@ -61,12 +73,15 @@ public final class RedisServerProcess implements AutoCloseable {
     settings.forEach((k, v) -> conf.append(k).append(' ').append(v).append('\n'));
     Path confFile = dir.resolve("redis.conf");
     Files.writeString(confFile, conf.toString());
-    Process process = new ProcessBuilder(binary.path().toString(), confFile.toAbsolutePath().toString())
+    List<String> command = new java.util.ArrayList<>(launcher);
+    command.add(binary.path().toString());
+    command.add(confFile.toAbsolutePath().toString());
+    Process process = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .start();
-    RedisServerProcess server = new RedisServerProcess(port, dir, process);
+    RedisServerProcess server = new RedisServerProcess(host, port, dir, process);
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (!server.answersPing(Duration.ofMillis(200))) {
       if (!process.isAlive()) {
@@ -88,7 +103,7 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public boolean answersPing(Duration timeout) {
     try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress("127.0.0.1", port), (int) timeout.toMillis());
+      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
       socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -108,7 +123,7 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   public String address() {
-    return "127.0.0.1:" + port;
+    return host + ":" + port;
   }
 
   public long pid() {
