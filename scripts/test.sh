@@ -65,6 +65,7 @@ fi
 ensure_java_maven
 ensure_redis_server
 ensure_systemd_analyze
+ensure_netns
 ensure_promtool
 ensure_docker
 ensure_compose

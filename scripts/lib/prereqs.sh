@@ -310,6 +310,23 @@ ensure_systemd_analyze() {
 }
 
 # ---------------------------------------------------------------------------
+# ip (iproute2) and root: the partition test cuts regions in network namespaces
+# ---------------------------------------------------------------------------
+ensure_netns() {
+  if ! command -v ip >/dev/null 2>&1; then
+    if _meridian_can_apt; then
+      meridian_log "installing iproute2 (ip netns: the partition test's regions)"
+      _meridian_apt_install iproute2
+    else
+      meridian_die 2 "'ip' (iproute2) is missing and cannot be installed here; fix (Debian/Ubuntu): sudo apt-get install iproute2"
+    fi
+  fi
+  _meridian_is_root ||
+    meridian_die 2 "the partition test (PartitionIT) makes network namespaces, which needs root: run the tests as root (CI does)"
+  meridian_log "network namespaces: $(ip -V 2>/dev/null | head -n 1)"
+}
+
+# ---------------------------------------------------------------------------
 # promtool (alert rule checks and unit tests)
 # ---------------------------------------------------------------------------
 ensure_promtool() {
