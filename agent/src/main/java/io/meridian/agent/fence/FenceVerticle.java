@@ -98,11 +98,12 @@ public final class FenceVerticle extends VerticleBase {
     return Future.all(leaders.completion(), reach.completion());
   }
 
-  /** A leader cut off with this side (it hears a minority) is no contact: it may still hold its lease. */
+  /** A leader cut off with this side is no contact: it may still hold its lease (see {@link WriteFence}). */
   private void heard(LeaderAnnouncement a) {
     announcedRegions = Math.max(announcedRegions, a.regions());
-    if (a.quorate()) {
-      lastLeader = Optional.of(clock.instant());
+    Instant now = clock.instant();
+    if (WriteFence.countsAsContact(a.quorate(), a.region(), config.region(), heardFrom, now, config.fencing().after())) {
+      lastLeader = Optional.of(now);
     }
   }
 

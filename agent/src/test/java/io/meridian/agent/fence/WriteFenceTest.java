@@ -107,4 +107,19 @@ class WriteFenceTest {
     assertThat(WriteFence.inContact(now, Optional.empty(), Map.of("r1", now, "r2", now), WriteFence.regions(0, 3, 2),
         window)).isTrue();
   }
+
+  @Test
+  void aLeaderOfThisAgentsOwnRegionIsContactOnlyWhileAnotherRegionIsHeardToo() {
+    Instant now = START.plusSeconds(30);
+    Duration window = Duration.ofSeconds(1);
+    assertThat(WriteFence.countsAsContact(true, "r2", "r1", Map.of(), now, window)).as("a leader elsewhere").isTrue();
+    assertThat(WriteFence.countsAsContact(false, "r2", "r1", Map.of("r2", now, "r3", now), now, window))
+        .as("a leader that hears a minority").isFalse();
+    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r1", now), now, window))
+        .as("a leader of this region, cut off with it").isFalse();
+    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r1", now, "r3", now.minusMillis(500)), now, window))
+        .as("a leader of this region while region r3 is heard").isTrue();
+    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r3", now.minusSeconds(2)), now, window))
+        .as("r3 heard too long ago").isFalse();
+  }
 }

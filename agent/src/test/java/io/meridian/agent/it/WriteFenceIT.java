@@ -118,7 +118,7 @@ class WriteFenceIT {
       BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
           .get(60, TimeUnit.SECONDS);
       long contact = bus.vertx().setPeriodic(250, id -> bus.vertx().eventBus().publish(Addresses.LEADER,
-          Wire.encode(new LeaderAnnouncement("coord-test", "r1", 9, 1, "http://127.0.0.1:1", 3, 3))));
+          Wire.encode(new LeaderAnnouncement("coord-test", "r2", 9, 1, "http://127.0.0.1:1", 3, 3))));
       try {
         long inContactUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
         while (System.nanoTime() < inContactUntil) {

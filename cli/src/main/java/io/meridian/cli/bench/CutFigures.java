@@ -12,7 +12,8 @@ import java.util.Set;
  *                       to the end of its writing (a shard whose writes never resumed counts to the end)
  * @param majorityResumedAt when the majority wrote again after that gap (µs), or -1 if it never did
  * @param splitBrainMs   how long after the majority's first write on the new primary the cut-off side
- *                       still got acknowledgements; 0 when it stopped before
+ *                       still got acknowledgements; 0 when it stopped before, or when no new primary
+ *                       was made (then both sides wrote to the same one)
  * @param lostCutSide    writes the cut-off side got acknowledged that are gone after the heal
  * @param lostMajority   the same for the majority side
  */
@@ -34,8 +35,10 @@ public record CutFigures(long majorityAcked, long majorityGapMs, long majorityRe
    * @param cutAt   when the cut was made (µs)
    * @param endAt   when the majority writer stopped (µs)
    * @param present the keys found after the heal, among all acknowledged ones
+   * @param failedOver whether a new primary took the shard: only then can both sides acknowledge apart
    */
-  public static CutFigures of(List<Ack> majority, List<Ack> cutSide, long cutAt, long endAt, Set<String> present) {
+  public static CutFigures of(List<Ack> majority, List<Ack> cutSide, long cutAt, long endAt, Set<String> present,
+      boolean failedOver) {
     long gap = 0;
     long resumedAt = -1;
     long previous = cutAt;
@@ -54,7 +57,7 @@ public record CutFigures(long majorityAcked, long majorityGapMs, long majorityRe
       resumedAt = -1;
     }
     long lastCutAck = cutSide.stream().mapToLong(Ack::micros).max().orElse(Long.MIN_VALUE);
-    long splitBrain = resumedAt < 0 ? 0 : Math.max(0, lastCutAck - resumedAt) / 1000;
+    long splitBrain = resumedAt < 0 || !failedOver ? 0 : Math.max(0, lastCutAck - resumedAt) / 1000;
     return new CutFigures(majority.size(), gap / 1000, resumedAt, cutSide.size(),
         cutSide.stream().filter(a -> a.micros() > cutAt).count(), splitBrain, missing(cutSide, present),
         missing(majority, present));

@@ -115,11 +115,11 @@ public final class CutRun {
     List<CutFigures.Ack> majorityList = read(majorityAcks);
     List<CutFigures.Ack> insideList = read(insideAcks);
     Set<String> present = present(seeds, majorityList, insideList);
-    CutFigures figures = CutFigures.of(majorityList, insideList, cutAt, endAt, present);
     Map<String, String> primaryAfter = new LinkedHashMap<>();
     cluster.primaries(majority).forEach(p -> primaryAfter.put(p.slotText().get(0), p.address()));
     boolean failedOver = primaryBefore.entrySet().stream()
         .anyMatch(e -> !e.getValue().equals(primaryAfter.get(e.getKey())));
+    CutFigures figures = CutFigures.of(majorityList, insideList, cutAt, endAt, present, failedOver);
     Result result = new Result(scenario, cluster.meridian() ? "meridian" : "native", region + 1, cutFor.toMillis(),
         failedOver, during.map(r -> r + 1), cluster.leaderRegion(majority).map(r -> r + 1), cpBackMs, figures);
     log.printf("  %s%n", result);

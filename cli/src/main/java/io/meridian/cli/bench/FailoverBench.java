@@ -97,11 +97,7 @@ public final class FailoverBench implements Callable<Integer> {
       for (String s : scenarios) {
         chosen.add(Scenario.parse(s.trim()));
       }
-      for (String s : systems) {
-        if (!s.equals("meridian") && !s.equals("native")) {
-          throw new IllegalArgumentException("unknown system '" + s + "' in --systems; use meridian and/or native");
-        }
-      }
+      Systems.check(systems);
       if (rounds < 1 || rounds > 100) {
         throw new IllegalArgumentException("--rounds must be between 1 and 100, got " + rounds);
       }

@@ -26,18 +26,18 @@ import picocli.CommandLine.Option;
 public final class PartitionBench implements Callable<Integer> {
 
   /** The scenarios, in the order they run. */
-  enum Scenario {
+  enum Cut {
     REGION("a region without the leader"), LEADER("the leader's region"), TWICE("the same region twice"),
     ROLLING("three regions one after another"), BLIP("a 2 s blip"), RELIABILITY("reliability: region-1 (every primary)");
 
     final String description;
 
-    Scenario(String description) {
+    Cut(String description) {
       this.description = description;
     }
 
-    static Scenario parse(String text) {
-      for (Scenario s : values()) {
+    static Cut parse(String text) {
+      for (Cut s : values()) {
         if (s.name().toLowerCase(Locale.ROOT).equals(text)) {
           return s;
         }
@@ -73,16 +73,12 @@ public final class PartitionBench implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    List<Scenario> chosen = new ArrayList<>();
+    List<Cut> chosen = new ArrayList<>();
     try {
       for (String s : scenarios) {
-        chosen.add(Scenario.parse(s.trim()));
+        chosen.add(Cut.parse(s.trim()));
       }
-      for (String s : systems) {
-        if (!s.equals("meridian") && !s.equals("native")) {
-          throw new IllegalArgumentException("unknown system '" + s + "' in --systems; use meridian and/or native");
-        }
-      }
+      Systems.check(systems);
       if (cutSeconds < 3 || cutSeconds > 300) {
         throw new IllegalArgumentException("--cut must be 3 to 300 seconds, got " + cutSeconds);
       }
@@ -100,12 +96,12 @@ public final class PartitionBench implements Callable<Integer> {
     List<CutRun.Result> results = new ArrayList<>();
     for (String system : systems) {
       boolean meridian = system.equals("meridian");
-      List<Scenario> performance = chosen.stream().filter(s -> s != Scenario.RELIABILITY).toList();
+      List<Cut> performance = chosen.stream().filter(s -> s != Cut.RELIABILITY).toList();
       if (!performance.isEmpty()) {
         results.addAll(run(TopologyKind.PERFORMANCE, meridian, performance));
       }
-      if (chosen.contains(Scenario.RELIABILITY)) {
-        results.addAll(run(TopologyKind.RELIABILITY, meridian, List.of(Scenario.RELIABILITY)));
+      if (chosen.contains(Cut.RELIABILITY)) {
+        results.addAll(run(TopologyKind.RELIABILITY, meridian, List.of(Cut.RELIABILITY)));
       }
     }
     out.println();
@@ -121,7 +117,7 @@ public final class PartitionBench implements Callable<Integer> {
     return 0;
   }
 
-  private List<CutRun.Result> run(TopologyKind topology, boolean meridian, List<Scenario> chosen) throws Exception {
+  private List<CutRun.Result> run(TopologyKind topology, boolean meridian, List<Cut> chosen) throws Exception {
     String system = meridian ? "meridian" : "native";
     Path dir = stateDir.resolve(system + "-" + topology.label());
     Files.createDirectories(stateDir);
@@ -133,7 +129,7 @@ public final class PartitionBench implements Callable<Integer> {
       List<String> original = cluster.primaries(0).stream().map(e -> e.address()).toList();
       Duration cut = Duration.ofSeconds(cutSeconds);
       int n = 0;
-      for (Scenario s : chosen) {
+      for (Cut s : chosen) {
         int leader = cluster.leaderRegion(0).orElse(0);
         int other = leader == 1 ? 2 : 1;
         Path at = dir.resolve("cut-" + (++n) + "-" + s.name().toLowerCase(Locale.ROOT));

@@ -19,7 +19,9 @@ class CutFiguresTest {
     List<CutFigures.Ack> majority = List.of(ack(900, "m1"), ack(990, "m2"), ack(4500, "m3"), ack(4510, "m4"));
     List<CutFigures.Ack> cutSide = List.of(ack(995, "c1"), ack(2000, "c2"), ack(4700, "c3"));
     Set<String> present = Set.of("m1", "m2", "m3", "m4", "c1");
-    CutFigures f = CutFigures.of(majority, cutSide, 1_000_000, 6_000_000, present);
+    CutFigures f = CutFigures.of(majority, cutSide, 1_000_000, 6_000_000, present, true);
+    assertThat(CutFigures.of(majority, cutSide, 1_000_000, 6_000_000, present, false).splitBrainMs())
+        .as("no new primary (a blip): both sides wrote to the same one").isZero();
     assertThat(f.majorityGapMs()).isEqualTo(3500);
     assertThat(f.majorityResumedAt()).isEqualTo(4_500_000);
     assertThat(f.splitBrainMs()).as("c3 acknowledged 200 ms after the new primary's first").isEqualTo(200);
@@ -32,10 +34,11 @@ class CutFiguresTest {
   void aFencedCutSideThatStopsBeforeThePromotionIsNoSplitBrainAndAMajorityThatNeverResumesCountsToTheEnd() {
     List<CutFigures.Ack> cutSide = List.of(ack(1200, "c1"));
     CutFigures fenced = CutFigures.of(List.of(ack(999, "m1"), ack(3100, "m2")), cutSide, 1_000_000, 5_000_000,
-        Set.of("m1", "m2"));
+        Set.of("m1", "m2"), true);
     assertThat(fenced.splitBrainMs()).isZero();
     assertThat(fenced.majorityGapMs()).isEqualTo(2100);
-    CutFigures stuck = CutFigures.of(List.of(ack(999, "m1")), cutSide, 1_000_000, 5_000_000, Set.of("m1", "c1"));
+    CutFigures stuck = CutFigures.of(List.of(ack(999, "m1")), cutSide, 1_000_000, 5_000_000, Set.of("m1", "c1"),
+        true);
     assertThat(stuck.majorityGapMs()).isEqualTo(4000);
     assertThat(stuck.majorityResumedAt()).isEqualTo(-1);
     assertThat(stuck.splitBrainMs()).isZero();

@@ -66,7 +66,8 @@ public final class Analyzer {
         found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
             + failing.size() + " of " + regions.size() + " regions " + failing + " have failed to reach it for at least "
             + wait.toMillis() + " ms" + (wait.equals(failureTimeout) ? "" : " (its agent fences writes after "
-            + n.report().fenceAfterMs() + " ms, plus a margin of " + fenceMargin.toMillis() + " ms)")));
+            + n.report().fenceAfterMs() + " ms, plus a margin of " + fenceMargin.toMillis() + " ms and "
+            + OBSERVED_EARLY.toMillis() + " ms for observers counting from its last answer)")));
       } else if (status == NodeStatus.STALE) {
         found.add(new Analysis.AgentSilent(shard, n.address(), n.announced(),
             "no report for over " + staleAfter.toMillis() + " ms"));
@@ -83,6 +84,12 @@ public final class Analyzer {
   }
 
   /**
+   * Observers count a node as failing since it last answered, up to one probe round (500 ms)
+   * before the failure itself: the fence delay is counted from that earlier instant too.
+   */
+  static final Duration OBSERVED_EARLY = Duration.ofMillis(500);
+
+  /**
    * How long observers must fail to reach {@code n} before it is replaced: the failure timeout, or
    * its agent's fence delay (from its last report) plus the margin if that is longer. Fence before
    * promote: an isolated primary has stopped acknowledging writes when its replica takes over.
@@ -92,7 +99,7 @@ public final class Analyzer {
     if (fenceAfter == 0) {
       return failureTimeout;
     }
-    Duration fenced = Duration.ofMillis(fenceAfter).plus(fenceMargin);
+    Duration fenced = Duration.ofMillis(fenceAfter).plus(fenceMargin).plus(OBSERVED_EARLY);
     return fenced.compareTo(failureTimeout) > 0 ? fenced : failureTimeout;
   }
 

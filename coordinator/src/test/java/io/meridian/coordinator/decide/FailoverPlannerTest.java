@@ -86,6 +86,12 @@ public class FailoverPlannerTest {
     return fresh;
   }
 
+  /** {@code r} from an agent that fences writes after {@code ms}. */
+  static NodeHealthReport fencingAfter(NodeHealthReport r, long ms) {
+    return new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq(), r.observedAt(),
+        r.latencyMicros(), r.failure(), r.state(), ms);
+  }
+
   static FailoverPlanner.Outcome plan(ClusterView view, FailoverMemory memory, Instant now) {
     return FailoverPlanner.plan(reportedAgain(view, now), Observations.empty(), Optional.empty(), memory, now, SETTINGS);
   }
@@ -166,25 +172,23 @@ public class FailoverPlannerTest {
 
   @Test
   void aCutOffPrimaryIsReplacedOnlyAfterItsAgentFencedItsWritesWithAMargin() {
-    // A's agent fences after 2.5 s; with the 1 s margin the leader waits 3.5 s, not the 3 s timeout.
+    // A's agent fences after 2.5 s; with the 1 s margin and 0.5 s for observers counting from its last
+    // answer, the leader waits 4 s, not the 3 s timeout.
     NodeHealthReport lastWord = down(A, "r1", ProbeFailure.Kind.TIMEOUT, 2);
-    ClusterView view = healthy().apply(new NodeHealthReport(lastWord.sender(), lastWord.cluster(), lastWord.region(),
-        lastWord.node(), lastWord.seq(), lastWord.observedAt(), lastWord.latencyMicros(), lastWord.failure(),
-        lastWord.state(), 2500), T0);
-    Instant at = T0.plusMillis(3400);
-    FailoverPlanner.Outcome early = FailoverPlanner.plan(reportedAgain(view, at), cannotReach(at, 3400, A, "r2", "r3"),
+    ClusterView view = healthy().apply(fencingAfter(lastWord, 2500), T0);
+    Instant at = T0.plusMillis(3900);
+    FailoverPlanner.Outcome early = FailoverPlanner.plan(reportedAgain(view, at), cannotReach(at, 3900, A, "r2", "r3"),
         Optional.empty(), FailoverMemory.empty(), at, SETTINGS);
-    assertThat(actions(early, Action.Promote.class)).as("3.4 s: the fence may not have landed yet").isEmpty();
-    Instant later = T0.plusMillis(3600);
+    assertThat(actions(early, Action.Promote.class)).as("3.9 s: the fence may not have landed yet").isEmpty();
+    Instant later = T0.plusMillis(4100);
     FailoverPlanner.Outcome fenced = FailoverPlanner.plan(reportedAgain(view, later),
-        cannotReach(later, 3600, A, "r2", "r3"), Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+        cannotReach(later, 4100, A, "r2", "r3"), Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
     assertThat(actions(fenced, Action.Promote.class)).extracting(Action.Promote::node).containsExactly(F);
-    assertThat(fenced.decisions().get(0).reason()).contains("have failed to reach it for at least 3500 ms (its agent "
-        + "fences writes after 2500 ms, plus a margin of 1000 ms)");
-    // A fence delay well under the timeout (1 s + 1 s < 3 s) leaves the failure timeout in charge.
-    ClusterView quick = healthy().apply(new NodeHealthReport(lastWord.sender(), lastWord.cluster(), lastWord.region(),
-        lastWord.node(), lastWord.seq(), lastWord.observedAt(), lastWord.latencyMicros(), lastWord.failure(),
-        lastWord.state(), 1000), T0);
+    assertThat(fenced.decisions().get(0).reason()).contains("have failed to reach it for at least 4000 ms (its agent "
+        + "fences writes after 2500 ms, plus a margin of 1000 ms and 500 ms for observers counting from its last "
+        + "answer)");
+    // A fence delay well under the timeout (1 s + 1 s + 0.5 s < 3 s) leaves the failure timeout in charge.
+    ClusterView quick = healthy().apply(fencingAfter(lastWord, 1000), T0);
     Instant three = T0.plusMillis(3100);
     assertThat(actions(FailoverPlanner.plan(reportedAgain(quick, three), cannotReach(three, 3100, A, "r2", "r3"),
         Optional.empty(), FailoverMemory.empty(), three, SETTINGS), Action.Promote.class)).hasSize(1);
