@@ -60,6 +60,7 @@ public final class FenceVerticle extends VerticleBase {
   private final Map<String, ShardOwners> atContact = new HashMap<>();
   /** When a leader that hears a majority of regions last announced itself. */
   private Optional<Instant> lastLeader = Optional.empty();
+  private String lastLeaderRegion = "";
   /** The cluster's number of regions, as the last leader announced it. */
   private int announcedRegions;
   /** Every region whose coordinator was ever heard. */
@@ -101,9 +102,9 @@ public final class FenceVerticle extends VerticleBase {
   /** A leader cut off with this side is no contact: it may still hold its lease (see {@link WriteFence}). */
   private void heard(LeaderAnnouncement a) {
     announcedRegions = Math.max(announcedRegions, a.regions());
-    Instant now = clock.instant();
-    if (WriteFence.countsAsContact(a.quorate(), a.region(), config.region(), heardFrom, now, config.fencing().after())) {
-      lastLeader = Optional.of(now);
+    if (a.quorate()) {
+      lastLeader = Optional.of(clock.instant());
+      lastLeaderRegion = a.region();
     }
   }
 
@@ -120,7 +121,8 @@ public final class FenceVerticle extends VerticleBase {
     Map<String, ShardOwners> seen = owners.snapshot();
     // The baseline follows the layout while in contact (the leader's failovers move shards) and is
     // frozen from the moment contact is lost; a node never seen in contact starts from its first view.
-    if (WriteFence.inContact(now, lastLeader, heardFrom, regions, CONTACT)) {
+    Optional<Instant> leader = WriteFence.leaderContact(lastLeader, lastLeaderRegion, config.region(), heardFrom);
+    if (WriteFence.inContact(now, leader, heardFrom, regions, CONTACT)) {
       atContact.putAll(seen);
     } else {
       seen.forEach(atContact::putIfAbsent);
@@ -128,7 +130,7 @@ public final class FenceVerticle extends VerticleBase {
     atContact.keySet().retainAll(config.nodes());
     Optional<String> takeover = WriteFence.takeover(atContact, seen);
     WriteFence.Verdict verdict = WriteFence.overrule(
-        WriteFence.decide(now, lastLeader, heardFrom, regions, config.fencing().after(), startedAt), takeover);
+        WriteFence.decide(now, leader, heardFrom, regions, config.fencing().after(), startedAt), takeover);
     WriteFence.Verdict was = state;
     if (verdict != was && (verdict != WriteFence.Verdict.LIFT || was == WriteFence.Verdict.FENCE)) {
       announce(now, verdict, takeover);

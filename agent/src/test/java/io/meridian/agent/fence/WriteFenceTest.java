@@ -109,17 +109,20 @@ class WriteFenceTest {
   }
 
   @Test
-  void aLeaderOfThisAgentsOwnRegionIsContactOnlyWhileAnotherRegionIsHeardToo() {
+  void aLeaderOfThisAgentsOwnRegionIsContactOnlyAsLongAsAnotherRegionIsHeardToo() {
     Instant now = START.plusSeconds(30);
-    Duration window = Duration.ofSeconds(1);
-    assertThat(WriteFence.countsAsContact(true, "r2", "r1", Map.of(), now, window)).as("a leader elsewhere").isTrue();
-    assertThat(WriteFence.countsAsContact(false, "r2", "r1", Map.of("r2", now, "r3", now), now, window))
-        .as("a leader that hears a minority").isFalse();
-    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r1", now), now, window))
-        .as("a leader of this region, cut off with it").isFalse();
-    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r1", now, "r3", now.minusMillis(500)), now, window))
-        .as("a leader of this region while region r3 is heard").isTrue();
-    assertThat(WriteFence.countsAsContact(true, "r1", "r1", Map.of("r3", now.minusSeconds(2)), now, window))
-        .as("r3 heard too long ago").isFalse();
+    Optional<Instant> announced = Optional.of(now.minusMillis(100));
+    assertThat(WriteFence.leaderContact(announced, "r2", "r1", Map.of())).as("a leader elsewhere").isEqualTo(announced);
+    assertThat(WriteFence.leaderContact(announced, "r1", "r1", Map.of("r1", now)))
+        .as("a leader of this region, nobody else heard").isEmpty();
+    assertThat(WriteFence.leaderContact(announced, "r1", "r1", Map.of("r1", now, "r3", now.minusMillis(900))))
+        .as("cut off with its region 0.9 s ago: contact ends with the last word from r3")
+        .contains(now.minusMillis(900));
+    assertThat(WriteFence.leaderContact(announced, "r1", "r1", Map.of("r3", now))).contains(now.minusMillis(100));
+    assertThat(WriteFence.leaderContact(Optional.empty(), "r1", "r1", Map.of("r3", now))).isEmpty();
+    // The fence follows: 1.2 s after the last word from another region, with fencing.after 1 s.
+    assertThat(WriteFence.decide(now, WriteFence.leaderContact(announced, "r1", "r1",
+        Map.of("r1", now, "r3", now.minusMillis(1200))), Map.of("r1", now, "r3", now.minusMillis(1200)), 3,
+        Duration.ofSeconds(1), START)).isEqualTo(WriteFence.Verdict.FENCE);
   }
 }
