@@ -210,6 +210,10 @@ class ComposeStackIT {
         layoutClean() ? Optional.of(true) : Optional.empty());
   }
 
+  private static boolean layoutClean() {
+    return getJson(api(2) + "/api/v1/check").map(c -> c.getBoolean("clean", false)).orElse(false);
+  }
+
   // --- coordinator API
 
   private static String api(int region) {

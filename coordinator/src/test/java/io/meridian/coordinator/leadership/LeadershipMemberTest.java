@@ -44,6 +44,6 @@ class LeadershipMemberTest {
         .isEqualTo(250);
     assertThat(config.getCPSubsystemConfig().getRaftAlgorithmConfig().getLeaderElectionTimeoutInMillis())
         .isEqualTo(400);
-    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).as("a frozen Raft leader is dropped within 5 s").isEqualTo("5");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).as("a silent member (frozen, or its region cut off) is dropped within 3 s").isEqualTo("3");
   }
 }
