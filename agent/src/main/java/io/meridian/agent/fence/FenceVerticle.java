@@ -61,6 +61,8 @@ public final class FenceVerticle extends VerticleBase {
   /** When a leader that hears a majority of regions last announced itself. */
   private Optional<Instant> lastLeader = Optional.empty();
   private String lastLeaderRegion = "";
+  /** In contact at least once since start: before that a silence is the bus starting up. */
+  private boolean everInContact;
   /** The cluster's number of regions, as the last leader announced it. */
   private int announcedRegions;
   /** Every region whose coordinator was ever heard. */
@@ -123,6 +125,7 @@ public final class FenceVerticle extends VerticleBase {
     // frozen from the moment contact is lost; a node never seen in contact starts from its first view.
     Optional<Instant> leader = WriteFence.leaderContact(lastLeader, lastLeaderRegion, config.region(), heardFrom);
     if (WriteFence.inContact(now, leader, heardFrom, regions, CONTACT)) {
+      everInContact = true;
       atContact.putAll(seen);
     } else {
       seen.forEach(atContact::putIfAbsent);
@@ -130,7 +133,7 @@ public final class FenceVerticle extends VerticleBase {
     atContact.keySet().retainAll(config.nodes());
     Optional<String> takeover = WriteFence.takeover(atContact, seen);
     WriteFence.Verdict verdict = WriteFence.overrule(
-        WriteFence.decide(now, leader, heardFrom, regions, config.fencing().after(), startedAt), takeover);
+        WriteFence.decide(now, leader, heardFrom, regions, config.fencing().after(), startedAt, everInContact), takeover);
     WriteFence.Verdict was = state;
     if (verdict != was && (verdict != WriteFence.Verdict.LIFT || was == WriteFence.Verdict.FENCE)) {
       announce(now, verdict, takeover);

@@ -34,7 +34,7 @@ public final class WriteFence {
     TAKEN_OVER
   }
 
-  /** How long an agent that has heard nobody yet waits before it fences: the bus needs a moment. */
+  /** How long an agent that was never in contact yet waits before it fences: the bus needs a moment. */
   static final Duration STARTUP_GRACE = Duration.ofSeconds(10);
 
   private WriteFence() {
@@ -46,17 +46,18 @@ public final class WriteFence {
    * @param regions     the number of regions in the cluster
    * @param after       how long isolation must last before writes are paused
    * @param startedAt   when the agent started (an agent that never heard anyone counts from there)
+   * @param everInContact whether the agent was in contact at least once since it started
    */
   public static Verdict decide(Instant now, Optional<Instant> lastLeader, Map<String, Instant> heardFrom, int regions,
-      Duration after, Instant startedAt) {
+      Duration after, Instant startedAt, boolean everInContact) {
     Instant since = now.minus(after);
     if (startedAt.isAfter(since)) {
       return Verdict.LIFT;
     }
-    // Until anyone is heard the bus may still be routing this agent's subscriptions (measured: an
-    // agent heard nobody for its first seconds on a healthy cluster): a grace, not a verdict.
-    boolean neverHeard = lastLeader.isEmpty() && heardFrom.isEmpty();
-    if (neverHeard && startedAt.isAfter(now.minus(STARTUP_GRACE))) {
+    // Until it was in contact once, the bus may still be routing this agent's subscriptions
+    // (measured: agents of a healthy, just started cluster heard only their own region for seconds
+    // and fenced): a grace, not a verdict. An agent started inside a cut fences once it is over.
+    if (!everInContact && startedAt.isAfter(now.minus(STARTUP_GRACE))) {
       return Verdict.LIFT;
     }
     return inContact(now, lastLeader, heardFrom, regions, after) ? Verdict.LIFT : Verdict.FENCE;

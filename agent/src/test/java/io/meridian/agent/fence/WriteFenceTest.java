@@ -20,35 +20,37 @@ class WriteFenceTest {
     Instant now = START.plusSeconds(30);
     Map<String, Instant> onlyOwnRegion = Map.of("r1", now.minusMillis(100), "r2", now.minusSeconds(20),
         "r3", now.minusSeconds(20));
-    assertThat(WriteFence.decide(now, Optional.of(now.minusSeconds(20)), onlyOwnRegion, 3, AFTER, START))
+    assertThat(WriteFence.decide(now, Optional.of(now.minusSeconds(20)), onlyOwnRegion, 3, AFTER, START, true))
         .isEqualTo(WriteFence.Verdict.FENCE);
   }
 
   @Test
   void hearingTheLeaderOrAMajorityOfRegionsIsContactEnough() {
     Instant now = START.plusSeconds(30);
-    assertThat(WriteFence.decide(now, Optional.of(now.minusSeconds(1)), Map.of(), 3, AFTER, START))
+    assertThat(WriteFence.decide(now, Optional.of(now.minusSeconds(1)), Map.of(), 3, AFTER, START, true))
         .as("a leader in touch").isEqualTo(WriteFence.Verdict.LIFT);
-    assertThat(WriteFence.decide(now, Optional.empty(), Map.of("r1", now, "r2", now.minusSeconds(2)), 3, AFTER, START))
+    assertThat(WriteFence.decide(now, Optional.empty(), Map.of("r1", now, "r2", now.minusSeconds(2)), 3, AFTER, START, true))
         .as("between leaders, but with 2 of 3 regions").isEqualTo(WriteFence.Verdict.LIFT);
   }
 
   @Test
-  void anAgentThatHasHeardNobodyYetWaitsOutTheStartupGraceEvenWithAShortFenceDelay() {
+  void anAgentNeverInContactYetWaitsOutTheStartupGraceEvenWithAShortFenceDelay() {
     Duration second = Duration.ofSeconds(1);
-    assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of(), 3, second, START))
+    assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of(), 3, second, START, false))
         .as("nobody heard yet, 8 s after start").isEqualTo(WriteFence.Verdict.LIFT);
-    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of(), 3, second, START))
-        .isEqualTo(WriteFence.Verdict.FENCE);
+    assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of("r1", START.plusSeconds(7)), 3, second,
+        START, false)).as("only its own region heard so far, 8 s after start").isEqualTo(WriteFence.Verdict.LIFT);
+    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of("r1", START.plusSeconds(10)), 3,
+        second, START, false)).as("still not in contact after the grace: cut off").isEqualTo(WriteFence.Verdict.FENCE);
     assertThat(WriteFence.decide(START.plusSeconds(8), Optional.empty(), Map.of("r1", START.plusSeconds(5)), 3, second,
-        START)).as("heard once, then silence: the grace is over").isEqualTo(WriteFence.Verdict.FENCE);
+        START, true)).as("in contact once, then silence: the grace is over").isEqualTo(WriteFence.Verdict.FENCE);
   }
 
   @Test
   void aFreshlyStartedAgentGivesTheClusterTimeToBeHeard() {
-    assertThat(WriteFence.decide(START.plusSeconds(2), Optional.empty(), Map.of(), 3, AFTER, START))
+    assertThat(WriteFence.decide(START.plusSeconds(2), Optional.empty(), Map.of(), 3, AFTER, START, false))
         .isEqualTo(WriteFence.Verdict.LIFT);
-    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of(), 3, AFTER, START))
+    assertThat(WriteFence.decide(START.plusSeconds(11), Optional.empty(), Map.of(), 3, AFTER, START, false))
         .isEqualTo(WriteFence.Verdict.FENCE);
   }
 
@@ -97,7 +99,7 @@ class WriteFenceTest {
     // for a majority of one.
     int known = WriteFence.regions(0, 0, 1);
     assertThat(WriteFence.inContact(now, Optional.empty(), Map.of("r1", now), known, window)).isFalse();
-    assertThat(WriteFence.decide(now, Optional.empty(), Map.of("r1", now), known, AFTER, START))
+    assertThat(WriteFence.decide(now, Optional.empty(), Map.of("r1", now), known, AFTER, START, true))
         .isEqualTo(WriteFence.Verdict.FENCE);
     assertThat(WriteFence.inContact(now, Optional.of(now), Map.of(), known, window)).isTrue();
     // Learnt from the leader's announcements, or from every region's coordinators heard once.
@@ -123,6 +125,6 @@ class WriteFenceTest {
     // The fence follows: 1.2 s after the last word from another region, with fencing.after 1 s.
     assertThat(WriteFence.decide(now, WriteFence.leaderContact(announced, "r1", "r1",
         Map.of("r1", now, "r3", now.minusMillis(1200))), Map.of("r1", now, "r3", now.minusMillis(1200)), 3,
-        Duration.ofSeconds(1), START)).isEqualTo(WriteFence.Verdict.FENCE);
+        Duration.ofSeconds(1), START, true)).isEqualTo(WriteFence.Verdict.FENCE);
   }
 }

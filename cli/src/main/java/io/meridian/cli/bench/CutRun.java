@@ -84,8 +84,9 @@ public final class CutRun {
         lines(majorityAcks) < 20 ? "majority writer starting (" + majorityAcks + ")"
             : local.isEmpty() || lines(insideAcks) >= 20 ? null : "cut-side writer starting (" + insideAcks + ")");
     pause(LEAD);
-    cluster.lab().cut(region);
+    // Taken just before the link goes down: a write acknowledged in between counts as during the cut.
     long cutAt = PartitionWriter.micros(Instant.now());
+    cluster.lab().cut(region);
     pause(cutFor.minus(Duration.ofMillis(Math.min(2000, cutFor.toMillis() / 2))));
     Optional<Integer> during = cluster.leaderRegion(majority);
     pause(Duration.ofMillis(Math.min(2000, cutFor.toMillis() / 2)));
