@@ -105,11 +105,6 @@ public final class NetLab implements AutoCloseable {
     return "10.213." + subnet + "." + (11 + region);
   }
 
-  /** This host's address on the lab's network. */
-  public String hostAddress() {
-    return "10.213." + subnet + ".1";
-  }
-
   /** The network namespace of region {@code i}. */
   public String namespace(int region) {
     return PREFIX + "-" + tag + "-r" + (region + 1);
