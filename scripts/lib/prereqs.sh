@@ -310,17 +310,22 @@ ensure_systemd_analyze() {
 }
 
 # ---------------------------------------------------------------------------
-# ip (iproute2) and root: the partition test cuts regions in network namespaces
+# ip (iproute2), iptables and root: the partition test cuts regions in network namespaces
 # ---------------------------------------------------------------------------
-ensure_netns() {
-  if ! command -v ip >/dev/null 2>&1; then
-    if _meridian_can_apt; then
-      meridian_log "installing iproute2 (ip netns: the partition test's regions)"
-      _meridian_apt_install iproute2
-    else
-      meridian_die 2 "'ip' (iproute2) is missing and cannot be installed here; fix (Debian/Ubuntu): sudo apt-get install iproute2"
-    fi
+# _meridian_ensure_command CMD PKG WHY -- installs PKG when CMD is missing (root + Debian), else dies saying how.
+_meridian_ensure_command() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  if _meridian_can_apt; then
+    meridian_log "installing $2 ($3)"
+    _meridian_apt_install "$2"
+  else
+    meridian_die 2 "'$1' ($2) is missing and cannot be installed here; fix (Debian/Ubuntu): sudo apt-get install $2"
   fi
+}
+
+ensure_netns() {
+  _meridian_ensure_command ip iproute2 "ip netns: the partition test's regions"
+  _meridian_ensure_command iptables iptables "the partition test's cut of the Redis path only"
   _meridian_is_root ||
     meridian_die 2 "the partition test (PartitionIT) makes network namespaces, which needs root: run the tests as root (CI does)"
   meridian_log "network namespaces: $(ip -V 2>/dev/null | head -n 1)"

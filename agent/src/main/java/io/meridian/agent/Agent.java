@@ -3,7 +3,9 @@ package io.meridian.agent;
 import io.meridian.agent.command.CommandVerticle;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.agent.fence.FenceVerticle;
+import io.meridian.agent.fence.HeldWrites;
 import io.meridian.agent.fence.ObservedOwners;
+import io.meridian.agent.fence.WriteHoldVerticle;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
 import java.time.Clock;
@@ -21,6 +23,7 @@ public final class Agent {
 
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     ObservedOwners owners = new ObservedOwners();
+    HeldWrites held = new HeldWrites();
     if (config.fencing().enabled()) {
       LOG.atInfo().addKeyValue("agent", config.agentId()).log("write fencing on: once isolated for {} ms (no leader "
           + "that hears a majority, coordinators of fewer than a majority of {} regions heard), writes on the local "
@@ -33,13 +36,15 @@ public final class Agent {
     }
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
-        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners))
+        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners, held))
         .compose(process -> process.vertx()
             .deployVerticle(new CommandVerticle(config, () -> process.verticle().agentConfig().nodes(),
-                process.metrics().registry(), Clock.systemUTC()))
+                process.metrics().registry(), Clock.systemUTC(), held))
+            .compose(id -> process.vertx().deployVerticle(new WriteHoldVerticle(config,
+                () -> process.verticle().agentConfig().nodes(), held, process.metrics().registry())))
             .compose(id -> config.fencing().enabled()
                 ? process.vertx().deployVerticle(new FenceVerticle(config, process.metrics().registry(),
-                    Clock.systemUTC(), owners))
+                    Clock.systemUTC(), owners, held))
                 : Future.succeededFuture(id))
             .map(id -> process));
   }

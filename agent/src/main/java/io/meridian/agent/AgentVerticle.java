@@ -53,6 +53,7 @@ public final class AgentVerticle extends VerticleBase {
   private final MeridianMetrics metrics;
   private final Clock clock;
   private final ObservedOwners owners;
+  private final io.meridian.agent.fence.HeldWrites held;
   private final HealthTransitions transitions = new HealthTransitions();
   /** Which rounds' reports go on the bus: changes at once, an unchanged node once per reportEvery. */
   private ReportGate gate;
@@ -67,11 +68,14 @@ public final class AgentVerticle extends VerticleBase {
   private SendFailures sendFailures;
 
   /** @param owners where each answered probe's view of the slot owners goes (the write fence reads it) */
-  public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock, ObservedOwners owners) {
+  /** @param held the leader's write holds: each report says whether its node is held */
+  public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock, ObservedOwners owners,
+      io.meridian.agent.fence.HeldWrites held) {
     this.config = config;
     this.metrics = metrics;
     this.clock = clock;
     this.owners = owners;
+    this.held = held;
   }
 
   /**
@@ -164,7 +168,7 @@ public final class AgentVerticle extends VerticleBase {
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
         slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state(),
-        c.fencing().afterMillisReported());
+        c.fencing().afterMillisReported(), held.held(slot.probe.node()));
     result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")

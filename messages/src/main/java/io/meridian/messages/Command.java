@@ -41,8 +41,14 @@ public record Command(
     REPLICATE,
     /** Stop acknowledging writes (fencing an isolated primary). */
     PAUSE_WRITES,
-    /** Undo {@link #PAUSE_WRITES}. */
+    /** Undo {@link #PAUSE_WRITES} and {@link #HOLD_WRITES}. */
     RESUME_WRITES,
+    /**
+     * The leader's fence before it promotes in place of a primary it cannot reach but whose agent
+     * can: pause the target's writes now (answered once they are paused) and keep them paused until
+     * the node follows another primary, or {@link #RESUME_WRITES} lifts it.
+     */
+    HOLD_WRITES,
     /**
      * Give the node the settings Meridian owns ({@link RedisState#OWNED_SETTINGS}, by name in
      * args) and its announced address (arg {@code announced}, optional {@code announceBusPort}),

@@ -19,6 +19,8 @@ import java.util.Optional;
  * @param fenceAfterMs how long the agent waits, once isolated, before it pauses writes on the
  *                   node (its {@code fencing.after}); 0 when its write fencing is off. The leader
  *                   promotes in place of an unreachable primary only after this plus a margin.
+ * @param writesHeld true while the agent holds the node's writes paused on the leader's order
+ *                   ({@link Command.Kind#HOLD_WRITES}), until it follows another primary or is released
  */
 public record NodeHealthReport(
     String sender,
@@ -30,9 +32,12 @@ public record NodeHealthReport(
     long latencyMicros,
     Optional<ProbeFailure> failure,
     Optional<RedisState> state,
-    long fenceAfterMs) implements Message {
+    long fenceAfterMs,
+    boolean writesHeld) implements Message {
 
   public static final String TYPE = "node-health";
+  /** An agent's fence delay ({@code fencing.after}) unless its config says otherwise. */
+  public static final long DEFAULT_FENCE_AFTER_MS = 1000;
   public static final int VERSION = 1;
 
   public NodeHealthReport {
@@ -53,7 +58,7 @@ public record NodeHealthReport(
   /** A report from an agent without write fencing. */
   public NodeHealthReport(String sender, String cluster, String region, String node, long seq, long observedAt,
       long latencyMicros, Optional<ProbeFailure> failure, Optional<RedisState> state) {
-    this(sender, cluster, region, node, seq, observedAt, latencyMicros, failure, state, 0);
+    this(sender, cluster, region, node, seq, observedAt, latencyMicros, failure, state, 0, false);
   }
 
   public boolean reachable() {
@@ -75,7 +80,8 @@ public record NodeHealthReport(
         .put("observedAt", observedAt)
         .put("latencyMicros", latencyMicros)
         .put("reachable", reachable())
-        .put("fenceAfterMs", fenceAfterMs);
+        .put("fenceAfterMs", fenceAfterMs)
+        .put("writesHeld", writesHeld);
     failure.ifPresent(f -> json.put("failure", f.toJson()));
     state.ifPresent(s -> json.put("state", s.toJson()));
     return json;
@@ -101,6 +107,7 @@ public record NodeHealthReport(
         f.nonNegative("latencyMicros"),
         failure.isPresent() ? Optional.of(ProbeFailure.from(failure.get())) : Optional.empty(),
         state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty(),
-        f.optNonNegative("fenceAfterMs").orElse(0L));
+        f.optNonNegative("fenceAfterMs").orElse(0L),
+        f.optBool("writesHeld").orElse(false));
   }
 }

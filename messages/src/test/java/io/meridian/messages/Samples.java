@@ -17,7 +17,7 @@ final class Samples {
             18273, 2, true, Optional.of("ok"), Optional.of("e7d1eecce10fd6bb5eb35b9f99a514335d9ba9ca"), 7, 9,
             List.of("0-5460"), 5461, List.of("myself", "master"),
             Map.of("67ed2db8d677e59ec4a4cefb06858cf2a1a89fa1", List.of("master", "fail?")),
-            1_048_576, 0, 12, Optional.of("203.0.113.5:7000"), Map.of("cluster-node-timeout", "5000"))), 1000);
+            1_048_576, 0, 12, Optional.of("203.0.113.5:7000"), Map.of("cluster-node-timeout", "5000"))), 1000, true);
   }
 
   static NodeHealthReport replicaWithLinkDown() {

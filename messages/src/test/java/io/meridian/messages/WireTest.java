@@ -73,7 +73,7 @@ class WireTest {
   /** Optional fields, and the fields added within version 1 that an older sender leaves out. */
   private static boolean isOptional(Message message, String field) {
     return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")))
-        || (message instanceof NodeHealthReport && field.equals("fenceAfterMs"))
+        || (message instanceof NodeHealthReport && (field.equals("fenceAfterMs") || field.equals("writesHeld")))
         || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")));
   }
 
@@ -83,6 +83,9 @@ class WireTest {
     assertThat(report.getLong("fenceAfterMs")).isEqualTo(1000);
     report.remove("fenceAfterMs");
     assertThat(((NodeHealthReport) Wire.decode(report.toBuffer())).fenceAfterMs()).as("no fencing said").isZero();
+    assertThat(report.getBoolean("writesHeld")).isTrue();
+    report.remove("writesHeld");
+    assertThat(((NodeHealthReport) Wire.decode(report.toBuffer())).writesHeld()).as("no hold said").isFalse();
     JsonObject leader = Wire.toJson(Samples.leader());
     leader.remove("regions");
     leader.remove("regionsHeard");

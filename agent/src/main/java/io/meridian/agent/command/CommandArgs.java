@@ -67,7 +67,7 @@ public final class CommandArgs {
           }
         }
         default -> {
-          // FAILOVER*, RESUME_WRITES, FINISH_MIGRATING, CLEAR_IMPORTING, RESET_SOFT take no arguments
+          // FAILOVER*, RESUME_WRITES, HOLD_WRITES, FINISH_MIGRATING, CLEAR_IMPORTING, RESET_SOFT take no arguments
         }
       }
       return Optional.empty();

@@ -5,6 +5,7 @@ import io.meridian.agent.admin.Bootstrap;
 import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.admin.Resharding;
+import io.meridian.agent.fence.HeldWrites;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.messages.SlotRange;
 import io.meridian.agent.config.AgentConfig;
@@ -47,6 +48,7 @@ public final class CommandVerticle extends VerticleBase {
   private final java.util.function.Supplier<List<String>> watched;
   private final MeterRegistry registry;
   private final Clock clock;
+  private final HeldWrites held;
   private static final long FAILOVER_WAIT_MS = 10_000;
   private final TermGuard guard = new TermGuard();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
@@ -54,13 +56,17 @@ public final class CommandVerticle extends VerticleBase {
   private InboundGate gate;
 
   public CommandVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
-    this(config, config::nodes, registry, clock);
+    this(config, config::nodes, registry, clock, new HeldWrites());
   }
 
-  /** @param watched the nodes the agent watches now (the probes' list, which a reload changes) */
+  /**
+   * @param watched the nodes the agent watches now (the probes' list, which a reload changes)
+   * @param held    the leader's write holds, shared with the {@code WriteHoldVerticle} that keeps them
+   */
   public CommandVerticle(AgentConfig config, java.util.function.Supplier<List<String>> watched, MeterRegistry registry,
-      Clock clock) {
+      Clock clock, HeldWrites held) {
     this.config = config;
+    this.held = held;
     this.watched = watched;
     this.registry = registry;
     this.clock = clock;
@@ -123,7 +129,11 @@ public final class CommandVerticle extends VerticleBase {
       case FAILOVER_TAKEOVER -> admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
-      case RESUME_WRITES -> admin.call("CLIENT", "UNPAUSE");
+      case RESUME_WRITES -> {
+        boolean wasHeld = held.release(command.target()).isPresent();
+        yield admin.call("CLIENT", "UNPAUSE") + (wasHeld ? " (the write hold is released)" : "");
+      }
+      case HOLD_WRITES -> hold(admin, command);
       case MEET -> admin.call("CLUSTER", "MEET", required(command, "host"), required(command, "port"),
           required(command, "busPort"));
       case MIGRATE_SLOTS -> migrate(command);
@@ -146,6 +156,21 @@ public final class CommandVerticle extends VerticleBase {
         yield admin.call("CLUSTER", "RESET", "SOFT");
       }
     };
+  }
+
+  /**
+   * Pauses the node's writes and keeps them paused (see {@code WriteHoldVerticle}); answered once
+   * they are, since the leader promotes in the node's place right after. A replica takes no writes
+   * of its own: there is nothing to hold.
+   */
+  private String hold(NodeAdmin admin, Command command) {
+    InfoText info = InfoText.parse(admin.info("replication"));
+    if (info.get("role").filter("master"::equals).isEmpty()) {
+      return "not a primary (role " + info.get("role").orElse("unknown") + "): it takes no writes, nothing to hold";
+    }
+    held.hold(command.target(), new HeldWrites.Hold(command.sender(), command.term(), clock.instant()));
+    admin.call("CLIENT", "PAUSE", io.meridian.agent.fence.FenceVerticle.PAUSE.toMillis(), "WRITE");
+    return "writes paused, and held paused until it follows another primary or the leader releases it";
   }
 
   /** One batch of live resharding from this agent's node; slots already moved are skipped (a repeated command). */

@@ -48,7 +48,7 @@ public record AgentConfig(
    *                unreachable primary, so it must stay well under {@code leadership.failureTimeout}
    */
   public record Fencing(boolean enabled, int regions, Duration after) {
-    public static final Duration DEFAULT_AFTER = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_AFTER = Duration.ofMillis(io.meridian.messages.NodeHealthReport.DEFAULT_FENCE_AFTER_MS);
 
     public static Fencing off() {
       return new Fencing(false, 0, DEFAULT_AFTER);

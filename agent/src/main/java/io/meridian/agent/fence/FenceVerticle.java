@@ -37,7 +37,7 @@ public final class FenceVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(FenceVerticle.class);
   /** Length of each pause; renewed every check, so writes resume at most this long after the agent is gone. */
-  static final Duration PAUSE = Duration.ofSeconds(3);
+  public static final Duration PAUSE = Duration.ofSeconds(3);
   /**
    * Contact within this span counts as "in contact now" for the layout baseline: leader
    * announcements and reachability reports each come at least every 500 ms.
@@ -56,6 +56,7 @@ public final class FenceVerticle extends VerticleBase {
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private final ObservedOwners owners;
+  private final HeldWrites held;
   /** Each node's view of the slot owners at the last contact (or its first, if it never had one). */
   private final Map<String, ShardOwners> atContact = new HashMap<>();
   /** When a leader that hears a majority of regions last announced itself. */
@@ -72,9 +73,14 @@ public final class FenceVerticle extends VerticleBase {
   private boolean busy;
   private long timer = -1;
 
-  /** @param owners the local nodes' views of the slot owners (fed by the probe loop) */
-  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock, ObservedOwners owners) {
+  /**
+   * @param owners the local nodes' views of the slot owners (fed by the probe loop)
+   * @param held   the leader's write holds: lifting this fence leaves them in place
+   */
+  public FenceVerticle(AgentConfig config, MeterRegistry registry, Clock clock, ObservedOwners owners,
+      HeldWrites held) {
     this.config = config;
+    this.held = held;
     this.registry = registry;
     this.clock = clock;
     this.owners = owners;
@@ -200,7 +206,7 @@ public final class FenceVerticle extends VerticleBase {
           if (info.get("role").filter("master"::equals).isPresent() && !justPromoted(node, admin, info, baseline)) {
             admin.call("CLIENT", "PAUSE", PAUSE.toMillis(), "WRITE");
           }
-        } else {
+        } else if (!held.held(node)) {
           admin.call("CLIENT", "UNPAUSE");
         }
       } catch (RuntimeException e) {

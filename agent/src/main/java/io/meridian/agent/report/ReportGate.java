@@ -62,8 +62,8 @@ public final class ReportGate {
       return List.of("unreachable", report.failure().get().kind());
     }
     RedisState s = report.state().orElseThrow();
-    return new RedisState(s.role(), s.primary(), s.masterLinkUp(), Optional.empty(), 0, s.connectedReplicas(),
+    return List.of(report.writesHeld(), new RedisState(s.role(), s.primary(), s.masterLinkUp(), Optional.empty(), 0, s.connectedReplicas(),
         s.clusterEnabled(), s.clusterState(), s.clusterNodeId(), s.clusterCurrentEpoch(), s.knownNodes(), s.slots(),
-        s.slotCount(), s.flags(), s.peerTroubles(), 0, s.maxMemoryBytes(), 0, s.announced(), s.settings());
+        s.slotCount(), s.flags(), s.peerTroubles(), 0, s.maxMemoryBytes(), 0, s.announced(), s.settings()));
   }
 }

@@ -52,6 +52,15 @@ public final class CutRun {
   /** Cuts region {@code region} (0-based) off for {@code cutFor}, then joins it and waits for it to settle. */
   public static Result cut(PartitionCluster cluster, String scenario, int region, Duration cutFor, Path dir,
       PrintStream log) throws IOException, InterruptedException {
+    return cut(cluster, scenario, region, cutFor, false, dir, log);
+  }
+
+  /**
+   * @param redisOnly cut only the region's Redis ports (client and cluster bus) from the other
+   *                  regions: its agents and coordinator still talk to the rest on the event bus
+   */
+  public static Result cut(PartitionCluster cluster, String scenario, int region, Duration cutFor, boolean redisOnly,
+      Path dir, PrintStream log) throws IOException, InterruptedException {
     Files.createDirectories(dir);
     int majority = region == 0 ? 1 : 0;
     List<ClusterNodesReply.Entry> primaries = cluster.primaries(majority);
@@ -70,8 +79,8 @@ public final class CutRun {
     List<String> insideTags = local.isEmpty() ? List.of("local") : List.of(cluster.tag(local.get(0)));
     Map<String, String> primaryBefore = new LinkedHashMap<>();
     affected.forEach(p -> primaryBefore.put(p.slotText().get(0), p.address()));
-    log.printf("- %s: cutting region-%d (%s) off for %d ms; its primaries: %s%n", scenario, region + 1,
-        cluster.lab().host(region), cutFor.toMillis(), local.stream().map(ClusterNodesReply.Entry::address).toList());
+    log.printf("- %s: cutting region-%d (%s) off%s for %d ms; its primaries: %s%n", scenario, region + 1,
+        cluster.lab().host(region), redisOnly ? " on its Redis ports only" : "", cutFor.toMillis(), local.stream().map(ClusterNodesReply.Entry::address).toList());
 
     Path majorityAcks = dir.resolve("majority.acks");
     Path insideAcks = dir.resolve("cut-side.acks");
@@ -86,11 +95,19 @@ public final class CutRun {
     pause(LEAD);
     // Taken just before the link goes down: a write acknowledged in between counts as during the cut.
     long cutAt = PartitionWriter.micros(Instant.now());
-    cluster.lab().cut(region);
+    if (redisOnly) {
+      cluster.lab().cutPorts(region, cluster.redisPorts());
+    } else {
+      cluster.lab().cut(region);
+    }
     pause(cutFor.minus(Duration.ofMillis(Math.min(2000, cutFor.toMillis() / 2))));
     Optional<Integer> during = cluster.leaderRegion(majority);
     pause(Duration.ofMillis(Math.min(2000, cutFor.toMillis() / 2)));
-    cluster.lab().join(region);
+    if (redisOnly) {
+      cluster.lab().joinPorts(region, cluster.redisPorts());
+    } else {
+      cluster.lab().join(region);
+    }
     long joinedAt = System.nanoTime();
     long cpBackMs = -1;
     if (cluster.meridian()) {

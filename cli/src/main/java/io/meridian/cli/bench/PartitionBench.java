@@ -28,7 +28,8 @@ public final class PartitionBench implements Callable<Integer> {
   /** The scenarios, in the order they run. */
   enum Cut {
     REGION("a region without the leader"), LEADER("the leader's region"), TWICE("the same region twice"),
-    ROLLING("three regions one after another"), BLIP("a 2 s blip"), RELIABILITY("reliability: region-1 (every primary)");
+    ROLLING("three regions one after another"), BLIP("a 2 s blip"),
+    REDIS_PATH("a region's Redis cut, its bus not"), RELIABILITY("reliability: region-1 (every primary)");
 
     final String description;
 
@@ -42,14 +43,14 @@ public final class PartitionBench implements Callable<Integer> {
           return s;
         }
       }
-      throw new IllegalArgumentException("unknown scenario '" + text + "'; use region, leader, twice, rolling, blip "
-          + "or reliability");
+      throw new IllegalArgumentException("unknown scenario '" + text + "'; use region, leader, twice, rolling, blip, "
+          + "redis_path or reliability");
     }
   }
 
   static final Duration BLIP = Duration.ofSeconds(2);
 
-  @Option(names = "--scenario", split = ",", defaultValue = "region,leader,twice,rolling,blip,reliability",
+  @Option(names = "--scenario", split = ",", defaultValue = "region,leader,twice,rolling,blip,redis_path,reliability",
       paramLabel = "NAME", description = "Scenarios, comma-separated (default: ${DEFAULT-VALUE}).")
   List<String> scenarios;
 
@@ -148,6 +149,7 @@ public final class PartitionBench implements Callable<Integer> {
             }
           }
           case BLIP -> results.add(CutRun.cut(cluster, s.description, other, BLIP, at, out));
+          case REDIS_PATH -> results.add(CutRun.cut(cluster, s.description, other, cut, true, at, out));
           case RELIABILITY -> results.add(CutRun.cut(cluster, s.description, 0, cut, at, out));
         }
         cluster.restore(original);

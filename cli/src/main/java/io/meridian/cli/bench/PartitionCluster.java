@@ -87,6 +87,13 @@ public final class PartitionCluster implements AutoCloseable {
     return deployment.layout().address(region, node);
   }
 
+  /** Every node's client and cluster-bus ports, in iptables multiport syntax. */
+  public String redisPorts() {
+    int first = deployment.layout().basePort();
+    int last = first + regions() * 3 - 1;
+    return first + ":" + last + "," + (first + 10_000) + ":" + (last + 10_000);
+  }
+
   public List<String> nodes(int region) {
     return List.of(node(region, 0), node(region, 1), node(region, 2));
   }
@@ -141,6 +148,14 @@ public final class PartitionCluster implements AutoCloseable {
       return Optional.empty();
     }
     return Optional.ofNullable(deployment.get(deployment.layout().coordinatorUrl(region), "/api/v1/leader"));
+  }
+
+  /** Region {@code i}'s coordinator's decision and command history (its /api/v1/history), if it answers. */
+  public Optional<JsonObject> history(int region) {
+    if (!meridian) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(deployment.get(deployment.layout().coordinatorUrl(region), "/api/v1/history"));
   }
 
   /** The leader's region index, as region {@code asked}'s coordinator knows it. */

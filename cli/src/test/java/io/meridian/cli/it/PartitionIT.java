@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.cli.bench.CutRun;
 import io.meridian.cli.bench.PartitionCluster;
 import io.meridian.coordinator.spec.TopologyKind;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * every cut: the majority side had a leader that was not in the cut region, its client wrote
  * again, nothing was acknowledged on the cut-off side after the new primary's first write, and
  * once the region joins again the CP group is back at three members. Every process and namespace
- * is gone afterwards (the bench's own teardown).
+ * is gone afterwards (the bench's own teardown). Last, when only the Redis ports of a region are cut
+ * (its agent and coordinator still on the bus), the leader has the old primary's agent hold its
+ * writes before it promotes, and again nothing is acknowledged on the cut-off side after that.
  */
 class PartitionIT {
 
@@ -54,10 +58,49 @@ class PartitionIT {
         assertThat(r.cpBackMs()).as("%s: the CP group back at 3 members after the heal", what).isNotNegative();
         cluster.restore(original);
       }
+      // When only the Redis path of a region is cut (its agent and coordinator still on the bus), the
+      // leader has the old primary's agent hold its writes, and promotes only after that answer.
+      int cut = other;
+      String oldPrimary = cluster.primaries(leader).stream().filter(p -> cluster.regionOf(p.address()) == cut)
+          .findFirst().orElseThrow().address();
+      int leads = cluster.leaderRegion(leader).orElseThrow();
+      Instant since = Instant.now();
+      CutRun.Result r = CutRun.cut(cluster, "a region's Redis cut, its bus not", cut, CUT, true,
+          state.resolve("cut-redis-path"), System.out);
+      results.add(r);
+      assertThat(r.failedOver()).as("Redis path cut: the cut region's primary was replaced").isTrue();
+      assertThat(r.figures().majorityResumedAt()).as("Redis path cut: the majority side wrote again").isPositive();
+      assertThat(r.figures().splitBrainMs()).as("Redis path cut: no write acknowledged on the cut-off side after the "
+          + "new primary's first").isZero();
+      assertThat(r.figures().lostMajority()).as("Redis path cut: the majority lost nothing").isZero();
+      assertThat(cluster.leaderRegion(leader)).as("the bus was not cut: the same leader").contains(leads);
+      List<String> commands = commands(cluster, leads, since);
+      int held = indexOf(commands, "HOLD_WRITES on " + oldPrimary);
+      int promoted = indexOf(commands, "FAILOVER_");
+      assertThat(held).as("the leader's commands %s: the old primary's writes held", commands).isNotNegative();
+      assertThat(promoted).as("the leader's commands %s: a promotion after the hold", commands).isGreaterThan(held);
+      assertThat(commands.get(held)).contains(": executed by");
     }
     results.forEach(r -> System.out.printf("partition: %s (region-%d): majority gap %d ms, cut side lost %d of %d "
         + "acknowledged during the cut, split brain %d ms, CP back %d ms after the heal%n", r.scenario(), r.region(),
         r.figures().majorityGapMs(), r.figures().lostCutSide(), r.figures().cutSideAckedDuringCut(),
         r.figures().splitBrainMs(), r.cpBackMs()));
+  }
+
+  private static int indexOf(List<String> commands, String prefix) {
+    for (int i = 0; i < commands.size(); i++) {
+      if (commands.get(i).startsWith(prefix)) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  /** The leader's commands since {@code since}, oldest first, as its history tells them. */
+  private static List<String> commands(PartitionCluster cluster, int region, Instant since) {
+    return cluster.history(region).orElseThrow().getJsonArray("entries").stream()
+        .map(e -> (JsonObject) e).filter(e -> e.getString("kind").equals("command"))
+        .filter(e -> !Instant.parse(e.getString("at")).isBefore(since))
+        .map(e -> e.getString("text")).toList();
   }
 }

@@ -51,6 +51,8 @@ public final class FailoverLoop {
   private final Consumer<ClusterEvent> events;
   private final Clock clock;
   private final Map<String, String> lastReason = new HashMap<>();
+  /** Nodes with a hold or release on its way: the next cycle does not send another meanwhile. */
+  private final java.util.Set<String> holdsInFlight = new java.util.HashSet<>();
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
@@ -63,6 +65,11 @@ public final class FailoverLoop {
   /** The memory as last written to the store. */
   private FailoverMemory saved;
   private boolean saving;
+  /**
+   * How long the leader waits for an agent to hold (or release) a primary's writes: a hold is two
+   * quick Redis calls, so no answer by then means the agent is cut off too.
+   */
+  static final Duration HOLD_TIMEOUT = Duration.ofSeconds(2);
   /** Counts leaderships lost: an answer from the store for an earlier one is dropped. */
   private int generation;
 
@@ -127,6 +134,11 @@ public final class FailoverLoop {
         promote(promote, d.reason());
       } else if (d.action() instanceof Action.Recovered recovered) {
         recovered(recovered, now);
+      } else if (d.action() instanceof Action.Hold hold) {
+        holdCommand(hold.shard(), hold.agent(), hold.node(), hold.announced(), Command.Kind.HOLD_WRITES, d.reason());
+      } else if (d.action() instanceof Action.Release release) {
+        holdCommand(release.shard(), release.agent(), release.node(), release.announced(), Command.Kind.RESUME_WRITES,
+            d.reason());
       }
     }
     metrics.failbackHeld(memory.failbackHeld(now, settings.antiFlapping()).values().stream()
@@ -203,6 +215,10 @@ public final class FailoverLoop {
       return "recovered";
     } else if (action instanceof Action.Alert) {
       return "alert";
+    } else if (action instanceof Action.Hold) {
+      return "hold";
+    } else if (action instanceof Action.Release) {
+      return "release";
     }
     return "wait";
   }
@@ -298,10 +314,64 @@ public final class FailoverLoop {
     generation++;
     lastReason.clear();
     inProgress.clear();
+    holdsInFlight.clear();
     metrics.failbackHeld(List.of());
   }
 
+  /**
+   * The promotion of a primary whose agent still reaches it follows that agent's answer that its
+   * writes are held: otherwise both sides could acknowledge writes. No hold, no promotion: the
+   * next cycle tries again (the same candidate, not counted as tried).
+   */
   private void promote(Action.Promote promote, String reason) {
+    if (promote.holdFirst().isEmpty()) {
+      sendPromotion(promote, reason);
+      return;
+    }
+    String agent = promote.holdFirst().get();
+    String id = UUID.randomUUID().toString();
+    sender.send(agent, promote.failedNode(), Command.Kind.HOLD_WRITES, Map.of(), reason, id, HOLD_TIMEOUT)
+        .onComplete(ar -> {
+          String outcome = CommandSender.describe(ar);
+          boolean held = ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED;
+          metrics.command("hold_writes", CommandSender.resultTag(ar));
+          history.add(new History.Entry(clock.instant(), sender.term(), promote.shard(), "command",
+              "HOLD_WRITES on " + promote.failedPrimary() + " (before promoting " + promote.announced() + "): "
+              + outcome, Optional.of(id)));
+          if (held) {
+            LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.failedNode())
+                .log("writes of old primary {} are held by agent {}: promoting {} for shard {}",
+                    promote.failedPrimary(), agent, promote.announced(), promote.shard());
+            sendPromotion(promote, reason);
+            return;
+          }
+          LOG.atWarn().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.failedNode())
+              .log("not promoting {} for shard {}: agent {} could not hold the writes of old primary {} first ({}); "
+                  + "trying again", promote.announced(), promote.shard(), agent, promote.failedPrimary(), outcome);
+          memory = memory.notExecuted(promote.shard(), promote.node(), false);
+        });
+  }
+
+  /** A hold on a replaced primary, or its release; one at a time per node. */
+  private void holdCommand(String shard, String agent, String node, String announced, Command.Kind kind,
+      String reason) {
+    if (!holdsInFlight.add(node)) {
+      return;
+    }
+    String id = UUID.randomUUID().toString();
+    sender.send(agent, node, kind, Map.of(), reason, id, HOLD_TIMEOUT).onComplete(ar -> {
+      holdsInFlight.remove(node);
+      String outcome = CommandSender.describe(ar);
+      metrics.command(kind.name().toLowerCase(Locale.ROOT), CommandSender.resultTag(ar));
+      (ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED
+          ? LOG.atInfo() : LOG.atWarn()).addKeyValue("shard", shard).addKeyValue("node", node)
+          .log("{} on {} for shard {}: {}", kind, announced, shard, outcome);
+      history.add(new History.Entry(clock.instant(), sender.term(), shard, "command", kind + " on " + announced + ": "
+          + outcome, Optional.of(id)));
+    });
+  }
+
+  private void sendPromotion(Action.Promote promote, String reason) {
     Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
     String id = UUID.randomUUID().toString();
     sender.send(promote.agent(), promote.node(), kind, Map.of(), reason, id, settings.verifyDeadline())

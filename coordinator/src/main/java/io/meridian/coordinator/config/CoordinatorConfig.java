@@ -109,12 +109,41 @@ public record CoordinatorConfig(
     BusConfig bus = BusConfig.read(busNode);
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"), bus);
+    if (spec.isPresent()) {
+      Optional<String> unsafe = fenceComesFirst(spec.get(), leadership);
+      if (unsafe.isPresent()) {
+        throw root.error("spec", unsafe.get());
+      }
+    }
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     Notifications notifications = Notifications.read(root.object("notifications"), env);
     Rebalance rebalance = Rebalance.read(root.object("rebalance"));
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
         leadership, token, notifications, rebalance);
+  }
+
+  /**
+   * Why the spec's timings would let a promotion come before an isolated primary's write fence, if
+   * they do. Meridian's own promotions wait for each agent's reported fence delay plus
+   * {@code leadership.fenceMargin} by construction; Redis's native failover (on when the spec sets
+   * {@code clusterReplicaNoFailover: false}) knows nothing of the fence and promotes once
+   * {@code clusterNodeTimeout} has passed, so that timeout must cover the agents' default fence
+   * delay, the margin and the observers' 0.5 s head start.
+   */
+  static Optional<String> fenceComesFirst(ClusterSpec spec, Leadership leadership) {
+    io.meridian.coordinator.spec.RedisSettings redis = spec.settings();
+    Duration needed = Duration.ofMillis(io.meridian.messages.NodeHealthReport.DEFAULT_FENCE_AFTER_MS)
+        .plus(leadership.fenceMargin()).plusMillis(500);
+    if (redis.clusterReplicaNoFailover() || redis.clusterNodeTimeout().compareTo(needed) >= 0) {
+      return Optional.empty();
+    }
+    return Optional.of("redis.clusterNodeTimeout " + redis.clusterNodeTimeout().toMillis() + "ms with "
+        + "clusterReplicaNoFailover: false lets Redis's own failover promote a replica before a cut-off primary's "
+        + "agent has paused its writes (agents fence after " + io.meridian.messages.NodeHealthReport
+        .DEFAULT_FENCE_AFTER_MS + "ms by default, plus leadership.fenceMargin " + leadership.fenceMargin().toMillis()
+        + "ms and 500ms for observers): raise clusterNodeTimeout to at least " + needed.toMillis() + "ms, or leave "
+        + "failover to Meridian (clusterReplicaNoFailover: true)");
   }
 
   /** The operator token comes from an environment variable the file names, never from the file. */

@@ -1,7 +1,8 @@
 package io.meridian.coordinator.decide;
 
 /** What the leader does about a shard. Every action is carried by a {@link Decision} with its reason. */
-public sealed interface Action permits Action.Promote, Action.Recovered, Action.Wait, Action.Alert {
+public sealed interface Action permits Action.Promote, Action.Recovered, Action.Wait, Action.Alert, Action.Hold,
+    Action.Release {
 
   String shard();
 
@@ -11,9 +12,28 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
    * @param cause     the analysis that calls for it: {@code dead_primary} or {@code unreachable_by_majority}
    * @param escalated true when the same candidate's FORCE in progress is turned into a TAKEOVER
    *                  (not a new attempt: the candidate has not failed)
+   * @param holdFirst  the failed primary's agent, when it still reaches the primary that observers in
+   *                   a majority of regions cannot: it must hold the primary's writes (and say so)
+   *                   before the promotion is sent
+   * @param failedNode the failed primary's address as its agent watches it
    */
   record Promote(String shard, String failedPrimary, String node, String announced, String agent, Mode mode,
-      long offset, String cause, boolean escalated) implements Action {
+      long offset, String cause, boolean escalated, java.util.Optional<String> holdFirst, String failedNode)
+      implements Action {
+  }
+
+  /**
+   * Have {@code agent} hold the writes of {@code node} (announced {@code announced}): a replaced
+   * primary that still claims its shard's slots while another primary serves them.
+   */
+  record Hold(String shard, String node, String announced, String agent) implements Action {
+  }
+
+  /**
+   * Have {@code agent} release its hold on {@code node}: it is its shard's only primary and no
+   * failover of the shard is under way (the trouble passed before a promotion).
+   */
+  record Release(String shard, String node, String announced, String agent) implements Action {
   }
 
   /** A promotion took effect: {@code node} (announced {@code announced}) serves the shard now. */

@@ -5,7 +5,7 @@ package io.meridian.coordinator.decide;
  * actionable: uncertainty (a timeout, a silent agent) never triggers a promotion by itself.
  */
 public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.UnreachableByMajority, Analysis.UnreachablePrimary,
-    Analysis.AgentSilent {
+    Analysis.AgentSilent, Analysis.IsolatedPrimary {
 
   /** The shard, named by its slot ranges as the primary last reported them (e.g. {@code 0-5461}). */
   String shard();
@@ -30,8 +30,16 @@ public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.Unreacha
   /**
    * Observers in a majority of regions (the node's own agent, the coordinators) have failed to
    * reach the primary for at least the failure timeout: hung, cut off, or its region is gone.
+   * {@code holdBy}: the primary's agent, when it still reaches the primary (the cut is between the
+   * primary and the others, not between its agent and the leader): it holds the primary's writes
+   * before a replica is promoted.
    */
-  record UnreachableByMajority(String shard, String node, String announced, String evidence) implements Analysis {
+  record UnreachableByMajority(String shard, String node, String announced, String evidence,
+      java.util.Optional<String> holdBy) implements Analysis {
+    public UnreachableByMajority(String shard, String node, String announced, String evidence) {
+      this(shard, node, announced, evidence, java.util.Optional.empty());
+    }
+
     @Override
     public String description() {
       return "primary " + announced + " of shard " + shard + " is unreachable: " + evidence;
@@ -63,6 +71,26 @@ public sealed interface Analysis permits Analysis.DeadPrimary, Analysis.Unreacha
     public String description() {
       return "agent of primary " + announced + " (shard " + shard + ") is silent: " + evidence
           + "; not a node failure, not acting";
+    }
+
+    @Override
+    public boolean actionable() {
+      return false;
+    }
+  }
+
+  /**
+   * Observers in a majority of regions have failed to reach the primary for its agent's fence
+   * delay, not yet for the failure timeout, while its agent still reaches it: its clients may be
+   * writing what no replica receives. Its agent holds its writes now, as it would fence them itself
+   * if it were cut off; a promotion waits for the failure timeout, and the hold is released if
+   * observers reach it again first.
+   */
+  record IsolatedPrimary(String shard, String node, String announced, String agent, boolean held, String evidence)
+      implements Analysis {
+    @Override
+    public String description() {
+      return "primary " + announced + " of shard " + shard + " is cut off from the other regions: " + evidence;
     }
 
     @Override

@@ -49,7 +49,30 @@ public final class Analyzer {
         continue;
       }
       NodeStatus status = n.status(now, staleAfter);
-      if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED || servedElsewhere(view, n, now, staleAfter)) {
+      if (servedElsewhere(view, n, now, staleAfter)) {
+        continue;
+      }
+      if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED) {
+        // Its agent reaches it and the leader hears its agent, but the others cannot reach it (a cut
+        // between the primary and the rest that spares the bus): its clients may still write there,
+        // so its agent holds those writes before a replica on the majority's side takes over.
+        Set<String> failing = observations.failingRegions(n.announced(), now, staleAfter, failureTimeout);
+        if (failing.size() * 2 > regions.size()) {
+          found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
+              + failing.size() + " of " + regions.size() + " regions " + new java.util.TreeSet<>(failing)
+              + " have failed to reach it for at least " + failureTimeout.toMillis() + " ms, while its agent "
+              + n.report().sender() + " still reaches it: the agent holds its writes before the promotion",
+              Optional.of(n.report().sender())));
+        } else if (n.report().fenceAfterMs() > 0) {
+          Set<String> early = observations.failingRegions(n.announced(), now, staleAfter,
+              Duration.ofMillis(n.report().fenceAfterMs()));
+          if (early.size() * 2 > regions.size()) {
+            found.add(new Analysis.IsolatedPrimary(shard, n.address(), n.announced(), n.report().sender(),
+                n.report().writesHeld(), "observers in " + early.size() + " of " + regions.size() + " regions "
+                + new java.util.TreeSet<>(early) + " have failed to reach it for at least " + n.report().fenceAfterMs()
+                + " ms (its agent's fence delay), while its agent " + n.report().sender() + " still reaches it"));
+          }
+        }
         continue;
       }
       // Evidence texts carry no running counters: a shard's reason is logged when it changes.

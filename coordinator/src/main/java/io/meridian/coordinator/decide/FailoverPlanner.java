@@ -67,6 +67,7 @@ public final class FailoverPlanner {
     String pause = next.paused() ? "PAUSE: " : "";
     List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
         settings.failureTimeout(), settings.fenceMargin());
+    releases(view, next, analyses, now, settings, decisions);
     int primaries = primaryCount(view);
     // A silent agent is no evidence against its primary; observers in a majority of regions failing
     // to reach it right now are. When a region goes, its primaries turn silent first and pass the
@@ -79,6 +80,16 @@ public final class FailoverPlanner {
     String modeReason = mode.name() + " because " + reachable + " of " + primaries + " primaries are reachable";
     Optional<String> preferredRegion = preferredRegion(view, spec, analyses, now, settings.staleAfter());
     for (Analysis a : analyses) {
+      if (a instanceof Analysis.IsolatedPrimary isolated) {
+        decisions.add(isolated.held() || next.paused()
+            ? new Decision(new Action.Wait(a.shard()), pause + a.description() + "; its writes are held"
+                + (isolated.held() ? "" : " once maintenance mode is off") + ", no promotion before the failure "
+                + "timeout of " + settings.failureTimeout().toMillis() + " ms")
+            : new Decision(new Action.Hold(a.shard(), isolated.node(), isolated.announced(), isolated.agent()),
+                a.description() + "; its agent holds its writes now, no promotion before the failure timeout of "
+                + settings.failureTimeout().toMillis() + " ms"));
+        continue;
+      }
       if (!a.actionable()) {
         decisions.add(new Decision(new Action.Alert(a.shard()), pause + a.description()));
         continue;
@@ -153,7 +164,8 @@ public final class FailoverPlanner {
 
   private static Action.Promote promote(Failed dead, NodeView chosen, Action.Mode mode, boolean escalated) {
     return new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
-        chosen.report().sender(), mode, chosen.report().state().orElseThrow().replOffset(), dead.kind(), escalated);
+        chosen.report().sender(), mode, chosen.report().state().orElseThrow().replOffset(), dead.kind(), escalated,
+        dead.holdBy(), dead.node());
   }
 
   /** Observers in a majority of regions fail to reach the silent agent's primary, for however long. */
@@ -164,12 +176,13 @@ public final class FailoverPlanner {
   }
 
   /** The actionable analyses, seen the same way. */
-  private record Failed(String shard, String node, String announced, String description, String kind) {
+  private record Failed(String shard, String node, String announced, String description, String kind,
+      Optional<String> holdBy) {
     static Failed of(Analysis a) {
       if (a instanceof Analysis.DeadPrimary d) {
-        return new Failed(d.shard(), d.node(), d.announced(), d.description(), "dead_primary");
+        return new Failed(d.shard(), d.node(), d.announced(), d.description(), "dead_primary", Optional.empty());
       } else if (a instanceof Analysis.UnreachableByMajority u) {
-        return new Failed(u.shard(), u.node(), u.announced(), u.description(), "unreachable_by_majority");
+        return new Failed(u.shard(), u.node(), u.announced(), u.description(), "unreachable_by_majority", u.holdBy());
       }
       throw new IllegalArgumentException("not actionable: " + a);
     }
@@ -204,6 +217,13 @@ public final class FailoverPlanner {
             + r.shard() + " is back as a replica of " + serving.get().announced()));
         continue;
       }
+      if (state.role() == RedisState.Role.PRIMARY && state.slotCount() > 0 && serving.isPresent()
+          && !n.report().writesHeld() && !next.paused()) {
+        decisions.add(new Decision(new Action.Hold(r.shard(), node, n.announced(), n.report().sender()), "old primary "
+            + n.announced() + " of shard " + r.shard() + " answers its agent and still claims slots "
+            + String.join(",", state.slots()) + " that " + serving.get().announced() + " serves now: its agent "
+            + n.report().sender() + " holds its writes until it follows " + serving.get().announced()));
+      }
       Instant back = r.backSince().orElse(now);
       next = next.returning(node, Optional.of(new FailoverMemory.Returning(r.shard(), r.replacedBy(), Optional.of(back))));
       if (Duration.between(back, now).compareTo(settings.verifyDeadline()) >= 0) {
@@ -217,6 +237,36 @@ public final class FailoverPlanner {
       }
     }
     return next;
+  }
+
+  /**
+   * A primary whose writes its agent holds on a leader's order, that is its shard's only primary,
+   * with no promotion of the shard under way and nothing wrong with it now: the trouble passed
+   * before a replica took over (or the leader that ordered the hold is gone), so the hold would only
+   * keep the shard from taking writes. Level-based: asked every cycle until its agent reports it free.
+   */
+  private static void releases(ClusterView view, FailoverMemory memory, List<Analysis> analyses, Instant now,
+      Settings settings, List<Decision> decisions) {
+    if (memory.paused()) {
+      return;
+    }
+    for (NodeView n : view.nodes().values().stream().sorted(Comparator.comparing(NodeView::address)).toList()) {
+      NodeStatus status = n.status(now, settings.staleAfter());
+      if (!n.report().writesHeld() || (status != NodeStatus.HEALTHY && status != NodeStatus.DEGRADED)) {
+        continue;
+      }
+      RedisState state = n.report().state().orElseThrow();
+      String shard = Analyzer.shardOf(state);
+      if (state.role() != RedisState.Role.PRIMARY || state.slotCount() == 0 || memory.attempt(shard).isPresent()
+          || memory.returning().containsKey(n.address()) || Analyzer.servedElsewhere(view, n, now, settings.staleAfter())
+          || analyses.stream().anyMatch(a -> a.shard().equals(shard))) {
+        continue;
+      }
+      decisions.add(new Decision(new Action.Release(shard, n.address(), n.announced(), n.report().sender()),
+          "primary " + n.announced() + " of shard " + shard + " has its writes held, but it is the shard's only "
+          + "primary, no promotion is under way and observers reach it again: its agent " + n.report().sender()
+          + " releases the hold"));
+    }
   }
 
   /**

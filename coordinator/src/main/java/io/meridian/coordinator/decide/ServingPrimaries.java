@@ -28,10 +28,16 @@ public final class ServingPrimaries {
     this.inViewOrder = inViewOrder;
   }
 
+  private static final java.util.Comparator<NodeView> SERVES_FIRST = java.util.Comparator
+      .comparing((NodeView n) -> n.report().writesHeld())
+      .thenComparing(n -> -n.report().state().map(RedisState::clusterCurrentEpoch).orElse(0L));
+
   public static ServingPrimaries of(ClusterView view, Instant now, Duration staleAfter) {
     Map<List<String>, NodeView> exact = new HashMap<>();
     List<NodeView> all = new ArrayList<>();
-    for (NodeView n : view.nodes().values()) {
+    // Two primaries claim the same slots while a replaced one has not heard of its successor (a cut
+    // that spares the bus): the one whose writes are not held serves, then the newer epoch.
+    for (NodeView n : view.nodes().values().stream().sorted(SERVES_FIRST).toList()) {
       Optional<RedisState> state = n.report().state();
       if (state.isPresent() && state.get().role() == RedisState.Role.PRIMARY
           && n.status(now, staleAfter) != NodeStatus.STALE) {
@@ -43,7 +49,7 @@ public final class ServingPrimaries {
   }
 
   /**
-   * The primary that owns exactly these slot ranges, else the first (in view order) that owns
+   * The primary that owns exactly these slot ranges, else the first (in serving order) that owns
    * them among others (it took over more than this shard).
    */
   public Optional<NodeView> serving(List<String> slots) {

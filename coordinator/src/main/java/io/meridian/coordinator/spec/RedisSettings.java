@@ -17,7 +17,7 @@ public record RedisSettings(
     boolean clusterAllowReadsWhenDown) {
 
   public static RedisSettings defaults() {
-    return new RedisSettings(Duration.ofSeconds(5), true, 1, Duration.ofSeconds(10), false, false);
+    return new RedisSettings(Duration.ofSeconds(5), true, 1, Duration.ofSeconds(2), false, false);
   }
 
   /** As {@code CONFIG SET} takes them: name → value, in a stable order. */

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class CoordinatorConfigTest {
 
   private static CoordinatorConfig parse(String yaml) throws ConfigException {
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), java.nio.file.Path.of("."), Map.of());
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."), Map.of());
   }
 
   private static void assertRejected(String yaml, String message) {
@@ -83,6 +85,22 @@ class CoordinatorConfigTest {
         "coordinator.yaml: field 'rebalance.maxLag': unknown field (known here: enabled, failback, maxLagBytes, actionInterval, actionTimeout)");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nrebalance: {maxLagBytes: -1}\n",
         "coordinator.yaml: field 'rebalance.maxLagBytes': must be between 0 and 2147483647, got -1");
+  }
+
+  @Test
+  void aSpecWhoseRedisFailoverWouldPromoteBeforeTheWriteFenceIsRefusedWithTheReason(@TempDir Path dir)
+      throws Exception {
+    String spec = CoordinatorReloadTest.SPEC + "redis:\n";
+    String redisFailover = spec + "  clusterReplicaNoFailover: false\n";
+    assertThatThrownBy(() -> CoordinatorReloadTest.withSpec(dir, redisFailover + "  clusterNodeTimeout: 2s\n"))
+        .isInstanceOf(ConfigException.class).hasMessage("coordinator.yaml: field 'spec': redis.clusterNodeTimeout "
+            + "2000ms with clusterReplicaNoFailover: false lets Redis's own failover promote a replica before a cut-off "
+            + "primary's agent has paused its writes (agents fence after 1000ms by default, plus "
+            + "leadership.fenceMargin 1000ms and 500ms for observers): raise clusterNodeTimeout to at least 2500ms, or "
+            + "leave failover to Meridian (clusterReplicaNoFailover: true)");
+    // long enough for the fence, or Meridian's own failover (which waits for each agent's fence): accepted
+    assertThat(CoordinatorReloadTest.withSpec(dir, redisFailover + "  clusterNodeTimeout: 5s\n").spec()).isPresent();
+    assertThat(CoordinatorReloadTest.withSpec(dir, spec + "  clusterNodeTimeout: 1s\n").spec()).isPresent();
   }
 
   @Test

@@ -46,7 +46,7 @@ class CoordinatorReloadTest {
     assertThat(reload.effective().staleAfter()).isEqualTo(Duration.ofSeconds(2));
   }
 
-  private static final String SPEC = """
+  static final String SPEC = """
       cluster: prod
       topology: performance
       regions:
@@ -58,7 +58,7 @@ class CoordinatorReloadTest {
           nodes: [10.2.0.1:6379, 10.2.0.2:6379]
       """;
 
-  private static CoordinatorConfig withSpec(Path dir, String spec) throws Exception {
+  static CoordinatorConfig withSpec(Path dir, String spec) throws Exception {
     java.nio.file.Files.writeString(dir.resolve("spec.yaml"), spec);
     return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", BASE + "spec: spec.yaml\n"), dir, Map.of());
   }

@@ -81,7 +81,7 @@ public class FailoverPlannerTest {
     for (var n : view.nodes().values()) {
       NodeHealthReport r = n.report();
       fresh = fresh.apply(new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq() + 1,
-          r.observedAt() + 1, r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs()), now);
+          r.observedAt() + 1, r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs(), r.writesHeld()), now);
     }
     return fresh;
   }
@@ -89,7 +89,7 @@ public class FailoverPlannerTest {
   /** {@code r} from an agent that fences writes after {@code ms}. */
   static NodeHealthReport fencingAfter(NodeHealthReport r, long ms) {
     return new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq(), r.observedAt(),
-        r.latencyMicros(), r.failure(), r.state(), ms);
+        r.latencyMicros(), r.failure(), r.state(), ms, r.writesHeld());
   }
 
   static FailoverPlanner.Outcome plan(ClusterView view, FailoverMemory memory, Instant now) {
@@ -111,7 +111,7 @@ public class FailoverPlannerTest {
     FailoverPlanner.Outcome o = plan(view, FailoverMemory.empty(), T0.plusMillis(300));
     List<Action.Promote> promotions = actions(o, Action.Promote.class);
     assertThat(promotions).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3", Action.Mode.FORCE, 950,
-        "dead_primary", false));
+        "dead_primary", false, Optional.empty(), A));
     assertThat(o.decisions().get(0).reason()).startsWith("promote 127.0.0.1:7005 (r3) for shard 0-5461: primary "
         + "127.0.0.1:7000 of shard 0-5461 is dead: its agent saw connection refused by 127.0.0.1:7000 on its own host"
         + " (seen by agent agent-r1)")
@@ -192,6 +192,105 @@ public class FailoverPlannerTest {
     Instant three = T0.plusMillis(3100);
     assertThat(actions(FailoverPlanner.plan(reportedAgain(quick, three), cannotReach(three, 3100, A, "r2", "r3"),
         Optional.empty(), FailoverMemory.empty(), three, SETTINGS), Action.Promote.class)).hasSize(1);
+  }
+
+  /** {@code r} as its agent reports it while holding the node's writes on the leader's order. */
+  static NodeHealthReport held(NodeHealthReport r) {
+    return new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq() + 1, r.observedAt() + 1,
+        r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs(), true);
+  }
+
+  @Test
+  void aPrimaryItsAgentStillReachesButAMajorityOfRegionsCannotIsReplacedAfterItsAgentHoldsItsWrites() {
+    // Given A's agent reports it healthy (the bus between regions works) while the coordinators of
+    // r2 and r3 have failed to reach it over Redis for 3.1 s (its Redis path is cut)
+    Instant later = T0.plusMillis(3100);
+    ClusterView fresh = reportedAgain(healthy(), later);
+    FailoverPlanner.Outcome early = FailoverPlanner.plan(fresh, cannotReach(later, 2900, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(early.decisions()).as("observers failing for less than the failure timeout").isEmpty();
+    FailoverPlanner.Outcome minority = FailoverPlanner.plan(fresh, cannotReach(later, 3100, A, "r2"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    assertThat(minority.decisions()).as("one region of three is no majority").isEmpty();
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(fresh, cannotReach(later, 3100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    // then F is promoted, and the promotion carries the order to hold A's writes first, through A's agent
+    assertThat(actions(o, Action.Promote.class)).containsExactly(new Action.Promote("0-5461", A, F, F, "agent-r3",
+        Action.Mode.FORCE, 950, "unreachable_by_majority", false, Optional.of("agent-r1"), A));
+    assertThat(o.decisions().get(0).reason()).contains("observers in 2 of 3 regions [r2, r3] have failed to reach it "
+        + "for at least 3000 ms, while its agent agent-r1 still reaches it: the agent holds its writes before the "
+        + "promotion");
+  }
+
+  @Test
+  void aPrimaryCutOffFromTheOtherRegionsForItsAgentsFenceDelayHasItsWritesHeldBeforeAnyPromotion() {
+    // Given A's agent fences after 1 s and still reaches A, and r2 and r3 have failed to reach A for 1.1 s
+    Instant now = T0.plusMillis(1100);
+    ClusterView view = reportedAgain(healthy(), now);
+    view = view.apply(fencingAfter(reportedAgain(view, now).nodes().get(A).report(), 1000), now);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, cannotReach(now, 1100, A, "r2", "r3"), Optional.empty(),
+        FailoverMemory.empty(), now, SETTINGS);
+    // then its agent is told to hold A's writes, and nothing is promoted yet
+    assertThat(actions(o, Action.Hold.class)).containsExactly(new Action.Hold("0-5461", A, A, "agent-r1"));
+    assertThat(actions(o, Action.Promote.class)).isEmpty();
+    assertThat(o.decisions().get(0).reason()).contains("observers in 2 of 3 regions [r2, r3] have failed to reach it "
+        + "for at least 1000 ms (its agent's fence delay), while its agent agent-r1 still reaches it; its agent holds "
+        + "its writes now, no promotion before the failure timeout of 3000 ms");
+    // once its agent says the writes are held, the leader waits
+    ClusterView heldA = view.apply(held(view.nodes().get(A).report()), now);
+    FailoverPlanner.Outcome waiting = FailoverPlanner.plan(heldA, cannotReach(now, 1100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), now, SETTINGS);
+    assertThat(waiting.decisions()).extracting(Decision::action).containsExactly(new Action.Wait("0-5461"));
+    // and when observers reach it again before the failure timeout, the hold is released
+    assertThat(actions(FailoverPlanner.plan(heldA, Observations.empty(), Optional.empty(), FailoverMemory.empty(),
+        now, SETTINGS), Action.Release.class)).containsExactly(new Action.Release("0-5461", A, A, "agent-r1"));
+    // an agent without write fencing is not held early
+    assertThat(FailoverPlanner.plan(reportedAgain(healthy(), now), cannotReach(now, 1100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), now, SETTINGS).decisions()).isEmpty();
+  }
+
+  @Test
+  void aHeldPrimaryThatIsItsShardsOnlyPrimaryIsReleasedOnceNothingIsWrongAndNoPromotionIsUnderWay() {
+    Instant now = T0.plusSeconds(5);
+    ClusterView view = reportedAgain(healthy(), now);
+    view = view.apply(held(view.nodes().get(A).report()), now);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Observations.empty(), Optional.empty(),
+        FailoverMemory.empty(), now, SETTINGS);
+    assertThat(actions(o, Action.Release.class)).containsExactly(new Action.Release("0-5461", A, A, "agent-r1"));
+    // not while its promotion is under way
+    FailoverMemory promoting = FailoverMemory.empty().started("0-5461", A, A, F, Action.Mode.FORCE, now, false);
+    assertThat(actions(FailoverPlanner.plan(view, Observations.empty(), Optional.empty(), promoting, now, SETTINGS),
+        Action.Release.class)).isEmpty();
+    // not while observers in a majority of regions still fail to reach it
+    assertThat(actions(FailoverPlanner.plan(view, cannotReach(now, 1000, A, "r2", "r3"), Optional.empty(),
+        FailoverMemory.empty(), now.plusMillis(2500), SETTINGS), Action.Release.class)).isEmpty();
+  }
+
+  @Test
+  void aReplacedPrimaryThatStillClaimsItsSlotsIsHeldAndDoesNotServeWhileItsSuccessorDoes() {
+    // Given F took shard 0-5461 over from A, and A answers its agent again still claiming the slots
+    Instant now = T0.plusSeconds(20);
+    FailoverMemory memory = FailoverMemory.empty().started("0-5461", A, A, F, Action.Mode.FORCE, T0, false)
+        .recovered("0-5461", T0.plusSeconds(1));
+    RedisState promoted = state(F, RedisState.Role.PRIMARY, Optional.empty(), List.of("0-5461"), 2000);
+    ClusterView view = reportedAgain(healthy(), now).apply(up(F, "r3", new RedisState(promoted.role(),
+        promoted.primary(), promoted.masterLinkUp(), promoted.masterLastIoSeconds(), promoted.replOffset(),
+        promoted.connectedReplicas(), true, promoted.clusterState(), promoted.clusterNodeId(), 2, 6, promoted.slots(),
+        promoted.slotCount(), promoted.flags(), Map.of(), 0, 0, 0, promoted.announced(), Map.of()), 9), now);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(view, Observations.empty(), Optional.empty(), memory, now,
+        SETTINGS);
+    // then A's agent is told to hold its writes, and the shard is F's
+    assertThat(actions(o, Action.Hold.class)).containsExactly(new Action.Hold("0-5461", A, A, "agent-r1"));
+    assertThat(Analyzer.servingNode(view, List.of("0-5461"), now, SETTINGS.staleAfter()).orElseThrow().address())
+        .isEqualTo(F);
+    // once held, it is not held again, not released, and a held twin never counts as the server
+    ClusterView heldA = view.apply(held(view.nodes().get(A).report()), now);
+    FailoverPlanner.Outcome after = FailoverPlanner.plan(heldA, Observations.empty(), Optional.empty(), memory, now,
+        SETTINGS);
+    assertThat(actions(after, Action.Hold.class)).isEmpty();
+    assertThat(actions(after, Action.Release.class)).isEmpty();
+    assertThat(Analyzer.servingNode(heldA, List.of("0-5461"), now, SETTINGS.staleAfter()).orElseThrow().address())
+        .isEqualTo(F);
   }
 
   @Test
@@ -477,10 +576,12 @@ public class FailoverPlannerTest {
   @Test
   void everyAnalysisKindHasADescriptionAndAVerdict() {
     assertThat(Arrays.stream(Analysis.class.getPermittedSubclasses()).map(Class::getSimpleName))
-        .containsExactlyInAnyOrder("DeadPrimary", "UnreachableByMajority", "UnreachablePrimary", "AgentSilent");
+        .containsExactlyInAnyOrder("DeadPrimary", "UnreachableByMajority", "UnreachablePrimary", "AgentSilent",
+            "IsolatedPrimary");
     assertThat(new Analysis.UnreachableByMajority("s", "n", "a", "e").actionable()).isTrue();
     assertThat(new Analysis.DeadPrimary("s", "n", "a", "e").actionable()).isTrue();
     assertThat(new Analysis.UnreachablePrimary("s", "n", "a", "e").actionable()).isFalse();
     assertThat(new Analysis.AgentSilent("s", "n", "a", "e").actionable()).isFalse();
+    assertThat(new Analysis.IsolatedPrimary("s", "n", "a", "agent", false, "e").actionable()).isFalse();
   }
 }

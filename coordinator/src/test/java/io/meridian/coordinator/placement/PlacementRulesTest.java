@@ -177,7 +177,7 @@ class PlacementRulesTest {
     Topology live = ring(spec).settings(B2, drifted).noSettings(C2).topology();
     assertThat(PlacementRules.check(spec, live)).containsExactly(new Violation("node-settings", B2,
         "node 10.2.0.2:6379 has cluster-node-timeout 15000 (spec: 5000), cluster-replica-no-failover no (spec: yes),"
-            + " min-replicas-max-lag unread (spec: 10): set them with CONFIG SET, or let Meridian reconcile the node"));
+            + " min-replicas-max-lag unread (spec: 2): set them with CONFIG SET, or let Meridian reconcile the node"));
   }
 
   @Test

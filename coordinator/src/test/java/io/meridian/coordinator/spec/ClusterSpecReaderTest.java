@@ -44,7 +44,7 @@ class ClusterSpecReaderTest {
         Map.entry("cluster-node-timeout", "5000"),
         Map.entry("cluster-replica-no-failover", "yes"),
         Map.entry("min-replicas-to-write", "1"),
-        Map.entry("min-replicas-max-lag", "10"),
+        Map.entry("min-replicas-max-lag", "2"),
         Map.entry("cluster-require-full-coverage", "no"),
         Map.entry("cluster-allow-reads-when-down", "no"));
     assertThat(spec.auth().password()).isEmpty();

@@ -132,6 +132,41 @@ public final class NetLab implements AutoCloseable {
         host(region));
   }
 
+  /**
+   * Drops region {@code i}'s TCP packets to and from other regions on {@code ports} (iptables
+   * multiport syntax, e.g. {@code 7000:7008,17000:17008}), both ways, and nothing else: with
+   * Redis's client and cluster-bus ports, the region's Redis is cut off while its agents and
+   * coordinator still talk on the event bus (the bus path works, the Redis path does not). The
+   * rules live in the region's namespace and go with it. Needs iptables.
+   */
+  public void cutPorts(int region, String ports) throws IOException, InterruptedException {
+    iptables(region, "-A", ports);
+    LOG.atInfo().addKeyValue("namespace", namespace(region)).log("cut region {} ({}) off on ports {} only",
+        region + 1, host(region), ports);
+  }
+
+  /** Undoes {@link #cutPorts}. */
+  public void joinPorts(int region, String ports) throws IOException, InterruptedException {
+    iptables(region, "-D", ports);
+    LOG.atInfo().addKeyValue("namespace", namespace(region)).log("joined region {} ({}) again on ports {}",
+        region + 1, host(region), ports);
+  }
+
+  private void iptables(int region, String op, String ports) throws IOException, InterruptedException {
+    for (String[] chain : List.of(new String[] {"INPUT", "-i"}, new String[] {"OUTPUT", "-o"})) {
+      try {
+        Run.out("ip", "netns", "exec", namespace(region), "iptables", "-w", op, chain[0], chain[1], "eth0", "-p", "tcp",
+            "-m", "multiport", "--ports", ports, "-j", "DROP");
+      } catch (IOException e) {
+        if (e.getMessage().contains("No such file") || e.getMessage().contains("not found")) {
+          throw new IOException("'iptables' is needed to cut only some ports: install it (Debian: apt-get install "
+              + "iptables); " + e.getMessage(), e);
+        }
+        throw e;
+      }
+    }
+  }
+
   private String wan() {
     return PREFIX + "-" + tag + "-wan";
   }
