@@ -33,6 +33,9 @@ import java.util.Optional;
  *                         the address the agent probes); empty until the node knows it
  * @param settings         values of the {@link #OWNED_SETTINGS} as {@code CONFIG GET} returns them
  *                         (empty when CONFIG is not allowed)
+ * @param clusterMyEpoch   {@code cluster_my_epoch}: a primary's config epoch (its primary's for a
+ *                         replica); of two primaries claiming the same slots, Redis keeps the higher.
+ *                         Optional on the wire (0 when absent, as from agents older than the field)
  */
 public record RedisState(
     Role role,
@@ -54,7 +57,8 @@ public record RedisState(
     long maxMemoryBytes,
     long connectedClients,
     Optional<String> announced,
-    Map<String, String> settings) {
+    Map<String, String> settings,
+    long clusterMyEpoch) {
 
   public enum Role { PRIMARY, REPLICA }
 
@@ -76,6 +80,18 @@ public record RedisState(
     settings = Map.copyOf(settings);
   }
 
+  /** Without the config epoch (0): for tests and simulations that do not compare epochs. */
+  public RedisState(Role role, Optional<String> primary, Optional<Boolean> masterLinkUp,
+      Optional<Long> masterLastIoSeconds, long replOffset, long connectedReplicas, boolean clusterEnabled,
+      Optional<String> clusterState, Optional<String> clusterNodeId, long clusterCurrentEpoch, long knownNodes,
+      List<String> slots, long slotCount, List<String> flags, Map<String, List<String>> peerTroubles,
+      long usedMemoryBytes, long maxMemoryBytes, long connectedClients, Optional<String> announced,
+      Map<String, String> settings) {
+    this(role, primary, masterLinkUp, masterLastIoSeconds, replOffset, connectedReplicas, clusterEnabled, clusterState,
+        clusterNodeId, clusterCurrentEpoch, knownNodes, slots, slotCount, flags, peerTroubles, usedMemoryBytes,
+        maxMemoryBytes, connectedClients, announced, settings, 0);
+  }
+
   JsonObject toJson() {
     JsonObject json = new JsonObject()
         .put("role", role.name().toLowerCase(java.util.Locale.ROOT))
@@ -83,6 +99,7 @@ public record RedisState(
         .put("connectedReplicas", connectedReplicas)
         .put("clusterEnabled", clusterEnabled)
         .put("clusterCurrentEpoch", clusterCurrentEpoch)
+        .put("clusterMyEpoch", clusterMyEpoch)
         .put("knownNodes", knownNodes)
         .put("slots", new JsonArray(slots))
         .put("slotCount", slotCount)
@@ -124,6 +141,7 @@ public record RedisState(
         f.nonNegative("maxMemoryBytes"),
         f.nonNegative("connectedClients"),
         f.optAddress("announced"),
-        f.stringMap("settings"));
+        f.stringMap("settings"),
+        f.optNonNegative("clusterMyEpoch").orElse(0L));
   }
 }

@@ -28,8 +28,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import io.meridian.agent.redis.InfoText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +47,6 @@ public final class CommandVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final Clock clock;
   private final HeldWrites held;
-  private static final long FAILOVER_WAIT_MS = 10_000;
   private final TermGuard guard = new TermGuard();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
@@ -124,8 +121,8 @@ public final class CommandVerticle extends VerticleBase {
     NodeAdmin admin = admins.computeIfAbsent(command.target(),
         node -> new NodeAdmin(node, config.auth(), Duration.ofSeconds(5)));
     return switch (command.kind()) {
-      case FAILOVER -> coordinatedFailover(admin);
-      case FAILOVER_FORCE -> admin.call("CLUSTER", "FAILOVER", "FORCE");
+      case FAILOVER -> Promotion.coordinated(admin);
+      case FAILOVER_FORCE -> Promotion.forced(admin);
       case FAILOVER_TAKEOVER -> admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
@@ -213,26 +210,6 @@ public final class CommandVerticle extends VerticleBase {
       }
       throw e;
     }
-  }
-
-  /**
-   * Plain {@code CLUSTER FAILOVER}: the primary stops writes, the replica catches up and takes
-   * over. Redis answers at once and fails over meanwhile, so this waits (up to
-   * {@value #FAILOVER_WAIT_MS} ms) until the node says it is primary, and reports how long that took:
-   * an upper bound of the time writes were paused.
-   */
-  private static String coordinatedFailover(NodeAdmin admin) {
-    long start = System.nanoTime();
-    admin.call("CLUSTER", "FAILOVER");
-    long deadline = start + TimeUnit.MILLISECONDS.toNanos(FAILOVER_WAIT_MS);
-    while (System.nanoTime() < deadline) {
-      if (InfoText.parse(admin.info("replication")).get("role").filter("master"::equals).isPresent()) {
-        return "primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms";
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    throw new IllegalStateException("CLUSTER FAILOVER was accepted, but " + admin.node() + " was not primary after "
-        + FAILOVER_WAIT_MS + " ms");
   }
 
   private static String required(Command command, String arg) {

@@ -35,6 +35,7 @@ final class StateReader {
     Optional<String> clusterState = Optional.empty();
     Optional<String> nodeId = Optional.empty();
     long epoch = 0;
+    long myEpoch = 0;
     long known = 0;
     List<String> slots = List.of();
     long slotCount = 0;
@@ -46,6 +47,7 @@ final class StateReader {
       ClusterNodes nodes = ClusterNodes.parse(clusterNodes);
       clusterState = c.get("cluster_state");
       epoch = c.number("cluster_current_epoch", 0);
+      myEpoch = c.number("cluster_my_epoch", 0);
       known = c.number("cluster_known_nodes", 0);
       nodeId = Optional.of(nodes.myId());
       slots = nodes.mySlots();
@@ -75,7 +77,8 @@ final class StateReader {
         Math.max(0, i.number("maxmemory", 0)),
         Math.max(0, i.number("connected_clients", 0)),
         announced,
-        settings);
+        settings,
+        Math.max(0, myEpoch));
   }
 
   /**

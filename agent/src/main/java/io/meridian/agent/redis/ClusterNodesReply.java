@@ -20,8 +20,11 @@ public record ClusterNodesReply(List<Entry> entries) {
    *                 a lone node does not know its own address yet
    * @param masterId the id of the primary it follows, or empty
    * @param slots    owned slot ranges as {@code from-to} (single slots as {@code n-n})
+   * @param configEpoch the config epoch this node's table holds for it: of two primaries claiming
+   *                 the same slots, Redis gives them to the higher one
    */
-  public record Entry(String id, String address, List<String> flags, Optional<String> masterId, List<int[]> slots) {
+  public record Entry(String id, String address, List<String> flags, Optional<String> masterId, List<int[]> slots,
+      long configEpoch) {
 
     public boolean myself() {
       return flags.contains("myself");
@@ -69,7 +72,8 @@ public record ClusterNodesReply(List<Entry> entries) {
         slots.add(new int[] {from, to});
       }
       entries.add(new Entry(parts[0], address, List.copyOf(Arrays.asList(parts[2].split(","))),
-          parts[3].equals("-") ? Optional.empty() : Optional.of(parts[3]), List.copyOf(slots)));
+          parts[3].equals("-") ? Optional.empty() : Optional.of(parts[3]), List.copyOf(slots),
+          Long.parseLong(parts[6])));
     }
     return new ClusterNodesReply(List.copyOf(entries));
   }

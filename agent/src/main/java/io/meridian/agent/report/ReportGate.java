@@ -64,6 +64,7 @@ public final class ReportGate {
     RedisState s = report.state().orElseThrow();
     return List.of(report.writesHeld(), new RedisState(s.role(), s.primary(), s.masterLinkUp(), Optional.empty(), 0, s.connectedReplicas(),
         s.clusterEnabled(), s.clusterState(), s.clusterNodeId(), s.clusterCurrentEpoch(), s.knownNodes(), s.slots(),
-        s.slotCount(), s.flags(), s.peerTroubles(), 0, s.maxMemoryBytes(), 0, s.announced(), s.settings()));
+        s.slotCount(), s.flags(), s.peerTroubles(), 0, s.maxMemoryBytes(), 0, s.announced(), s.settings(),
+        s.clusterMyEpoch()));
   }
 }

@@ -43,6 +43,12 @@ class BootstrapIT {
   }
 
   private List<String> start(int count, Map<String, String> extra) throws Exception {
+    return start(dir, servers, count, extra);
+  }
+
+  /** {@code count} empty cluster-mode redis-servers on free ports under {@code dir}, added to {@code servers}. */
+  static List<String> start(Path dir, List<RedisServerProcess> servers, int count, Map<String, String> extra)
+      throws Exception {
     RedisBinary redis = RedisBinary.locate();
     int base = FreePorts.redisPortRange(count);
     List<String> addresses = new ArrayList<>();
@@ -62,7 +68,7 @@ class BootstrapIT {
   }
 
   /** Three primaries with a replica each: n0,n1,n2 primaries; n3→n0, n4→n1, n5→n2. */
-  private static BootstrapPlan sixNodes(List<String> n) {
+  static BootstrapPlan sixNodes(List<String> n) {
     List<SlotRange> ranges = SlotRange.split(3);
     Map<String, SlotRange> primaries = new LinkedHashMap<>();
     Map<String, String> replicas = new LinkedHashMap<>();

@@ -214,21 +214,34 @@ public final class PartitionCluster implements AutoCloseable {
    * CLUSTER FAILOVER, as an operator would after a heal, and waits until it is.
    */
   public void restore(List<String> primaries) {
-    for (String address : primaries) {
-      ClusterNodesReply.Entry now = topology(regionOf(address)).byAddress(address).orElseThrow();
-      if (now.isPrimary() && now.slotCount() > 0) {
-        continue;
+    // Meridian's rebalancer may move a primary while the failovers below are under way, from a view
+    // that has not seen them yet (it keeps one primary per region too): try again until the layout holds.
+    for (int round = 1; ; round++) {
+      List<String> moved = primaries.stream().filter(a -> !servesSlots(a)).toList();
+      if (moved.isEmpty()) {
+        return;
       }
-      log.printf("  restoring %s as a primary (CLUSTER FAILOVER)%n", address);
-      try (NodeAdmin admin = new NodeAdmin(address, RedisAuth.none(), Duration.ofSeconds(10))) {
-        admin.call("CLUSTER", "FAILOVER");
+      if (round > 3) {
+        throw new IllegalStateException("the original primaries " + moved + " are still not primaries after 3 rounds");
       }
-      await(address + " to be a primary again", Duration.ofSeconds(60), () -> {
-        ClusterNodesReply.Entry e = topology(regionOf(address)).byAddress(address).orElseThrow();
-        return e.isPrimary() && e.slotCount() > 0 ? null : "still a replica";
-      });
+      for (String address : moved) {
+        if (servesSlots(address)) {
+          continue;
+        }
+        log.printf("  restoring %s as a primary (CLUSTER FAILOVER, round %d)%n", address, round);
+        try (NodeAdmin admin = new NodeAdmin(address, RedisAuth.none(), Duration.ofSeconds(10))) {
+          admin.call("CLUSTER", "FAILOVER");
+        }
+        await(address + " to be a primary again", Duration.ofSeconds(60),
+            () -> servesSlots(address) ? null : "still a replica");
+      }
+      awaitSettled(Duration.ofSeconds(60));
     }
-    awaitSettled(Duration.ofSeconds(60));
+  }
+
+  private boolean servesSlots(String address) {
+    ClusterNodesReply.Entry e = topology(regionOf(address)).byAddress(address).orElseThrow();
+    return e.isPrimary() && e.slotCount() > 0;
   }
 
   /**

@@ -50,7 +50,7 @@ public final class FailoverLoop {
   private final FailoverMetrics metrics;
   private final Consumer<ClusterEvent> events;
   private final Clock clock;
-  private final Map<String, String> lastReason = new HashMap<>();
+  private final ChangedReasons changedReasons = new ChangedReasons();
   /** Nodes with a hold or release on its way: the next cycle does not send another meanwhile. */
   private final java.util.Set<String> holdsInFlight = new java.util.HashSet<>();
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
@@ -120,15 +120,15 @@ public final class FailoverLoop {
     failingOver = !memory.attempts().isEmpty() || outcome.decisions().stream()
         .anyMatch(d -> !(d.action() instanceof Action.Recovered)
             && !(d.action() instanceof Action.Wait && d.reason().startsWith("old primary ")));
-    for (Decision d : outcome.decisions()) {
+    for (Decision d : changedReasons.news(outcome.decisions())) {
       String shard = d.action().shard();
-      if (!d.reason().equals(lastReason.put(shard, d.reason()))) {
-        // An alert is something an operator must look at; the rest is the loop explaining itself.
-        (d.action() instanceof Action.Alert ? LOG.atWarn() : LOG.atInfo())
-            .addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
-        history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
-        metrics.action(actionName(d.action()), "planned");
-      }
+      // An alert is something an operator must look at; the rest is the loop explaining itself.
+      (d.action() instanceof Action.Alert ? LOG.atWarn() : LOG.atInfo())
+          .addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
+      history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
+      metrics.action(actionName(d.action()), "planned");
+    }
+    for (Decision d : outcome.decisions()) {
       if (d.action() instanceof Action.Promote promote) {
         started(promote, now);
         promote(promote, d.reason());
@@ -312,7 +312,7 @@ public final class FailoverLoop {
     loaded = false;
     saved = null;
     generation++;
-    lastReason.clear();
+    changedReasons.clear();
     inProgress.clear();
     holdsInFlight.clear();
     metrics.failbackHeld(List.of());

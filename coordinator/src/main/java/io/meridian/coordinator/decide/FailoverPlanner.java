@@ -217,6 +217,16 @@ public final class FailoverPlanner {
             + r.shard() + " is back as a replica of " + serving.get().announced()));
         continue;
       }
+      if (serving.isPresent() && serving.get().address().equals(node)) {
+        // Redis gave the slots back to the old primary (its config epoch won): its replacement
+        // follows it now, and holding it would stop the shard's writes.
+        next = next.returning(node, Optional.empty());
+        decisions.add(new Decision(new Action.Alert(r.shard()), "old primary " + n.announced() + " of shard "
+            + r.shard() + " serves the shard again: Redis kept its slots when it came back, over "
+            + r.replacedBy() + " promoted in its place; writes acknowledged by " + r.replacedBy()
+            + " since its promotion may be lost (check the new primary's config epoch in CLUSTER NODES)"));
+        continue;
+      }
       if (state.role() == RedisState.Role.PRIMARY && state.slotCount() > 0 && serving.isPresent()
           && !n.report().writesHeld() && !next.paused()) {
         decisions.add(new Decision(new Action.Hold(r.shard(), node, n.announced(), n.report().sender()), "old primary "

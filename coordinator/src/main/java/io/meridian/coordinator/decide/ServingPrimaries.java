@@ -30,13 +30,16 @@ public final class ServingPrimaries {
 
   private static final java.util.Comparator<NodeView> SERVES_FIRST = java.util.Comparator
       .comparing((NodeView n) -> n.report().writesHeld())
-      .thenComparing(n -> -n.report().state().map(RedisState::clusterCurrentEpoch).orElse(0L));
+      .thenComparing(n -> -n.report().state().map(RedisState::clusterMyEpoch).orElse(0L))
+      .thenComparing(n -> -n.report().state().map(RedisState::clusterCurrentEpoch).orElse(0L))
+      .thenComparing(NodeView::address);
 
   public static ServingPrimaries of(ClusterView view, Instant now, Duration staleAfter) {
     Map<List<String>, NodeView> exact = new HashMap<>();
     List<NodeView> all = new ArrayList<>();
     // Two primaries claim the same slots while a replaced one has not heard of its successor (a cut
-    // that spares the bus): the one whose writes are not held serves, then the newer epoch.
+    // that spares the bus, or the moment a cut heals): the one whose writes are not held serves,
+    // then the one Redis keeps, with the higher config epoch.
     for (NodeView n : view.nodes().values().stream().sorted(SERVES_FIRST).toList()) {
       Optional<RedisState> state = n.report().state();
       if (state.isPresent() && state.get().role() == RedisState.Role.PRIMARY

@@ -6,6 +6,7 @@ import io.meridian.coordinator.placement.Topology;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.messages.SlotRange;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -531,7 +532,7 @@ public final class RebalancePlanner {
         NodeRole role = nodes.get(owner);
         if (role != null && role.isPrimary() && specNodes.containsKey(owner)) {
           shards.add(owner);
-          names.put(owner, ranges(slots));
+          names.put(owner, SlotRange.encode(slots));
         }
       });
       shards.sort(Comparator.comparingInt(p -> owned.get(p).get(0)));
@@ -629,11 +630,5 @@ public final class RebalancePlanner {
               .thenComparingInt(r -> -specNodes.get(r).priority())
               .thenComparing(r -> r));
     }
-  }
-
-  /** Slot ranges as Redis and the failover history write them: {@code 0-5461}, {@code 0-99,5000}. */
-  static String ranges(List<Integer> sortedSlots) {
-    return io.meridian.messages.SlotRange.of(sortedSlots).stream().map(Object::toString)
-        .collect(Collectors.joining(","));
   }
 }

@@ -565,6 +565,37 @@ public class FailoverPlannerTest {
     assertThat(late.memory().returning()).containsOnlyKeys(A);
   }
 
+  /** {@code state} with config epoch {@code epoch}. */
+  static RedisState epoch(RedisState s, long epoch) {
+    return new RedisState(s.role(), s.primary(), s.masterLinkUp(), s.masterLastIoSeconds(), s.replOffset(),
+        s.connectedReplicas(), s.clusterEnabled(), s.clusterState(), s.clusterNodeId(), s.clusterCurrentEpoch(),
+        s.knownNodes(), s.slots(), s.slotCount(), s.flags(), s.peerTroubles(), s.usedMemoryBytes(), s.maxMemoryBytes(),
+        s.connectedClients(), s.announced(), s.settings(), epoch);
+  }
+
+  @Test
+  void aReplacedPrimaryThatRedisGaveTheSlotsBackToIsNeitherHeldNorWaitedForButAlertedOn() {
+    // A comes back from a cut still primary of 0-5461 with the higher config epoch (F won with a
+    // stale one): Redis keeps A, F turns into its replica. Holding A would stop the shard's writes.
+    Replaced r = Replaced.crashOfA();
+    ClusterView both = r.promoted().apply(up(F, "r3", epoch(primary(F, "0-5461"), 14), 4), T0.plusSeconds(30))
+        .apply(up(A, "r1", epoch(primary(A, "0-5461"), 16), 5), T0.plusSeconds(30));
+    FailoverPlanner.Outcome o = plan(both, r.recovered(), T0.plusSeconds(30));
+    assertThat(actions(o, Action.Hold.class)).isEmpty();
+    assertThat(actions(o, Action.Promote.class)).isEmpty();
+    assertThat(o.decisions()).extracting(Decision::reason).containsExactly("old primary 127.0.0.1:7000 of shard "
+        + "0-5461 serves the shard again: Redis kept its slots when it came back, over 127.0.0.1:7005 promoted in its "
+        + "place; writes acknowledged by 127.0.0.1:7005 since its promotion may be lost (check the new primary's "
+        + "config epoch in CLUSTER NODES)");
+    assertThat(o.memory().returning()).isEmpty();
+
+    // With the newer epoch on F's side (the normal case), A is held until it follows F.
+    ClusterView normal = r.promoted().apply(up(F, "r3", epoch(primary(F, "0-5461"), 17), 4), T0.plusSeconds(30))
+        .apply(up(A, "r1", epoch(primary(A, "0-5461"), 16), 5), T0.plusSeconds(30));
+    assertThat(actions(plan(normal, r.recovered(), T0.plusSeconds(30)), Action.Hold.class))
+        .extracting(Action.Hold::node).containsExactly(A);
+  }
+
   @Test
   void inMaintenanceModeNothingIsPromotedAndReasonsSaySo() {
     ClusterView view = healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED, 2), T0);

@@ -44,4 +44,18 @@ class ServingPrimariesTest {
     assertThat(served.map(NodeView::address)).contains(D);
     assertThat(Analyzer.servingNode(view, List.of("0-5461"), T0.plusMillis(300), STALE)).isEqualTo(served);
   }
+
+  @Test
+  void ofTwoPrimariesClaimingTheSameSlotsTheOneWithTheHigherConfigEpochServesAsRedisDecides() {
+    // The moment a cut heals, both the old primary and its replacement report owning 0-5461.
+    for (long[] epochs : new long[][] {{16, 14}, {14, 16}}) {
+      ClusterView view = FailoverPlannerTest.healthy()
+          .apply(FailoverPlannerTest.up(D, "r2", FailoverPlannerTest.epoch(FailoverPlannerTest.primary(D, "0-5461"),
+              epochs[0]), 2), T0)
+          .apply(FailoverPlannerTest.up(A, "r1", FailoverPlannerTest.epoch(FailoverPlannerTest.primary(A, "0-5461"),
+              epochs[1]), 2), T0);
+      assertThat(ServingPrimaries.of(view, T0, STALE).serving(List.of("0-5461")).map(NodeView::address))
+          .as("config epochs D %d, A %d", epochs[0], epochs[1]).contains(epochs[0] > epochs[1] ? D : A);
+    }
+  }
 }
