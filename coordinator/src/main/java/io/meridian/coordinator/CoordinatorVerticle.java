@@ -169,8 +169,10 @@ public final class CoordinatorVerticle extends VerticleBase {
             .ifPresent(r -> observations = observations.apply(r, clock.instant())));
     consumers.add(reachability);
     registrations.add(reachability.completion());
+    // A PING (connect included) gets half a second, one round: a probe that was under way when a cut
+    // healed then fails, and the next one answers, within a second of the heal.
     prober = new ReachabilityProber(vertx, config.coordinatorId(), config.region(), this::probeTargets,
-        Duration.ofSeconds(1), clock);
+        Duration.ofMillis(500), clock);
     proberTimer = vertx.setPeriodic(500, id -> prober.round());
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {

@@ -53,6 +53,15 @@ public final class FailoverLoop {
   private final ChangedReasons changedReasons = new ChangedReasons();
   /** Nodes with a hold or release on its way: the next cycle does not send another meanwhile. */
   private final java.util.Set<String> holdsInFlight = new java.util.HashSet<>();
+  /**
+   * Promotions this coordinator never sent because it lost the lead first, by shard. Kept across a
+   * reset: when it leads again (a cut can force a new election in the lock's group and hand the lead
+   * back at once) and the memory it reads still shows the same attempt in progress, the attempt is
+   * marked not executed, so the next cycle promotes at once instead of after the verify deadline.
+   */
+  private final Map<String, FailoverMemory.Attempt> neverSent = new HashMap<>();
+  /** The last failure of a hold or release per node, so that a retried failure is logged once. */
+  private final Map<String, String> holdFailures = new HashMap<>();
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
@@ -166,6 +175,15 @@ public final class FailoverLoop {
       memory = previous.paused(memory.paused());
       saved = previous;
       loaded = true;
+      neverSent.forEach((shard, attempt) -> {
+        if (previous.attempt(shard).filter(attempt::equals).isPresent()) {
+          memory = memory.notExecuted(shard, attempt.candidate(), false);
+          LOG.atInfo().addKeyValue("shard", shard).addKeyValue("term", term).log("the promotion of {} for shard {} "
+              + "in that memory was never sent (this coordinator lost the lead before): trying again now",
+              attempt.candidate(), shard);
+        }
+      });
+      neverSent.clear();
       LOG.atInfo().addKeyValue("term", term).log(ar.result().isEmpty() ? "no failover memory from a previous leader: "
           + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
           + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
@@ -315,6 +333,7 @@ public final class FailoverLoop {
     changedReasons.clear();
     inProgress.clear();
     holdsInFlight.clear();
+    holdFailures.clear();
     metrics.failbackHeld(List.of());
   }
 
@@ -363,8 +382,15 @@ public final class FailoverLoop {
       holdsInFlight.remove(node);
       String outcome = CommandSender.describe(ar);
       metrics.command(kind.name().toLowerCase(Locale.ROOT), CommandSender.resultTag(ar));
-      (ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED
-          ? LOG.atInfo() : LOG.atWarn()).addKeyValue("shard", shard).addKeyValue("node", node)
+      boolean executed = ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED;
+      // Retried every cycle while its agent cannot be reached (a region joining again): said once.
+      if (!executed && outcome.equals(holdFailures.put(node, outcome))) {
+        return;
+      }
+      if (executed) {
+        holdFailures.remove(node);
+      }
+      (executed ? LOG.atInfo() : LOG.atWarn()).addKeyValue("shard", shard).addKeyValue("node", node)
           .log("{} on {} for shard {}: {}", kind, announced, shard, outcome);
       history.add(new History.Entry(clock.instant(), sender.term(), shard, "command", kind + " on " + announced + ": "
           + outcome, Optional.of(id)));
@@ -374,6 +400,7 @@ public final class FailoverLoop {
   private void sendPromotion(Action.Promote promote, String reason) {
     Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
     String id = UUID.randomUUID().toString();
+    Optional<FailoverMemory.Attempt> attempt = memory.attempt(promote.shard());
     sender.send(promote.agent(), promote.node(), kind, Map.of(), reason, id, settings.verifyDeadline())
         .onComplete(ar -> {
           String outcome = CommandSender.describe(ar);
@@ -386,6 +413,9 @@ public final class FailoverLoop {
           boolean notSent = ar.failed() && ar.cause() instanceof CommandSender.NotSent;
           if (notSent || ar.succeeded() && !executed) {
             memory = memory.notExecuted(promote.shard(), promote.node(), !notSent);
+          }
+          if (notSent) {
+            attempt.ifPresent(a -> neverSent.put(promote.shard(), a));
           }
           InProgress running = inProgress.get(promote.shard());
           if (!executed && running != null && !running.attemptFailed()) {

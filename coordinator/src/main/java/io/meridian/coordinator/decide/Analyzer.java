@@ -55,8 +55,12 @@ public final class Analyzer {
       if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED) {
         // Its agent reaches it and the leader hears its agent, but the others cannot reach it (a cut
         // between the primary and the rest that spares the bus): its clients may still write there,
-        // so its agent holds those writes before a replica on the majority's side takes over.
-        Set<String> failing = observations.failingRegions(n.announced(), now, staleAfter, failureTimeout);
+        // so its agent holds those writes before a replica on the majority's side takes over. Only
+        // failures that began while its agent was heard without a break count: right after a cut of
+        // the whole region heals, its agent is heard again a second or two before observers reach the
+        // node again, and that is no cut of the Redis path (a 2 s blip was failed over for it).
+        Set<String> failing = observations.failingRegions(n.announced(), now, staleAfter, failureTimeout,
+            n.heardSince());
         if (failing.size() * 2 > regions.size()) {
           found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
               + failing.size() + " of " + regions.size() + " regions " + new java.util.TreeSet<>(failing)
@@ -65,7 +69,7 @@ public final class Analyzer {
               Optional.of(n.report().sender())));
         } else if (n.report().fenceAfterMs() > 0) {
           Set<String> early = observations.failingRegions(n.announced(), now, staleAfter,
-              Duration.ofMillis(n.report().fenceAfterMs()));
+              Duration.ofMillis(n.report().fenceAfterMs()), n.heardSince());
           if (early.size() * 2 > regions.size()) {
             found.add(new Analysis.IsolatedPrimary(shard, n.address(), n.announced(), n.report().sender(),
                 n.report().writesHeld(), "observers in " + early.size() + " of " + regions.size() + " regions "

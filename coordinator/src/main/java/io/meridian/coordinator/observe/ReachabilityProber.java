@@ -64,8 +64,12 @@ public final class ReachabilityProber {
         ping(node).onComplete(ar -> {
           inFlight.remove(node);
           if (ar.succeeded()) {
-            failingSince.remove(node);
             lastAnswered.put(node, clock.millis());
+            if (failingSince.remove(node) != null) {
+              // Said at once, not at the next round: right after a cut heals, an observer still
+              // failing makes a node that answers its own agent look cut off from the others.
+              publish(probed);
+            }
           } else {
             // Unreachable since it last answered, not since this probe gave up.
             failingSince.putIfAbsent(node, lastAnswered.getOrDefault(node, clock.millis()));
@@ -73,6 +77,10 @@ public final class ReachabilityProber {
         });
       }
     }
+    publish(probed);
+  }
+
+  private void publish(List<String> probed) {
     vertx.eventBus().publish(Addresses.REACHABILITY, Wire.encode(new ReachabilityReport(coordinatorId, region,
         clock.millis(), probed, Map.copyOf(failingSince))));
   }

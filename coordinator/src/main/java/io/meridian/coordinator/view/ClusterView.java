@@ -56,8 +56,11 @@ public record ClusterView(Map<String, NodeView> nodes) {
           : current != null && current.failingSince().isPresent() ? current.failingSince()
           : java.util.Optional.of(latest(receivedAt.minusNanos(report.latencyMicros() * 1000),
               current == null ? Instant.MIN : current.receivedAt()));
+      Instant heardSince = current != null
+          && Duration.between(current.receivedAt(), receivedAt).compareTo(NodeView.CONTACT_GAP) <= 0
+          ? current.heardSince() : receivedAt;
       next.put(report.node(), new NodeView(report, receivedAt, fresh ? report.state() : current.lastState(),
-          fresh ? receivedAt : current.lastStateAt(), failingSince));
+          fresh ? receivedAt : current.lastStateAt(), failingSince, heardSince));
     }
     return next == null ? this : new ClusterView(next);
   }

@@ -14,9 +14,17 @@ import java.util.Objects;
  * @param lastState   the most recent state the node reported, possibly from an earlier report
  * @param lastStateAt when the report carrying {@code lastState} was received
  * @param failingSince when the agent's reports started saying the node does not answer (empty while it answers)
+ * @param heardSince   since when the node's reports have come without a gap longer than {@link #CONTACT_GAP}:
+ *                     after a cut of the agent's region heals, the time its reports came back
  */
 public record NodeView(NodeHealthReport report, Instant receivedAt, java.util.Optional<RedisState> lastState,
-    Instant lastStateAt, java.util.Optional<Instant> failingSince) {
+    Instant lastStateAt, java.util.Optional<Instant> failingSince, Instant heardSince) {
+
+  /**
+   * A longer silence between two reports of a node means its agent was cut off: agents report a
+   * node at least every {@code probe.reportEvery} (1 s by default), and a change within a probe round.
+   */
+  public static final Duration CONTACT_GAP = Duration.ofMillis(1500);
 
   public NodeView {
     Objects.requireNonNull(report, "report");
@@ -24,11 +32,12 @@ public record NodeView(NodeHealthReport report, Instant receivedAt, java.util.Op
     Objects.requireNonNull(lastState, "lastState");
     Objects.requireNonNull(lastStateAt, "lastStateAt");
     Objects.requireNonNull(failingSince, "failingSince");
+    Objects.requireNonNull(heardSince, "heardSince");
   }
 
   public NodeView(NodeHealthReport report, Instant receivedAt) {
     this(report, receivedAt, report.state(), receivedAt,
-        report.reachable() ? java.util.Optional.empty() : java.util.Optional.of(receivedAt));
+        report.reachable() ? java.util.Optional.empty() : java.util.Optional.of(receivedAt), receivedAt);
   }
 
   /** The announced address, as the cluster and other nodes' reports name this node. */

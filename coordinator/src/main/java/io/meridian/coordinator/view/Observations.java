@@ -57,13 +57,22 @@ public record Observations(Map<String, Observer> observers) {
    * least {@code failureTimeout}.
    */
   public Set<String> failingRegions(String node, Instant now, Duration staleAfter, Duration failureTimeout) {
+    return failingRegions(node, now, staleAfter, failureTimeout, Instant.MIN);
+  }
+
+  /**
+   * As {@link #failingRegions(String, Instant, Duration, Duration)}, counting only observers that
+   * started failing at or after {@code notBefore}.
+   */
+  public Set<String> failingRegions(String node, Instant now, Duration staleAfter, Duration failureTimeout,
+      Instant notBefore) {
     Set<String> regions = new TreeSet<>();
     for (Observer o : observers.values()) {
       if (Duration.between(o.receivedAt(), now).compareTo(staleAfter) > 0) {
         continue;
       }
       Instant since = o.failingSince().get(node);
-      if (since != null && Duration.between(since, now).compareTo(failureTimeout) >= 0) {
+      if (since != null && !since.isBefore(notBefore) && Duration.between(since, now).compareTo(failureTimeout) >= 0) {
         regions.add(o.region());
       }
     }

@@ -86,6 +86,15 @@ public class FailoverPlannerTest {
     return fresh;
   }
 
+  /** Every node reported every 250 ms from T0 to {@code until}: agents heard without a break. */
+  static ClusterView heardThrough(ClusterView view, Instant until) {
+    ClusterView heard = view;
+    for (Instant at = T0.plusMillis(250); !at.isAfter(until); at = at.plusMillis(250)) {
+      heard = reportedAgain(heard, at);
+    }
+    return reportedAgain(heard, until);
+  }
+
   /** {@code r} from an agent that fences writes after {@code ms}. */
   static NodeHealthReport fencingAfter(NodeHealthReport r, long ms) {
     return new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq(), r.observedAt(),
@@ -205,7 +214,7 @@ public class FailoverPlannerTest {
     // Given A's agent reports it healthy (the bus between regions works) while the coordinators of
     // r2 and r3 have failed to reach it over Redis for 3.1 s (its Redis path is cut)
     Instant later = T0.plusMillis(3100);
-    ClusterView fresh = reportedAgain(healthy(), later);
+    ClusterView fresh = heardThrough(healthy(), later);
     FailoverPlanner.Outcome early = FailoverPlanner.plan(fresh, cannotReach(later, 2900, A, "r2", "r3"),
         Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
     assertThat(early.decisions()).as("observers failing for less than the failure timeout").isEmpty();
@@ -220,6 +229,23 @@ public class FailoverPlannerTest {
     assertThat(o.decisions().get(0).reason()).contains("observers in 2 of 3 regions [r2, r3] have failed to reach it "
         + "for at least 3000 ms, while its agent agent-r1 still reaches it: the agent holds its writes before the "
         + "promotion");
+  }
+
+  @Test
+  void aPrimaryWhoseAgentIsHeardAgainAfterABlipIsNotTakenForOneCutOffOnlyFromRedis() {
+    // Given the whole of r1 was cut off for 2 s (A's agent unheard from T0 to T0 + 2 s) and, 1.1 s
+    // after it is heard again, observers in r2 and r3 still fail to reach A since just before the cut
+    ClusterView beforeCut = healthy();
+    Instant later = T0.plusMillis(3100);
+    ClusterView heardAgain = reportedAgain(reportedAgain(reportedAgain(beforeCut, T0.plusMillis(2000)),
+        T0.plusMillis(2500)), later);
+    FailoverPlanner.Outcome o = FailoverPlanner.plan(heardAgain, cannotReach(later, 3100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS);
+    // then nothing is held or promoted: the observers are about to reach it again
+    assertThat(o.decisions()).isEmpty();
+    // while the same observations with A's agent heard throughout are a cut of the Redis path alone
+    assertThat(actions(FailoverPlanner.plan(heardThrough(beforeCut, later), cannotReach(later, 3100, A, "r2", "r3"),
+        Optional.empty(), FailoverMemory.empty(), later, SETTINGS), Action.Promote.class)).hasSize(1);
   }
 
   @Test
