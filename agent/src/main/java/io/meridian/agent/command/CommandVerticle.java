@@ -48,6 +48,8 @@ public final class CommandVerticle extends VerticleBase {
   private final Clock clock;
   private final HeldWrites held;
   private final TermGuard guard = new TermGuard();
+  /** Remembers the elections this agent ran, which change how it promotes the same node soon after. */
+  private final Promotion promotion = new Promotion();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private InboundGate gate;
@@ -121,8 +123,8 @@ public final class CommandVerticle extends VerticleBase {
     NodeAdmin admin = admins.computeIfAbsent(command.target(),
         node -> new NodeAdmin(node, config.auth(), Duration.ofSeconds(5)));
     return switch (command.kind()) {
-      case FAILOVER -> Promotion.coordinated(admin);
-      case FAILOVER_FORCE -> Promotion.forced(admin);
+      case FAILOVER -> promotion.coordinated(admin);
+      case FAILOVER_FORCE -> promotion.forced(admin);
       case FAILOVER_TAKEOVER -> admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");

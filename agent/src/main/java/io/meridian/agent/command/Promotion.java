@@ -3,7 +3,10 @@ package io.meridian.agent.command;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -19,9 +22,17 @@ public final class Promotion {
   private static final Logger LOG = LoggerFactory.getLogger(Promotion.class);
   private static final long FAILOVER_WAIT_MS = 10_000;
   private static final long FORCE_WAIT_MS = 2_000;
+  /**
+   * A FORCE election that Redis runs is over within a round trip to the primaries (44 ms in a
+   * partition bench run); this leaves room for a slow link between regions.
+   */
+  private static final long FORCE_ELECTION_MS = 500;
+  /** Redis 7.0's window after a replica's election in which it will not run a fair one: 4 node timeouts. */
+  private static final int ELECTION_WINDOW_TIMEOUTS = 4;
+  private static final long REDIS_DEFAULT_NODE_TIMEOUT_MS = 15_000;
 
-  private Promotion() {
-  }
+  /** Node → when (System.nanoTime) it last became primary through this agent. */
+  private final Map<String, Long> wonAt = new ConcurrentHashMap<>();
 
   /**
    * Plain {@code CLUSTER FAILOVER}: the primary stops writes, the replica catches up and takes
@@ -29,7 +40,7 @@ public final class Promotion {
    * {@value #FAILOVER_WAIT_MS} ms) until the node says it is primary, and reports how long that took:
    * an upper bound of the time writes were paused.
    */
-  public static String coordinated(NodeAdmin admin) {
+  public String coordinated(NodeAdmin admin) {
     Optional<String> former = ClusterNodesReply.parse(admin.clusterNodes()).myself().masterId();
     long start = System.nanoTime();
     admin.call("CLUSTER", "FAILOVER");
@@ -37,29 +48,88 @@ public final class Promotion {
       throw new IllegalStateException("CLUSTER FAILOVER was accepted, but " + admin.node() + " was not primary after "
           + FAILOVER_WAIT_MS + " ms");
     }
+    wonAt.put(admin.node(), System.nanoTime());
     return "primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
         + former.map(id -> newestEpoch(admin, id)).orElse("");
   }
 
   /**
    * {@code CLUSTER FAILOVER FORCE}: the replica takes over with the votes of a majority of primaries,
-   * without its own primary. Waits up to {@value #FORCE_WAIT_MS} ms for the node to be primary (an
-   * election takes milliseconds); if it is not by then, Redis goes on with the election and the
-   * leader, which checks every promotion, escalates. Once primary, its epoch must be newer than its
-   * old primary's ({@link PromotionEpoch}).
+   * without its own primary. When this agent made the node primary within the last 4 node timeouts,
+   * it takes over without votes ({@code TAKEOVER}) at once, for the reasons below. An election takes
+   * milliseconds; when the node is not primary after
+   * {@value #FORCE_ELECTION_MS} ms, Redis is holding the election back without saying so, and this
+   * takes over without votes ({@code TAKEOVER}). Redis 7.0 does that to a replica whose previous
+   * election is between 2 and 4 node timeouts old ("Failover attempt expired" in its log: a shard
+   * failed over twice within 20 s, at the default 5 s, waited up to 20 s), and primaries refuse
+   * their votes for a shard they voted on within 2 node timeouts. The leader ordered this promotion
+   * with a majority of regions behind it, after the old primary's fence: the votes add nothing it
+   * has not checked. Waits up to {@value #FORCE_WAIT_MS} ms more; if it is not primary by then, the
+   * leader, which checks every promotion, tries another candidate. Once primary, its epoch must be
+   * newer than its old primary's ({@link PromotionEpoch}).
    */
-  public static String forced(NodeAdmin admin) {
+  public String forced(NodeAdmin admin) {
     Optional<String> former = ClusterNodesReply.parse(admin.clusterNodes()).myself().masterId();
-    long start = System.nanoTime();
-    String ok = admin.call("CLUSTER", "FAILOVER", "FORCE");
     if (former.isEmpty()) {
-      return ok + " (already a primary)";
+      return admin.call("CLUSTER", "FAILOVER", "FORCE") + " (already a primary)";
     }
-    if (!awaitPrimary(admin, start, FORCE_WAIT_MS)) {
-      return ok + "; not primary yet after " + FORCE_WAIT_MS + " ms (Redis goes on with the election)";
+    long start = System.nanoTime();
+    Optional<String> recent = recentElection(admin, start);
+    if (recent.isPresent()) {
+      String took = admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
+      LOG.atWarn().addKeyValue("node", admin.node()).log("{} became primary through this agent {}, within Redis's "
+          + "window after an election: a FORCE would reuse that election's votes or wait for the window to end, so "
+          + "TAKEOVER at once (answered {})", admin.node(), recent.get(), took);
+      return finish(admin, former.get(), start, "TAKEOVER at once, not FORCE: it became primary through this agent "
+          + recent.get() + ", within Redis's window after an election: " + took);
     }
-    return ok + "; primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
-        + newestEpoch(admin, former.get());
+    String ok = admin.call("CLUSTER", "FAILOVER", "FORCE");
+    String how = ok;
+    if (!awaitPrimary(admin, start, FORCE_ELECTION_MS)) {
+      String took = admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
+      how = ok + "; no election within " + FORCE_ELECTION_MS + " ms (Redis holds it back after a recent election "
+          + "or vote for this shard), so TAKEOVER: " + took;
+      LOG.atWarn().addKeyValue("node", admin.node()).log("{} did not start its FORCE election within {} ms: Redis "
+          + "holds one back within 4 node timeouts of the replica's previous election, or the primaries' votes within "
+          + "2 of their last vote for the shard; took over without votes (TAKEOVER answered {})", admin.node(),
+          FORCE_ELECTION_MS, took);
+      return finish(admin, former.get(), start, how);
+    }
+    return done(admin, former.get(), start, how);
+  }
+
+  /** After a TAKEOVER: waits up to {@value #FORCE_WAIT_MS} ms for the node to be primary. */
+  private String finish(NodeAdmin admin, String former, long start, String how) {
+    if (!awaitPrimary(admin, System.nanoTime(), FORCE_WAIT_MS)) {
+      return how + "; not primary yet " + FORCE_WAIT_MS + " ms later";
+    }
+    return done(admin, former, start, how);
+  }
+
+  private String done(NodeAdmin admin, String former, long start, String how) {
+    wonAt.put(admin.node(), System.nanoTime());
+    return how + "; primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
+        + newestEpoch(admin, former);
+  }
+
+  /** "N ms ago" when this agent made the node primary within Redis's window after an election. */
+  private Optional<String> recentElection(NodeAdmin admin, long now) {
+    Long at = wonAt.get(admin.node());
+    if (at == null) {
+      return Optional.empty();
+    }
+    long agoMs = TimeUnit.NANOSECONDS.toMillis(now - at);
+    long timeoutMs = REDIS_DEFAULT_NODE_TIMEOUT_MS;
+    try {
+      List<String> reply = admin.list("CONFIG", "GET", "cluster-node-timeout");
+      if (reply.size() == 2) {
+        timeoutMs = Long.parseLong(reply.get(1));
+      }
+    } catch (RuntimeException e) {
+      // CONFIG renamed or refused: Redis's default is the longest window this could be
+      LOG.debug("cannot read cluster-node-timeout of {} ({}); assuming {} ms", admin.node(), e.toString(), timeoutMs);
+    }
+    return agoMs < ELECTION_WINDOW_TIMEOUTS * timeoutMs ? Optional.of(agoMs + " ms ago") : Optional.empty();
   }
 
   private static boolean awaitPrimary(NodeAdmin admin, long start, long waitMs) {

@@ -20,6 +20,7 @@ import org.redisson.Redisson;
 import org.redisson.api.RedissonClient;
 import org.redisson.client.codec.StringCodec;
 import org.redisson.config.Config;
+import org.redisson.config.ReadMode;
 
 /**
  * One real cut of one region, with a client on each side: a cluster-mode client in a region that
@@ -84,9 +85,12 @@ public final class CutRun {
 
     Path majorityAcks = dir.resolve("majority.acks");
     Path insideAcks = dir.resolve("cut-side.acks");
-    Process majorityWriter = cluster.writer(majority, true, seeds, majorityTags, "majority", WRITE_INTERVAL,
+    // Keys unique to this cut: a later cut of the same region writes to the same shards, and its
+    // lost writes counted as kept when an earlier cut had written (and kept) the same key names.
+    String run = Long.toString(System.currentTimeMillis(), 36);
+    Process majorityWriter = cluster.writer(majority, true, seeds, majorityTags, "majority-" + run, WRITE_INTERVAL,
         WRITERS_AT_MOST, majorityAcks, dir.resolve("writers.log"));
-    Process insideWriter = cluster.writer(region, false, List.of(inside), insideTags, "cut", WRITE_INTERVAL,
+    Process insideWriter = cluster.writer(region, false, List.of(inside), insideTags, "cut-" + run, WRITE_INTERVAL,
         WRITERS_AT_MOST, insideAcks, dir.resolve("writers.log"));
     // A writer's JVM and client take seconds to start: cut only once both are writing.
     cluster.await("both writers to get acknowledgements", Duration.ofSeconds(60), () ->
@@ -159,11 +163,16 @@ public final class CutRun {
     return Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(CutFigures.Ack::parse).toList();
   }
 
-  /** The acknowledged keys still there after the heal, read through a cluster client on the majority's side. */
+  /**
+   * The acknowledged keys still there after the heal, read from the primaries through a cluster
+   * client on the majority's side. Not from replicas (Redisson's default): a replica that has not
+   * yet full-resynced from its new primary still holds writes the primary discarded, and they
+   * counted as kept.
+   */
   private static Set<String> present(List<String> seeds, List<CutFigures.Ack> a, List<CutFigures.Ack> b) {
     Config config = new Config();
     config.useClusterServers().addNodeAddress(seeds.stream().map(s -> "redis://" + s).toArray(String[]::new))
-        .setTimeout(3000).setRetryAttempts(3);
+        .setTimeout(3000).setRetryAttempts(3).setReadMode(ReadMode.MASTER);
     config.setCodec(StringCodec.INSTANCE);
     RedissonClient client = Redisson.create(config);
     try {

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -95,14 +96,34 @@ public final class PartitionBench implements Callable<Integer> {
         + "writers every %d ms on both sides; logs in %s%n", chosen, systems, cutSeconds,
         CutRun.WRITE_INTERVAL.toMillis(), stateDir.toAbsolutePath());
     List<CutRun.Result> results = new ArrayList<>();
-    for (String system : systems) {
-      boolean meridian = system.equals("meridian");
-      List<Cut> performance = chosen.stream().filter(s -> s != Cut.RELIABILITY).toList();
-      if (!performance.isEmpty()) {
-        results.addAll(run(TopologyKind.PERFORMANCE, meridian, performance));
+    // Ctrl-C or SIGTERM: the cluster's own hooks end its processes and remove the namespaces; the
+    // cut under way then fails on its missing namespaces, which is no error worth a stack trace.
+    AtomicBoolean interrupted = new AtomicBoolean();
+    Thread hook = new Thread(() -> {
+      interrupted.set(true);
+      out.println("meridian bench partition: interrupted; stopping every process of the run and removing its "
+          + "namespaces");
+    }, "bench-partition-interrupted");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      for (String system : systems) {
+        boolean meridian = system.equals("meridian");
+        List<Cut> performance = chosen.stream().filter(s -> s != Cut.RELIABILITY).toList();
+        if (!performance.isEmpty()) {
+          results.addAll(run(TopologyKind.PERFORMANCE, meridian, performance));
+        }
+        if (chosen.contains(Cut.RELIABILITY)) {
+          results.addAll(run(TopologyKind.RELIABILITY, meridian, List.of(Cut.RELIABILITY)));
+        }
       }
-      if (chosen.contains(Cut.RELIABILITY)) {
-        results.addAll(run(TopologyKind.RELIABILITY, meridian, List.of(Cut.RELIABILITY)));
+    } catch (Exception e) {
+      if (interrupted.get()) {
+        return 130;
+      }
+      throw e;
+    } finally {
+      if (!interrupted.get()) {
+        Runtime.getRuntime().removeShutdownHook(hook);
       }
     }
     out.println();

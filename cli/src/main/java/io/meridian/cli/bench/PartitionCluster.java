@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
@@ -38,12 +39,16 @@ public final class PartitionCluster implements AutoCloseable {
   private final PrintStream log;
   private final List<Process> writers = new ArrayList<>();
   private final Map<String, String> tags = new HashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  /** Ctrl-C or SIGTERM to the bench: the namespaces' own hook removes them, but not the processes in them. */
+  private final Thread hook = new Thread(this::close, "partition-cluster-teardown");
 
   private PartitionCluster(NetLab lab, LocalDeployment deployment, boolean meridian, PrintStream log) {
     this.lab = lab;
     this.deployment = deployment;
     this.meridian = meridian;
     this.log = log;
+    Runtime.getRuntime().addShutdownHook(hook);
   }
 
   /** Builds the namespaces, then starts and forms the cluster; progress goes to {@code log}. */
@@ -51,21 +56,36 @@ public final class PartitionCluster implements AutoCloseable {
       throws Exception {
     NetLab lab = NetLab.create(3);
     LocalDeployment deployment = null;
+    Thread startHook = null;
+    PartitionCluster cluster = null;
     try {
       LocalDeployment.wipe(dir);
       deployment = new LocalDeployment(new LocalDeployment.Layout(topology, 3, 3, 7000, 8080, 5701, dir,
           meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
           io.meridian.cli.demo.DemoSpec.NODE_TIMEOUT, Optional.empty(), meridian, RegionHosts.of(lab)), log);
       deployment.prepare();
+      LocalDeployment starting = deployment;
+      // Interrupted while it starts: end what already runs, by PID.
+      startHook = new Thread(() -> starting.stop(Duration.ofSeconds(5)), "partition-cluster-start-teardown");
+      Runtime.getRuntime().addShutdownHook(startHook);
       deployment.start();
-      PartitionCluster cluster = new PartitionCluster(lab, deployment, meridian, log);
+      cluster = new PartitionCluster(lab, deployment, meridian, log);
+      removeHook(startHook);
+      startHook = null;
       cluster.awaitSettled(Duration.ofSeconds(90));
       return cluster;
     } catch (Exception | Error e) {
-      if (deployment != null) {
-        deployment.stop(Duration.ofSeconds(5));
+      if (cluster != null) {
+        cluster.close();
+      } else {
+        if (startHook != null) {
+          removeHook(startHook);
+        }
+        if (deployment != null) {
+          deployment.stop(Duration.ofSeconds(5));
+        }
+        lab.close();
       }
-      lab.close();
       throw e;
     }
   }
@@ -284,8 +304,13 @@ public final class PartitionCluster implements AutoCloseable {
     }
   }
 
+  /** Ends every process by PID, then removes the namespaces; idempotent, also the shutdown hook's work. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    removeHook(hook);
     synchronized (writers) {
       writers.forEach(Process::destroyForcibly);
     }
@@ -293,6 +318,14 @@ public final class PartitionCluster implements AutoCloseable {
       deployment.stop(Duration.ofSeconds(5));
     } finally {
       lab.close();
+    }
+  }
+
+  private static void removeHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: this is the hook, or it runs beside this call
     }
   }
 }

@@ -199,8 +199,8 @@ public final class LocalDeployment {
         Path dir = layout.stateDir().resolve("redis").resolve(Integer.toString(port));
         wipe(dir);
         RedisServerProcess server = RedisServerProcess.start(redis, dir, layout.hosts().host(index), port,
-            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()), REDIS_START, layout.hosts().launcher(index));
-        children.addRedis(server);
+            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()), REDIS_START, layout.hosts().launcher(index),
+            children::addRedis);
         redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());
       }
     }

@@ -188,6 +188,10 @@ public final class FailoverLoop {
           + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
           + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
           + "window, " + previous.returning().size() + " replaced primary(ies) expected back");
+      // A new leader usually takes over in the middle of trouble: act now, not at the next tick.
+      if (election.term().orElse(-1) == term) {
+        cycle(term);
+      }
     });
   }
 

@@ -56,7 +56,7 @@ public record CoordinatorConfig(
   public CoordinatorConfig(String coordinatorId, String cluster, String region, List<String> regions,
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
-        new Leadership(false, 3, Duration.ofSeconds(5), Duration.ofSeconds(3), Duration.ofSeconds(5),
+        new Leadership(false, 3, Duration.ofSeconds(5), Leadership.DEFAULT_LEASE, Duration.ofSeconds(5),
             Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofSeconds(1), Leadership.DEFAULT_PORT, List.of()),
         Optional.empty(),
         Notifications.none(), Rebalance.defaults());

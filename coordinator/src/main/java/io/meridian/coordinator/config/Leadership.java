@@ -33,6 +33,11 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
   /** The leadership cluster sits this far above the bus: 5801 for the bus's 5701. */
   public static final int PORT_OFFSET = 100;
   public static final int DEFAULT_PORT = BusConfig.DEFAULT_PORT + PORT_OFFSET;
+  /**
+   * No longer than the leadership cluster's heartbeat timeout (2 s), after which the others drop a
+   * silent coordinator and free its lock: a leader cut off from them has stopped acting by then.
+   */
+  public static final Duration DEFAULT_LEASE = Duration.ofSeconds(2);
 
   public Leadership {
     members = List.copyOf(members);
@@ -46,7 +51,7 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     boolean enabled = node.bool("enabled", true);
     int members = node.integer("cpMembers", 3, 3, 7);
     Duration ttl = node.duration("sessionTtl", Duration.ofSeconds(5), Duration.ofSeconds(2), Duration.ofMinutes(5));
-    Duration lease = node.duration("lease", Duration.ofSeconds(3), Duration.ofSeconds(1), Duration.ofMinutes(5));
+    Duration lease = node.duration("lease", DEFAULT_LEASE, Duration.ofSeconds(1), Duration.ofMinutes(5));
     if (lease.compareTo(ttl) >= 0) {
       throw node.error("lease", "must be shorter than sessionTtl (" + ttl.toMillis() + " ms), or a stalled leader "
           + "could act after its lock moved to a successor");

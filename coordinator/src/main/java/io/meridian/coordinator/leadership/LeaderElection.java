@@ -235,7 +235,8 @@ public final class LeaderElection implements AutoCloseable {
     if (wasLeader) {
       try {
         leaderThread.submit(() -> {
-          if (lock.isLockedByCurrentThread()) {
+          // The lock is reentrant: a campaign after a lost lease took it once more on top.
+          for (int holds = lock.getLockCount(); holds > 0 && lock.isLockedByCurrentThread(); holds--) {
             lock.unlock();
           }
         }).get(3, TimeUnit.SECONDS);

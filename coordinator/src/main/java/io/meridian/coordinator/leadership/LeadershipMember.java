@@ -24,7 +24,7 @@ public final class LeadershipMember {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeadershipMember.class);
   /** How long a silent member stays in the leadership cluster (the bus keeps 10 s). */
-  static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(3);
+  static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(2);
 
   private LeadershipMember() {
   }
@@ -72,10 +72,16 @@ public final class LeadershipMember {
     // calls, session heartbeats included, waiting on it until it is dropped from the cluster: the
     // survivors elect a new Raft leader within 2 s but their sessions expire meanwhile, and the new
     // leader lock came 11 s after the freeze with the bus's 10 s, instead of 5 s. Only coordinators
-    // are in this cluster, and a coordinator silent this long has lost its 3 s lease anyway. When
-    // the leader's region is cut off, this is how long the majority waits for a new leader: at 5 s
-    // the majority's writes came back 6-7 s after the cut (bench partition), at 3 s within 5 s.
+    // are in this cluster, and a coordinator silent this long has lost its lease (leadership.lease,
+    // 2 s by default) anyway. When the leader's region is cut off, this (plus up to the 1 s
+    // heartbeat period, for each survivor's own suspicion) is most of how long the majority waits
+    // for a new leader, and the majority's writes wait for that leader's promotion.
     config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(MAX_NO_HEARTBEAT.toSeconds()));
+    // A coordinator cut off long enough to lose its CP identity can get it back only after it
+    // merged into the others' cluster, which Hazelcast tries this often: the bus's 10 s left the
+    // group short for up to 10 s more after a heal.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     CpSettings cp = settings.cp();
     config.getCPSubsystemConfig()
         .setCPMemberCount(cp.members())

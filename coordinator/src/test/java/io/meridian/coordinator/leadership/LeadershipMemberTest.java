@@ -7,6 +7,7 @@ import com.hazelcast.config.ServerSocketEndpointConfig;
 import com.hazelcast.instance.EndpointQualifier;
 import java.time.Duration;
 import java.util.List;
+import io.meridian.coordinator.config.Leadership;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +45,10 @@ class LeadershipMemberTest {
         .isEqualTo(250);
     assertThat(config.getCPSubsystemConfig().getRaftAlgorithmConfig().getLeaderElectionTimeoutInMillis())
         .isEqualTo(400);
-    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds")).as("a silent member (frozen, or its region cut off) is dropped within 3 s").isEqualTo("3");
+    assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds"))
+        .as("a silent member (frozen, or its region cut off) is dropped within 2 s, when its lease has ended")
+        .isEqualTo(Long.toString(Leadership.DEFAULT_LEASE.toSeconds()));
+    assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).as("a healed member merges back soon")
+        .isEqualTo("5");
   }
 }

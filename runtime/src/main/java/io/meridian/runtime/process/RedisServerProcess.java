@@ -60,6 +60,16 @@ public final class RedisServerProcess implements AutoCloseable {
    */
   public static RedisServerProcess start(RedisBinary binary, Path dir, String host, int port,
       Map<String, String> settings, Duration startTimeout, List<String> launcher) throws IOException {
+    return start(binary, dir, host, port, settings, startTimeout, launcher, spawned -> { });
+  }
+
+  /**
+   * As above, telling {@code spawned} of the process as soon as it exists, before it answers: an
+   * owner that must end it (a shutdown hook running meanwhile) knows of it from then on.
+   */
+  public static RedisServerProcess start(RedisBinary binary, Path dir, String host, int port,
+      Map<String, String> settings, Duration startTimeout, List<String> launcher,
+      java.util.function.Consumer<RedisServerProcess> spawned) throws IOException {
     Files.createDirectories(dir);
     StringBuilder conf = new StringBuilder()
         .append("port ").append(port).append('\n')
@@ -82,6 +92,7 @@ public final class RedisServerProcess implements AutoCloseable {
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .start();
     RedisServerProcess server = new RedisServerProcess(host, port, dir, process);
+    spawned.accept(server);
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (!server.answersPing(Duration.ofMillis(200))) {
       if (!process.isAlive()) {
