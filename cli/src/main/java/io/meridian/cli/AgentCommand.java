@@ -19,7 +19,7 @@ final class AgentCommand implements Callable<Integer> {
       "agent", AgentConfig::agentId, file -> AgentConfig.load(file, System.getenv()),
       Agent::start, AgentReload::plan, AgentVerticle::reconfigure, AgentConfig::logLevel);
 
-  @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent.yaml (see README: Configuration)")
+  @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent.yaml (see docs/reference/configuration.md)")
   Path config;
 
   @Override

@@ -20,7 +20,7 @@ final class CoordinatorCommand implements Callable<Integer> {
       Coordinator::start, CoordinatorReload::plan, CoordinatorVerticle::reconfigure, CoordinatorConfig::logLevel);
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
-      description = "coordinator.yaml (see README: Configuration)")
+      description = "coordinator.yaml (see docs/reference/configuration.md)")
   Path config;
 
   @Override

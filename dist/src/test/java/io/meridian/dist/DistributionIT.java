@@ -115,7 +115,8 @@ class DistributionIT {
     assertThat(home.resolve("bin/meridian")).isExecutable();
     assertThat(home.resolve("lib/meridian.jar")).isRegularFile();
     for (String file : List.of("conf/agent.yaml", "conf/coordinator.yaml", "conf/spec.yaml", "conf/meridian.env",
-        "systemd/meridian-agent.service", "systemd/meridian-coordinator.service", "README.md")) {
+        "systemd/meridian-agent.service", "systemd/meridian-coordinator.service", "README.md",
+        "docs/README.md")) {
       assertThat(home.resolve(file)).isRegularFile();
     }
   }

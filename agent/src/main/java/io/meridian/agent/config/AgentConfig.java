@@ -15,7 +15,7 @@ import java.util.Map;
 
 /**
  * Settings of one agent process ({@code agent.yaml}). Every field, its default and its bounds are
- * listed in the README's configuration reference.
+ * listed in the configuration reference, docs/reference/configuration.md.
  *
  * @param reportEvery the longest an unchanged node goes unreported (a change is reported at once);
  *                    keep it well under the coordinators' {@code staleAfter}

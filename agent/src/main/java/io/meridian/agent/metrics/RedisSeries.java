@@ -16,7 +16,7 @@ import java.util.Map;
  */
 public final class RedisSeries {
 
-  /** Help text of every series this class makes; the README's metrics table says the same. */
+  /** Help text of every series this class makes; the metrics table in docs/reference/metrics.md says the same. */
   public static final Map<String, String> HELP = Map.ofEntries(
       Map.entry("redis_up", "1 when the node answered the last probe, else 0"),
       Map.entry("redis_instance_info", "Always 1; the label role is master or slave"),

@@ -63,12 +63,12 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Option(names = "--webhook", paramLabel = "URL",
       description = "Send the coordinators' cluster events (failovers, regions, leadership, fences) to this URL "
-          + "as JSON (see README: Notifications).")
+          + "as JSON (see docs/reference/configuration.md: Notifications).")
   String webhook;
 
   @Option(names = "--no-write-fencing",
       description = "Turn off the agents' write fencing, which is on by default: a primary cut off from the leader "
-          + "and a majority of regions for 1 s stops acknowledging writes (README: Leadership and failover). "
+          + "and a majority of regions for 1 s stops acknowledging writes (docs/concepts/fencing.md). "
           + "Without it, writes acknowledged on the cut-off side are lost when it joins again.")
   boolean noWriteFencing;
 

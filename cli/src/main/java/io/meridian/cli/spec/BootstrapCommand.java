@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
     description = "Build the Redis Cluster the spec describes (safe to re-run; completes an interrupted run).")
 public final class BootstrapCommand implements Callable<Integer> {
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see README: Cluster spec)")
+  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see docs/reference/configuration.md: spec.yaml)")
   Path spec;
 
   @Option(names = "--force", description = "wipe nodes that hold data or belong to another cluster and take them in "

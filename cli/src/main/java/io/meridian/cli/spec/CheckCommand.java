@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
     description = "Read the live cluster and list every violation of the spec's rules (exit 0 clean, 1 violations, 2 bad input).")
 public final class CheckCommand implements Callable<Integer> {
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see README: Cluster spec)")
+  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see docs/reference/configuration.md: spec.yaml)")
   Path spec;
 
   @Option(names = "--timeout", defaultValue = "5", paramLabel = "SECONDS",

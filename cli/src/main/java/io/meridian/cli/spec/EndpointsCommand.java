@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
     description = "List the addresses to give a cluster-mode client: primaries first, grouped by region.")
 public final class EndpointsCommand implements Callable<Integer> {
 
-  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see README: Cluster spec)")
+  @Option(names = "--spec", required = true, paramLabel = "FILE", description = "cluster spec (see docs/reference/configuration.md: spec.yaml)")
   Path spec;
 
   @Override

@@ -17,7 +17,7 @@ import io.meridian.coordinator.notify.Notifications;
 
 /**
  * Settings of one coordinator process ({@code coordinator.yaml}); documented field by field in
- * the README's configuration reference.
+ * the configuration reference, docs/reference/configuration.md.
  *
  * @param regions   every region of the cluster, in order; the coordinator listens to all of them
  * @param staleAfter a node whose last report is older than this is shown as stale (not dead:

@@ -24,7 +24,7 @@ import java.util.List;
  *                       longer: an isolated primary stops acknowledging writes before its replica
  *                       is promoted
  * @param port          this coordinator's port in the leadership cluster (the coordinators alone,
- *                      apart from the bus: see README, "Leader election")
+ *                      apart from the bus: see docs/concepts/leadership.md, "The leadership cluster")
  * @param members       where the coordinators' leadership members listen ({@code host:port} or {@code host})
  */
 public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Duration lease, Duration verifyDeadline,

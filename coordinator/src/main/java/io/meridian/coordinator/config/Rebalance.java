@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * How the leader keeps the layout right over time (coordinator.yaml, {@code rebalance}); needs a
- * spec. Documented in the README's configuration reference.
+ * spec. Documented in the configuration reference, docs/reference/configuration.md.
  *
  * @param enabled           false: the leader never rebalances (the plan is still served)
  * @param automaticFailback true: primaries move back (reliability: to the first region; performance: to an

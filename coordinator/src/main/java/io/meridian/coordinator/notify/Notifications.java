@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * Where cluster events go (coordinator.yaml, {@code notifications}); documented field by field in
- * the README's configuration reference.
+ * the configuration reference, docs/reference/configuration.md.
  *
  * @param dedupWindow  an event with the same kind, region, node and sender is sent once per window
  * @param timeout      one delivery attempt (connect, send, answer) gives up after this long

@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** Reads and validates a cluster spec file; every field is documented in the README ("Cluster spec"). */
+/** Reads and validates a cluster spec file; every field is documented in docs/reference/configuration.md ("spec.yaml"). */
 public final class ClusterSpecReader {
 
   private ClusterSpecReader() {

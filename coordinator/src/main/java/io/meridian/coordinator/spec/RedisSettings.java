@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The Redis settings Meridian owns on every managed node. Defaults and their reasons are in the
- * README ("Cluster spec").
+ * docs/reference/configuration.md ("spec.yaml").
  */
 public record RedisSettings(
     Duration clusterNodeTimeout,

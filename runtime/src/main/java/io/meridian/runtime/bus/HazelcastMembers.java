@@ -8,7 +8,7 @@ import java.util.List;
 
 /**
  * What every Hazelcast member Meridian starts has in common: the bus's members and the
- * coordinators' leadership members (see README, "Leader election").
+ * coordinators' leadership members (see docs/concepts/leadership.md, "The leadership cluster").
  */
 public final class HazelcastMembers {
 
