@@ -1,5 +1,6 @@
 package io.meridian.monitoring;
 
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -18,12 +19,15 @@ import java.util.concurrent.atomic.AtomicLong;
  * cluster): {@link #replace} makes the registry hold exactly the given samples, adding new series
  * and removing those that are gone, so that a series never lingers with a frozen last value
  * (redis_exporter likewise stops exporting a node's data series once the node stops answering).
- * Names ending in {@code _info} become info series (value 1). Thread-safe; values are read at
- * scrape time from this set.
+ * Names ending in {@code _info} become info series (value 1), names ending in {@code _total}
+ * counters (a cumulative value read elsewhere, such as Redis's {@code total_commands_processed}:
+ * Prometheus reserves the suffix for counters, and {@code rate()} treats a drop as a reset).
+ * Thread-safe; values are read at scrape time from this set.
  */
 public final class GaugeSet {
 
   private static final String INFO = "_info";
+  private static final String TOTAL = "_total";
 
   private final MeridianMetrics metrics;
   private final MeterRegistry registry;
@@ -60,10 +64,15 @@ public final class GaugeSet {
         for (Map.Entry<String, String> l : s.labels().entrySet()) {
           tags = tags.and(l.getKey(), l.getValue());
         }
-        Meter meter = Gauge.builder(s.name(), holder, h -> Double.longBitsToDouble(h.get()))
-            .description(descriptions.get(s.name()))
-            .tags(tags)
-            .register(registry);
+        Meter meter = s.name().endsWith(TOTAL)
+            // The registry names a counter <base>_total itself.
+            ? FunctionCounter.builder(s.name().substring(0, s.name().length() - TOTAL.length()), holder,
+                h -> Double.longBitsToDouble(h.get())).description(descriptions.get(s.name())).tags(tags)
+                .register(registry)
+            : Gauge.builder(s.name(), holder, h -> Double.longBitsToDouble(h.get()))
+                .description(descriptions.get(s.name()))
+                .tags(tags)
+                .register(registry);
         live.put(key, new Entry(meter, holder, null));
       } else if (e.info() == null) {
         e.bits().set(Double.doubleToLongBits(s.value()));

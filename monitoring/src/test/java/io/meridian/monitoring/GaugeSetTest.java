@@ -31,4 +31,21 @@ class GaugeSetTest {
       assertThat(set.keys()).isEmpty();
     }
   }
+
+  @Test
+  void namesEndingInTotalAreCountersThatFollowTheirSource() {
+    try (MeridianMetrics metrics = MeridianMetrics.create("agent", Map.of("cluster", "c"))) {
+      GaugeSet set = new GaugeSet(metrics, Map.of("redis_commands_processed_total", "total_commands_processed"));
+      set.replace(List.of(Sample.of("redis_commands_processed_total", 41, "node", "n:1")));
+      assertThat(metrics.scrape())
+          .containsPattern("# TYPE redis_commands_processed(_total)? counter")
+          .contains("redis_commands_processed_total{cluster=\"c\",node=\"n:1\",role=\"agent\"} 41.0");
+
+      set.replace(List.of(Sample.of("redis_commands_processed_total", 57, "node", "n:1")));
+      assertThat(metrics.scrape()).contains("redis_commands_processed_total{cluster=\"c\",node=\"n:1\",role=\"agent\"} 57.0");
+
+      set.clear();
+      assertThat(metrics.scrape()).doesNotContain("redis_commands_processed");
+    }
+  }
 }

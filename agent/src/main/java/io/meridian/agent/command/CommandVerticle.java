@@ -125,7 +125,7 @@ public final class CommandVerticle extends VerticleBase {
     return switch (command.kind()) {
       case FAILOVER -> promotion.coordinated(admin);
       case FAILOVER_FORCE -> promotion.forced(admin);
-      case FAILOVER_TAKEOVER -> admin.call("CLUSTER", "FAILOVER", "TAKEOVER");
+      case FAILOVER_TAKEOVER -> promotion.takeover(admin);
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
       case RESUME_WRITES -> {

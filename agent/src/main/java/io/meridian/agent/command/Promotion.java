@@ -69,9 +69,10 @@ public final class Promotion {
    * newer than its old primary's ({@link PromotionEpoch}).
    */
   public String forced(NodeAdmin admin) {
-    Optional<String> former = ClusterNodesReply.parse(admin.clusterNodes()).myself().masterId();
+    ClusterNodesReply.Entry me = ClusterNodesReply.parse(admin.clusterNodes()).myself();
+    Optional<String> former = me.masterId();
     if (former.isEmpty()) {
-      return admin.call("CLUSTER", "FAILOVER", "FORCE") + " (already a primary)";
+      return alreadyPrimary(admin, me);
     }
     long start = System.nanoTime();
     Optional<String> recent = recentElection(admin, start);
@@ -96,6 +97,30 @@ public final class Promotion {
       return finish(admin, former.get(), start, how);
     }
     return done(admin, former.get(), start, how);
+  }
+
+  /**
+   * {@code CLUSTER FAILOVER TAKEOVER}: the replica takes the slots without any votes, with a new
+   * epoch of its own. The leader orders it when a majority of primaries is gone, or to escalate a
+   * FORCE: that FORCE may have made the node primary meanwhile (this agent's fallback), and the
+   * node already serving is the outcome asked for, not an error.
+   */
+  public String takeover(NodeAdmin admin) {
+    ClusterNodesReply.Entry me = ClusterNodesReply.parse(admin.clusterNodes()).myself();
+    if (me.masterId().isEmpty()) {
+      return alreadyPrimary(admin, me);
+    }
+    long start = System.nanoTime();
+    return finish(admin, me.masterId().get(), start, admin.call("CLUSTER", "FAILOVER", "TAKEOVER"));
+  }
+
+  /** A promotion of a node that is a primary already: done if it serves slots, else an error. */
+  private static String alreadyPrimary(NodeAdmin admin, ClusterNodesReply.Entry me) {
+    if (me.slotCount() == 0) {
+      throw new IllegalStateException(admin.node() + " is a primary without slots: there is no shard for it to take "
+          + "over");
+    }
+    return "OK (already a primary, serving " + String.join(",", me.slotText()) + ")";
   }
 
   /** After a TAKEOVER: waits up to {@value #FORCE_WAIT_MS} ms for the node to be primary. */

@@ -7,6 +7,8 @@ import io.meridian.monitoring.Sample;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The data-plane series of one node after one probe, with redis_exporter's names and meanings so
@@ -38,7 +40,43 @@ public final class RedisSeries {
       Map.entry("redis_memory_used_bytes", "used_memory"),
       Map.entry("redis_memory_max_bytes", "maxmemory (0 = no limit)"),
       Map.entry("redis_connected_clients", "connected_clients"),
-      Map.entry("redis_config_maxclients", "maxclients (absent when CONFIG is not allowed)"));
+      Map.entry("redis_config_maxclients", "maxclients (absent when CONFIG is not allowed)"),
+      Map.entry("redis_commands_processed_total", "total_commands_processed"),
+      Map.entry("redis_keyspace_hits_total", "keyspace_hits: successful key lookups"),
+      Map.entry("redis_keyspace_misses_total", "keyspace_misses: failed key lookups"),
+      Map.entry("redis_net_input_bytes_total", "total_net_input_bytes"),
+      Map.entry("redis_net_output_bytes_total", "total_net_output_bytes"),
+      Map.entry("redis_expired_keys_total", "expired_keys"),
+      Map.entry("redis_evicted_keys_total", "evicted_keys (maxmemory policy)"),
+      Map.entry("redis_rejected_connections_total", "rejected_connections (maxclients reached)"),
+      Map.entry("redis_uptime_in_seconds", "uptime_in_seconds"),
+      Map.entry("redis_rdb_last_save_timestamp_seconds", "rdb_last_save_time: Unix time of the last RDB save"),
+      Map.entry("redis_blocked_clients", "blocked_clients (BLPOP and the like)"),
+      Map.entry("redis_memory_used_rss_bytes", "used_memory_rss"),
+      Map.entry("redis_mem_fragmentation_ratio", "mem_fragmentation_ratio"),
+      Map.entry("redis_db_keys", "Keys per database (label db), from INFO keyspace"),
+      Map.entry("redis_cluster_size", "cluster_size: primaries that serve at least one slot"),
+      Map.entry("redis_cluster_my_epoch", "cluster_my_epoch: this node's config epoch"));
+
+  /** INFO fields exported as they are, under redis_exporter's names. */
+  private static final Map<String, String> FROM_INFO = Map.ofEntries(
+      Map.entry("total_commands_processed", "redis_commands_processed_total"),
+      Map.entry("keyspace_hits", "redis_keyspace_hits_total"),
+      Map.entry("keyspace_misses", "redis_keyspace_misses_total"),
+      Map.entry("total_net_input_bytes", "redis_net_input_bytes_total"),
+      Map.entry("total_net_output_bytes", "redis_net_output_bytes_total"),
+      Map.entry("expired_keys", "redis_expired_keys_total"),
+      Map.entry("evicted_keys", "redis_evicted_keys_total"),
+      Map.entry("rejected_connections", "redis_rejected_connections_total"),
+      Map.entry("uptime_in_seconds", "redis_uptime_in_seconds"),
+      Map.entry("rdb_last_save_time", "redis_rdb_last_save_timestamp_seconds"),
+      Map.entry("blocked_clients", "redis_blocked_clients"),
+      Map.entry("used_memory_rss", "redis_memory_used_rss_bytes"),
+      Map.entry("mem_fragmentation_ratio", "redis_mem_fragmentation_ratio"));
+  /** The labels of redis_instance_info besides node and role, from INFO. */
+  private static final List<String> INSTANCE_LABELS = List.of("redis_version", "redis_mode", "run_id", "tcp_port",
+      "maxmemory_policy");
+  private static final Pattern DB = Pattern.compile("db\\d+");
 
   private RedisSeries() {
   }
@@ -52,12 +90,17 @@ public final class RedisSeries {
     RedisState s = result.state().get();
     NodeStats st = result.stats().get();
     boolean replica = s.role() == RedisState.Role.REPLICA;
-    out.add(Sample.of("redis_instance_info", 1, "node", node, "role", replica ? "slave" : "master"));
+    Map<String, String> info = st.info().fields();
+    List<String> instance = new ArrayList<>(List.of("node", node, "role", replica ? "slave" : "master"));
+    INSTANCE_LABELS.stream().filter(info::containsKey).forEach(l -> instance.addAll(List.of(l, info.get(l))));
+    out.add(Sample.of("redis_instance_info", 1, instance.toArray(String[]::new)));
     if (replica) {
-      out.add(Sample.flag("redis_master_link_up", s.masterLinkUp().orElse(false), "node", node));
-      s.masterLastIoSeconds().ifPresent(secs -> out.add(Sample.of("redis_master_last_io_seconds_ago", secs,
-          "node", node)));
-      out.add(Sample.of("redis_slave_repl_offset", s.replOffset(), "node", node));
+      // As redis_exporter labels them: which primary the link is to.
+      String[] link = {"node", node, "master_host", info.getOrDefault("master_host", ""),
+          "master_port", info.getOrDefault("master_port", "")};
+      out.add(Sample.flag("redis_master_link_up", s.masterLinkUp().orElse(false), link));
+      s.masterLastIoSeconds().ifPresent(secs -> out.add(Sample.of("redis_master_last_io_seconds_ago", secs, link)));
+      out.add(Sample.of("redis_slave_repl_offset", s.replOffset(), link));
     }
     out.add(Sample.of("redis_connected_slaves", s.connectedReplicas(), "node", node));
     out.add(Sample.of("redis_master_repl_offset", st.masterReplOffset(), "node", node));
@@ -76,11 +119,38 @@ public final class RedisSeries {
       out.add(Sample.of("redis_cluster_slots_fail", st.slotsFail(), "node", node));
       out.add(Sample.of("redis_cluster_known_nodes", s.knownNodes(), "node", node));
       out.add(Sample.of("redis_cluster_current_epoch", s.clusterCurrentEpoch(), "node", node));
+      number(st.clusterInfo().fields().get("cluster_size"))
+          .ifPresent(v -> out.add(Sample.of("redis_cluster_size", v, "node", node)));
+      number(st.clusterInfo().fields().get("cluster_my_epoch"))
+          .ifPresent(v -> out.add(Sample.of("redis_cluster_my_epoch", v, "node", node)));
     }
     out.add(Sample.of("redis_memory_used_bytes", s.usedMemoryBytes(), "node", node));
     out.add(Sample.of("redis_memory_max_bytes", s.maxMemoryBytes(), "node", node));
     out.add(Sample.of("redis_connected_clients", s.connectedClients(), "node", node));
     st.maxClients().ifPresent(max -> out.add(Sample.of("redis_config_maxclients", max, "node", node)));
+    FROM_INFO.forEach((field, name) -> number(info.get(field)).ifPresent(v -> out.add(Sample.of(name, v, "node", node))));
+    // db0:keys=12,expires=0,avg_ttl=0
+    info.forEach((field, value) -> {
+      if (DB.matcher(field).matches()) {
+        for (String pair : value.split(",")) {
+          if (pair.startsWith("keys=")) {
+            number(pair.substring("keys=".length())).ifPresent(v -> out.add(Sample.of("redis_db_keys", v, "node", node,
+                "db", field)));
+          }
+        }
+      }
+    });
     return out;
+  }
+
+  private static Optional<Double> number(String text) {
+    if (text == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(Double.parseDouble(text));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
   }
 }

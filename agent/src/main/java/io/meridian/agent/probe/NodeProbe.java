@@ -133,8 +133,10 @@ public final class NodeProbe implements AutoCloseable {
     long millis = timeout.toMillis();
     CompletableFuture<Long> pinged = stage(c.async(millis, StringCodec.INSTANCE, PING))
         .thenApply(pong -> System.nanoTime());
+    // server, stats, persistence and keyspace only for the workload series redis_exporter exports
+    // (RedisSeries); a few hundred bytes more per probe.
     CompletableFuture<String> info = text(c.async(millis, StringCodec.INSTANCE, INFO,
-        "replication", "memory", "clients", "cluster"));
+        "replication", "memory", "clients", "cluster", "server", "stats", "persistence", "keyspace"));
     CompletableFuture<String> clusterInfo = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_INFO));
     CompletableFuture<String> clusterNodes = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_NODES));
     CompletableFuture<Map<String, String>> settings = settings(c.async(millis, StringCodec.INSTANCE, CONFIG_GET,

@@ -1,5 +1,6 @@
 package io.meridian.agent.probe;
 
+import io.meridian.agent.redis.InfoText;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,9 +17,12 @@ import java.util.Optional;
  * @param replicas         the replicas a primary lists in {@code INFO replication} ({@code slaveN:} lines)
  * @param maxClients       {@code CONFIG GET maxclients}; empty when CONFIG is not allowed
  * @param owners           who owns which slots as this node sees it; empty when cluster mode is off
+ * @param info             the whole {@code INFO} reply, for the workload series redis_exporter reads from it
+ * @param clusterInfo      the whole {@code CLUSTER INFO} reply (empty when cluster mode is off)
  */
 public record NodeStats(long masterReplOffset, long slotsAssigned, long slotsOk, long slotsPfail, long slotsFail,
-    List<Replica> replicas, Optional<Long> maxClients, Optional<ShardOwners> owners) {
+    List<Replica> replicas, Optional<Long> maxClients, Optional<ShardOwners> owners, InfoText info,
+    InfoText clusterInfo) {
 
   /** One {@code slaveN:ip=…,port=…,state=…,offset=…,lag=…} line. */
   public record Replica(String ip, String port, String state, long offset, long lagSeconds) {

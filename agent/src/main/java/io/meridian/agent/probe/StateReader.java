@@ -118,7 +118,7 @@ final class StateReader {
     return new NodeStats(Math.max(0, i.number("master_repl_offset", 0)), c.number("cluster_slots_assigned", 0),
         c.number("cluster_slots_ok", 0), c.number("cluster_slots_pfail", 0), c.number("cluster_slots_fail", 0),
         replicas, max, clusterNodes == null || i.number("cluster_enabled", 0) != 1 ? Optional.empty()
-            : Optional.of(ShardOwners.of(ClusterNodesReply.parse(clusterNodes))));
+            : Optional.of(ShardOwners.of(ClusterNodesReply.parse(clusterNodes))), i, c);
   }
 
   private static long parse(String number) {
