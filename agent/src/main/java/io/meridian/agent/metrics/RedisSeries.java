@@ -18,8 +18,24 @@ import java.util.regex.Pattern;
  */
 public final class RedisSeries {
 
+  /** INFO fields exported as they are, under redis_exporter's names. */
+  private static final Map<String, String> FROM_INFO = Map.ofEntries(
+      Map.entry("total_commands_processed", "redis_commands_processed_total"),
+      Map.entry("keyspace_hits", "redis_keyspace_hits_total"),
+      Map.entry("keyspace_misses", "redis_keyspace_misses_total"),
+      Map.entry("total_net_input_bytes", "redis_net_input_bytes_total"),
+      Map.entry("total_net_output_bytes", "redis_net_output_bytes_total"),
+      Map.entry("expired_keys", "redis_expired_keys_total"),
+      Map.entry("evicted_keys", "redis_evicted_keys_total"),
+      Map.entry("rejected_connections", "redis_rejected_connections_total"),
+      Map.entry("uptime_in_seconds", "redis_uptime_in_seconds"),
+      Map.entry("rdb_last_save_time", "redis_rdb_last_save_timestamp_seconds"),
+      Map.entry("blocked_clients", "redis_blocked_clients"),
+      Map.entry("used_memory_rss", "redis_memory_used_rss_bytes"),
+      Map.entry("mem_fragmentation_ratio", "redis_mem_fragmentation_ratio"));
+
   /** Help text of every series this class makes; the metrics table in docs/reference/metrics.md says the same. */
-  public static final Map<String, String> HELP = Map.ofEntries(
+  public static final Map<String, String> HELP = withInfoFields(Map.ofEntries(
       Map.entry("redis_up", "1 when the node answered the last probe, else 0"),
       Map.entry("redis_instance_info", "Always 1; the label role is master or slave"),
       Map.entry("redis_master_link_up", "Replicas: 1 while master_link_status is up"),
@@ -41,44 +57,23 @@ public final class RedisSeries {
       Map.entry("redis_memory_max_bytes", "maxmemory (0 = no limit)"),
       Map.entry("redis_connected_clients", "connected_clients"),
       Map.entry("redis_config_maxclients", "maxclients (absent when CONFIG is not allowed)"),
-      Map.entry("redis_commands_processed_total", "total_commands_processed"),
-      Map.entry("redis_keyspace_hits_total", "keyspace_hits: successful key lookups"),
-      Map.entry("redis_keyspace_misses_total", "keyspace_misses: failed key lookups"),
-      Map.entry("redis_net_input_bytes_total", "total_net_input_bytes"),
-      Map.entry("redis_net_output_bytes_total", "total_net_output_bytes"),
-      Map.entry("redis_expired_keys_total", "expired_keys"),
-      Map.entry("redis_evicted_keys_total", "evicted_keys (maxmemory policy)"),
-      Map.entry("redis_rejected_connections_total", "rejected_connections (maxclients reached)"),
-      Map.entry("redis_uptime_in_seconds", "uptime_in_seconds"),
-      Map.entry("redis_rdb_last_save_timestamp_seconds", "rdb_last_save_time: Unix time of the last RDB save"),
-      Map.entry("redis_blocked_clients", "blocked_clients (BLPOP and the like)"),
-      Map.entry("redis_memory_used_rss_bytes", "used_memory_rss"),
-      Map.entry("redis_mem_fragmentation_ratio", "mem_fragmentation_ratio"),
       Map.entry("redis_db_keys", "Keys per database (label db), from INFO keyspace"),
       Map.entry("redis_cluster_size", "cluster_size: primaries that serve at least one slot"),
-      Map.entry("redis_cluster_my_epoch", "cluster_my_epoch: this node's config epoch"));
+      Map.entry("redis_cluster_my_epoch", "cluster_my_epoch: this node's config epoch")));
 
-  /** INFO fields exported as they are, under redis_exporter's names. */
-  private static final Map<String, String> FROM_INFO = Map.ofEntries(
-      Map.entry("total_commands_processed", "redis_commands_processed_total"),
-      Map.entry("keyspace_hits", "redis_keyspace_hits_total"),
-      Map.entry("keyspace_misses", "redis_keyspace_misses_total"),
-      Map.entry("total_net_input_bytes", "redis_net_input_bytes_total"),
-      Map.entry("total_net_output_bytes", "redis_net_output_bytes_total"),
-      Map.entry("expired_keys", "redis_expired_keys_total"),
-      Map.entry("evicted_keys", "redis_evicted_keys_total"),
-      Map.entry("rejected_connections", "redis_rejected_connections_total"),
-      Map.entry("uptime_in_seconds", "redis_uptime_in_seconds"),
-      Map.entry("rdb_last_save_time", "redis_rdb_last_save_timestamp_seconds"),
-      Map.entry("blocked_clients", "redis_blocked_clients"),
-      Map.entry("used_memory_rss", "redis_memory_used_rss_bytes"),
-      Map.entry("mem_fragmentation_ratio", "redis_mem_fragmentation_ratio"));
   /** The labels of redis_instance_info besides node and role, from INFO. */
   private static final List<String> INSTANCE_LABELS = List.of("redis_version", "redis_mode", "run_id", "tcp_port",
       "maxmemory_policy");
   private static final Pattern DB = Pattern.compile("db\\d+");
 
   private RedisSeries() {
+  }
+
+  /** The help of a series copied from INFO is the INFO field it comes from. */
+  private static Map<String, String> withInfoFields(Map<String, String> help) {
+    Map<String, String> all = new java.util.HashMap<>(help);
+    FROM_INFO.forEach((field, name) -> all.put(name, field));
+    return Map.copyOf(all);
   }
 
   public static List<Sample> of(String node, ProbeResult result) {
