@@ -5,6 +5,7 @@ import io.meridian.agent.fence.ObservedOwners;
 import io.meridian.agent.metrics.RedisSeries;
 import io.meridian.agent.metrics.SendFailures;
 import io.meridian.monitoring.GaugeSet;
+import io.meridian.monitoring.MeridianVersion;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageProducer;
 import io.meridian.agent.probe.NodeProbe;
@@ -168,7 +169,7 @@ public final class AgentVerticle extends VerticleBase {
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
         slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state(),
-        c.fencing().afterMillisReported(), held.held(slot.probe.node()));
+        c.fencing().afterMillisReported(), held.held(slot.probe.node()), MeridianVersion.current());
     result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")

@@ -48,12 +48,11 @@ public final class Meridian implements Runnable {
     throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: agent, coordinator, demo, bootstrap, check or endpoints");
   }
 
-  /** Version from the jar's manifest (set by the build). */
+  /** The version written into the build, as /health and meridian_build_info say it. */
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Meridian.class.getPackage().getImplementationVersion();
-      return new String[] {"meridian " + (v == null ? "development build" : v)};
+      return new String[] {"meridian " + io.meridian.monitoring.MeridianVersion.current()};
     }
   }
 }

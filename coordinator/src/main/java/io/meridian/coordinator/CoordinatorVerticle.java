@@ -451,7 +451,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     Instant at = latestLeaderAt;
     JsonObject json = new JsonObject().put("observedBy", config.coordinatorId())
         .put("leadershipEnabled", config.leadership().enabled())
-        .put("cpMember", cpMembership != null && cpMembership.isMember());
+        .put("cpMember", cpMembership != null && cpMembership.isMember())
+        .put("cpMembers", cpMembership == null ? null : cpMembership.listed())
+        .put("cpMembersConfigured", config.leadership().enabled() ? config.leadership().cpMembers() : null);
     if (a == null || Duration.between(at, clock.instant()).toMillis() > 3000) {
       return json.put("leader", (String) null).put("reason", a == null ? "no leader has announced itself yet"
           : "no announcement for " + Duration.between(at, clock.instant()).toMillis() + " ms");

@@ -116,7 +116,7 @@ class DistributionIT {
     assertThat(home.resolve("lib/meridian.jar")).isRegularFile();
     for (String file : List.of("conf/agent.yaml", "conf/coordinator.yaml", "conf/spec.yaml", "conf/meridian.env",
         "systemd/meridian-agent.service", "systemd/meridian-coordinator.service", "README.md",
-        "docs/README.md")) {
+        "docs/README.md", "conf/prometheus.yml", "monitoring/meridian-rules.yml", "monitoring/meridian-dashboard.json")) {
       assertThat(home.resolve(file)).isRegularFile();
     }
   }

@@ -33,12 +33,16 @@ public record NodeHealthReport(
     Optional<ProbeFailure> failure,
     Optional<RedisState> state,
     long fenceAfterMs,
-    boolean writesHeld) implements Message {
+    boolean writesHeld,
+    String agentVersion) implements Message {
 
   public static final String TYPE = "node-health";
   /** An agent's fence delay ({@code fencing.after}) unless its config says otherwise. */
   public static final long DEFAULT_FENCE_AFTER_MS = 1000;
   public static final int VERSION = 1;
+  /** What a report from an agent that does not say its version carries. */
+  public static final String UNKNOWN_VERSION = "unknown";
+  private static final int MAX_VERSION_LENGTH = 64;
 
   public NodeHealthReport {
     Objects.requireNonNull(sender, "sender");
@@ -53,6 +57,15 @@ public record NodeHealthReport(
     if (fenceAfterMs < 0) {
       throw new IllegalArgumentException("fenceAfterMs must not be negative, got " + fenceAfterMs);
     }
+    Objects.requireNonNull(agentVersion, "agentVersion");
+  }
+
+  /** A report whose agent does not say its version. */
+  public NodeHealthReport(String sender, String cluster, String region, String node, long seq, long observedAt,
+      long latencyMicros, Optional<ProbeFailure> failure, Optional<RedisState> state, long fenceAfterMs,
+      boolean writesHeld) {
+    this(sender, cluster, region, node, seq, observedAt, latencyMicros, failure, state, fenceAfterMs, writesHeld,
+        UNKNOWN_VERSION);
   }
 
   /** A report from an agent without write fencing. */
@@ -81,7 +94,8 @@ public record NodeHealthReport(
         .put("latencyMicros", latencyMicros)
         .put("reachable", reachable())
         .put("fenceAfterMs", fenceAfterMs)
-        .put("writesHeld", writesHeld);
+        .put("writesHeld", writesHeld)
+        .put("agentVersion", agentVersion);
     failure.ifPresent(f -> json.put("failure", f.toJson()));
     state.ifPresent(s -> json.put("state", s.toJson()));
     return json;
@@ -97,6 +111,10 @@ public record NodeHealthReport(
     if (!reachable && (failure.isEmpty() || state.isPresent())) {
       throw f.invalid("reachable", "is false, so 'failure' must be present and 'state' absent");
     }
+    String agentVersion = f.optString("agentVersion").orElse(UNKNOWN_VERSION);
+    if (agentVersion.isBlank() || agentVersion.length() > MAX_VERSION_LENGTH) {
+      throw f.invalid("agentVersion", "must be 1 to " + MAX_VERSION_LENGTH + " characters");
+    }
     return new NodeHealthReport(
         sender,
         f.string("cluster"),
@@ -108,6 +126,7 @@ public record NodeHealthReport(
         failure.isPresent() ? Optional.of(ProbeFailure.from(failure.get())) : Optional.empty(),
         state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty(),
         f.optNonNegative("fenceAfterMs").orElse(0L),
-        f.optBool("writesHeld").orElse(false));
+        f.optBool("writesHeld").orElse(false),
+        agentVersion);
   }
 }

@@ -73,7 +73,8 @@ class WireTest {
   /** Optional fields, and the fields added within version 1 that an older sender leaves out. */
   private static boolean isOptional(Message message, String field) {
     return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")))
-        || (message instanceof NodeHealthReport && (field.equals("fenceAfterMs") || field.equals("writesHeld")))
+        || (message instanceof NodeHealthReport
+            && (field.equals("fenceAfterMs") || field.equals("writesHeld") || field.equals("agentVersion")))
         || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")));
   }
 
@@ -86,10 +87,22 @@ class WireTest {
     assertThat(report.getBoolean("writesHeld")).isTrue();
     report.remove("writesHeld");
     assertThat(((NodeHealthReport) Wire.decode(report.toBuffer())).writesHeld()).as("no hold said").isFalse();
+    report.remove("agentVersion");
+    assertThat(((NodeHealthReport) Wire.decode(report.toBuffer())).agentVersion()).isEqualTo("unknown");
     JsonObject leader = Wire.toJson(Samples.leader());
     leader.remove("regions");
     leader.remove("regionsHeard");
     assertThat(((LeaderAnnouncement) Wire.decode(leader.toBuffer())).quorate()).isTrue();
+  }
+
+  @Test
+  void anAgentVersionTravelsAndAnEmptyOrOverlongOneIsRejected() throws MessageRejected {
+    NodeHealthReport r = Samples.healthyPrimary();
+    NodeHealthReport versioned = new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq(),
+        r.observedAt(), r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs(), r.writesHeld(), "1.2.3");
+    assertThat(((NodeHealthReport) Wire.decode(Wire.encode(versioned))).agentVersion()).isEqualTo("1.2.3");
+    assertRejected(Wire.toJson(versioned).put("agentVersion", ""), Reason.INVALID_VALUE, "agentVersion");
+    assertRejected(Wire.toJson(versioned).put("agentVersion", "x".repeat(65)), Reason.INVALID_VALUE, "agentVersion");
   }
 
   @Test

@@ -57,7 +57,11 @@ public final class MeridianMetrics implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
-    return new MeridianMetrics(registry, gc, labels);
+    MeridianMetrics metrics = new MeridianMetrics(registry, gc, labels);
+    // As redis_exporter's redis_exporter_build_info: which version runs where, for upgrades and dashboards.
+    metrics.info("meridian_build", "Always 1; the labels say which Meridian version and Java runtime this process runs")
+        .put("build", Map.of("version", MeridianVersion.current(), "java_version", System.getProperty("java.version")));
+    return metrics;
   }
 
   /**

@@ -59,12 +59,16 @@ public final class RedisSeries {
       Map.entry("redis_config_maxclients", "maxclients (absent when CONFIG is not allowed)"),
       Map.entry("redis_db_keys", "Keys per database (label db), from INFO keyspace"),
       Map.entry("redis_cluster_size", "cluster_size: primaries that serve at least one slot"),
-      Map.entry("redis_cluster_my_epoch", "cluster_my_epoch: this node's config epoch")));
+      Map.entry("redis_cluster_my_epoch", "cluster_my_epoch: this node's config epoch"),
+      Map.entry("redis_commands_total", "Calls per command (label cmd), from INFO commandstats"),
+      Map.entry("redis_commands_duration_seconds_total",
+          "Seconds spent per command (label cmd), from INFO commandstats usec")));
 
   /** The labels of redis_instance_info besides node and role, from INFO. */
   private static final List<String> INSTANCE_LABELS = List.of("redis_version", "redis_mode", "run_id", "tcp_port",
       "maxmemory_policy");
   private static final Pattern DB = Pattern.compile("db\\d+");
+  private static final String CMDSTAT = "cmdstat_";
 
   private RedisSeries() {
   }
@@ -124,17 +128,32 @@ public final class RedisSeries {
     out.add(Sample.of("redis_connected_clients", s.connectedClients(), "node", node));
     st.maxClients().ifPresent(max -> out.add(Sample.of("redis_config_maxclients", max, "node", node)));
     FROM_INFO.forEach((field, name) -> number(info.get(field)).ifPresent(v -> out.add(Sample.of(name, v, "node", node))));
-    // db0:keys=12,expires=0,avg_ttl=0
     info.forEach((field, value) -> {
       if (DB.matcher(field).matches()) {
-        for (String pair : value.split(",")) {
-          if (pair.startsWith("keys=")) {
-            number(pair.substring("keys=".length())).ifPresent(v -> out.add(Sample.of("redis_db_keys", v, "node", node,
-                "db", field)));
-          }
-        }
+        // db0:keys=12,expires=0,avg_ttl=0
+        number(pairs(value).get("keys")).ifPresent(v -> out.add(Sample.of("redis_db_keys", v, "node", node, "db", field)));
+      } else if (field.startsWith(CMDSTAT)) {
+        // cmdstat_set:calls=3,usec=12,usec_per_call=4.00,rejected_calls=0,failed_calls=0 (cmd as redis_exporter
+        // labels it: lower case, subcommands as "client|setname")
+        String cmd = field.substring(CMDSTAT.length());
+        Map<String, String> stat = pairs(value);
+        number(stat.get("calls")).ifPresent(v -> out.add(Sample.of("redis_commands_total", v, "node", node, "cmd", cmd)));
+        number(stat.get("usec")).ifPresent(v -> out.add(Sample.of("redis_commands_duration_seconds_total", v / 1e6,
+            "node", node, "cmd", cmd)));
       }
     });
+    return out;
+  }
+
+  /** The {@code key=value,key=value} of a keyspace or commandstats field. */
+  private static Map<String, String> pairs(String value) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String pair : value.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        out.put(pair.substring(0, eq), pair.substring(eq + 1));
+      }
+    }
     return out;
   }
 

@@ -133,10 +133,10 @@ public final class NodeProbe implements AutoCloseable {
     long millis = timeout.toMillis();
     CompletableFuture<Long> pinged = stage(c.async(millis, StringCodec.INSTANCE, PING))
         .thenApply(pong -> System.nanoTime());
-    // server, stats, persistence and keyspace only for the workload series redis_exporter exports
-    // (RedisSeries); a few hundred bytes more per probe.
+    // server, stats, persistence, keyspace and commandstats only for the workload series redis_exporter
+    // exports (RedisSeries); commandstats lists only the commands called at least once.
     CompletableFuture<String> info = text(c.async(millis, StringCodec.INSTANCE, INFO,
-        "replication", "memory", "clients", "cluster", "server", "stats", "persistence", "keyspace"));
+        "replication", "memory", "clients", "cluster", "server", "stats", "persistence", "keyspace", "commandstats"));
     CompletableFuture<String> clusterInfo = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_INFO));
     CompletableFuture<String> clusterNodes = clusterText(c.async(millis, StringCodec.INSTANCE, CLUSTER_NODES));
     CompletableFuture<Map<String, String>> settings = settings(c.async(millis, StringCodec.INSTANCE, CONFIG_GET,

@@ -142,11 +142,16 @@ class AgentReportingIT {
           .containsPattern("# TYPE redis_commands_processed(_total)? counter")
           .containsPattern("redis_commands_processed_total\\{[^}]*" + p + "[^}]*\\} [1-9]")
           .containsPattern("redis_keyspace_hits_total\\{[^}]*" + p)
+          .containsPattern("# TYPE redis_commands(_total)? counter")
+          .containsPattern("redis_commands_total\\{[^}]*cmd=\"set\"[^}]*" + p + "[^}]*\\} [1-9]")
+          .containsPattern("redis_commands_duration_seconds_total\\{[^}]*cmd=\"set\"[^}]*" + p + "[^}]*\\} \\d")
           .containsPattern("redis_net_input_bytes_total\\{[^}]*" + p + "[^}]*\\} [1-9]")
           .containsPattern("redis_uptime_in_seconds\\{[^}]*" + p)
           .containsPattern("redis_mem_fragmentation_ratio\\{[^}]*" + p)
           .containsPattern("redis_cluster_size\\{[^}]*" + p + "[^}]*\\} 1.0")
           .containsPattern("redis_cluster_my_epoch\\{[^}]*" + p)
+          .containsPattern("meridian_build_info\\{[^}]*version=\"" + java.util.regex.Pattern.quote(
+              io.meridian.monitoring.MeridianVersion.current()) + "\"[^}]*\\} 1")
           .contains("region=\"region-1\"").contains("cluster=\"it\"");
       assertThat(io.meridian.monitoring.MetricNames.mismatches(
           io.meridian.monitoring.MetricNames.read(java.nio.file.Path.of("..", "monitoring", "metric-names.txt")),
@@ -154,6 +159,7 @@ class AgentReportingIT {
     });
     NodeHealthReport report = latest(primary.address()).orElseThrow();
     assertThat(report.sender()).isEqualTo("agent-it");
+    assertThat(report.agentVersion()).isEqualTo(io.meridian.monitoring.MeridianVersion.current());
     assertThat(report.region()).isEqualTo("region-1");
     assertThat(report.cluster()).isEqualTo("it");
     assertThat(report.latencyMicros()).isPositive();

@@ -20,7 +20,9 @@ class RedisSeriesTest {
       "used_memory_rss:9000000", "maxmemory_policy:noeviction", "mem_fragmentation_ratio:1.25", "# Persistence",
       "rdb_last_save_time:1796000000", "# Stats", "total_commands_processed:1234", "total_net_input_bytes:5000",
       "total_net_output_bytes:6000", "rejected_connections:1", "expired_keys:3", "evicted_keys:2", "keyspace_hits:90",
-      "keyspace_misses:10", "# Keyspace", "db0:keys=12,expires=0,avg_ttl=0", "db3:keys=5,expires=1,avg_ttl=100", "");
+      "keyspace_misses:10", "# Keyspace", "db0:keys=12,expires=0,avg_ttl=0", "db3:keys=5,expires=1,avg_ttl=100", "# Commandstats",
+      "cmdstat_set:calls=40,usec=250,usec_per_call=6.25,rejected_calls=0,failed_calls=0",
+      "cmdstat_client|setname:calls=2,usec=3,usec_per_call=1.50,rejected_calls=0,failed_calls=0", "");
 
   static RedisState state(RedisState.Role role, boolean linkUp, String clusterState) {
     boolean replica = role == RedisState.Role.REPLICA;
@@ -76,6 +78,10 @@ class RedisSeriesTest {
     assertThat(value(s, "redis_cluster_my_epoch")).isEqualTo(7);
     assertThat(s).contains(Sample.of("redis_db_keys", 12, "node", "127.0.0.1:7000", "db", "db0"),
         Sample.of("redis_db_keys", 5, "node", "127.0.0.1:7000", "db", "db3"));
+    assertThat(s).contains(Sample.of("redis_commands_total", 40, "node", "127.0.0.1:7000", "cmd", "set"),
+        Sample.of("redis_commands_duration_seconds_total", 0.00025, "node", "127.0.0.1:7000", "cmd", "set"),
+        Sample.of("redis_commands_total", 2, "node", "127.0.0.1:7000", "cmd", "client|setname"),
+        Sample.of("redis_commands_duration_seconds_total", 0.000003, "node", "127.0.0.1:7000", "cmd", "client|setname"));
     assertThat(RedisSeries.HELP.keySet()).containsAll(s.stream().map(Sample::name).toList());
   }
 

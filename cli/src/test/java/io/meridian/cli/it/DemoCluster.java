@@ -169,9 +169,12 @@ final class DemoCluster implements AutoCloseable {
       client().getBucket(key).set(value);
       return true;
     } catch (RuntimeException e) {
+      lastWriteError = e;
       return false;
     }
   }
+
+  private volatile RuntimeException lastWriteError;
 
   /** Writes every 20 ms until one is acknowledged; returns when (System.nanoTime). */
   long awaitWrite(String key, Duration atMost) {
@@ -183,7 +186,37 @@ final class DemoCluster implements AutoCloseable {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
-    throw new AssertionError("no write to " + key + " was acknowledged within " + atMost);
+    throw new AssertionError("no write to " + key + " was acknowledged within " + atMost + "; the client's last error: "
+        + lastWriteError + "\n" + clusterView(key));
+  }
+
+  /**
+   * What each node that still answers says of the cluster, and whether the key's owner takes the
+   * write on a plain connection: tells a control plane that did not act from a client that lost its way.
+   */
+  private String clusterView(String key) {
+    StringBuilder b = new StringBuilder();
+    int nodes = pids.fieldNames().stream().mapToInt(r -> pids.getJsonObject(r).getJsonArray("redis").size()).sum();
+    for (int i = 0; i < nodes; i++) {
+      try (NodeAdmin admin = new NodeAdmin(node(i), RedisAuth.none(), Duration.ofSeconds(1))) {
+        b.append("--- ").append(node(i)).append(": CLUSTER NODES\n").append(admin.clusterNodes());
+        String answer;
+        try {
+          answer = admin.call("SET", key, "diagnostic");
+        } catch (RuntimeException e) {
+          answer = e.getMessage();
+        }
+        b.append("direct SET ").append(key).append(": ").append(answer).append('\n');
+      } catch (RuntimeException e) {
+        b.append("--- ").append(node(i)).append(": ").append(e.getMessage()).append('\n');
+      }
+    }
+    try {
+      b.append(logTails(state));
+    } catch (IOException e) {
+      b.append("(log tails unreadable: ").append(e.getMessage()).append(")\n");
+    }
+    return b.toString();
   }
 
   static String keyInSlots(String node, int from, int to) {

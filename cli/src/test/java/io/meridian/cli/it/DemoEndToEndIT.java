@@ -91,6 +91,7 @@ class DemoEndToEndIT {
           assertThat(node.getString("region")).isEqualTo("region-" + (region + 1));
           assertThat(node.getBoolean("healthy")).isTrue();
           assertThat(node.getString("clusterNodeId")).hasSize(40);
+          assertThat(node.getString("agentVersion")).isEqualTo(io.meridian.monitoring.MeridianVersion.current());
           roles.put(node.getString("address"), node.getString("role"));
           if (node.getString("role").equals("replica")) {
             int primaryPort = Integer.parseInt(node.getString("primary").split(":")[1]);

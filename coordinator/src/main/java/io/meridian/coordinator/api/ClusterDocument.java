@@ -51,6 +51,7 @@ public final class ClusterDocument {
         .put("address", r.node())
         .put("region", r.region())
         .put("agent", r.sender())
+        .put("agentVersion", r.agentVersion())
         .put("healthy", status == NodeStatus.HEALTHY)
         .put("status", status.name().toLowerCase(Locale.ROOT))
         .put("reason", n.reason(now, staleAfter))

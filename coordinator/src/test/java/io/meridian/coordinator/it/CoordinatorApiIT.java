@@ -128,6 +128,8 @@ class CoordinatorApiIT {
     assertThat(new JsonObject(check.body()).getString("error")).startsWith("no cluster spec configured");
 
     assertThat(get("/health").statusCode()).isEqualTo(200);
+    assertThat(new JsonObject(get("/health").body()).getString("version"))
+        .isEqualTo(io.meridian.monitoring.MeridianVersion.current()).matches("\\d+\\.\\d+\\.\\d+.*");
     HttpResponse<String> missing = get("/api/v1/nope");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("no such endpoint: GET /api/v1/nope");

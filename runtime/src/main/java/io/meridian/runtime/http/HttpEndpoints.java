@@ -1,6 +1,7 @@
 package io.meridian.runtime.http;
 
 import io.meridian.monitoring.MeridianMetrics;
+import io.meridian.monitoring.MeridianVersion;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -16,14 +17,14 @@ public final class HttpEndpoints {
   }
 
   /**
-   * Adds {@code GET /health} (200 with the status body while the process runs), {@code GET /ready}
+   * Adds {@code GET /health} (200 with the status body and the Meridian version while the process runs), {@code GET /ready}
    * (200 once the process does its job, 503 before, with the reason either way) and
    * {@code GET /metrics} (Prometheus text), plus JSON 404/405/500 answers for everything else.
    */
   public static Router router(Vertx vertx, MeridianMetrics metrics, Supplier<JsonObject> health,
       Supplier<Readiness> ready) {
     Router router = Router.router(vertx);
-    router.get("/health").handler(ctx -> json(ctx, 200, health.get()));
+    router.get("/health").handler(ctx -> json(ctx, 200, health.get().put("version", MeridianVersion.current())));
     router.get("/ready").handler(ctx -> {
       Readiness r = ready.get();
       json(ctx, r.ready() ? 200 : 503, new JsonObject().put("ready", r.ready()).put("reason", r.reason()));
