@@ -66,6 +66,7 @@ ensure_java_maven
 ensure_redis_server
 ensure_systemd_analyze
 ensure_netns
+ensure_chromium
 ensure_promtool
 ensure_docker
 ensure_compose

@@ -332,6 +332,15 @@ ensure_netns() {
 }
 
 # ---------------------------------------------------------------------------
+# Chromium and ChromeDriver: the status page's end-to-end test drives a real headless browser
+# ---------------------------------------------------------------------------
+ensure_chromium() {
+  _meridian_ensure_command chromium chromium "the status page's browser test (StatusPageIT)"
+  _meridian_ensure_command chromedriver chromium-driver "drives chromium in the status page's browser test"
+  meridian_log "browser: $(chromium --version 2>/dev/null | head -n 1); $(chromedriver --version 2>/dev/null | head -n 1)"
+}
+
+# ---------------------------------------------------------------------------
 # promtool (alert rule checks and unit tests)
 # ---------------------------------------------------------------------------
 ensure_promtool() {

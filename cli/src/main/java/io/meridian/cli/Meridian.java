@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
     versionProvider = Meridian.Version.class,
     description = "Control plane for Redis Cluster spread over several regions.",
     subcommands = {AgentCommand.class, CoordinatorCommand.class, DemoCommand.class, BootstrapCommand.class,
-        CheckCommand.class, EndpointsCommand.class, OperatorCommands.Pause.class, OperatorCommands.Resume.class,
+        CheckCommand.class, EndpointsCommand.class, StatusCommand.class, HistoryCommand.class,
+        OperatorCommands.Pause.class, OperatorCommands.Resume.class,
         OperatorCommands.Acknowledge.class, FailoverCommand.class, RebalanceCommand.class, OperatorCommands.Switchover.class,
         io.meridian.cli.spec.ScaleCommands.AddNode.class, io.meridian.cli.spec.ScaleCommands.RemoveNode.class,
         io.meridian.cli.bench.BenchCommand.class, WebhookReceiverCommand.class, CommandLine.HelpCommand.class})
@@ -45,7 +46,7 @@ public final class Meridian implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: agent, coordinator, demo, bootstrap, check or endpoints");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required, e.g. demo, status, history, agent or coordinator (meridian --help lists them all)");
   }
 
   /** The version written into the build, as /health and meridian_build_info say it. */

@@ -22,12 +22,12 @@ final class RebalanceCommand extends OperatorCommands.Target implements Callable
   @Override
   public Integer call() {
     if (dryRun) {
-      return OperatorCommands.request(api, "GET", "/api/v1/rebalance", body -> {
+      return OperatorCommands.request(targets(), "GET", "/api/v1/rebalance", body -> {
         print(body);
         System.out.println("(dry run: nothing was changed)");
       });
     }
-    return OperatorCommands.request(api, "POST", "/api/v1/rebalance", body -> {
+    return OperatorCommands.request(targets(), "POST", "/api/v1/rebalance", body -> {
       print(body);
       System.out.printf("rebalance: the leader carries these out; failbacks are allowed for the next %d minutes%n",
           body.getInteger("failbackApprovedForMinutes", 0));

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * fenced (its agent pauses writes); when the region joins again, the layout is restored. Everything
  * is torn down at the end, leaving no container, network or volume of the run's project.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class ComposeStackIT {
 
   private static final Path REPO = Path.of(System.getProperty("meridian.repo", "..")).toAbsolutePath().normalize();
@@ -91,7 +92,41 @@ class ComposeStackIT {
     memoryFigures();
   }
 
+  /**
+   * Queries written for redis_exporter, against the stack's real Prometheus: each gets data, and
+   * each Redis node is its own instance (the agent's node label relabelled into instance).
+   */
   @Test
+  @org.junit.jupiter.api.Order(1)
+  void redisExporterQueriesGetDataFromTheStacksPrometheus() throws Exception {
+    Map<String, Integer> exactly = new java.util.LinkedHashMap<>();
+    exactly.put("count(count by (instance) (redis_up == 1))", 9);
+    exactly.put("count(redis_instance_info{redis_mode=\"cluster\"})", 9);
+    exactly.put("count(redis_master_link_up == 1)", 6);
+    exactly.put("count(meridian_build_info)", 12);
+    for (String name : List.of("redis_uptime_in_seconds", "redis_commands_processed_total", "redis_keyspace_hits_total",
+        "redis_keyspace_misses_total", "redis_net_input_bytes_total", "redis_net_output_bytes_total",
+        "redis_expired_keys_total", "redis_evicted_keys_total", "redis_rejected_connections_total",
+        "redis_rdb_last_save_timestamp_seconds", "redis_blocked_clients", "redis_memory_used_bytes",
+        "redis_memory_used_rss_bytes", "redis_mem_fragmentation_ratio", "redis_connected_clients",
+        "redis_cluster_state", "redis_cluster_size", "redis_cluster_my_epoch", "redis_connected_slaves")) {
+      exactly.put("count(" + name + ")", 9);
+    }
+    for (Map.Entry<String, Integer> q : exactly.entrySet()) {
+      await(Duration.ofSeconds(60), q.getKey() + " = " + q.getValue(), () ->
+          promScalar(q.getKey()).filter(v -> v == q.getValue().doubleValue()));
+    }
+    // Rates need two scrapes; the commands per command exist on every node (the agent's own INFO at least).
+    for (String query : List.of("sum(rate(redis_commands_processed_total[1m])) > 0",
+        "sum by (cmd) (rate(redis_commands_total[1m]))", "topk(5, sum by (cmd) (redis_commands_duration_seconds_total))",
+        "sum(redis_connected_slaves) by (instance)", "redis_up{instance=\"127.0.0.1:7011\"}")) {
+      await(Duration.ofSeconds(60), "data for " + query, () -> promScalar(query));
+    }
+    figure("redis_exporter-style queries with data in the stack's Prometheus: %d", exactly.size() + 5);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(2)
   void aStoppedPrimaryIsReplacedAndACutOffRegionIsFencedWhileTheMajorityServes() throws Exception {
     // --- a primary's container stops: its agent sees connection refused; the leader promotes a replica.
     String shard = shardOf("10.77.0.11:7011");

@@ -645,8 +645,10 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Router router() {
     Router router = HttpEndpoints.router(vertx, metrics, this::health, this::readiness);
+    io.meridian.coordinator.page.StatusPage.routes(router);
     router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
-        config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant())));
+        config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant(),
+        address -> config.spec().flatMap(spec -> spec.node(address)))));
     router.get("/api/v1/leader").handler(ctx -> {
       JsonObject doc = leaderDocument();
       HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);

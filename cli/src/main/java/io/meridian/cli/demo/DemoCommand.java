@@ -203,8 +203,14 @@ public final class DemoCommand implements Callable<Integer> {
     String tokenHint = Files.exists(stateDir.resolve("operator-token"))
         ? "export " + LocalDeployment.OPERATOR_TOKEN_ENV + "=$(cat " + stateDir.resolve("operator-token").toAbsolutePath() + "); "
         : "(with your " + LocalDeployment.OPERATOR_TOKEN_ENV + ") ";
-    out.println("  operator: " + tokenHint + "./meridian pause --api http://127.0.0.1:" + apiPort
-        + "   (or resume, acknowledge --shard …)");
+    java.util.List<String> apis = new java.util.ArrayList<>();
+    for (int i = 0; i < regions; i++) {
+      apis.add("http://127.0.0.1:" + (apiPort + i));
+    }
+    out.println("  status: export " + io.meridian.cli.api.ApiTargets.ENV + "=" + String.join(",", apis)
+        + "; ./meridian status   (or history, status --watch)");
+    out.println("  operator: " + tokenHint + "./meridian pause   (or resume, acknowledge --shard …, with "
+        + io.meridian.cli.api.ApiTargets.ENV + " set)");
     out.println("  pids:   " + stateDir.resolve("pids.json").toAbsolutePath() + "   logs: "
         + stateDir.resolve("logs").toAbsolutePath());
   }

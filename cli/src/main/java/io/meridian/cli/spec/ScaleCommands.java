@@ -9,6 +9,7 @@ import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
 import io.meridian.cli.OperatorCommands;
+import io.meridian.cli.api.ApiTargets;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
@@ -46,16 +47,14 @@ public final class ScaleCommands {
   }
 
   /** Options of both commands. */
-  abstract static class Base {
+  abstract static class Base extends OperatorCommands.Target {
     @Option(names = "--spec", paramLabel = "FILE",
         description = "cluster spec, already listing the node (add) or still listing it (remove); needed without --api")
     Path spec;
 
-    @Option(names = "--api", paramLabel = "URL",
-        description = "run it as a job on the leader coordinator (its spec, fenced commands through the agents, steps"
-            + " in its history), following its progress; the operator token comes from "
-            + OperatorCommands.TOKEN_ENV + ". Without it: talk to the nodes directly")
-    URI api;
+    // --api (from Target, or MERIDIAN_API): run it as a job on the leader coordinator (its spec, fenced
+    // commands through the agents, steps in its history), following its progress; the operator token
+    // comes from MERIDIAN_OPERATOR_TOKEN. Without either: talk to the nodes directly.
 
     @Option(names = "--node", required = true, paramLabel = "HOST:PORT", description = "the node, as the spec names it")
     String node;
@@ -106,8 +105,8 @@ public final class ScaleCommands {
         System.err.println("meridian add-node: --role must be auto, primary or replica, got '" + role + "'");
         return Meridian.EXIT_USAGE;
       }
-      if (api != null) {
-        return ApiJob.run(api, "add-node", node, "POST", "/api/v1/nodes",
+      if (apiGiven()) {
+        return ApiJob.run(targets(), "add-node", node, "POST", "/api/v1/nodes",
             new io.vertx.core.json.JsonObject().put("node", node).put("role", role), spec);
       }
       Scaling s = open("add-node");
@@ -121,8 +120,8 @@ public final class ScaleCommands {
   public static final class RemoveNode extends Base implements Callable<Integer> {
     @Override
     public Integer call() {
-      if (api != null) {
-        return ApiJob.run(api, "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null, spec);
+      if (apiGiven()) {
+        return ApiJob.run(targets(), "remove-node", node, "DELETE", "/api/v1/nodes/" + node, null, spec);
       }
       Scaling s = open("remove-node");
       return s == null ? Meridian.EXIT_USAGE : s.run(s::remove);
@@ -138,7 +137,7 @@ public final class ScaleCommands {
     }
 
     /** Exit 0 when the job is done, 1 when it failed (or could not be followed), 2 when it was refused. */
-    static int run(URI api, String command, String node, String method, String path, JsonObject body, Path spec) {
+    static int run(ApiTargets api, String command, String node, String method, String path, JsonObject body, Path spec) {
       if (spec != null) {
         System.out.printf("%s: --spec is not read with --api: the leader scales by the spec it has loaded (add the node"
             + " there and reload the coordinators)%n", command);
@@ -153,12 +152,14 @@ public final class ScaleCommands {
               + started.body().getString("error", started.body().encode()));
           return started.status() / 100 == 4 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
         }
-        String url = started.body().getString("url");
+        // Followed where it was started: the leader's own URL for it may not be one the operator configured.
+        String url = started.base() + "/api/v1/jobs/" + started.body().getString("id");
         System.out.printf("%s %s: job %s started on the leader; following %s%n", command, node,
             started.body().getString("id"), url);
-        return follow(URI.create(url), command);
-      } catch (java.io.IOException | RuntimeException e) {
-        System.err.println("meridian " + command + ": cannot reach " + api + ": " + e.getMessage());
+        return follow(new ApiTargets(List.of(URI.create(started.base()))), "/api/v1/jobs/"
+            + started.body().getString("id"), command);
+      } catch (java.io.IOException e) {
+        System.err.println("meridian " + command + ": " + e.getMessage());
         return Meridian.EXIT_FAILED;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -166,13 +167,14 @@ public final class ScaleCommands {
       }
     }
 
-    private static int follow(URI url, String command) throws InterruptedException {
+    private static int follow(ApiTargets leader, String path, String command) throws InterruptedException {
+      String url = leader.urls().get(0) + path;
       int printed = 0;
       long lastAnswer = System.nanoTime();
       String trouble = "";
       while (true) {
         try {
-          OperatorCommands.Answer a = OperatorCommands.call(url, "GET", "", null, Duration.ofSeconds(5));
+          OperatorCommands.Answer a = OperatorCommands.call(leader, "GET", path, null, Duration.ofSeconds(5));
           if (a.status() != 200) {
             throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
           }

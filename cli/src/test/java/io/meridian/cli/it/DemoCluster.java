@@ -127,6 +127,15 @@ final class DemoCluster implements AutoCloseable {
     return client;
   }
 
+  /** Every coordinator's API, as --api and MERIDIAN_API take them: commands try them in turn and follow the leader among them. */
+  String apiUrls() {
+    List<String> urls = new ArrayList<>();
+    for (int i = 0; i < pids.fieldNames().size(); i++) {
+      urls.add("http://127.0.0.1:" + (apiPort + i));
+    }
+    return String.join(",", urls);
+  }
+
   /** Node {@code i} (0-based over all regions, in spec order). */
   String node(int i) {
     return "127.0.0.1:" + (basePort + i);

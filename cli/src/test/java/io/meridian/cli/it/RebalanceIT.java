@@ -54,7 +54,7 @@ class RebalanceIT {
     // 1. Paused: the move by hand stays, the dry run shows the way back, and resuming fixes it.
     String first = replicas.get(0);
     String firstHome = nodeAt(api, first).getString("primary");
-    assertThat(cluster.meridian(env, "pause", "--api", "http://127.0.0.1:" + api).exit()).isZero();
+    assertThat(cluster.meridian(env, "pause", "--api", cluster.apiUrls()).exit()).isZero();
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
         get(leaderApi, "/api/v1/leader").getBoolean("paused"));
     replicate(first, primaryId);
@@ -68,7 +68,7 @@ class RebalanceIT {
         .contains("nothing was changed");
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     assertThat(nodeAt(api, first).getString("primary")).as("nothing moves while paused").isEqualTo(primary);
-    assertThat(cluster.meridian(env, "resume", "--api", "http://127.0.0.1:" + api).exit()).isZero();
+    assertThat(cluster.meridian(env, "resume", "--api", cluster.apiUrls()).exit()).isZero();
     long resumedAt = System.nanoTime();
     awaitClean(api, Duration.ofSeconds(30));
     System.out.printf("replica %s moved back to %s %d ms after maintenance mode ended%n", first,
@@ -171,7 +171,7 @@ class RebalanceIT {
         .getJsonArray("nodes").stream().map(o -> (JsonObject) o).filter(n -> primary.equals(n.getString("primary")))
         .findFirst().orElseThrow();
     Map<String, String> env = Map.of("MERIDIAN_OPERATOR_TOKEN", cluster.operatorToken());
-    String url = "http://127.0.0.1:" + (api + 2);
+    String url = cluster.apiUrls();
 
     DemoCluster.Run badShard = cluster.meridian(env, "switchover", "--api", url, "--shard", "first");
     assertThat(badShard.exit()).as(badShard.output()).isEqualTo(2);

@@ -1,5 +1,6 @@
 package io.meridian.coordinator.api;
 
+import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** The body of {@code GET /api/v1/cluster}: regions → nodes, as this coordinator sees them. */
 public final class ClusterDocument {
@@ -20,15 +22,24 @@ public final class ClusterDocument {
   private ClusterDocument() {
   }
 
+  /**
+   * @param tags the spec's failover tags of a node ({@code nofailover}, {@code priority}), empty
+   *             for a node the spec does not list or without a spec
+   */
   public static JsonObject render(ClusterView view, String cluster, String observedBy, List<String> regions,
-      Duration staleAfter, Instant now) {
+      Duration staleAfter, Instant now, java.util.function.Function<String, Optional<NodeSpec>> tags) {
     List<String> allRegions = new ArrayList<>(regions);
     view.nodes().values().stream().map(NodeView::region).distinct().sorted()
         .filter(r -> !allRegions.contains(r)).forEach(allRegions::add);
     JsonObject regionsJson = new JsonObject();
     for (String region : allRegions) {
       JsonArray nodes = new JsonArray();
-      view.region(region).forEach(n -> nodes.add(node(n, now, staleAfter)));
+      view.region(region).forEach(n -> {
+        JsonObject json = node(n, now, staleAfter);
+        Optional<NodeSpec> spec = tags.apply(n.address());
+        nodes.add(json.put("noFailover", spec.map(NodeSpec::noFailover).orElse(null))
+            .put("priority", spec.map(NodeSpec::priority).orElse(null)));
+      });
       regionsJson.put(region, new JsonObject().put("configured", regions.contains(region)).put("nodes", nodes));
     }
     JsonObject summary = new JsonObject().put("nodes", view.nodes().size());
@@ -56,7 +67,8 @@ public final class ClusterDocument {
         .put("status", status.name().toLowerCase(Locale.ROOT))
         .put("reason", n.reason(now, staleAfter))
         .put("lastReportAgeMs", n.age(now).toMillis())
-        .put("probeLatencyMicros", r.latencyMicros());
+        .put("probeLatencyMicros", r.latencyMicros())
+        .put("writesHeld", r.writesHeld());
     r.failure().ifPresent(f -> json.put("failure", f.kind().name().toLowerCase(Locale.ROOT)));
     if (r.state().isPresent()) {
       RedisState s = r.state().get();
@@ -65,6 +77,7 @@ public final class ClusterDocument {
           .put("role", s.role().name().toLowerCase(Locale.ROOT))
           .put("primary", s.primary().orElse(null))
           .put("masterLinkUp", s.masterLinkUp().orElse(null))
+          .put("masterLastIoSeconds", s.masterLastIoSeconds().orElse(null))
           .put("slotCount", s.slotCount())
           .put("slots", new JsonArray(s.slots()))
           .put("replicationOffset", s.replOffset())

@@ -130,6 +130,15 @@ class CoordinatorApiIT {
     assertThat(get("/health").statusCode()).isEqualTo(200);
     assertThat(new JsonObject(get("/health").body()).getString("version"))
         .isEqualTo(io.meridian.monitoring.MeridianVersion.current()).matches("\\d+\\.\\d+\\.\\d+.*");
+    // The status page: from the jar, with a policy that lets it load nothing from elsewhere.
+    HttpResponse<String> page = get("/");
+    assertThat(page.statusCode()).isEqualTo(200);
+    assertThat(page.headers().firstValue("content-type")).hasValue("text/html; charset=utf-8");
+    assertThat(page.headers().firstValue("content-security-policy").orElseThrow()).contains("default-src 'none'")
+        .contains("connect-src 'self'");
+    assertThat(page.body()).contains("<script src=\"/status.js\"></script>").doesNotContain("http://", "https://");
+    assertThat(get("/status.js").body()).contains("/api/v1/cluster").doesNotContain("http://", "https://", "innerHTML");
+    assertThat(get("/status.css").statusCode()).isEqualTo(200);
     HttpResponse<String> missing = get("/api/v1/nope");
     assertThat(missing.statusCode()).isEqualTo(404);
     assertThat(new JsonObject(missing.body()).getString("error")).isEqualTo("no such endpoint: GET /api/v1/nope");

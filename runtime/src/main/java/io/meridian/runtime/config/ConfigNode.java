@@ -7,11 +7,9 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Strict reader over one mapping of a YAML config file. Every accessor names the field's full
@@ -20,7 +18,6 @@ import java.util.regex.Pattern;
  */
 public final class ConfigNode {
 
-  private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
 
   private final String file;
   private final String path;
@@ -130,17 +127,11 @@ public final class ConfigNode {
     if (v == null) {
       return defaultValue;
     }
-    Matcher m = DURATION.matcher(v.asText().trim().toLowerCase(Locale.ROOT));
-    if (!v.isTextual() || !m.matches()) {
+    Optional<Duration> parsed = v.isTextual() ? Durations.parse(v.asText()) : Optional.empty();
+    if (parsed.isEmpty()) {
       throw error(field, "must be a duration like 250ms, 3s, 1m or 1h, got " + describe(v));
     }
-    long amount = Long.parseLong(m.group(1));
-    Duration d = switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(amount);
-      case "s" -> Duration.ofSeconds(amount);
-      case "m" -> Duration.ofMinutes(amount);
-      default -> Duration.ofHours(amount);
-    };
+    Duration d = parsed.get();
     if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
       throw error(field, "must be between " + Durations.format(min) + " and " + Durations.format(max) + ", got "
           + Durations.format(d));

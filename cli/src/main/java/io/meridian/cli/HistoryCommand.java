@@ -1,0 +1,207 @@
+package io.meridian.cli;
+
+import io.meridian.cli.api.ApiTargets;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * {@code meridian history}: the leader's recent decisions and actions (failovers, commands,
+ * rebalancing, operator requests, scaling), filtered by shard, kind and time.
+ */
+@Command(name = "history", mixinStandardHelpOptions = true,
+    description = "The leader's recent decisions and actions, oldest first: failovers, commands to agents, rebalancing, "
+        + "operator requests and scaling, with the term they were made in.")
+final class HistoryCommand extends OperatorCommands.Target implements Callable<Integer> {
+
+  private static final Pattern RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
+
+  @Option(names = "--shard", paramLabel = "SLOTS|SLOT",
+      description = "only entries about this shard: as the history names it (e.g. 0-5461) or any slot in it (0-16383)")
+  String shard;
+
+  @Option(names = "--since", paramLabel = "AGO|INSTANT",
+      description = "only entries from this time on: an age such as 30s, 15m, 2h, 1d, or an instant such as 2026-12-04T08:00:00Z")
+  String since;
+
+  @Option(names = "--kind", paramLabel = "KIND",
+      description = "only entries of this kind: leadership, decision, command, rebalance, operator or scaling")
+  String kind;
+
+  @Option(names = {"-n", "--limit"}, defaultValue = "50", paramLabel = "N",
+      description = "at most the last N entries that match (default ${DEFAULT-VALUE}; 0 for all)")
+  int limit;
+
+  @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json",
+      description = "table (default) or json: {\"observedBy\", \"entries\": [{\"at\", \"term\", \"shard\", \"kind\", \"text\", \"commandId\"}]}")
+  String output;
+
+  @Override
+  public Integer call() throws InterruptedException {
+    ApiTargets api = targets();
+    Filter filter = filter(Instant.now());
+    try {
+      Source source = leaderHistory(api);
+      source.note().ifPresent(System.err::println);
+      JsonArray entries = new JsonArray();
+      source.history().getJsonArray("entries", new JsonArray()).stream().map(e -> (JsonObject) e)
+          .filter(filter::matches).forEach(entries::add);
+      JsonArray shown = limit > 0 && entries.size() > limit
+          ? new JsonArray(entries.getList().subList(entries.size() - limit, entries.size())) : entries;
+      if (output.equals("json")) {
+        System.out.println(new JsonObject().put("observedBy", source.history().getString("observedBy"))
+            .put("entries", shown).encodePrettily());
+      } else {
+        System.out.print(table(source.history().getString("observedBy"), shown, entries.size()));
+      }
+      return 0;
+    } catch (IOException e) {
+      System.err.println("meridian history: " + e.getMessage());
+      return Meridian.EXIT_FAILED;
+    }
+  }
+
+  /** The filters, checked before anything is sent: bad ones are bad usage. */
+  Filter filter(Instant now) {
+    if (!output.equals("table") && !output.equals("json")) {
+      throw usage("--output must be table or json, got '" + output + "'");
+    }
+    if (limit < 0) {
+      throw usage("--limit must be 0 (all) or more, got " + limit);
+    }
+    List<String> kinds = List.of("leadership", "decision", "command", "rebalance", "operator", "scaling");
+    if (kind != null && !kinds.contains(kind)) {
+      throw usage("--kind must be one of " + String.join(", ", kinds) + ", got '" + kind + "'");
+    }
+    Optional<Integer> slot = Optional.empty();
+    if (shard != null && shard.matches("\\d+")) {
+      int s = Integer.parseInt(shard);
+      if (s > 16383) {
+        throw usage("--shard: slot " + s + " is not in 0-16383");
+      }
+      slot = Optional.of(s);
+    } else if (shard != null && !shard.matches("\\d+-\\d+(,\\d+(-\\d+)?)*")) {
+      throw usage("--shard must be a shard's slots as the history names them (e.g. 0-5461) or a slot, got '" + shard + "'");
+    }
+    return new Filter(Optional.ofNullable(shard), slot, Optional.ofNullable(kind),
+        since == null ? Optional.empty() : Optional.of(sinceInstant(since, now)));
+  }
+
+  private Instant sinceInstant(String text, Instant now) {
+    Optional<Duration> ago = io.meridian.runtime.config.Durations.parse(text);
+    if (ago.isPresent()) {
+      return now.minus(ago.get());
+    }
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      throw usage("--since must be an age such as 15m or 2h, or an instant such as 2026-12-04T08:00:00Z, got '" + text + "'");
+    }
+  }
+
+  private ParameterException usage(String message) {
+    return new ParameterException(commandSpec.commandLine(), message);
+  }
+
+  /** What an entry must match. */
+  record Filter(Optional<String> shard, Optional<Integer> slot, Optional<String> kind, Optional<Instant> since) {
+    boolean matches(JsonObject entry) {
+      String s = entry.getString("shard");
+      if (slot.isPresent() && !containsSlot(s, slot.get())) {
+        return false;
+      }
+      if (slot.isEmpty() && shard.isPresent() && !shard.get().equals(s)) {
+        return false;
+      }
+      if (kind.isPresent() && !kind.get().equals(entry.getString("kind"))) {
+        return false;
+      }
+      return since.isEmpty() || !Instant.parse(entry.getString("at")).isBefore(since.get());
+    }
+
+    /** Whether {@code slot} lies in the shard as the history names it ({@code 0-5461}, {@code 0-10,20}); "-" has none. */
+    private static boolean containsSlot(String shard, int slot) {
+      if (shard == null) {
+        return false;
+      }
+      for (String range : shard.split(",")) {
+        Matcher m = RANGE.matcher(range.trim());
+        if (m.matches()) {
+          int from = Integer.parseInt(m.group(1));
+          int to = m.group(2) == null ? from : Integer.parseInt(m.group(2));
+          if (slot >= from && slot <= to) {
+            return true;
+          }
+        }
+      }
+      return false;
+    }
+  }
+
+  private record Source(JsonObject history, Optional<String> note) {
+  }
+
+  /**
+   * The history of the configured coordinator that leads now: the history is the leader's own.
+   * When none of them leads, the first that answers, with a note that it holds only what it did while it led.
+   */
+  private static Source leaderHistory(ApiTargets api) throws IOException, InterruptedException {
+    List<String> failures = new ArrayList<>();
+    JsonObject fallback = null;
+    String leaderNote = "no leader announced itself";
+    for (URI url : api.urls()) {
+      ApiTargets one = new ApiTargets(List.of(url));
+      try {
+        JsonObject leader = OperatorCommands.call(one, "GET", "/api/v1/leader", null, Duration.ofSeconds(5)).body();
+        OperatorCommands.Answer history = OperatorCommands.call(one, "GET", "/api/v1/history", null, Duration.ofSeconds(5));
+        if (history.status() != 200) {
+          failures.add(url + "/api/v1/history answered " + history.status());
+          continue;
+        }
+        if (Boolean.TRUE.equals(leader.getBoolean("self"))) {
+          return new Source(history.body(), Optional.empty());
+        }
+        if (leader.getString("leader") != null) {
+          leaderNote = "the leader is " + leader.getString("leader") + " at " + leader.getString("apiUrl")
+              + (api.allows(leader.getString("apiUrl")) ? ", which did not answer" : ", not among the configured coordinators");
+        }
+        if (fallback == null) {
+          fallback = history.body();
+        }
+      } catch (OperatorCommands.Unreachable e) {
+        failures.add(e.getMessage());
+      }
+    }
+    if (fallback == null) {
+      throw new IOException(String.join("; ", failures));
+    }
+    return new Source(fallback, Optional.of("meridian history: no configured coordinator leads now (" + leaderNote
+        + "); showing the history of " + fallback.getString("observedBy") + ", which holds only what it did while it led"));
+  }
+
+  private static String table(String observedBy, JsonArray entries, int matching) {
+    StringBuilder out = new StringBuilder();
+    out.append(String.format("History of %s: %d entr%s shown of %d matching%n", observedBy, entries.size(),
+        entries.size() == 1 ? "y" : "ies", matching));
+    out.append(String.format("%-30s %5s  %-10s %-18s %s%n", "AT", "TERM", "KIND", "SHARD", "TEXT"));
+    entries.forEach(o -> {
+      JsonObject e = (JsonObject) o;
+      out.append(String.format("%-30s %5s  %-10s %-18s %s%n", e.getString("at"), e.getValue("term"), e.getString("kind"),
+          e.getString("shard") == null ? "-" : e.getString("shard"), e.getString("text")));
+    });
+    return out.toString();
+  }
+}

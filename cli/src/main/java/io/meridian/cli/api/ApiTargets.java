@@ -1,0 +1,85 @@
+package io.meridian.cli.api;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The coordinator APIs an operator command may talk to, from {@code --api} or {@value #ENV}: tried
+ * in turn until one answers, and the only places a request follows the leader to (a coordinator's
+ * answer cannot send the operator token anywhere else). Each is a base URL, {@code http(s)://host[:port]}.
+ */
+public record ApiTargets(List<URI> urls) {
+
+  /** The environment variable read when {@code --api} is not given: the same comma-separated list. */
+  public static final String ENV = "MERIDIAN_API";
+
+  public ApiTargets {
+    urls = List.copyOf(urls);
+    if (urls.isEmpty()) {
+      throw new IllegalArgumentException("no coordinator API given");
+    }
+  }
+
+  /**
+   * @param given   the values of {@code --api} (each may itself be a comma-separated list), or null
+   * @param fromEnv the value of {@value #ENV}, or null
+   * @throws IllegalArgumentException saying what is wrong, and where it came from
+   */
+  public static ApiTargets parse(List<String> given, String fromEnv) {
+    boolean option = given != null && !given.isEmpty();
+    String source = option ? "--api" : ENV;
+    List<String> texts = new ArrayList<>();
+    for (String value : option ? given : fromEnv == null ? List.<String>of() : List.of(fromEnv)) {
+      for (String part : value.split(",")) {
+        if (!part.isBlank()) {
+          texts.add(part.trim());
+        }
+      }
+    }
+    if (texts.isEmpty()) {
+      throw new IllegalArgumentException(option ? "--api is empty: give a coordinator's URL, e.g. http://10.0.0.2:8080"
+          : "no coordinator API given: pass --api URL[,URL...] or set " + ENV + " (e.g. http://10.0.0.2:8080,"
+              + "http://10.1.0.2:8080)");
+    }
+    List<URI> urls = new ArrayList<>();
+    for (String text : texts) {
+      URI url = base(text).orElseThrow(() -> new IllegalArgumentException(source + ": '" + text + "' is not a "
+          + "coordinator's base URL: expected http://HOST:PORT or https://HOST:PORT, without a path"));
+      if (!urls.contains(url)) {
+        urls.add(url);
+      }
+    }
+    return new ApiTargets(urls);
+  }
+
+  /** Whether {@code url} (e.g. a leader's {@code apiUrl}) is one of these, by scheme, host and port. */
+  public boolean allows(String url) {
+    return url != null && base(url.replaceAll("/+$", "")).map(urls::contains).orElse(false);
+  }
+
+  /** The URLs as the operator gave them, for messages. */
+  public String describe() {
+    return String.join(", ", urls.stream().map(URI::toString).toList());
+  }
+
+  /** {@code scheme://host:port} in lower case with the scheme's port filled in, or empty when not such a URL. */
+  static Optional<URI> base(String text) {
+    try {
+      URI u = new URI(text);
+      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+      if (!scheme.equals("http") && !scheme.equals("https") || u.getHost() == null || u.getRawUserInfo() != null
+          || u.getRawQuery() != null || u.getRawFragment() != null
+          || !(u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/"))) {
+        return Optional.empty();
+      }
+      int port = u.getPort() != -1 ? u.getPort() : scheme.equals("https") ? 443 : 80;
+      return Optional.of(new URI(scheme, null, u.getHost().toLowerCase(Locale.ROOT), port, null, null, null));
+    } catch (URISyntaxException e) {
+      return Optional.empty();
+    }
+  }
+}
