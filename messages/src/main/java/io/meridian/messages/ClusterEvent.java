@@ -44,6 +44,11 @@ public record ClusterEvent(
   }
 
   @Override
+  public java.util.OptionalLong sentAtMillis() {
+    return java.util.OptionalLong.of(at);
+  }
+
+  @Override
   public JsonObject body() {
     JsonObject json = new JsonObject()
         .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT))

@@ -39,9 +39,7 @@ public record Command(
     FAILOVER_TAKEOVER,
     /** {@code CLUSTER REPLICATE <primaryId>}. */
     REPLICATE,
-    /** Stop acknowledging writes (fencing an isolated primary). */
-    PAUSE_WRITES,
-    /** Undo {@link #PAUSE_WRITES} and {@link #HOLD_WRITES}. */
+    /** Undo {@link #HOLD_WRITES}. */
     RESUME_WRITES,
     /**
      * The leader's fence before it promotes in place of a primary it cannot reach but whose agent
@@ -85,6 +83,11 @@ public record Command(
   @Override
   public String wireType() {
     return TYPE;
+  }
+
+  @Override
+  public java.util.OptionalLong sentAtMillis() {
+    return java.util.OptionalLong.of(issuedAt);
   }
 
   @Override

@@ -15,6 +15,9 @@ import java.util.Optional;
  */
 final class Fields {
 
+  private static final int MAX_SLOT = 16383;
+  private static final java.util.regex.Pattern SLOT_RANGE = java.util.regex.Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
+
   private final JsonObject json;
   private final String type;
   private final String path;
@@ -154,6 +157,22 @@ final class Fields {
       out.add(s);
     }
     return List.copyOf(out);
+  }
+
+  /** Slots and slot ranges as CLUSTER NODES writes them ({@code 5}, {@code 0-5460}), within 0-16383, from before to. */
+  List<String> slotRanges(String field) throws MessageRejected {
+    List<String> ranges = strings(field);
+    for (String range : ranges) {
+      java.util.regex.Matcher m = SLOT_RANGE.matcher(range);
+      boolean valid = m.matches() && Integer.parseInt(m.group(1)) <= MAX_SLOT
+          && (m.group(2) == null || Integer.parseInt(m.group(2)) <= MAX_SLOT
+              && Integer.parseInt(m.group(1)) <= Integer.parseInt(m.group(2)));
+      if (!valid) {
+        throw invalid(field, "'" + (range.length() > 24 ? range.substring(0, 24) + "..." : range)
+            + "' is not a slot or a slot range within 0-" + MAX_SLOT);
+      }
+    }
+    return ranges;
   }
 
   Map<String, String> stringMap(String field) throws MessageRejected {

@@ -20,13 +20,26 @@ public final class InboundGate {
   /** Bound on remembered (sender, reason) pairs, so a flood of fake senders cannot grow memory. */
   private static final int MAX_REMEMBERED = 10_000;
 
+  /**
+   * How far ahead of this process's clock a message may be stamped: clock skew between hosts that
+   * run NTP is well under this; more is a broken clock or a forged message, which would otherwise
+   * look fresh until that time.
+   */
+  public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofSeconds(30);
+
   private final MeterRegistry registry;
   private final String receiver;
+  private final java.time.Clock clock;
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
   public InboundGate(MeterRegistry registry, String receiver) {
+    this(registry, receiver, java.time.Clock.systemUTC());
+  }
+
+  public InboundGate(MeterRegistry registry, String receiver, java.time.Clock clock) {
     this.registry = registry;
     this.receiver = receiver;
+    this.clock = clock;
   }
 
   /**
@@ -48,7 +61,15 @@ public final class InboundGate {
       return Optional.empty();
     }
     try {
-      return Optional.of(Wire.decode(raw, expected));
+      T decoded = Wire.decode(raw, expected);
+      java.util.OptionalLong sentAt = decoded.sentAtMillis();
+      long now = clock.millis();
+      if (sentAt.isPresent() && sentAt.getAsLong() > now + MAX_AHEAD.toMillis()) {
+        throw new MessageRejected(MessageRejected.Reason.FUTURE_TIMESTAMP, decoded.wireType(), "stamped "
+            + (sentAt.getAsLong() - now) + " ms ahead of this process's clock (at most " + MAX_AHEAD.toMillis()
+            + " ms of skew is accepted)");
+      }
+      return Optional.of(decoded);
     } catch (MessageRejected rejected) {
       reject(rejected, Wire.senderOf(raw), address);
       return Optional.empty();

@@ -17,4 +17,12 @@ public sealed interface Message
 
   /** Body fields of this kind, without the envelope ({@code type}, {@code v}, {@code sender}). */
   JsonObject body();
+
+  /**
+   * When the sender made it (epoch milliseconds), for kinds that say so: a receiver refuses one
+   * from too far in the future ({@link InboundGate}), which would otherwise look fresh for good.
+   */
+  default java.util.OptionalLong sentAtMillis() {
+    return java.util.OptionalLong.empty();
+  }
 }

@@ -5,7 +5,9 @@ public final class MessageRejected extends Exception {
 
   /** Closed list of rejection causes; each becomes a {@code reason} label value. */
   public enum Reason {
-    OVERSIZED, MALFORMED_JSON, UNKNOWN_TYPE, UNSUPPORTED_VERSION, MISSING_FIELD, WRONG_TYPE, INVALID_VALUE, UNEXPECTED_TYPE;
+    OVERSIZED, MALFORMED_JSON, UNKNOWN_TYPE, UNSUPPORTED_VERSION, MISSING_FIELD, WRONG_TYPE, INVALID_VALUE, UNEXPECTED_TYPE,
+    /** Stamped further ahead of the receiver's clock than clock skew explains. */
+    FUTURE_TIMESTAMP;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

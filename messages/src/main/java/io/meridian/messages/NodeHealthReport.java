@@ -84,6 +84,11 @@ public record NodeHealthReport(
   }
 
   @Override
+  public java.util.OptionalLong sentAtMillis() {
+    return java.util.OptionalLong.of(observedAt);
+  }
+
+  @Override
   public JsonObject body() {
     JsonObject json = new JsonObject()
         .put("cluster", cluster)

@@ -35,6 +35,11 @@ public record ReachabilityReport(String sender, String region, long observedAt, 
   }
 
   @Override
+  public java.util.OptionalLong sentAtMillis() {
+    return java.util.OptionalLong.of(observedAt);
+  }
+
+  @Override
   public JsonObject body() {
     JsonObject failingJson = new JsonObject();
     failing.forEach(failingJson::put);

@@ -133,8 +133,8 @@ public record RedisState(
         f.optString("clusterNodeId"),
         f.nonNegative("clusterCurrentEpoch"),
         f.nonNegative("knownNodes"),
-        f.strings("slots"),
-        f.nonNegative("slotCount"),
+        f.slotRanges("slots"),
+        slotCount(f),
         f.strings("flags"),
         f.stringListMap("peerTroubles"),
         f.nonNegative("usedMemoryBytes"),
@@ -143,5 +143,13 @@ public record RedisState(
         f.optAddress("announced"),
         f.stringMap("settings"),
         f.optNonNegative("clusterMyEpoch").orElse(0L));
+  }
+
+  private static long slotCount(Fields f) throws MessageRejected {
+    long count = f.nonNegative("slotCount");
+    if (count > 16384) {
+      throw f.invalid("slotCount", "must be at most 16384, got " + count);
+    }
+    return count;
   }
 }

@@ -41,6 +41,24 @@ class InboundGateTest {
   }
 
   @Test
+  void aMessageStampedBeyondClockSkewIsRejectedAndOneWithinItPasses() {
+    // The samples are stamped 1_764_000_000_000; this receiver's clock reads 40 s and then 20 s before that.
+    InboundGate early = new InboundGate(registry, "coordinator", java.time.Clock.fixed(
+        java.time.Instant.ofEpochMilli(1_764_000_000_000L - 40_000), java.time.ZoneOffset.UTC));
+    assertThat(early.accept(Wire.encode(Samples.healthyPrimary()), "a", NodeHealthReport.class)).isEmpty();
+    assertThat(early.accept(Wire.encode(Samples.command()), "a", Command.class)).isEmpty();
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "node-health", "reason", "future_timestamp")
+        .counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "command", "reason", "future_timestamp")
+        .counter().count()).isEqualTo(1.0);
+    InboundGate skewed = new InboundGate(registry, "coordinator", java.time.Clock.fixed(
+        java.time.Instant.ofEpochMilli(1_764_000_000_000L - 20_000), java.time.ZoneOffset.UTC));
+    assertThat(skewed.accept(Wire.encode(Samples.healthyPrimary()), "a", NodeHealthReport.class)).isPresent();
+    // A leader announcement carries no send time (its since may be old): not judged by it.
+    assertThat(early.accept(Wire.encode(Samples.leader()), "a", LeaderAnnouncement.class)).isPresent();
+  }
+
+  @Test
   void senderControlledTypeNamesDoNotBecomeLabels() {
     for (int i = 0; i < 50; i++) {
       gate.accept(new JsonObject().put("type", "t" + i).put("v", 1).toBuffer(), "a", NodeHealthReport.class);

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.messages.MessageRejected.Reason;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -93,6 +95,27 @@ class WireTest {
     leader.remove("regions");
     leader.remove("regionsHeard");
     assertThat(((LeaderAnnouncement) Wire.decode(leader.toBuffer())).quorate()).isTrue();
+  }
+
+  @Test
+  void slotsOutsideTheSlotSpaceOrOutOfOrderAreRejectedAtDecode() throws MessageRejected {
+    for (String bad : List.of("16384", "0-16384", "5460-0", "-1", "a-b", "1,2", "[5->-abc]", "")) {
+      JsonObject report = Wire.toJson(Samples.healthyPrimary());
+      report.getJsonObject("state").put("slots", new JsonArray().add(bad));
+      assertRejected(report, Reason.INVALID_VALUE, "slots");
+    }
+    JsonObject tooMany = Wire.toJson(Samples.healthyPrimary());
+    tooMany.getJsonObject("state").put("slotCount", 16385);
+    assertRejected(tooMany, Reason.INVALID_VALUE, "slotCount");
+    JsonObject fine = Wire.toJson(Samples.healthyPrimary());
+    fine.getJsonObject("state").put("slots", new JsonArray().add("0").add("5-16383")).put("slotCount", 16380);
+    assertThat(((NodeHealthReport) Wire.decode(fine.toBuffer())).state().orElseThrow().slots()).containsExactly("0",
+        "5-16383");
+  }
+
+  @Test
+  void aCommandKindTheLeaderNeverSendsIsNotAKind() {
+    assertRejected(Wire.toJson(Samples.command()).put("kind", "PAUSE_WRITES"), Reason.INVALID_VALUE, "kind");
   }
 
   @Test

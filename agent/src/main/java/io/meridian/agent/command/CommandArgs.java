@@ -28,7 +28,6 @@ public final class CommandArgs {
     try {
       switch (command.kind()) {
         case REPLICATE -> nodeId(a, "primaryId");
-        case PAUSE_WRITES -> number(a, "millis", 1, Integer.MAX_VALUE);
         case MEET -> {
           String host = required(a, "host");
           if (host.isBlank() || host.contains(" ")) {

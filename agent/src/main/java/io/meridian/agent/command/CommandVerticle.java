@@ -127,7 +127,6 @@ public final class CommandVerticle extends VerticleBase {
       case FAILOVER_FORCE -> promotion.forced(admin);
       case FAILOVER_TAKEOVER -> promotion.takeover(admin);
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
-      case PAUSE_WRITES -> admin.call("CLIENT", "PAUSE", required(command, "millis"), "WRITE");
       case RESUME_WRITES -> {
         boolean wasHeld = held.release(command.target()).isPresent();
         yield admin.call("CLIENT", "UNPAUSE") + (wasHeld ? " (the write hold is released)" : "");

@@ -90,11 +90,15 @@ class CoordinatorApiIT {
     publish("r1", Wire.toJson(new NodeHealthReport("agent-bad", "demo", "r1", "127.0.0.1:7009", 1, now, 1,
         Optional.empty(), Optional.of(primary))).put("v", 99).toBuffer());
     publish("r3", Wire.encode(new io.meridian.messages.LeaderAnnouncement("x", "r3", 1, 1, "http://x", 3, 3)));
+    // A report from an hour ahead would look fresh for an hour: refused, and the node never enters the view.
+    publish("r1", Wire.encode(new NodeHealthReport("agent-r1", "demo", "r1", "127.0.0.1:7008", 1, now + 3_600_000, 150,
+        Optional.empty(), Optional.of(primary))));
 
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
       String metrics = get("/metrics").body();
       assertThat(metrics).contains("meridian_messages_rejected_total{", "reason=\"malformed_json\"",
-          "reason=\"unsupported_version\"", "reason=\"unexpected_type\"");
+          "reason=\"unsupported_version\"", "reason=\"unexpected_type\"")
+          .containsPattern("meridian_messages_rejected_total\\{[^}]*reason=\"future_timestamp\"[^}]*type=\"node-health\"[^}]*\\} 1.0");
     });
 
     HttpResponse<String> response = get("/api/v1/cluster");
