@@ -7,6 +7,7 @@ import io.meridian.runtime.config.RedisAuth;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,12 +93,23 @@ public final class Resharding {
    */
   public Moved moveOwned(Node from, Node to, String toId, List<Integer> slots) {
     ClusterNodesReply view;
-    try (NodeAdmin source = admin(from); NodeAdmin target = admin(to)) {
+    try (NodeAdmin source = admin(from)) {
+      view = ClusterNodesReply.parse(source.clusterNodes());
+    }
+    // Checked before any connection to the target: connecting authenticates, and a command naming
+    // an address outside the cluster would hand the Redis credentials to whoever listens there.
+    Optional<ClusterNodesReply.Entry> member = view.byId(toId);
+    if (member.isEmpty() || !member.get().address().equals(to.address())) {
+      throw new NotAMember("refused before connecting to " + to.address() + ": " + (member.isEmpty()
+          ? "node " + toId + " is not a member of " + from.address() + "'s cluster"
+          : "node " + toId + " of " + from.address() + "'s cluster is at " + member.get().address() + ", not at "
+              + to.address()));
+    }
+    try (NodeAdmin target = admin(to)) {
       String actual = target.myId();
       if (!actual.equals(toId)) {
         throw new AdminCommandException(to.address() + " is node " + actual + ", not " + toId);
       }
-      view = ClusterNodesReply.parse(source.clusterNodes());
     }
     String myId = view.myself().id();
     String[] owners = new String[SlotRange.SLOTS];
@@ -115,6 +127,13 @@ public final class Resharding {
     }
     long keys = mine.isEmpty() ? 0 : move(from, to, mine, List.of(), false);
     return new Moved(mine.size(), slots.size() - mine.size(), keys);
+  }
+
+  /** A move to a node that is not where the source's own cluster says it is: refused, nothing touched. */
+  public static final class NotAMember extends RuntimeException {
+    NotAMember(String message) {
+      super(message, null, false, false);
+    }
   }
 
   /** What {@link #moveOwned} did: slots moved, slots skipped (already the target's), keys moved. */

@@ -113,6 +113,8 @@ public final class CommandVerticle extends VerticleBase {
     vertx.<String>executeBlocking(() -> run(command), true).onComplete(ar -> {
       if (ar.succeeded()) {
         reply(message, command, CommandResult.Outcome.EXECUTED, "ok", ar.result());
+      } else if (ar.cause() instanceof io.meridian.agent.admin.Resharding.NotAMember refused) {
+        reply(message, command, CommandResult.Outcome.REFUSED, "not_a_member", refused.getMessage());
       } else {
         reply(message, command, CommandResult.Outcome.FAILED, "redis_error", ar.cause().getMessage());
       }
@@ -221,7 +223,7 @@ public final class CommandVerticle extends VerticleBase {
     return value;
   }
 
-  /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args or redis_error (a closed set, unlike {@code detail}) */
+  /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args, not_a_member or redis_error (a closed set, unlike {@code detail}) */
   private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
       String detail) {
     CommandResult result = new CommandResult(config.agentId(), command.id(), command.term(), command.target(), outcome,
