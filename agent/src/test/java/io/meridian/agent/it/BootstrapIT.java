@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -68,6 +69,22 @@ class BootstrapIT {
   }
 
   /** Three primaries with a replica each: n0,n1,n2 primaries; n3→n0, n4→n1, n5→n2. */
+  /** Six nodes started and formed into three primaries with a replica each, every node seeing cluster_state:ok. */
+  static List<String> formedSixNodes(Path dir, List<RedisServerProcess> servers, Map<String, String> settings)
+      throws Exception {
+    List<String> nodes = start(dir, servers, 6, settings);
+    new Bootstrap(RedisAuth.none(), Duration.ofSeconds(40), false, line -> { }).run(sixNodes(nodes));
+    Awaitility.await("every node to see cluster_state:ok").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream().allMatch(BootstrapIT::clusterOk));
+    return nodes;
+  }
+
+  static boolean clusterOk(String node) {
+    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+      return admin.clusterInfo().contains("cluster_state:ok")
+          && !admin.info("replication").contains("master_link_status:down");
+    }
+  }
   static BootstrapPlan sixNodes(List<String> n) {
     List<SlotRange> ranges = SlotRange.split(3);
     Map<String, SlotRange> primaries = new LinkedHashMap<>();

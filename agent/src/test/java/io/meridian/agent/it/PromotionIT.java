@@ -116,11 +116,7 @@ class PromotionIT {
 
   /** Three primaries with a replica each, formed, every node at cluster_state:ok with its link up. */
   private List<String> formed(Map<String, String> settings) throws Exception {
-    List<String> nodes = BootstrapIT.start(dir, servers, 6, settings);
-    new Bootstrap(RedisAuth.none(), Duration.ofSeconds(40), false, line -> { }).run(BootstrapIT.sixNodes(nodes));
-    Awaitility.await("every node to see cluster_state:ok").atMost(Duration.ofSeconds(30))
-        .pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream().allMatch(PromotionIT::clusterOk));
-    return nodes;
+    return BootstrapIT.formedSixNodes(dir, servers, settings);
   }
 
   /**
@@ -145,13 +141,6 @@ class PromotionIT {
     try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
       return ClusterNodesReply.parse(admin.clusterNodes()).byId(id).map(ClusterNodesReply.Entry::isReplica)
           .orElse(false);
-    }
-  }
-
-  private static boolean clusterOk(String node) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
-      return admin.clusterInfo().contains("cluster_state:ok")
-          && !admin.info("replication").contains("master_link_status:down");
     }
   }
 

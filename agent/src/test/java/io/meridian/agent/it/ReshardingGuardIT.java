@@ -3,7 +3,6 @@ package io.meridian.agent.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.meridian.agent.admin.Bootstrap;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.admin.Resharding;
 import io.meridian.agent.redis.ClusterNodesReply;
@@ -43,10 +42,7 @@ class ReshardingGuardIT {
 
   @Test
   void aMoveToAnAddressOutsideTheClusterIsRefusedBeforeConnectingAndAMemberStillTakesSlots() throws Exception {
-    List<String> nodes = BootstrapIT.start(dir, servers, 6, Map.of());
-    new Bootstrap(RedisAuth.none(), Duration.ofSeconds(40), false, line -> { }).run(BootstrapIT.sixNodes(nodes));
-    Awaitility.await("cluster_state:ok everywhere").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-        .until(() -> nodes.stream().allMatch(ReshardingGuardIT::clusterOk));
+    List<String> nodes = BootstrapIT.formedSixNodes(dir, servers, Map.of());
     String source = nodes.get(0);
     String member = nodes.get(1);
     String memberId;
@@ -98,11 +94,4 @@ class ReshardingGuardIT {
     }
   }
 
-  private static boolean clusterOk(String node) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(2))) {
-      return admin.clusterInfo().contains("cluster_state:ok");
-    } catch (RuntimeException e) {
-      return false;
-    }
-  }
 }
