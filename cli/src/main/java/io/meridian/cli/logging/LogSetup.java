@@ -3,12 +3,13 @@ package io.meridian.cli.logging;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.PatternLayout;
 import ch.qos.logback.classic.spi.Configurator;
 import ch.qos.logback.classic.spi.ConfiguratorRank;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.ConsoleAppender;
 import ch.qos.logback.core.encoder.Encoder;
+import ch.qos.logback.core.encoder.LayoutWrappingEncoder;
 import ch.qos.logback.core.spi.ContextAwareBase;
 import java.util.Locale;
 import java.util.Map;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
 public final class LogSetup extends ContextAwareBase implements Configurator {
 
   public static final String FORMAT_ENV = "MERIDIAN_LOG_FORMAT";
-  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %msg %kvp%n";
+  static final String TEXT_PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{20} - %emsg %ekvp%n";
 
   @Override
   public ExecutionStatus configure(LoggerContext context) {
@@ -70,9 +71,24 @@ public final class LogSetup extends ContextAwareBase implements Configurator {
     return encoder;
   }
 
-  private static Encoder<ILoggingEvent> textEncoder() {
-    PatternLayoutEncoder text = new PatternLayoutEncoder();
-    text.setPattern(TEXT_PATTERN);
+  /**
+   * The text format. {@code %emsg} and {@code %ekvp} are the message and key-value pairs with
+   * control characters escaped: text from the wire must not forge log lines.
+   */
+  static Encoder<ILoggingEvent> textEncoder() {
+    PatternLayout layout = new PatternLayout();
+    layout.getInstanceConverterMap().put("emsg", EscapedConverter.Message::new);
+    layout.getInstanceConverterMap().put("ekvp", EscapedConverter.KeyValues::new);
+    layout.setPattern(TEXT_PATTERN);
+    LayoutWrappingEncoder<ILoggingEvent> text = new LayoutWrappingEncoder<>() {
+      @Override
+      public void start() {
+        layout.setContext(getContext());
+        layout.start();
+        super.start();
+      }
+    };
+    text.setLayout(layout);
     return text;
   }
 
