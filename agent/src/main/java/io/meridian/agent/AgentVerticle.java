@@ -16,7 +16,6 @@ import io.meridian.agent.report.HealthTransitions;
 import io.meridian.agent.report.ReportGate;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;
-import io.meridian.messages.Wire;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
 import io.meridian.runtime.http.Readiness;
@@ -193,7 +192,7 @@ public final class AgentVerticle extends VerticleBase {
       return;
     }
     slot.seq++;
-    sendFailures.watch(reports.write(Wire.encode(report)));
+    sendFailures.watch(reports.write(config.bus().seal().encode(report)));
     slot.reported = true;
     reportsPublished++;
   }

@@ -34,7 +34,6 @@ import io.meridian.coordinator.observe.ReachabilityProber;
 import io.meridian.coordinator.view.Observations;
 import java.util.Set;
 import java.util.TreeSet;
-import io.meridian.messages.Wire;
 import io.vertx.core.json.JsonArray;
 import java.time.Duration;
 import java.util.Optional;
@@ -145,7 +144,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    gate = new InboundGate(metrics.registry(), "coordinator");
+    gate = new InboundGate(metrics.registry(), "coordinator", config.bus().seal());
     reportsReceived = Counter.builder("meridian_reports_received")
         .description("Health reports accepted from agents").register(metrics.registry());
     for (NodeStatus status : NodeStatus.values()) {
@@ -172,7 +171,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     // A PING (connect included) gets half a second, one round: a probe that was under way when a cut
     // healed then fails, and the next one answers, within a second of the heal.
     prober = new ReachabilityProber(vertx, config.coordinatorId(), config.region(), this::probeTargets,
-        Duration.ofMillis(500), clock);
+        Duration.ofMillis(500), config.bus().seal(), clock);
     proberTimer = vertx.setPeriodic(500, id -> prober.round());
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> {
@@ -270,18 +269,18 @@ public final class CoordinatorVerticle extends VerticleBase {
             }
           }
         }, command -> context.runOnContext(v -> command.run()));
-    loop = new FailoverLoop(vertx, config.coordinatorId(), election, () -> view, () -> observations, () -> config.spec(),
+    CommandSender commands = new CommandSender(vertx, config.coordinatorId(), election, config.bus().seal(), clock);
+    loop = new FailoverLoop(vertx, config.coordinatorId(), election, commands, () -> view, () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             l.fenceMargin(), config.regions()), history, failoverMetrics, notifier::notify,
         new io.meridian.coordinator.state.CpLeaderStateStore(leadership::current, config.cluster()), clock);
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
-      rebalance = new RebalanceLoop(new CommandSender(vertx, config.coordinatorId(), election, clock), this::snapshot,
+      rebalance = new RebalanceLoop(commands, this::snapshot,
           () -> config.spec().orElseThrow(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
-    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, new CommandSender(vertx, config.coordinatorId(),
-        election, clock)::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
+    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
     reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
     cpMembership = new CpMembership(leadership, l.cpMembers());
@@ -443,7 +442,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     // listens, which took 0.5 s while the bus was still dropping the old leader's member.
     latestLeader = own;
     latestLeaderAt = clock.instant();
-    vertx.eventBus().publish(Addresses.LEADER, Wire.encode(own));
+    vertx.eventBus().publish(Addresses.LEADER, config.bus().seal().encode(own));
   }
 
   private JsonObject leaderDocument() {
@@ -497,7 +496,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       pausedSince = ar.result();
       LOG.atWarn().addKeyValue("paused", on).log("operator turned maintenance mode {} (request from {})",
           on ? "on" : "off", ctx.request().remoteAddress());
-      vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(event(on ? ClusterEvent.Kind.MAINTENANCE_ON
+      vertx.eventBus().publish(Addresses.EVENTS, config.bus().seal().encode(event(on ? ClusterEvent.Kind.MAINTENANCE_ON
           : ClusterEvent.Kind.MAINTENANCE_OFF, on ? ClusterEvent.Severity.WARNING : ClusterEvent.Severity.INFO,
           Optional.empty(), on ? "maintenance mode on (operator, through " + config.coordinatorId()
           + "): the leader observes and alerts but does not act" : "maintenance mode off (operator, through "

@@ -25,10 +25,21 @@ class ConfExamplesTest {
 
   private static final Path CONF = Archive.SOURCES.resolve("conf");
 
+  /** The example as shipped, but with its bus key file (/etc/meridian/bus.key) at {@code key}. */
+  private static Path withKey(String example, Path key, Path dir) throws java.io.IOException {
+    String text = Files.readString(CONF.resolve(example));
+    assertThat(text).contains("keyFile: /etc/meridian/bus.key");
+    return Files.writeString(dir.resolve(example), text.replace("/etc/meridian/bus.key", key.toString()));
+  }
+
   @Test
-  void examplesLoadAndAgree() throws Exception {
-    AgentConfig agent = AgentConfig.load(CONF.resolve("agent.yaml"), Map.of());
-    CoordinatorConfig coordinator = CoordinatorConfig.load(CONF.resolve("coordinator.yaml"), Map.of());
+  void examplesLoadAndAgree(@TempDir Path dir) throws Exception {
+    Path key = dir.resolve("bus.key");
+    io.meridian.runtime.bus.BusKeys.generate(key);
+    // The coordinator's example names its spec beside it.
+    Files.copy(CONF.resolve("spec.yaml"), dir.resolve("spec.yaml"));
+    AgentConfig agent = AgentConfig.load(withKey("agent.yaml", key, dir), Map.of());
+    CoordinatorConfig coordinator = CoordinatorConfig.load(withKey("coordinator.yaml", key, dir), Map.of());
     ClusterSpec spec = ClusterSpecReader.load(CONF.resolve("spec.yaml"), Map.of());
 
     assertThat(PlacementPlanner.plan(spec)).isInstanceOf(PlanResult.Planned.class);
@@ -37,6 +48,9 @@ class ConfExamplesTest {
     assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
     assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());
     assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
+    // Shipped signed, as the same key.
+    assertThat(agent.bus().seal().secure()).isTrue();
+    assertThat(agent.bus().seal()).isEqualTo(coordinator.bus().seal());
     // The coordinators find each other's leadership members at their bus hosts on leadership.port.
     assertThat(coordinator.leadership().members())
         .containsExactly("10.0.0.2:5801", "10.1.0.2:5801", "10.2.0.2:5801");
@@ -55,8 +69,11 @@ class ConfExamplesTest {
   @Test
   void commentedAuthenticationBlocksAreValidOnceUncommented(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("MERIDIAN_REDIS_PASSWORD", "s3cret");
+    Path key = dir.resolve("bus.key");
+    io.meridian.runtime.bus.BusKeys.generate(key);
     Path agentFile = dir.resolve("agent.yaml");
-    Files.writeString(agentFile, uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:"));
+    Files.writeString(agentFile, uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:")
+        .replace("/etc/meridian/bus.key", key.toString()));
     Path specFile = dir.resolve("spec.yaml");
     Files.writeString(specFile, uncomment(Files.readString(CONF.resolve("spec.yaml")), "# auth:"));
 

@@ -59,6 +59,7 @@ class DistributionIT {
   static int apiPort;
   static int agentPort;
   static int busPort;
+  static Path busKey;
 
   @BeforeAll
   static void unpackAndStartRedis() throws Exception {
@@ -72,6 +73,8 @@ class DistributionIT {
     agentPort = FreePorts.any();
     busPort = FreePorts.busPorts(4);
     Path conf = Files.createDirectories(dir.resolve("etc"));
+    busKey = conf.resolve("bus.key");
+    io.meridian.runtime.bus.BusKeys.generate(busKey);
     agentYaml = conf.resolve("agent.yaml");
     coordinatorYaml = conf.resolve("coordinator.yaml");
     Files.writeString(agentYaml, agentYaml("200ms", "agent-it"));
@@ -98,14 +101,14 @@ class DistributionIT {
         + "fencing: {enabled: false}\n"
         + "http: {host: 127.0.0.1, port: " + agentPort + "}\n"
         + "bus: {clusterName: dist-it-" + busPort + ", host: 127.0.0.1, port: " + (busPort + 1)
-        + ", members: [\"127.0.0.1:" + busPort + "\"]}\n";
+        + ", members: [\"127.0.0.1:" + busPort + "\"], signing: {keyFile: " + busKey + "}}\n";
   }
 
   private static String coordinatorYaml(String staleAfter) {
     return "cluster: it\nregion: r1\nregions: [r1, r2, r3]\nstaleAfter: " + staleAfter + "\n"
         + "http: {host: 127.0.0.1, port: " + apiPort + "}\n"
         + "bus: {clusterName: dist-it-" + busPort + ", host: 127.0.0.1, port: " + busPort
-        + ", members: [\"127.0.0.1:" + busPort + "\"]}\n";
+        + ", members: [\"127.0.0.1:" + busPort + "\"], signing: {keyFile: " + busKey + "}}\n";
   }
 
   @Test

@@ -10,9 +10,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Where a consumer turns raw bus bodies into messages. A rejected message is counted in
- * {@code meridian_messages_rejected_total{type,reason}} and logged once per sender and reason (a
- * broken sender repeats itself every probe round; the metric keeps counting). Never throws.
+ * Where a consumer turns raw bus bodies into messages: it opens the {@link Seal} (the signature,
+ * on a secure bus), refuses a message id it has already taken (a replay), and decodes strictly. A
+ * rejected message is counted in {@code meridian_messages_rejected_total{type,reason}} and logged
+ * once per sender and reason (a broken sender repeats itself every probe round; the metric keeps
+ * counting). Never throws.
  */
 public final class InboundGate {
 
@@ -27,18 +29,29 @@ public final class InboundGate {
    */
   public static final java.time.Duration MAX_AHEAD = java.time.Duration.ofSeconds(30);
 
+  /**
+   * Bound on remembered message ids. Ids leave once their signature expires, so the map holds
+   * about the last {@link Seal#VALIDITY} of traffic (a few hundred on an agent); the bound only
+   * matters against a flood from a holder of the key, and then the oldest ids go first.
+   */
+  static final int MAX_TAKEN_IDS = 50_000;
+
   private final MeterRegistry registry;
   private final String receiver;
+  private final Seal seal;
   private final java.time.Clock clock;
   private final Set<String> logged = ConcurrentHashMap.newKeySet();
+  /** Ids of accepted signed messages, with the end of their validity, oldest first. */
+  private final java.util.LinkedHashMap<String, Long> taken = new java.util.LinkedHashMap<>();
 
-  public InboundGate(MeterRegistry registry, String receiver) {
-    this(registry, receiver, java.time.Clock.systemUTC());
+  public InboundGate(MeterRegistry registry, String receiver, Seal seal) {
+    this(registry, receiver, seal, java.time.Clock.systemUTC());
   }
 
-  public InboundGate(MeterRegistry registry, String receiver, java.time.Clock clock) {
+  public InboundGate(MeterRegistry registry, String receiver, Seal seal, java.time.Clock clock) {
     this.registry = registry;
     this.receiver = receiver;
+    this.seal = seal;
     this.clock = clock;
   }
 
@@ -61,7 +74,11 @@ public final class InboundGate {
       return Optional.empty();
     }
     try {
-      T decoded = Wire.decode(raw, expected);
+      Seal.Opened opened = seal.open(raw);
+      T decoded = Wire.expect(opened.message(), expected);
+      if (opened.id().isPresent()) {
+        take(opened, decoded.wireType());
+      }
       java.util.OptionalLong sentAt = decoded.sentAtMillis();
       long now = clock.millis();
       if (sentAt.isPresent() && sentAt.getAsLong() > now + MAX_AHEAD.toMillis()) {
@@ -78,6 +95,22 @@ public final class InboundGate {
       LOG.error("decoding a message on {} failed unexpectedly", address, bug);
       counter(expected.getSimpleName(), "decoder_error").increment();
       return Optional.empty();
+    }
+  }
+
+  private synchronized void take(Seal.Opened opened, String type) throws MessageRejected {
+    long now = clock.millis();
+    var oldest = taken.entrySet().iterator();
+    while (oldest.hasNext()) {
+      var e = oldest.next();
+      if (e.getValue() >= now && taken.size() < MAX_TAKEN_IDS) {
+        break;
+      }
+      oldest.remove();
+    }
+    if (taken.putIfAbsent(opened.id().get(), opened.until()) != null) {
+      throw new MessageRejected(MessageRejected.Reason.REPLAYED, type, "message id " + opened.id().get()
+          + " was already taken: a replay of an earlier message");
     }
   }
 

@@ -7,7 +7,17 @@ public final class MessageRejected extends Exception {
   public enum Reason {
     OVERSIZED, MALFORMED_JSON, UNKNOWN_TYPE, UNSUPPORTED_VERSION, MISSING_FIELD, WRONG_TYPE, INVALID_VALUE, UNEXPECTED_TYPE,
     /** Stamped further ahead of the receiver's clock than clock skew explains. */
-    FUTURE_TIMESTAMP;
+    FUTURE_TIMESTAMP,
+    /** A plain message where this process requires signed ones. */
+    UNSIGNED,
+    /** Signed with a key this process does not hold. */
+    UNKNOWN_KEY,
+    /** The signature does not match the content: altered, or signed with another secret. */
+    BAD_SIGNATURE,
+    /** Signed, but its validity ended (replayed late, or the clocks disagree). */
+    EXPIRED,
+    /** A message id this process has already accepted. */
+    REPLAYED;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

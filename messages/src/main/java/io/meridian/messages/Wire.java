@@ -52,7 +52,10 @@ public final class Wire {
 
   /** Decodes any message kind. */
   public static Message decode(Buffer raw) throws MessageRejected {
-    JsonObject json = parse(raw);
+    return decode(parse(raw, MAX_BYTES));
+  }
+
+  static Message decode(JsonObject json) throws MessageRejected {
     String type = peekType(json);
     Fields f = Fields.of(json, type);
     String sender = f.string("sender");
@@ -67,7 +70,10 @@ public final class Wire {
 
   /** Decodes a message that must be of one kind (an address carries one kind only). */
   public static <T extends Message> T decode(Buffer raw, Class<T> expected) throws MessageRejected {
-    Message message = decode(raw);
+    return expect(decode(raw), expected);
+  }
+
+  static <T extends Message> T expect(Message message, Class<T> expected) throws MessageRejected {
     if (!expected.isInstance(message)) {
       String type = message.wireType();
       throw new MessageRejected(Reason.UNEXPECTED_TYPE, type,
@@ -78,7 +84,7 @@ public final class Wire {
 
   /** Best-effort sender of a raw message, for logging a rejection once per sender. */
   public static String senderOf(Buffer raw) {
-    if (raw == null || raw.length() > MAX_BYTES) {
+    if (raw == null || raw.length() > 2 * MAX_BYTES) {
       return "unknown";
     }
     try {
@@ -89,13 +95,14 @@ public final class Wire {
     }
   }
 
-  private static JsonObject parse(Buffer raw) throws MessageRejected {
+  /** @param limit {@link #MAX_BYTES}, or twice that for a signed frame (its message is escaped inside) */
+  static JsonObject parse(Buffer raw, int limit) throws MessageRejected {
     if (raw == null) {
       throw new MessageRejected(Reason.MALFORMED_JSON, null, "empty message");
     }
-    if (raw.length() > MAX_BYTES) {
+    if (raw.length() > limit) {
       throw new MessageRejected(Reason.OVERSIZED, null,
-          "message of " + raw.length() + " bytes exceeds the limit of " + MAX_BYTES + " bytes");
+          "message of " + raw.length() + " bytes exceeds the limit of " + limit + " bytes");
     }
     try {
       return new JsonObject(raw);

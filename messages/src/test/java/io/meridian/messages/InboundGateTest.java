@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 class InboundGateTest {
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private final InboundGate gate = new InboundGate(registry, "coordinator");
+  private final InboundGate gate = new InboundGate(registry, "coordinator", Seal.insecure());
 
   @Test
   void goodMessagePassesAndNothingIsCounted() {
@@ -43,7 +43,7 @@ class InboundGateTest {
   @Test
   void aMessageStampedBeyondClockSkewIsRejectedAndOneWithinItPasses() {
     // The samples are stamped 1_764_000_000_000; this receiver's clock reads 40 s and then 20 s before that.
-    InboundGate early = new InboundGate(registry, "coordinator", java.time.Clock.fixed(
+    InboundGate early = new InboundGate(registry, "coordinator", Seal.insecure(), java.time.Clock.fixed(
         java.time.Instant.ofEpochMilli(1_764_000_000_000L - 40_000), java.time.ZoneOffset.UTC));
     assertThat(early.accept(Wire.encode(Samples.healthyPrimary()), "a", NodeHealthReport.class)).isEmpty();
     assertThat(early.accept(Wire.encode(Samples.command()), "a", Command.class)).isEmpty();
@@ -51,7 +51,7 @@ class InboundGateTest {
         .counter().count()).isEqualTo(1.0);
     assertThat(registry.get("meridian_messages_rejected").tags("type", "command", "reason", "future_timestamp")
         .counter().count()).isEqualTo(1.0);
-    InboundGate skewed = new InboundGate(registry, "coordinator", java.time.Clock.fixed(
+    InboundGate skewed = new InboundGate(registry, "coordinator", Seal.insecure(), java.time.Clock.fixed(
         java.time.Instant.ofEpochMilli(1_764_000_000_000L - 20_000), java.time.ZoneOffset.UTC));
     assertThat(skewed.accept(Wire.encode(Samples.healthyPrimary()), "a", NodeHealthReport.class)).isPresent();
     // A leader announcement carries no send time (its since may be old): not judged by it.

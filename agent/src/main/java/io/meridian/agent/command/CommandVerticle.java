@@ -14,7 +14,6 @@ import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
 import io.meridian.messages.InboundGate;
 import io.meridian.messages.LeaderAnnouncement;
-import io.meridian.messages.Wire;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
@@ -73,7 +72,7 @@ public final class CommandVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    gate = new InboundGate(registry, "agent");
+    gate = new InboundGate(registry, "agent", config.bus().seal());
     MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term())));
@@ -98,7 +97,7 @@ public final class CommandVerticle extends VerticleBase {
       if (verdict instanceof TermGuard.Refuse refuse) {
         reply(message, command, CommandResult.Outcome.REFUSED, "stale_term", refuse.reason());
       } else if (verdict instanceof TermGuard.Repeat repeat) {
-        message.reply(Wire.encode(repeat.earlier()));
+        message.reply(config.bus().seal().encode(repeat.earlier()));
       } else {
         execute(message, command);
       }
@@ -242,7 +241,7 @@ public final class CommandVerticle extends VerticleBase {
           .log("{} {} on {} (term {}): {}", outcome.name().toLowerCase(Locale.ROOT), command.kind(), command.target(),
               command.term(), detail);
     }
-    message.reply(Wire.encode(result));
+    message.reply(config.bus().seal().encode(result));
   }
 
   /** Highest term seen, for tests and diagnostics. */

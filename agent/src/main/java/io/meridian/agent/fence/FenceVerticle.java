@@ -7,7 +7,6 @@ import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.ClusterEvent;
-import io.meridian.messages.Wire;
 import io.meridian.messages.InboundGate;
 import io.meridian.messages.LeaderAnnouncement;
 import io.meridian.messages.ReachabilityReport;
@@ -89,7 +88,7 @@ public final class FenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     startedAt = clock.instant();
-    InboundGate gate = new InboundGate(registry, "agent");
+    InboundGate gate = new InboundGate(registry, "agent", config.bus().seal());
     // The gate drops route warm-ups: they are not word from a leader and must not lift the fence.
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(this::heard));
@@ -182,7 +181,7 @@ public final class FenceVerticle extends VerticleBase {
     }
     // For the notification webhooks. Sent into a partition it may reach no one; fence off (contact
     // back) always gets through, and says what happened.
-    vertx.eventBus().publish(Addresses.EVENTS, Wire.encode(new ClusterEvent(config.agentId(),
+    vertx.eventBus().publish(Addresses.EVENTS, config.bus().seal().encode(new ClusterEvent(config.agentId(),
         on ? ClusterEvent.Kind.FENCE_ON : ClusterEvent.Kind.FENCE_OFF,
         switch (verdict) {
           case FENCE -> ClusterEvent.Severity.CRITICAL;

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 class AgentConfigTest {
 
   private static AgentConfig parse(String yaml, Map<String, String> env) throws ConfigException {
-    return AgentConfig.read(ConfigFiles.parse("agent.yaml", yaml), env);
+    return AgentConfig.read(ConfigFiles.parse("agent.yaml", yaml), io.meridian.runtime.testing.TestKeys.withBusKey(env));
   }
 
   private static void assertRejected(String yaml, String message) {
@@ -121,6 +121,6 @@ class AgentConfigTest {
   void fileOnDiskIsRead(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("agent.yaml");
     Files.writeString(file, "cluster: c\nregion: r\nnodes: [127.0.0.1:7000]\n");
-    assertThat(AgentConfig.load(file, Map.of()).region()).isEqualTo("r");
+    assertThat(AgentConfig.load(file, io.meridian.runtime.testing.TestKeys.withBusKey(Map.of())).region()).isEqualTo("r");
   }
 }

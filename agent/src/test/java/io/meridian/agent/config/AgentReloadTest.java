@@ -23,7 +23,7 @@ class AgentReloadTest {
       """;
 
   private static AgentConfig parse(String yaml, Map<String, String> env) throws ConfigException {
-    return AgentConfig.read(ConfigFiles.parse("agent.yaml", yaml), env);
+    return AgentConfig.read(ConfigFiles.parse("agent.yaml", yaml), io.meridian.runtime.testing.TestKeys.withBusKey(env));
   }
 
   private static AgentConfig base() throws ConfigException {

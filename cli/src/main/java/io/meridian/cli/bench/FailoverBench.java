@@ -52,8 +52,9 @@ public final class FailoverBench implements Callable<Integer> {
           + "default: ${DEFAULT-VALUE}, the reference deployment's).")
   List<Long> nativeNodeTimeouts;
 
-  @Option(names = "--systems", split = ",", defaultValue = "meridian,native", paramLabel = "meridian|native",
-      description = "Which failover to measure (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--systems", split = ",", defaultValue = "meridian,native", paramLabel = "meridian|native|meridian-insecure",
+      description = "Which failover to measure (default: ${DEFAULT-VALUE}); meridian-insecure is Meridian on an "
+          + "unsigned bus, to measure what signing costs.")
   List<String> systems;
 
   @Option(names = "--recovery-timeout", defaultValue = "30", paramLabel = "SECONDS",
@@ -97,7 +98,7 @@ public final class FailoverBench implements Callable<Integer> {
       for (String s : scenarios) {
         chosen.add(Scenario.parse(s.trim()));
       }
-      Systems.check(systems);
+      Systems.check(systems, true);
       if (rounds < 1 || rounds > 100) {
         throw new IllegalArgumentException("--rounds must be between 1 and 100, got " + rounds);
       }
@@ -130,6 +131,9 @@ public final class FailoverBench implements Callable<Integer> {
     if (systems.contains("meridian")) {
       systemNames.add(FailoverReport.MERIDIAN);
     }
+    if (systems.contains(FailoverReport.MERIDIAN_INSECURE)) {
+      systemNames.add(FailoverReport.MERIDIAN_INSECURE);
+    }
     if (systems.contains("native")) {
       nativeNodeTimeouts.forEach(t -> systemNames.add("native-" + t + "ms"));
     }
@@ -139,13 +143,13 @@ public final class FailoverBench implements Callable<Integer> {
     List<RoundResult> results = new ArrayList<>();
     long started = System.nanoTime();
     int total = chosen.stream().mapToInt(sc -> rounds * (int) systemNames.stream()
-        .filter(sys -> !sc.meridianOnly() || sys.equals(FailoverReport.MERIDIAN)).count()).sum();
+        .filter(sys -> !sc.meridianOnly() || FailoverReport.isMeridian(sys)).count()).sum();
     int done = 0;
     try {
       for (Scenario scenario : chosen) {
         for (int round = 1; round <= rounds; round++) {
           for (String system : systemNames) {
-            if (scenario.meridianOnly() && !system.equals(FailoverReport.MERIDIAN)) {
+            if (scenario.meridianOnly() && !FailoverReport.isMeridian(system)) {
               continue;
             }
             done++;
@@ -205,7 +209,7 @@ public final class FailoverBench implements Callable<Integer> {
   }
 
   private RoundResult runRound(Scenario scenario, String system, int round) throws Exception {
-    boolean meridian = system.equals(FailoverReport.MERIDIAN);
+    boolean meridian = FailoverReport.isMeridian(system);
     Duration nodeTimeout = meridian ? DemoSpec.NODE_TIMEOUT
         : Duration.ofMillis(Long.parseLong(system.substring("native-".length(), system.length() - 2)));
     // Every round keeps its logs (a slow round is looked into afterwards); its node data go.
@@ -215,7 +219,8 @@ public final class FailoverBench implements Callable<Integer> {
     try (PrintStream log = new PrintStream(Files.newOutputStream(dir.resolve("round.log")), true)) {
       LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(scenario.topology(), 3, 3, basePort,
           apiPort, busPort, dir, meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
-          nodeTimeout, java.util.Optional.empty(), meridian), log);
+          nodeTimeout, java.util.Optional.empty(), meridian, io.meridian.cli.demo.RegionHosts.loopback(),
+          !system.equals(FailoverReport.MERIDIAN_INSECURE)), log);
       current = deployment;
       try {
         try {

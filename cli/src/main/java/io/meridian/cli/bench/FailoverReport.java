@@ -16,6 +16,12 @@ import java.util.OptionalLong;
 final class FailoverReport {
 
   static final String MERIDIAN = "meridian";
+  /** Meridian with its bus unsigned ({@code bus.insecure: true}): what signing costs, against {@link #MERIDIAN}. */
+  static final String MERIDIAN_INSECURE = "meridian-insecure";
+
+  static boolean isMeridian(String system) {
+    return system.equals(MERIDIAN) || system.equals(MERIDIAN_INSECURE);
+  }
 
   /** A target from the benchmark issue, evaluated on the figures. */
   record Target(String name, boolean met, String detail) {

@@ -117,8 +117,11 @@ public final class OverheadBench implements Callable<Integer> {
       AtomicLong reports = new AtomicLong();
       bus.eventBus().consumer(Addresses.health("region-1"), m -> reports.incrementAndGet());
       Path config = stateDir.resolve("agent.yaml");
+      Path busKey = stateDir.resolve("bus.key");
+      io.meridian.runtime.bus.BusKeys.generate(busKey);
+      // Signed as in production: the agent's cost includes signing its reports.
       Files.writeString(config, DemoFiles.agentYaml("region-1", "127.0.0.1", List.of(node), agentPort, busName, busPort + 1,
-          List.of("127.0.0.1:" + busPort), 0, probeIntervalMs));
+          List.of("127.0.0.1:" + busPort), 0, probeIntervalMs, java.util.Optional.of(busKey)));
       out.printf("meridian bench overhead: redis-server %s on %s, redis-benchmark -t %s -n %d -c %d, %d round(s) "
           + "of a run without and a run with an agent probing every %d ms%n", redis.version(), node, tests, requests,
           clients, rounds, probeIntervalMs);

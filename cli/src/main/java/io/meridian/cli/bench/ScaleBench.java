@@ -142,6 +142,9 @@ public final class ScaleBench implements Callable<Integer> {
     SimulatedCluster cluster = new SimulatedCluster(size, basePort);
     List<String> members = List.of("127.0.0.1:" + busPort, "127.0.0.1:" + (busPort + 1), "127.0.0.1:" + (busPort + 2));
     String busName = CLUSTER + "-" + busPort;
+    // Signed as in production: the coordinators' cost includes checking every report.
+    io.meridian.messages.Seal seal = io.meridian.messages.Seal.signed(
+        io.meridian.runtime.bus.BusKeys.generate(dir.resolve("bus.key")), List.of());
     long t0 = System.nanoTime();
     for (int i = 0; i < 3; i++) {
       startCoordinator(i, dir, busName, members);
@@ -174,7 +177,7 @@ public final class ScaleBench implements Callable<Integer> {
         List<SimulatedCluster.Node> inRegion = all.stream().filter(n -> n.region().equals(region)).toList();
         for (int from = 0; from < inRegion.size(); from += nodesPerAgent) {
           String id = "sim-agent-" + region + "-" + (from / nodesPerAgent);
-          vertx.deployVerticle(new SimulatedAgent(id, CLUSTER, region,
+          vertx.deployVerticle(new SimulatedAgent(id, CLUSTER, region, seal,
               inRegion.subList(from, Math.min(inRegion.size(), from + nodesPerAgent)), cluster, PROBE_INTERVAL_MS,
               (node, at) -> promotions.putIfAbsent(node, at))).toCompletionStage().toCompletableFuture()
               .get(30, TimeUnit.SECONDS);
@@ -276,8 +279,8 @@ public final class ScaleBench implements Callable<Integer> {
         + "leadership:\n  cpMembers: 3\n"
         + "staleAfter: 2s\n"
         + "http:\n  host: 127.0.0.1\n  port: " + (apiPort + i) + "\n"
-        + "bus:\n  clusterName: " + busName + "\n  host: 127.0.0.1\n  port: " + (busPort + i) + "\n"
-        + "  members: [" + String.join(", ", members) + "]\n");
+        + io.meridian.cli.demo.DemoFiles.busYaml(busName, "127.0.0.1", busPort + i, members,
+            java.util.Optional.of(dir.resolve("bus.key"))));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(io.meridian.cli.JvmOptions.defaults());

@@ -9,7 +9,6 @@ import io.meridian.messages.MessageRejected;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.messages.ProbeFailure;
 import io.meridian.messages.RedisState;
-import io.meridian.messages.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
@@ -42,9 +41,12 @@ final class SimulatedAgent extends VerticleBase {
    * @param onPromotion told (node address, arrival in System.nanoTime) when a promotion command
    *                    arrives for one of this agent's nodes
    */
-  SimulatedAgent(String id, String cluster, String region, List<SimulatedCluster.Node> nodes, SimulatedCluster topology,
-      long intervalMs, BiConsumer<String, Long> onPromotion) {
+  private final io.meridian.messages.Seal seal;
+
+  SimulatedAgent(String id, String cluster, String region, io.meridian.messages.Seal seal,
+      List<SimulatedCluster.Node> nodes, SimulatedCluster topology, long intervalMs, BiConsumer<String, Long> onPromotion) {
     this.id = id;
+    this.seal = seal;
     this.cluster = cluster;
     this.region = region;
     this.nodes = List.copyOf(nodes);
@@ -70,7 +72,7 @@ final class SimulatedAgent extends VerticleBase {
       Optional<RedisState> state = topology.isDead(n.address()) ? Optional.empty() : Optional.of(topology.state(n));
       NodeHealthReport report = new NodeHealthReport(id, cluster, region, n.address(), seq, now, 150, failure, state);
       if (gate.admit(report, now)) {
-        vertx.eventBus().publish(Addresses.health(region), Wire.encode(report));
+        vertx.eventBus().publish(Addresses.health(region), seal.encode(report));
       }
     }
   }
@@ -82,7 +84,7 @@ final class SimulatedAgent extends VerticleBase {
     long arrived = System.nanoTime();
     Command command;
     try {
-      command = Wire.decode(message.body(), Command.class);
+      command = seal.open(message.body(), Command.class);
     } catch (MessageRejected e) {
       message.fail(400, e.getMessage());
       return;
@@ -98,7 +100,7 @@ final class SimulatedAgent extends VerticleBase {
       outcome = CommandResult.Outcome.REFUSED;
       detail = "the scale benchmark simulates promotions only";
     }
-    message.reply(Wire.encode(new CommandResult(id, command.id(), command.term(), command.target(), outcome, detail,
+    message.reply(seal.encode(new CommandResult(id, command.id(), command.term(), command.target(), outcome, detail,
         System.currentTimeMillis())));
   }
 }

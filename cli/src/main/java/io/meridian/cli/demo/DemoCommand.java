@@ -72,6 +72,12 @@ public final class DemoCommand implements Callable<Integer> {
           + "Without it, writes acknowledged on the cut-off side are lost when it joins again.")
   boolean noWriteFencing;
 
+  @Option(names = "--insecure-bus",
+      description = "Run the event bus unsigned (bus.insecure: true). By default every message is signed with a "
+          + "key generated into the state directory (bus.key), and the agents obey only signed commands "
+          + "(docs/concepts/security.md).")
+  boolean insecureBus;
+
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -106,7 +112,11 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
         : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
-        !noWriteFencing), out);
+        !noWriteFencing, RegionHosts.loopback(), !insecureBus), out);
+    if (insecureBus) {
+      out.println("WARNING: the event bus is insecure (--insecure-bus): messages are not signed, so any local process "
+          + "that reaches the bus ports can command the agents");
+    }
     if (noWriteFencing) {
       out.println("WARNING: write fencing is off (--no-write-fencing): a primary cut off from the majority keeps "
           + "acknowledging writes that are lost when it joins again");

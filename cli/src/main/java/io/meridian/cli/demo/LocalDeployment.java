@@ -64,18 +64,19 @@ public final class LocalDeployment {
    * Where and how to run; ports are the first of consecutive ranges (see the demo's options);
    * {@code webhook}, if any, receives the coordinators' cluster events as JSON; {@code writeFencing}
    * turns the agents' write fencing of isolated primaries on; {@code hosts} says where each region
-   * runs.
+   * runs; {@code signedBus} signs the bus's messages with a key generated into the state directory
+   * ({@code bus.key}), else the bus runs explicitly insecure.
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
       Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
-      boolean writeFencing, RegionHosts hosts) {
+      boolean writeFencing, RegionHosts hosts, boolean signedBus) {
 
-    /** Every region on loopback, as the demo runs. */
+    /** Every region on loopback with a signed bus, as the demo runs. */
     public Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
         Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
         boolean writeFencing) {
       this(topology, regions, nodesPerRegion, basePort, apiPort, busPort, stateDir, failover, nodeTimeout, webhook,
-          writeFencing, RegionHosts.loopback());
+          writeFencing, RegionHosts.loopback(), true);
     }
 
     /** Node j of region i (0-based). */
@@ -241,7 +242,7 @@ public final class LocalDeployment {
           Files.writeString(file, DemoFiles.agentYaml(region.name(), layout.hosts().host(index),
               region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
-              layout.writeFencing() ? regionNames.size() : 0, 250));
+              layout.writeFencing() ? regionNames.size() : 0, 250, busKey()));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
               logs.resolve("agent-" + region.name() + ".log"),
@@ -339,12 +340,27 @@ public final class LocalDeployment {
     return operatorToken;
   }
 
+  /**
+   * The bus key every process of this deployment signs with: {@code <state-dir>/bus.key}, made
+   * once (mode 0600) and kept across runs of the same state directory; empty on an insecure bus.
+   */
+  public synchronized java.util.Optional<Path> busKey() throws IOException {
+    if (!layout.signedBus()) {
+      return java.util.Optional.empty();
+    }
+    Path file = layout.stateDir().resolve("bus.key");
+    if (!Files.exists(file)) {
+      io.meridian.runtime.bus.BusKeys.generate(file);
+    }
+    return java.util.Optional.of(file);
+  }
+
   private void startCoordinator(List<String> regionNames, int i, String busName, List<String> members, Path configs,
       Path logs) throws IOException {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
     Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.hosts().host(i), specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook()));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook(), busKey()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(i, io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file),
         Map.of(OPERATOR_TOKEN_ENV, operatorToken()),

@@ -5,7 +5,7 @@ import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
 import io.meridian.messages.MessageRejected;
-import io.meridian.messages.Wire;
+import io.meridian.messages.Seal;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -18,19 +18,22 @@ import java.util.Map;
 
 /**
  * Sends one command to an agent the way the leader must: the fence is confirmed right before
- * sending and stamped as the term; the answer is decoded strictly. Holds no decisions.
+ * sending and stamped as the term; the command is signed and the answer checked and decoded
+ * strictly. Holds no decisions.
  */
 public final class CommandSender {
 
   private final Vertx vertx;
   private final String coordinatorId;
   private final LeaderElection election;
+  private final Seal seal;
   private final Clock clock;
 
-  public CommandSender(Vertx vertx, String coordinatorId, LeaderElection election, Clock clock) {
+  public CommandSender(Vertx vertx, String coordinatorId, LeaderElection election, Seal seal, Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;
+    this.seal = seal;
     this.clock = clock;
   }
 
@@ -41,7 +44,7 @@ public final class CommandSender {
         .recover(err -> Future.failedFuture(new NotSent(err.getMessage())))
         .compose(term -> {
           Command command = new Command(coordinatorId, id, term, target, kind, args, clock.millis(), reason);
-          return vertx.eventBus().<Buffer>request(Addresses.commands(agent), Wire.encode(command),
+          return vertx.eventBus().<Buffer>request(Addresses.commands(agent), seal.encode(command),
               new DeliveryOptions().setSendTimeout(timeout.toMillis()))
               .map(reply -> decode(reply.body()));
         });
@@ -72,9 +75,9 @@ public final class CommandSender {
     return election.term().orElse(-1);
   }
 
-  private static CommandResult decode(Buffer body) {
+  private CommandResult decode(Buffer body) {
     try {
-      return Wire.decode(body, CommandResult.class);
+      return seal.open(body, CommandResult.class);
     } catch (MessageRejected e) {
       throw new IllegalStateException("the agent's answer was rejected: " + e.getMessage(), e);
     }

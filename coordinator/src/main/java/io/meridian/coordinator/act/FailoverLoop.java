@@ -93,7 +93,8 @@ public final class FailoverLoop {
   /**
    * @param events where failover events go (the notifier); called on this context, must not block
    */
-  public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, Supplier<ClusterView> view,
+  public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, CommandSender sender,
+      Supplier<ClusterView> view,
       Supplier<Observations> observations, Supplier<Optional<ClusterSpec>> spec, FailoverPlanner.Settings settings, History history,
       FailoverMetrics metrics, Consumer<ClusterEvent> events, LeaderStateStore store, Clock clock) {
     this.vertx = vertx;
@@ -108,7 +109,7 @@ public final class FailoverLoop {
     this.events = events;
     this.clock = clock;
     this.store = store;
-    this.sender = new CommandSender(vertx, coordinatorId, election, clock);
+    this.sender = sender;
   }
 
   /**

@@ -106,7 +106,7 @@ public record CoordinatorConfig(
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     ConfigNode busNode = root.object("bus");
-    BusConfig bus = BusConfig.read(busNode);
+    BusConfig bus = BusConfig.read(busNode, env);
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"), bus);
     if (spec.isPresent()) {

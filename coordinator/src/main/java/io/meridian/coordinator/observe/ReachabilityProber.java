@@ -3,7 +3,6 @@ package io.meridian.coordinator.observe;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeAddress;
 import io.meridian.messages.ReachabilityReport;
-import io.meridian.messages.Wire;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -35,6 +34,7 @@ public final class ReachabilityProber {
   private final Supplier<Set<String>> targets;
   private final Duration timeout;
   private final Clock clock;
+  private final io.meridian.messages.Seal seal;
   private final NetClient client;
   private final Map<String, Long> failingSince = new HashMap<>();
   private final Map<String, Long> lastAnswered = new HashMap<>();
@@ -42,8 +42,9 @@ public final class ReachabilityProber {
   private final Map<String, Connection> connections = new HashMap<>();
 
   public ReachabilityProber(Vertx vertx, String coordinatorId, String region, Supplier<Set<String>> targets,
-      Duration timeout, Clock clock) {
+      Duration timeout, io.meridian.messages.Seal seal, Clock clock) {
     this.vertx = vertx;
+    this.seal = seal;
     this.coordinatorId = coordinatorId;
     this.region = region;
     this.targets = targets;
@@ -81,7 +82,7 @@ public final class ReachabilityProber {
   }
 
   private void publish(List<String> probed) {
-    vertx.eventBus().publish(Addresses.REACHABILITY, Wire.encode(new ReachabilityReport(coordinatorId, region,
+    vertx.eventBus().publish(Addresses.REACHABILITY, seal.encode(new ReachabilityReport(coordinatorId, region,
         clock.millis(), probed, Map.copyOf(failingSince))));
   }
 

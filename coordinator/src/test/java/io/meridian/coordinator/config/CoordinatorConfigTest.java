@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CoordinatorConfigTest {
 
   private static CoordinatorConfig parse(String yaml) throws ConfigException {
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."), Map.of());
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."),
+        io.meridian.runtime.testing.TestKeys.withBusKey(Map.of()));
   }
 
   private static void assertRejected(String yaml, String message) {

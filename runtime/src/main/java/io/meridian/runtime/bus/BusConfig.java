@@ -1,9 +1,15 @@
 package io.meridian.runtime.bus;
 
+import io.meridian.messages.BusKey;
 import io.meridian.messages.NodeAddress;
+import io.meridian.messages.Seal;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigNode;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * How a process joins the clustered event bus (Hazelcast underneath).
@@ -12,22 +18,30 @@ import java.util.List;
  * @param host        interface to bind Hazelcast and the event bus to
  * @param port        first Hazelcast port to try; the next free one is taken (up to +100)
  * @param members     where the cluster's members listen ({@code host:port} or {@code host}), usually the coordinators
+ * @param seal        how messages are signed and checked ({@code bus.signing}, or {@code bus.insecure: true})
  */
-public record BusConfig(String clusterName, String host, int port, List<String> members) {
+public record BusConfig(String clusterName, String host, int port, List<String> members, Seal seal) {
 
   public static final int DEFAULT_PORT = 5701;
+  /** Where the cluster key is taken from when {@code bus.signing} is not set. */
+  public static final String DEFAULT_KEY_ENV = "MERIDIAN_BUS_KEY";
 
   public BusConfig {
     members = List.copyOf(members);
   }
 
-  /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701]}, for logs. */
-  @Override
-  public String toString() {
-    return clusterName + " " + host + ":" + port + " members " + members;
+  /** An unsigned bus, for tests that are not about trust. */
+  public BusConfig(String clusterName, String host, int port, List<String> members) {
+    this(clusterName, host, port, members, Seal.insecure());
   }
 
-  public static BusConfig read(ConfigNode bus) throws ConfigException {
+  /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701], signed with bus key …}, for logs. */
+  @Override
+  public String toString() {
+    return clusterName + " " + host + ":" + port + " members " + members + ", " + seal.describe();
+  }
+
+  public static BusConfig read(ConfigNode bus, Map<String, String> env) throws ConfigException {
     String clusterName = bus.name("clusterName", "meridian");
     String host = bus.string("host", "127.0.0.1");
     int port = bus.integer("port", DEFAULT_PORT, 1, 65535);
@@ -40,6 +54,61 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
       throw bus.error("cpMembers", "is no longer used: the coordinators' CP group lives in their own leadership "
           + "cluster (coordinator.yaml, leadership); remove it");
     }
-    return new BusConfig(clusterName, host, port, members);
+    boolean insecure = bus.bool("insecure", false);
+    if (insecure && bus.has("signing")) {
+      throw bus.error("insecure", "is true while signing is set: remove one (signing protects the bus; insecure turns "
+          + "that off)");
+    }
+    Seal seal;
+    if (insecure) {
+      seal = Seal.insecure();
+    } else if (bus.has("signing")) {
+      seal = readSigning(bus.object("signing"), env);
+    } else if (env.get(DEFAULT_KEY_ENV) != null && !env.get(DEFAULT_KEY_ENV).isBlank()) {
+      seal = Seal.signed(key(bus, "signing", env.get(DEFAULT_KEY_ENV)), List.of());
+    } else {
+      throw bus.error("signing", "is required: the bus carries the commands that change Redis, and only messages "
+          + "signed with the cluster's key may do that. Make a key with `meridian keygen --out /etc/meridian/bus.key`, "
+          + "copy it to every Meridian host and set signing.keyFile (or put the key in " + DEFAULT_KEY_ENV + "); or "
+          + "set bus.insecure: true to run unsigned (anyone who reaches the bus ports can then command the agents)");
+    }
+    return new BusConfig(clusterName, host, port, members, seal);
+  }
+
+  private static Seal readSigning(ConfigNode signing, Map<String, String> env) throws ConfigException {
+    BusKey key;
+    if (signing.has("keyFile") == signing.has("keyEnv")) {
+      throw signing.error("keyFile", "give the cluster key either as keyFile (a file made by `meridian keygen`) or as "
+          + "keyEnv (an environment variable holding the same text), not both and not neither");
+    }
+    if (signing.has("keyFile")) {
+      key = keyFile(signing, "keyFile", signing.string("keyFile"));
+    } else {
+      String value = signing.fromEnvironment("keyEnv", env);
+      key = key(signing, "keyEnv", value);
+    }
+    List<BusKey> accepted = new ArrayList<>();
+    for (String file : signing.strings("acceptKeyFiles", List.of(), f -> f.isBlank() ? "must be a file path" : null)) {
+      accepted.add(keyFile(signing, "acceptKeyFiles", file));
+    }
+    return Seal.signed(key, accepted);
+  }
+
+  private static BusKey keyFile(ConfigNode signing, String field, String file) throws ConfigException {
+    try {
+      return BusKeys.read(Path.of(file));
+    } catch (IOException e) {
+      throw signing.error(field, "cannot read " + file + ": " + e);
+    } catch (IllegalArgumentException e) {
+      throw signing.error(field, e.getMessage());
+    }
+  }
+
+  private static BusKey key(ConfigNode signing, String field, String text) throws ConfigException {
+    try {
+      return Seal.keyFromText(text);
+    } catch (IllegalArgumentException e) {
+      throw signing.error(field, e.getMessage());
+    }
   }
 }

@@ -55,6 +55,12 @@ public final class BusProcess<V extends Deployable> {
   public static <V extends Deployable> Future<BusProcess<V>> start(String role, String name, Map<String, String> tags,
       BusConfig bus, Function<MeridianMetrics, V> work) {
     MeridianMetrics metrics = MeridianMetrics.create(role, tags);
+    if (!bus.seal().secure()) {
+      LOG.atWarn().addKeyValue("process", name).addKeyValue("setting", "bus.insecure")
+          .log("{}: the bus is INSECURE (bus.insecure: true): messages are neither signed nor checked, so any process "
+              + "that reaches the bus ports can command the agents and pose as the leader. Set bus.signing for "
+              + "anything but a throw-away test", name);
+    }
     return ClusteredVertx.start(bus, role.equals("agent"), java.util.Optional.of(metrics.registry()))
         .compose(started -> {
           Vertx vertx = started.vertx();

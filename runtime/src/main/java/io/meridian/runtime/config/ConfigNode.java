@@ -223,6 +223,22 @@ public final class ConfigNode {
     return out;
   }
 
+  /**
+   * The value of the environment variable that {@code field} names (secrets are kept out of
+   * files this way): the name must be a variable name, and the variable set and not blank.
+   */
+  public String fromEnvironment(String field, java.util.Map<String, String> env) throws ConfigException {
+    String variable = string(field);
+    if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw error(field, "must be the name of an environment variable, got \"" + variable + "\"");
+    }
+    String value = env.get(variable);
+    if (value == null || value.isBlank()) {
+      throw error(field, "environment variable " + variable + " is not set (or empty)");
+    }
+    return value;
+  }
+
   /** Rejects any field of this mapping (and of the nested mappings read) that was not read. */
   public void finish() throws ConfigException {
     Iterator<String> names = node.fieldNames();

@@ -17,14 +17,7 @@ public record RedisAuth(Optional<String> user, Optional<Secret> password) {
     Optional<String> user = redis.has("user") ? Optional.of(redis.string("user")) : Optional.empty();
     Optional<Secret> password = Optional.empty();
     if (redis.has("passwordEnv")) {
-      String variable = redis.string("passwordEnv");
-      if (!variable.matches("[A-Za-z_][A-Za-z0-9_]*")) {
-        throw redis.error("passwordEnv", "must be the name of an environment variable, got \"" + variable + "\"");
-      }
-      String value = env.get(variable);
-      if (value == null || value.isEmpty()) {
-        throw redis.error("passwordEnv", "environment variable " + variable + " is not set (or empty)");
-      }
+      String value = redis.fromEnvironment("passwordEnv", env);
       password = Optional.of(new Secret(value));
     }
     if (user.isPresent() && password.isEmpty()) {

@@ -1,0 +1,89 @@
+package io.meridian.runtime.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.messages.BusKey;
+import io.meridian.runtime.config.ConfigException;
+import io.meridian.runtime.config.ConfigFiles;
+import io.meridian.runtime.testing.TestKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The bus section: signed unless the file says insecure in so many words, and every key problem named. */
+class BusConfigTest {
+
+  @TempDir
+  Path dir;
+
+  private static BusConfig read(String yaml, Map<String, String> env) throws ConfigException {
+    return BusConfig.read(ConfigFiles.parse("agent.yaml", "bus:\n" + yaml).object("bus"), env);
+  }
+
+  private static void assertRejected(String yaml, Map<String, String> env, String message) {
+    assertThatThrownBy(() -> read(yaml, env)).isInstanceOf(ConfigException.class).hasMessageContaining(message);
+  }
+
+  @Test
+  void withoutAKeyAndWithoutInsecureTheFileIsRefusedWithTheWayOut() {
+    assertRejected("  clusterName: c\n", Map.of(), "agent.yaml: field 'bus.signing': is required");
+    assertRejected("  clusterName: c\n", Map.of(), "meridian keygen --out");
+    assertRejected("  clusterName: c\n", Map.of(), "bus.insecure: true");
+  }
+
+  @Test
+  void aKeyFileSignsAndRotationAcceptsASecondKey() throws Exception {
+    Path key = dir.resolve("bus.key");
+    Path old = dir.resolve("old.key");
+    BusKey made = BusKeys.generate(key);
+    BusKey previous = BusKeys.generate(old);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    BusConfig bus = read("  signing:\n    keyFile: " + key + "\n    acceptKeyFiles: [" + old + "]\n", Map.of());
+    assertThat(bus.seal().secure()).isTrue();
+    assertThat(bus.seal().describe()).contains("signed with bus key " + made.kid()).contains(previous.kid());
+    assertThat(bus.toString()).doesNotContain(Files.readString(key).strip());
+  }
+
+  @Test
+  void theKeyMayComeFromTheEnvironment() throws ConfigException {
+    assertThat(read("  clusterName: c\n", TestKeys.withBusKey(Map.of())).seal().secure()).isTrue();
+    assertThat(read("  signing: {keyEnv: MY_KEY}\n", Map.of("MY_KEY", TestKeys.KEY_TEXT)).seal().secure()).isTrue();
+    assertRejected("  signing: {keyEnv: MY_KEY}\n", Map.of(), "environment variable MY_KEY is not set");
+    assertRejected("  signing: {keyEnv: \"MY KEY\"}\n", Map.of(), "must be the name of an environment variable");
+  }
+
+  @Test
+  void aKeyFileOthersCanReadIsRefused() throws IOException {
+    Path key = dir.resolve("bus.key");
+    BusKeys.generate(key);
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+    assertRejected("  signing: {keyFile: " + key + "}\n", Map.of(), "is readable by other users (rw-r--r--)");
+  }
+
+  @Test
+  void aFileThatIsNotAKeyIsRefusedWithoutShowingIt() throws IOException {
+    Path shortKey = dir.resolve("short.key");
+    Files.writeString(shortKey, "c2hvcnQ=\n");
+    Files.setPosixFilePermissions(shortKey, PosixFilePermissions.fromString("rw-------"));
+    assertRejected("  signing: {keyFile: " + shortKey + "}\n", Map.of(), "at least 32 bytes");
+    Path text = dir.resolve("text.key");
+    Files.writeString(text, "hunter2 is my password\n");
+    Files.setPosixFilePermissions(text, PosixFilePermissions.fromString("rw-------"));
+    assertThatThrownBy(() -> read("  signing: {keyFile: " + text + "}\n", Map.of()))
+        .hasMessageContaining("is not base64").message().doesNotContain("hunter2");
+    assertRejected("  signing: {keyFile: " + dir.resolve("missing.key") + "}\n", Map.of(), "cannot read");
+  }
+
+  @Test
+  void insecureIsExplicitAndExclusive() throws ConfigException {
+    assertThat(read("  insecure: true\n", Map.of()).seal().secure()).isFalse();
+    assertRejected("  insecure: true\n  signing: {keyEnv: K}\n", Map.of("K", TestKeys.KEY_TEXT),
+        "is true while signing is set");
+    assertRejected("  signing: {keyEnv: K, keyFile: /x}\n", Map.of("K", TestKeys.KEY_TEXT), "not both and not neither");
+  }
+}
