@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
         OperatorCommands.Pause.class, OperatorCommands.Resume.class,
         OperatorCommands.Acknowledge.class, FailoverCommand.class, RebalanceCommand.class, OperatorCommands.Switchover.class,
         io.meridian.cli.spec.ScaleCommands.AddNode.class, io.meridian.cli.spec.ScaleCommands.RemoveNode.class,
-        io.meridian.cli.bench.BenchCommand.class, WebhookReceiverCommand.class, KeygenCommand.class, CommandLine.HelpCommand.class})
+        io.meridian.cli.bench.BenchCommand.class, WebhookReceiverCommand.class, io.meridian.cli.security.KeygenCommand.class, io.meridian.cli.security.CertsCommand.class, CommandLine.HelpCommand.class})
 public final class Meridian implements Runnable {
 
   @CommandLine.Spec

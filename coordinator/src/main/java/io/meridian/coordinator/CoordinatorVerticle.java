@@ -51,6 +51,7 @@ import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.InboundGate;
+import io.meridian.messages.MessageRejected;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
@@ -157,14 +158,18 @@ public final class CoordinatorVerticle extends VerticleBase {
     List<Future<Void>> registrations = new ArrayList<>();
     for (String region : c.regions()) {
       String address = Addresses.health(region);
+      // A report counts only on its own region's address: a sender cannot add a region to the view.
       MessageConsumer<Object> consumer = vertx.eventBus().consumer(address,
-          m -> gate.accept(m.body(), address, NodeHealthReport.class).ifPresent(this::onReport));
+          m -> gate.accept(m.body(), address, NodeHealthReport.class, r -> r.region().equals(region) ? Optional.empty()
+              : Optional.of(new MessageRejected(MessageRejected.Reason.UNKNOWN_REGION, r.wireType(), "a report from "
+                  + "region \"" + r.region() + "\" on " + address + ", the address of " + region)))
+              .ifPresent(this::onReport));
       consumers.add(consumer);
       registrations.add(consumer.completion());
     }
     statusTimer = vertx.setPeriodic(c.staleAfter().toMillis() / 2, id -> logStatusChanges());
     MessageConsumer<Object> reachability = vertx.eventBus().consumer(Addresses.REACHABILITY,
-        m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class)
+        m -> gate.accept(m.body(), Addresses.REACHABILITY, ReachabilityReport.class, this::outsideRegions)
             .ifPresent(r -> observations = observations.apply(r, clock.instant())));
     consumers.add(reachability);
     registrations.add(reachability.completion());
@@ -547,6 +552,13 @@ public final class CoordinatorVerticle extends VerticleBase {
    * copy of it) when the event loop gets to it, after the reports that arrived meanwhile. Crash
    * evidence is applied and acted on at once, not on the next tick (up to 250 ms away).
    */
+  /** Only the configured regions count toward a majority of observers. */
+  private Optional<MessageRejected> outsideRegions(ReachabilityReport r) {
+    return config.regions().contains(r.region()) ? Optional.empty()
+        : Optional.of(new MessageRejected(MessageRejected.Reason.UNKNOWN_REGION, r.wireType(), "an observer in region \""
+            + r.region() + "\", which is not one of this coordinator's regions " + config.regions()));
+  }
+
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
     warnIfShared(report);
@@ -659,7 +671,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.get("/api/v1/rebalance").handler(this::rebalancePlan);
     router.post("/api/v1/rebalance").handler(this::requestRebalance);
     router.post("/api/v1/switchover").handler(this::switchover);
-    router.post("/api/v1/nodes").handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024))
+    // The token is checked before a byte of the body is read, and the body is a small JSON document
+    // held in memory: never a file upload.
+    // (A security-policy handler: Vert.x Web runs those before the body handler, user handlers after.)
+    router.post("/api/v1/nodes").handler((io.vertx.ext.web.handler.SecurityPolicyHandler) ctx -> {
+      if (authorized(ctx)) {
+        ctx.next();
+      }
+    }).handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false))
         .handler(ctx -> scale(ctx, "add-node"));
     router.delete("/api/v1/nodes/:node").handler(ctx -> scale(ctx, "remove-node"));
     router.get("/api/v1/jobs").handler(this::jobs);
@@ -695,19 +714,26 @@ public final class CoordinatorVerticle extends VerticleBase {
       HttpEndpoints.error(ctx, 404, "no cluster spec configured: set 'spec' in the coordinator's config to plan a rebalance");
       return;
     }
-    HttpEndpoints.json(ctx, 200, rebalanceDocument());
+    rebalanceDocument().onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc)).onFailure(ctx::fail);
   }
 
-  private JsonObject rebalanceDocument() {
+  /**
+   * The plan and its 50-step simulation, computed on a worker: a GET must not hold the event loop
+   * the failover cycle runs on. The leader's own state is read here, on the loop.
+   */
+  private io.vertx.core.Future<JsonObject> rebalanceDocument() {
     ClusterSpec spec = config.spec().orElseThrow();
     Snapshot snap = snapshot();
     List<RebalanceCycle.InFlight> inFlight = rebalance != null && election.isLeader() ? rebalance.inFlight() : List.of();
     Set<String> busy = new java.util.HashSet<>();
     inFlight.forEach(f -> busy.addAll(f.step().shards()));
     Set<String> pinned = rebalance != null && election.isLeader() ? rebalance.pinned() : Set.of();
-    RebalancePlan plan = RebalancePlanner.plan(spec, snap, plannerSettings(), busy, pinned);
-    return RebalanceDocuments.plan(spec, plan, Simulation.converge(spec, snap, plannerSettings(), 50), inFlight,
-        config.rebalance().enabled(), config.rebalance().automaticFailback(), config.coordinatorId(), clock.instant());
+    var settings = plannerSettings();
+    boolean enabled = config.rebalance().enabled();
+    var failback = config.rebalance().automaticFailback();
+    return vertx.executeBlocking(() -> RebalanceDocuments.plan(spec, RebalancePlanner.plan(spec, snap, settings, busy,
+        pinned), Simulation.converge(spec, snap, settings, 50), inFlight, enabled, failback, config.coordinatorId(),
+        clock.instant()), false);
   }
 
   /**
@@ -725,7 +751,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     rebalance.approveFailback(clock.instant().plus(Duration.ofMinutes(FAILBACK_APPROVAL_MINUTES)),
         election.term().orElse(-1));
-    HttpEndpoints.json(ctx, 200, rebalanceDocument().put("failbackApprovedForMinutes", FAILBACK_APPROVAL_MINUTES));
+    rebalanceDocument().onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc.put("failbackApprovedForMinutes",
+        FAILBACK_APPROVAL_MINUTES))).onFailure(ctx::fail);
   }
 
   private static final int FAILBACK_APPROVAL_MINUTES = 10;

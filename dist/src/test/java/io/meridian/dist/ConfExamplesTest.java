@@ -25,21 +25,28 @@ class ConfExamplesTest {
 
   private static final Path CONF = Archive.SOURCES.resolve("conf");
 
-  /** The example as shipped, but with its bus key file (/etc/meridian/bus.key) at {@code key}. */
-  private static Path withKey(String example, Path key, Path dir) throws java.io.IOException {
+  /**
+   * The example as shipped, but with its bus key (/etc/meridian/bus.key) and TLS files
+   * (/etc/meridian/tls/) made in {@code dir}.
+   */
+  private static Path withKey(String example, Path dir) throws java.io.IOException {
     String text = Files.readString(CONF.resolve(example));
-    assertThat(text).contains("keyFile: /etc/meridian/bus.key");
-    return Files.writeString(dir.resolve(example), text.replace("/etc/meridian/bus.key", key.toString()));
+    assertThat(text).contains("keyFile: /etc/meridian/bus.key").contains("caFile: /etc/meridian/tls/ca.crt");
+    return Files.writeString(dir.resolve(example), localPaths(text, dir));
+  }
+
+  private static String localPaths(String text, Path dir) throws java.io.IOException {
+    io.meridian.cli.security.DevSecurity.ensure(dir, List.of("10.0.0.2"));
+    return text.replace("/etc/meridian/bus.key", dir.resolve("bus.key").toString())
+        .replace("/etc/meridian/tls/", dir + "/");
   }
 
   @Test
   void examplesLoadAndAgree(@TempDir Path dir) throws Exception {
-    Path key = dir.resolve("bus.key");
-    io.meridian.runtime.bus.BusKeys.generate(key);
     // The coordinator's example names its spec beside it.
     Files.copy(CONF.resolve("spec.yaml"), dir.resolve("spec.yaml"));
-    AgentConfig agent = AgentConfig.load(withKey("agent.yaml", key, dir), Map.of());
-    CoordinatorConfig coordinator = CoordinatorConfig.load(withKey("coordinator.yaml", key, dir), Map.of());
+    AgentConfig agent = AgentConfig.load(withKey("agent.yaml", dir), Map.of());
+    CoordinatorConfig coordinator = CoordinatorConfig.load(withKey("coordinator.yaml", dir), Map.of());
     ClusterSpec spec = ClusterSpecReader.load(CONF.resolve("spec.yaml"), Map.of());
 
     assertThat(PlacementPlanner.plan(spec)).isInstanceOf(PlanResult.Planned.class);
@@ -48,9 +55,11 @@ class ConfExamplesTest {
     assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
     assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());
     assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
-    // Shipped signed, as the same key.
+    // Shipped signed with the same key, and on mutual TLS.
     assertThat(agent.bus().seal().secure()).isTrue();
     assertThat(agent.bus().seal()).isEqualTo(coordinator.bus().seal());
+    assertThat(agent.bus().tls()).isPresent();
+    assertThat(coordinator.bus().tls()).isPresent();
     // The coordinators find each other's leadership members at their bus hosts on leadership.port.
     assertThat(coordinator.leadership().members())
         .containsExactly("10.0.0.2:5801", "10.1.0.2:5801", "10.2.0.2:5801");
@@ -69,11 +78,8 @@ class ConfExamplesTest {
   @Test
   void commentedAuthenticationBlocksAreValidOnceUncommented(@TempDir Path dir) throws Exception {
     Map<String, String> env = Map.of("MERIDIAN_REDIS_PASSWORD", "s3cret");
-    Path key = dir.resolve("bus.key");
-    io.meridian.runtime.bus.BusKeys.generate(key);
     Path agentFile = dir.resolve("agent.yaml");
-    Files.writeString(agentFile, uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:")
-        .replace("/etc/meridian/bus.key", key.toString()));
+    Files.writeString(agentFile, localPaths(uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:"), dir));
     Path specFile = dir.resolve("spec.yaml");
     Files.writeString(specFile, uncomment(Files.readString(CONF.resolve("spec.yaml")), "# auth:"));
 

@@ -59,7 +59,7 @@ class DistributionIT {
   static int apiPort;
   static int agentPort;
   static int busPort;
-  static Path busKey;
+  static Path security;
 
   @BeforeAll
   static void unpackAndStartRedis() throws Exception {
@@ -73,8 +73,7 @@ class DistributionIT {
     agentPort = FreePorts.any();
     busPort = FreePorts.busPorts(4);
     Path conf = Files.createDirectories(dir.resolve("etc"));
-    busKey = conf.resolve("bus.key");
-    io.meridian.runtime.bus.BusKeys.generate(busKey);
+    security = io.meridian.cli.security.DevSecurity.ensure(conf.resolve("security"), List.of());
     agentYaml = conf.resolve("agent.yaml");
     coordinatorYaml = conf.resolve("coordinator.yaml");
     Files.writeString(agentYaml, agentYaml("200ms", "agent-it"));
@@ -100,15 +99,15 @@ class DistributionIT {
         // real agent so alone and beside the point here.
         + "fencing: {enabled: false}\n"
         + "http: {host: 127.0.0.1, port: " + agentPort + "}\n"
-        + "bus: {clusterName: dist-it-" + busPort + ", host: 127.0.0.1, port: " + (busPort + 1)
-        + ", members: [\"127.0.0.1:" + busPort + "\"], signing: {keyFile: " + busKey + "}}\n";
+        + "bus:\n  clusterName: dist-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + (busPort + 1)
+        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n" + io.meridian.cli.security.DevSecurity.yaml(security);
   }
 
   private static String coordinatorYaml(String staleAfter) {
     return "cluster: it\nregion: r1\nregions: [r1, r2, r3]\nstaleAfter: " + staleAfter + "\n"
         + "http: {host: 127.0.0.1, port: " + apiPort + "}\n"
-        + "bus: {clusterName: dist-it-" + busPort + ", host: 127.0.0.1, port: " + busPort
-        + ", members: [\"127.0.0.1:" + busPort + "\"], signing: {keyFile: " + busKey + "}}\n";
+        + "bus:\n  clusterName: dist-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + busPort
+        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n" + io.meridian.cli.security.DevSecurity.yaml(security);
   }
 
   @Test
@@ -117,7 +116,7 @@ class DistributionIT {
     assertThat(home.getFileName().toString()).matches("meridian-\\d+\\.\\d+\\.\\d+(-SNAPSHOT)?");
     assertThat(home.resolve("bin/meridian")).isExecutable();
     assertThat(home.resolve("lib/meridian.jar")).isRegularFile();
-    for (String file : List.of("conf/agent.yaml", "conf/coordinator.yaml", "conf/spec.yaml", "conf/meridian.env",
+    for (String file : List.of("conf/agent.yaml", "conf/coordinator.yaml", "conf/spec.yaml", "conf/meridian.env", "conf/meridian.nft",
         "systemd/meridian-agent.service", "systemd/meridian-coordinator.service", "README.md",
         "docs/README.md", "conf/prometheus.yml", "monitoring/meridian-rules.yml", "monitoring/meridian-dashboard.json")) {
       assertThat(home.resolve(file)).isRegularFile();

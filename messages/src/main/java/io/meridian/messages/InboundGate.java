@@ -65,6 +65,22 @@ public final class InboundGate {
         : accept(message.body(), address, expected);
   }
 
+  /**
+   * As {@link #accept(Object, String, Class)}, then refuses a well-formed message that
+   * {@code outOfScope} finds outside what this receiver serves (a region it does not know),
+   * counted and logged like any rejection.
+   */
+  public <T extends Message> Optional<T> accept(Object body, String address, Class<T> expected,
+      java.util.function.Function<T, Optional<MessageRejected>> outOfScope) {
+    Optional<T> message = accept(body, address, expected);
+    Optional<MessageRejected> refusal = message.flatMap(outOfScope);
+    if (refusal.isPresent()) {
+      reject(refusal.get(), message.get().sender(), address);
+      return Optional.empty();
+    }
+    return message;
+  }
+
   /** The message, or empty when it was rejected (already counted and logged). */
   public <T extends Message> Optional<T> accept(Object body, String address, Class<T> expected) {
     if (!(body instanceof Buffer raw)) {

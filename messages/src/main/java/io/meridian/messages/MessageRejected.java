@@ -17,7 +17,9 @@ public final class MessageRejected extends Exception {
     /** Signed, but its validity ended (replayed late, or the clocks disagree). */
     EXPIRED,
     /** A message id this process has already accepted. */
-    REPLAYED;
+    REPLAYED,
+    /** From, or about, a region this process is not configured with. */
+    UNKNOWN_REGION;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -59,6 +59,19 @@ class InboundGateTest {
   }
 
   @Test
+  void aWellFormedMessageOutsideTheReceiversScopeIsRefusedAndCounted() {
+    java.util.function.Function<NodeHealthReport, java.util.Optional<MessageRejected>> only = r ->
+        r.region().equals("us-east") ? java.util.Optional.empty() : java.util.Optional.of(new MessageRejected(
+            MessageRejected.Reason.UNKNOWN_REGION, r.wireType(), "region " + r.region()));
+    // The sample is from eu-west.
+    assertThat(gate.accept(Wire.encode(Samples.refused()), "a", NodeHealthReport.class, only)).isEmpty();
+    assertThat(gate.accept(Wire.encode(Samples.refused()), "a", NodeHealthReport.class,
+        r -> java.util.Optional.empty())).contains(Samples.refused());
+    assertThat(registry.get("meridian_messages_rejected").tags("type", "node-health", "reason", "unknown_region")
+        .counter().count()).isEqualTo(1.0);
+  }
+
+  @Test
   void senderControlledTypeNamesDoNotBecomeLabels() {
     for (int i = 0; i < 50; i++) {
       gate.accept(new JsonObject().put("type", "t" + i).put("v", 1).toBuffer(), "a", NodeHealthReport.class);

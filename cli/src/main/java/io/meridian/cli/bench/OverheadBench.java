@@ -112,16 +112,16 @@ public final class OverheadBench implements Callable<Integer> {
     try {
       // The bench hosts the event bus (agents are lite members and need a data member) and counts
       // the agent's reports, which proves the agent is probing during the "with" runs.
-      bus = ClusteredVertx.start(new BusConfig(busName, "127.0.0.1", busPort, List.of("127.0.0.1:" + busPort)), false)
+      Path security = io.meridian.cli.security.DevSecurity.ensure(stateDir.resolve("security"), List.of());
+      bus = ClusteredVertx.start(io.meridian.cli.security.DevSecurity.bus(security, busName, "127.0.0.1", busPort,
+              List.of("127.0.0.1:" + busPort)), false)
           .toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       AtomicLong reports = new AtomicLong();
       bus.eventBus().consumer(Addresses.health("region-1"), m -> reports.incrementAndGet());
       Path config = stateDir.resolve("agent.yaml");
-      Path busKey = stateDir.resolve("bus.key");
-      io.meridian.runtime.bus.BusKeys.generate(busKey);
-      // Signed as in production: the agent's cost includes signing its reports.
+      // Signed and on TLS as in production: the agent's cost includes signing and encrypting its reports.
       Files.writeString(config, DemoFiles.agentYaml("region-1", "127.0.0.1", List.of(node), agentPort, busName, busPort + 1,
-          List.of("127.0.0.1:" + busPort), 0, probeIntervalMs, java.util.Optional.of(busKey)));
+          List.of("127.0.0.1:" + busPort), 0, probeIntervalMs, java.util.Optional.of(security)));
       out.printf("meridian bench overhead: redis-server %s on %s, redis-benchmark -t %s -n %d -c %d, %d round(s) "
           + "of a run without and a run with an agent probing every %d ms%n", redis.version(), node, tests, requests,
           clients, rounds, probeIntervalMs);

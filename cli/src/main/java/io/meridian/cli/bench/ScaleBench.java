@@ -142,9 +142,11 @@ public final class ScaleBench implements Callable<Integer> {
     SimulatedCluster cluster = new SimulatedCluster(size, basePort);
     List<String> members = List.of("127.0.0.1:" + busPort, "127.0.0.1:" + (busPort + 1), "127.0.0.1:" + (busPort + 2));
     String busName = CLUSTER + "-" + busPort;
-    // Signed as in production: the coordinators' cost includes checking every report.
-    io.meridian.messages.Seal seal = io.meridian.messages.Seal.signed(
-        io.meridian.runtime.bus.BusKeys.generate(dir.resolve("bus.key")), List.of());
+    // Signed and on TLS as in production: the coordinators' cost includes checking every report.
+    Path security = io.meridian.cli.security.DevSecurity.ensure(dir.resolve("security"), List.of());
+    io.meridian.runtime.bus.BusConfig simulated = io.meridian.cli.security.DevSecurity.bus(security, busName,
+        "127.0.0.1", busPort + 3, members);
+    io.meridian.messages.Seal seal = simulated.seal();
     long t0 = System.nanoTime();
     for (int i = 0; i < 3; i++) {
       startCoordinator(i, dir, busName, members);
@@ -155,7 +157,7 @@ public final class ScaleBench implements Callable<Integer> {
     Vertx vertx = null;
     Map<String, NetServer> servers = new ConcurrentHashMap<>();
     try {
-      vertx = ClusteredVertx.start(new BusConfig(busName, "127.0.0.1", busPort + 3, members), true)
+      vertx = ClusteredVertx.start(simulated, true)
           .toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
       for (SimulatedCluster.Node n : cluster.nodes()) {
         NetServer server = vertx.createNetServer().connectHandler(socket -> socket.handler(b -> {
@@ -280,7 +282,7 @@ public final class ScaleBench implements Callable<Integer> {
         + "staleAfter: 2s\n"
         + "http:\n  host: 127.0.0.1\n  port: " + (apiPort + i) + "\n"
         + io.meridian.cli.demo.DemoFiles.busYaml(busName, "127.0.0.1", busPort + i, members,
-            java.util.Optional.of(dir.resolve("bus.key"))));
+            java.util.Optional.of(dir.resolve("security"))));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(io.meridian.cli.JvmOptions.defaults());

@@ -73,8 +73,9 @@ public final class DemoCommand implements Callable<Integer> {
   boolean noWriteFencing;
 
   @Option(names = "--insecure-bus",
-      description = "Run the event bus unsigned (bus.insecure: true). By default every message is signed with a "
-          + "key generated into the state directory (bus.key), and the agents obey only signed commands "
+      description = "Run the event bus unsigned and on plain TCP (bus.insecure: true). By default every message is "
+          + "signed with a key generated into the state directory and the processes talk over mutual TLS with a "
+          + "development CA made there too (security/), and the agents obey only signed commands "
           + "(docs/concepts/security.md).")
   boolean insecureBus;
 
@@ -114,8 +115,8 @@ public final class DemoCommand implements Callable<Integer> {
         : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
         !noWriteFencing, RegionHosts.loopback(), !insecureBus), out);
     if (insecureBus) {
-      out.println("WARNING: the event bus is insecure (--insecure-bus): messages are not signed, so any local process "
-          + "that reaches the bus ports can command the agents");
+      out.println("WARNING: the event bus is insecure (--insecure-bus): messages are neither signed nor encrypted, so "
+          + "any local process that reaches the bus ports can command the agents");
     }
     if (noWriteFencing) {
       out.println("WARNING: write fencing is off (--no-write-fencing): a primary cut off from the majority keeps "

@@ -64,8 +64,8 @@ public final class LocalDeployment {
    * Where and how to run; ports are the first of consecutive ranges (see the demo's options);
    * {@code webhook}, if any, receives the coordinators' cluster events as JSON; {@code writeFencing}
    * turns the agents' write fencing of isolated primaries on; {@code hosts} says where each region
-   * runs; {@code signedBus} signs the bus's messages with a key generated into the state directory
-   * ({@code bus.key}), else the bus runs explicitly insecure.
+   * runs; {@code signedBus} signs the bus's messages and runs it on mutual TLS with material
+   * generated into the state directory ({@code security/}), else the bus runs explicitly insecure.
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
       Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
@@ -242,7 +242,7 @@ public final class LocalDeployment {
           Files.writeString(file, DemoFiles.agentYaml(region.name(), layout.hosts().host(index),
               region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
-              layout.writeFencing() ? regionNames.size() : 0, 250, busKey()));
+              layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity()));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
               logs.resolve("agent-" + region.name() + ".log"),
@@ -332,27 +332,28 @@ public final class LocalDeployment {
         operatorToken = java.util.HexFormat.of().formatHex(random);
         Path file = layout.stateDir().resolve("operator-token");
         Files.deleteIfExists(file);
-        Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, operatorToken + "\n");
+        io.meridian.runtime.config.PrivateFiles.create(file, operatorToken + "\n");
       }
     }
     return operatorToken;
   }
 
   /**
-   * The bus key every process of this deployment signs with: {@code <state-dir>/bus.key}, made
-   * once (mode 0600) and kept across runs of the same state directory; empty on an insecure bus.
+   * What every process of this deployment signs with and proves itself with on the bus:
+   * {@code <state-dir>/security} (the cluster key, a development CA and one certificate naming
+   * every region's host), made once and kept across runs of the same state directory; empty on an
+   * insecure bus.
    */
-  public synchronized java.util.Optional<Path> busKey() throws IOException {
+  public synchronized java.util.Optional<Path> busSecurity() throws IOException {
     if (!layout.signedBus()) {
       return java.util.Optional.empty();
     }
-    Path file = layout.stateDir().resolve("bus.key");
-    if (!Files.exists(file)) {
-      io.meridian.runtime.bus.BusKeys.generate(file);
+    List<String> hosts = new ArrayList<>();
+    for (int i = 0; i < layout.regions(); i++) {
+      hosts.add(layout.hosts().host(i));
     }
-    return java.util.Optional.of(file);
+    return java.util.Optional.of(io.meridian.cli.security.DevSecurity.ensure(layout.stateDir().resolve("security"),
+        hosts));
   }
 
   private void startCoordinator(List<String> regionNames, int i, String busName, List<String> members, Path configs,
@@ -360,7 +361,7 @@ public final class LocalDeployment {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
     Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.hosts().host(i), specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook(), busKey()));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook(), busSecurity()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(i, io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file),
         Map.of(OPERATOR_TOKEN_ENV, operatorToken()),

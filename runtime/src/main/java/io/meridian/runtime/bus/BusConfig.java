@@ -19,8 +19,10 @@ import java.util.Map;
  * @param port        first Hazelcast port to try; the next free one is taken (up to +100)
  * @param members     where the cluster's members listen ({@code host:port} or {@code host}), usually the coordinators
  * @param seal        how messages are signed and checked ({@code bus.signing}, or {@code bus.insecure: true})
+ * @param tls         mutual TLS between the processes ({@code bus.tls}); empty: plain TCP
  */
-public record BusConfig(String clusterName, String host, int port, List<String> members, Seal seal) {
+public record BusConfig(String clusterName, String host, int port, List<String> members, Seal seal,
+    java.util.Optional<BusTls> tls) {
 
   public static final int DEFAULT_PORT = 5701;
   /** Where the cluster key is taken from when {@code bus.signing} is not set. */
@@ -32,13 +34,14 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
 
   /** An unsigned bus, for tests that are not about trust. */
   public BusConfig(String clusterName, String host, int port, List<String> members) {
-    this(clusterName, host, port, members, Seal.insecure());
+    this(clusterName, host, port, members, Seal.insecure(), java.util.Optional.empty());
   }
 
   /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701], signed with bus key …}, for logs. */
   @Override
   public String toString() {
-    return clusterName + " " + host + ":" + port + " members " + members + ", " + seal.describe();
+    return clusterName + " " + host + ":" + port + " members " + members + ", " + seal.describe() + ", "
+        + tls.map(BusTls::toString).orElse("plain TCP");
   }
 
   public static BusConfig read(ConfigNode bus, Map<String, String> env) throws ConfigException {
@@ -55,6 +58,10 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
           + "cluster (coordinator.yaml, leadership); remove it");
     }
     boolean insecure = bus.bool("insecure", false);
+    if (insecure && bus.has("tls")) {
+      throw bus.error("insecure", "is true while tls is set: remove one (tls encrypts the bus and keeps strangers off "
+          + "it; insecure turns every protection off)");
+    }
     if (insecure && bus.has("signing")) {
       throw bus.error("insecure", "is true while signing is set: remove one (signing protects the bus; insecure turns "
           + "that off)");
@@ -72,7 +79,9 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
           + "copy it to every Meridian host and set signing.keyFile (or put the key in " + DEFAULT_KEY_ENV + "); or "
           + "set bus.insecure: true to run unsigned (anyone who reaches the bus ports can then command the agents)");
     }
-    return new BusConfig(clusterName, host, port, members, seal);
+    java.util.Optional<BusTls> tls = bus.has("tls") ? java.util.Optional.of(BusTls.read(bus.object("tls")))
+        : java.util.Optional.empty();
+    return new BusConfig(clusterName, host, port, members, seal, tls);
   }
 
   private static Seal readSigning(ConfigNode signing, Map<String, String> env) throws ConfigException {

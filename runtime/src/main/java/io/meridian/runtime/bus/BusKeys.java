@@ -2,14 +2,12 @@ package io.meridian.runtime.bus;
 
 import io.meridian.messages.BusKey;
 import io.meridian.messages.Seal;
+import io.meridian.runtime.config.PrivateFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * The cluster's bus key on disk: one line of base64 holding 32 random bytes, readable by its
@@ -25,16 +23,7 @@ public final class BusKeys {
   public static BusKey generate(Path file) throws IOException {
     byte[] secret = new byte[BusKey.MIN_BYTES];
     new SecureRandom().nextBytes(secret);
-    String text = Base64.getEncoder().encodeToString(secret) + "\n";
-    if (file.getParent() != null) {
-      Files.createDirectories(file.getParent());
-    }
-    try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(file);
-    }
-    Files.writeString(file, text);
+    PrivateFiles.create(file, Base64.getEncoder().encodeToString(secret) + "\n");
     return new BusKey(secret);
   }
 
@@ -44,15 +33,7 @@ public final class BusKeys {
    */
   public static BusKey read(Path file) throws IOException {
     String text = Files.readString(file);
-    try {
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-      if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-        throw new IllegalArgumentException(file + " is readable by other users (" + PosixFilePermissions.toString(perms)
-            + "): whoever reads it can command every agent; chmod 600 it");
-      }
-    } catch (UnsupportedOperationException notPosix) {
-      // Nothing to check on a file system without POSIX modes.
-    }
+    PrivateFiles.requireOwnerOnly(file, "can command every agent");
     try {
       return Seal.keyFromText(text);
     } catch (IllegalArgumentException e) {

@@ -60,6 +60,11 @@ public final class BusProcess<V extends Deployable> {
           .log("{}: the bus is INSECURE (bus.insecure: true): messages are neither signed nor checked, so any process "
               + "that reaches the bus ports can command the agents and pose as the leader. Set bus.signing for "
               + "anything but a throw-away test", name);
+    } else if (bus.tls().isEmpty()) {
+      LOG.atWarn().addKeyValue("process", name).addKeyValue("setting", "bus.tls")
+          .log("{}: the event bus runs on plain TCP (bus.tls is not set): messages are signed, but readable on the "
+              + "network, and any process that reaches the bus ports can deliver frames (refused, but read). Set "
+              + "bus.tls (`meridian certs` makes a CA and certificates)", name);
     }
     return ClusteredVertx.start(bus, role.equals("agent"), java.util.Optional.of(metrics.registry()))
         .compose(started -> {

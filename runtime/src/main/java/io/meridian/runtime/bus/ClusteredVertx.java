@@ -94,6 +94,7 @@ public final class ClusteredVertx {
     VertxOptions options = new VertxOptions();
     registry.ifPresent(r -> options.setMetricsOptions(metricsOptions(lite)));
     options.getEventBusOptions().setHost(bus.host()).setPort(0);
+    bus.tls().ifPresent(tls -> tls.apply(options.getEventBusOptions()));
     if (lite) {
       // Vert.x sizes its pools by core count (2 event loops per core); an agent needs a couple of
       // threads whatever the size of the Redis host it shares.

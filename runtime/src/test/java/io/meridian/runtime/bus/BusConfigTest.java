@@ -86,4 +86,32 @@ class BusConfigTest {
         "is true while signing is set");
     assertRejected("  signing: {keyEnv: K, keyFile: /x}\n", Map.of("K", TestKeys.KEY_TEXT), "not both and not neither");
   }
+
+  @Test
+  void tlsNamesItsThreeFilesAndRefusesWhatCannotBeThem() throws Exception {
+    Path cert = pem("node.crt", "CERTIFICATE", "rw-r--r--");
+    Path key = pem("node.key", "PRIVATE KEY", "rw-------");
+    Path ca = pem("ca.crt", "CERTIFICATE", "rw-r--r--");
+    String tls = "  tls: {certFile: " + cert + ", keyFile: " + key + ", caFile: " + ca + "}\n";
+    BusConfig bus = read(tls, TestKeys.withBusKey(Map.of()));
+    assertThat(bus.tls()).contains(new BusTls(cert, key, ca));
+    assertThat(bus.toString()).contains("mutual TLS");
+    assertThat(read("  clusterName: c\n", TestKeys.withBusKey(Map.of())).tls()).isEmpty();
+
+    assertRejected("  tls: {certFile: " + key + ", keyFile: " + key + ", caFile: " + ca + "}\n",
+        TestKeys.withBusKey(Map.of()), "field 'bus.tls.certFile': " + key + " is not a PEM file with a 'BEGIN CERTIFICATE' block");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r-----"));
+    assertRejected(tls, TestKeys.withBusKey(Map.of()), "can pose as this process on the bus");
+    Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+    assertRejected("  tls: {certFile: " + cert + ", keyFile: " + key + "}\n", TestKeys.withBusKey(Map.of()),
+        "field 'bus.tls.caFile': is required");
+    assertRejected("  insecure: true\n" + tls, Map.of(), "is true while tls is set");
+  }
+
+  private Path pem(String name, String type, String mode) throws IOException {
+    Path file = dir.resolve(name);
+    Files.writeString(file, "-----BEGIN " + type + "-----\nAAAA\n-----END " + type + "-----\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(mode));
+    return file;
+  }
 }

@@ -1,5 +1,6 @@
-package io.meridian.cli;
+package io.meridian.cli.security;
 
+import io.meridian.cli.Meridian;
 import io.meridian.runtime.bus.BusKeys;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;

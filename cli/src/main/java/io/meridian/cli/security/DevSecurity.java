@@ -1,0 +1,58 @@
+package io.meridian.cli.security;
+
+import io.meridian.messages.Seal;
+import io.meridian.runtime.bus.BusConfig;
+import io.meridian.runtime.bus.BusKeys;
+import io.meridian.runtime.bus.BusTls;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Everything a local deployment (the demo, the benchmarks) needs to run its bus as production
+ * should, generated into one directory and kept there: the cluster key ({@code bus.key}) and a
+ * development CA with one certificate for every process ({@code ca.crt}, {@code node.crt},
+ * {@code node.key}).
+ */
+public final class DevSecurity {
+
+  public static final String BUS_KEY = "bus.key";
+  public static final String NODE = "node";
+
+  private DevSecurity() {
+  }
+
+  /** Makes what is missing in {@code dir}; the certificate names {@code hosts}, 127.0.0.1 and localhost. */
+  public static Path ensure(Path dir, List<String> hosts) throws IOException {
+    Files.createDirectories(dir);
+    if (!Files.exists(dir.resolve(BUS_KEY))) {
+      BusKeys.generate(dir.resolve(BUS_KEY));
+    }
+    List<String> names = new java.util.ArrayList<>(List.of("127.0.0.1", "localhost"));
+    hosts.stream().filter(h -> !names.contains(h)).forEach(names::add);
+    DevCertificates.ensure(dir, NODE, names);
+    return dir;
+  }
+
+  public static BusTls tls(Path dir) {
+    return new BusTls(dir.resolve(NODE + ".crt"), dir.resolve(NODE + ".key"), dir.resolve(DevCertificates.CA_CERT));
+  }
+
+  /** A bus member of this deployment, signing and on mutual TLS like its processes. */
+  public static BusConfig bus(Path dir, String clusterName, String host, int port, List<String> members)
+      throws IOException {
+    return new BusConfig(clusterName, host, port, members, Seal.signed(BusKeys.read(dir.resolve(BUS_KEY)), List.of()),
+        Optional.of(tls(dir)));
+  }
+
+  /** The {@code signing} and {@code tls} lines of a bus section that uses {@code dir}. */
+  public static String yaml(Path dir) {
+    Path d = dir.toAbsolutePath();
+    BusTls tls = tls(d);
+    return "  signing:\n    keyFile: " + d.resolve(BUS_KEY) + "\n"
+        + "  tls:\n    certFile: " + tls.certFile() + "\n    keyFile: " + tls.keyFile() + "\n    caFile: " + tls.caFile()
+        + "\n";
+  }
+}
