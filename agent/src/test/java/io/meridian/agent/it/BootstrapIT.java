@@ -135,6 +135,37 @@ class BootstrapIT {
   }
 
   @Test
+  void givenABootstrappedClusterWhenEveryPrimaryDiesAndEachReplicaTakesOverThenEveryNodeAgreesOnTheNewOwners()
+      throws Exception {
+    // Each node gets an epoch of its own: a replica left with its primary's epoch would claim the
+    // slots at an epoch the survivors already credit to the dead primary, and they would keep it.
+    List<String> nodes = start(6, Map.of());
+    BootstrapPlan plan = sixNodes(nodes);
+    Bootstrap.Result formed = bootstrap(RedisAuth.none(), false).run(plan);
+    assertThat(formed.changes()).contains("gave 6 new nodes config epochs 1-6, one each");
+    Awaitility.await("every node to see cluster_state:ok").atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(100)).until(() -> nodes.stream().allMatch(BootstrapIT::clusterOk));
+
+    servers.subList(0, 3).forEach(RedisServerProcess::kill);
+    for (String replica : nodes.subList(3, 6)) {
+      try (NodeAdmin admin = new NodeAdmin(replica, RedisAuth.none(), Duration.ofSeconds(5))) {
+        assertThat(admin.call("CLUSTER", "FAILOVER", "TAKEOVER")).isEqualTo("OK");
+      }
+    }
+    List<SlotRange> ranges = SlotRange.split(3);
+    Awaitility.await("every survivor to credit each range to its new primary").atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+          for (String from : nodes.subList(3, 6)) {
+            ClusterNodesReply view = view(from, RedisAuth.none());
+            for (int i = 0; i < 3; i++) {
+              assertThat(view.byAddress(nodes.get(3 + i)).orElseThrow().slotText()).as("%s's view", from)
+                  .containsExactly(ranges.get(i).toString());
+            }
+          }
+        });
+  }
+
+  @Test
   void givenAHalfFormedClusterWhenBootstrappedThenItIsCompleted() throws Exception {
     List<String> nodes = start(6, Map.of());
     BootstrapPlan plan = sixNodes(nodes);

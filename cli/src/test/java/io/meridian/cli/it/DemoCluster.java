@@ -195,8 +195,12 @@ final class DemoCluster implements AutoCloseable {
       }
       java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
     }
+    StringBuilder causes = new StringBuilder();
+    for (Throwable c = lastWriteError == null ? null : lastWriteError.getCause(); c != null; c = c.getCause()) {
+      causes.append(", caused by ").append(c);
+    }
     throw new AssertionError("no write to " + key + " was acknowledged within " + atMost + "; the client's last error: "
-        + lastWriteError + "\n" + clusterView(key));
+        + lastWriteError + causes + "\n" + clusterView(key));
   }
 
   /**
