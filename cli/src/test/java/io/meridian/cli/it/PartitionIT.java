@@ -42,10 +42,12 @@ class PartitionIT {
       int leader = cluster.leaderRegion(0).orElseThrow();
       int other = leader == 1 ? 2 : 1;
       int third = 3 - leader - other;
-      int n = 0;
+      int[] cuts = {0};
       for (int region : List.of(other, leader, third)) {
         String what = region == leader ? "the leader's region" : "a region without the leader";
-        CutRun.Result r = CutRun.cut(cluster, what, region, CUT, state.resolve("cut-" + (++n)), System.out);
+        int at = region;
+        Path dir = state.resolve("cut-" + (++cuts[0]));
+        CutRun.Result r = explained(() -> CutRun.cut(cluster, what, at, CUT, dir, System.out));
         results.add(r);
         int cut = region + 1;
         assertThat(r.failedOver()).as("%s: the cut region's primary was replaced", what).isTrue();
@@ -65,8 +67,8 @@ class PartitionIT {
           .findFirst().orElseThrow().address();
       int leads = cluster.leaderRegion(leader).orElseThrow();
       Instant since = Instant.now();
-      CutRun.Result r = CutRun.cut(cluster, "a region's Redis cut, its bus not", cut, CUT, true,
-          state.resolve("cut-redis-path"), System.out);
+      CutRun.Result r = explained(() -> CutRun.cut(cluster, "a region's Redis cut, its bus not", cut, CUT, true,
+          state.resolve("cut-redis-path"), System.out));
       results.add(r);
       assertThat(r.failedOver()).as("Redis path cut: the cut region's primary was replaced").isTrue();
       assertThat(r.figures().majorityResumedAt()).as("Redis path cut: the majority side wrote again").isPositive();
@@ -85,6 +87,24 @@ class PartitionIT {
         + "acknowledged during the cut, split brain %d ms, CP back %d ms after the heal%n", r.scenario(), r.region(),
         r.figures().majorityGapMs(), r.figures().lostCutSide(), r.figures().cutSideAckedDuringCut(),
         r.figures().splitBrainMs(), r.cpBackMs()));
+  }
+
+  private interface CutCall {
+    CutRun.Result run() throws Exception;
+  }
+
+  /**
+   * A cut that could not run to its end (a wait given up, a command failed) fails the test with
+   * its reason and what the cluster log said last, so that the reason is in the test report.
+   */
+  private CutRun.Result explained(CutCall cut) throws Exception {
+    try {
+      return cut.run();
+    } catch (IllegalStateException | java.io.IOException e) {
+      List<String> log = java.nio.file.Files.readAllLines(state.resolve("cluster.log"));
+      throw new AssertionError("the cut did not run to its end: " + e.getMessage() + "\nthe cluster log's last lines:\n"
+          + String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())), e);
+    }
   }
 
   private static int indexOf(List<String> commands, String prefix) {
