@@ -39,6 +39,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import io.meridian.coordinator.api.ClusterDocument;
+import io.meridian.coordinator.api.ScaleRequest;
 import io.meridian.coordinator.api.PlacementDocuments;
 import io.meridian.coordinator.endpoints.Endpoints;
 import io.meridian.coordinator.placement.PlacementRules;
@@ -679,8 +680,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         ctx.next();
       }
     }).handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false))
-        .handler(ctx -> scale(ctx, "add-node"));
-    router.delete("/api/v1/nodes/:node").handler(ctx -> scale(ctx, "remove-node"));
+        .handler(ctx -> scale(ctx, ScaleRequest.ADD));
+    router.delete("/api/v1/nodes/:node").handler(ctx -> scale(ctx, ScaleRequest.REMOVE));
     router.get("/api/v1/jobs").handler(this::jobs);
     router.get("/api/v1/jobs/:id").handler(this::job);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
@@ -818,43 +819,15 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (!authorized(ctx) || !onLeader(ctx)) {
       return;
     }
-    boolean adding = operation.equals("add-node");
-    String node;
-    Optional<io.meridian.coordinator.scale.ScalePlanner.Role> role = Optional.empty();
-    if (adding) {
-      JsonObject body;
-      try {
-        body = ctx.body().asJsonObject();
-      } catch (RuntimeException e) {
-        HttpEndpoints.error(ctx, 400, "the body must be a JSON object {\"node\": \"host:port\", \"role\": "
-            + "\"auto|primary|replica\"}: " + e.getMessage());
-        return;
-      }
-      if (body == null || !(body.getValue("node") instanceof String n) || !io.meridian.messages.NodeAddress.isValid(n)) {
-        HttpEndpoints.error(ctx, 400, "the body must be a JSON object with \"node\": \"host:port\" (and optionally "
-            + "\"role\": \"auto|primary|replica\")");
-        return;
-      }
-      node = n;
-      Object r = body.getValue("role", "auto");
-      role = r instanceof String text ? io.meridian.coordinator.scale.ScalePlanner.Role.parse(text) : Optional.empty();
-      if (role.isEmpty()) {
-        HttpEndpoints.error(ctx, 400, "\"role\" must be auto, primary or replica, got " + r);
-        return;
-      }
-      java.util.Set<String> unknown = new java.util.TreeSet<>(body.fieldNames());
-      unknown.removeAll(Set.of("node", "role"));
-      if (!unknown.isEmpty()) {
-        HttpEndpoints.error(ctx, 400, "unknown field(s) " + unknown + ": the body takes \"node\" and \"role\"");
-        return;
-      }
-    } else {
-      node = ctx.pathParam("node");
-      if (node == null || !io.meridian.messages.NodeAddress.isValid(node)) {
-        HttpEndpoints.error(ctx, 400, "the path must name the node as host:port, e.g. /api/v1/nodes/10.0.0.7:6379");
-        return;
-      }
+    ScaleRequest.Parsed parsed = operation.equals(ScaleRequest.ADD) ? ScaleRequest.add(ctx.body().asString())
+        : ScaleRequest.remove(ctx.pathParam("node"));
+    if (parsed instanceof ScaleRequest.Invalid invalid) {
+      HttpEndpoints.error(ctx, 400, invalid.reason());
+      return;
     }
+    ScaleRequest request = ((ScaleRequest.Valid) parsed).request();
+    boolean adding = request.adding();
+    String node = request.node();
     if (config.spec().isEmpty()) {
       HttpEndpoints.error(ctx, 409, "no cluster spec configured: scaling needs it (set 'spec' in coordinator.yaml)");
       return;
@@ -882,7 +855,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         return;
       }
     }
-    io.meridian.coordinator.act.ScalingJobs.Job job = scaling.start(operation, node, role);
+    io.meridian.coordinator.act.ScalingJobs.Job job = scaling.start(operation, node, request.role());
     LOG.atInfo().addKeyValue("job", job.id()).log("{} {} started as job {} (request from {})", operation, node,
         job.id(), ctx.request().remoteAddress());
     ctx.response().putHeader("Location", jobUrl(job.id()));
