@@ -18,6 +18,7 @@ import io.meridian.messages.Addresses;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
+import io.meridian.runtime.http.HttpTls;
 import io.meridian.runtime.http.Readiness;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -124,12 +125,12 @@ public final class AgentVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     return HttpEndpoints.serve(vertx, HttpEndpoints.router(vertx, metrics, this::health, this::readiness),
-            c.httpHost(), c.httpPort())
+            c.httpHost(), c.httpPort(), c.httpTls())
         .onSuccess(s -> {
           server = s;
           LOG.atInfo().addKeyValue("agent", c.agentId())
-              .log("agent {} serves /health, /ready and /metrics on http://{}:{}", c.agentId(), c.httpHost(),
-                  s.actualPort());
+              .log("agent {} serves /health, /ready and /metrics on {}://{}:{}", c.agentId(),
+                  HttpTls.scheme(c.httpTls()), c.httpHost(), s.actualPort());
         })
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + c.httpHost() + ":"
             + c.httpPort() + " (set http.port in the agent's config, 0 to disable): " + err.getMessage(), err)));
@@ -213,8 +214,11 @@ public final class AgentVerticle extends VerticleBase {
     Promise<Void> done = Promise.promise();
     context.runOnContext(v -> {
       try {
-        apply(next);
-        done.complete();
+        // The certificate first: should it not load, nothing else of this reload is taken either.
+        HttpTls.renew(server, config.httpTls(), next.httpTls()).onSuccess(x -> {
+          apply(next);
+          done.complete();
+        }).onFailure(done::fail);
       } catch (RuntimeException e) {
         done.fail(e);
       }

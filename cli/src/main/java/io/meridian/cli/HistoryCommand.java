@@ -163,7 +163,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
     JsonObject fallback = null;
     String leaderNote = "no leader announced itself";
     for (URI url : api.urls()) {
-      ApiTargets one = new ApiTargets(List.of(url));
+      ApiTargets one = api.only(url);
       try {
         JsonObject leader = OperatorCommands.call(one, "GET", "/api/v1/leader", null, Duration.ofSeconds(5)).body();
         OperatorCommands.Answer history = OperatorCommands.call(one, "GET", "/api/v1/history", null, Duration.ofSeconds(5));

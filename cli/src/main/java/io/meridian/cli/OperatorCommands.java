@@ -30,7 +30,8 @@ public final class OperatorCommands {
     @Option(names = "--api", split = ",", paramLabel = "URL",
         description = "the coordinators' API URLs, e.g. http://10.0.0.2:8080,http://10.1.0.2:8080, tried in turn until one "
             + "answers; a request that needs the leader follows it only to one of these (default: $"
-            + ApiTargets.ENV + ")")
+            + ApiTargets.ENV + "). An https:// API's certificate is checked against the CA in the PEM file $"
+            + ApiTargets.CA_ENV + " when it is set")
     List<String> api;
 
     @Spec
@@ -39,7 +40,7 @@ public final class OperatorCommands {
     /** The coordinators to try; a bad or missing URL is bad usage (exit 2), said by the option's name. */
     protected ApiTargets targets() {
       try {
-        return ApiTargets.parse(api, System.getenv(ApiTargets.ENV));
+        return ApiTargets.parse(api, System.getenv(ApiTargets.ENV), System.getenv(ApiTargets.CA_ENV));
       } catch (IllegalArgumentException e) {
         throw new ParameterException(commandSpec.commandLine(), e.getMessage());
       }
@@ -171,7 +172,7 @@ public final class OperatorCommands {
       System.err.println("meridian: set " + TOKEN_ENV + " to the operator token (see the coordinator's operator.tokenEnv)");
       return null;
     }
-    HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    HttpClient http = api.client(Duration.ofSeconds(3));
     List<String> failures = new ArrayList<>();
     for (URI url : api.urls()) {
       String base = url.toString();

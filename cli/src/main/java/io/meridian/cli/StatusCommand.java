@@ -74,7 +74,7 @@ final class StatusCommand extends OperatorCommands.Target implements Callable<In
         throw new IOException(cluster.base() + "/api/v1/cluster answered " + cluster.status() + ": "
             + cluster.body().getString("error", cluster.body().encode()));
       }
-      ApiTargets same = new ApiTargets(java.util.List.of(java.net.URI.create(cluster.base())));
+      ApiTargets same = api.only(java.net.URI.create(cluster.base()));
       // 503 is an answer too: no leader announced itself, and the body says why.
       JsonObject leader = OperatorCommands.call(same, "GET", "/api/v1/leader", null, Duration.ofSeconds(5)).body();
       OperatorCommands.Answer check = OperatorCommands.call(same, "GET", "/api/v1/check", null, Duration.ofSeconds(5));

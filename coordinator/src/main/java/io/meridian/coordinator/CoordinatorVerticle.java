@@ -56,6 +56,7 @@ import io.meridian.messages.MessageRejected;
 import io.meridian.messages.NodeHealthReport;
 import io.meridian.monitoring.MeridianMetrics;
 import io.meridian.runtime.http.HttpEndpoints;
+import io.meridian.runtime.http.HttpTls;
 import io.meridian.runtime.http.Readiness;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
@@ -228,14 +229,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     return Future.all(registrations)
         .onSuccess(v -> observing = true)
-        .compose(v -> HttpEndpoints.serve(vertx, router(), c.httpHost(), c.httpPort()))
+        .compose(v -> HttpEndpoints.serve(vertx, router(), c.httpHost(), c.httpPort(), c.httpTls()))
         .onSuccess(s -> {
           server = s;
           LOG.atInfo()
               .addKeyValue("coordinator", c.coordinatorId())
               .addKeyValue("region", c.region())
-              .log("coordinator {} observing regions {}; API on http://{}:{}/api/v1/cluster", c.coordinatorId(),
-                  c.regions(), c.httpHost(), s.actualPort());
+              .log("coordinator {} observing regions {}; API on {}:{}/api/v1/cluster", c.coordinatorId(),
+                  c.regions(), apiBase(), s.actualPort());
         })
         .recover(err -> Future.failedFuture(new IllegalStateException("cannot serve HTTP on " + c.httpHost()
             + ":" + c.httpPort() + ": " + err.getMessage(), err)));
@@ -441,7 +442,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private void announce(long term) {
     LeaderAnnouncement own = new LeaderAnnouncement(config.coordinatorId(), config.region(), term,
-        leaderSince.toEpochMilli(), "http://" + config.httpHost() + ":" + httpPort(),
+        leaderSince.toEpochMilli(), apiBase() + ":" + httpPort(),
         observations.regionsHeard(clock.instant(), LeaderAnnouncement.HEARD_WITHIN, config.region(), config.regions()),
         config.regions().size());
     // Known here at once: its own copy comes back over the bus only after the bus has looked up who
@@ -623,7 +624,8 @@ public final class CoordinatorVerticle extends VerticleBase {
    */
   public Future<Void> reconfigure(CoordinatorConfig next) {
     Promise<Void> done = Promise.promise();
-    context.runOnContext(v -> {
+    context.runOnContext(v -> HttpTls.renew(server, config.httpTls(), next.httpTls()).onFailure(done::fail).onSuccess(x -> {
+      // The certificate first (above): should it not load, nothing else of this reload is taken either.
       CoordinatorConfig before = config;
       config = next;
       if (!next.spec().equals(before.spec())) {
@@ -636,7 +638,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         statusTimer = vertx.setPeriodic(next.staleAfter().toMillis() / 2, id -> logStatusChanges());
       }
       done.complete();
-    });
+    }));
     return done.future();
   }
 
@@ -876,7 +878,12 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private String jobUrl(String id) {
-    return "http://" + config.httpHost() + ":" + httpPort() + "/api/v1/jobs/" + id;
+    return apiBase() + ":" + httpPort() + "/api/v1/jobs/" + id;
+  }
+
+  /** {@code http(s)://host}, as clients reach this coordinator's API. */
+  private String apiBase() {
+    return HttpTls.scheme(config.httpTls()) + "://" + config.httpHost();
   }
 
   /** {@code GET /api/v1/jobs}: the scaling jobs this coordinator ran while leading, newest last. */

@@ -7,10 +7,12 @@ import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
 import io.meridian.runtime.config.LogLevels;
 import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.http.HttpTls;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /**
@@ -21,6 +23,7 @@ import java.util.Map;
  *                    keep it well under the coordinators' {@code staleAfter}
  * @param httpPort port of the agent's {@code /health}, {@code /ready} and {@code /metrics}; 0 = no HTTP server
  * @param logLevel root log level (TRACE … OFF)
+ * @param httpTls  HTTPS on that port ({@code http.tls}); plain HTTP when empty
  */
 public record AgentConfig(
     String agentId,
@@ -35,7 +38,16 @@ public record AgentConfig(
     String httpHost,
     int httpPort,
     String logLevel,
-    Fencing fencing) {
+    Fencing fencing,
+    Optional<HttpTls> httpTls) {
+
+  /** Plain HTTP. */
+  public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
+      Duration probeTimeout, Duration reportEvery, RedisAuth auth, BusConfig bus, String httpHost, int httpPort,
+      String logLevel, Fencing fencing) {
+    this(agentId, cluster, region, nodes, probeInterval, probeTimeout, reportEvery, auth, bus, httpHost, httpPort,
+        logLevel, fencing, Optional.empty());
+  }
 
   /**
    * Write fencing of isolated primaries: on unless turned off explicitly.
@@ -114,6 +126,7 @@ public record AgentConfig(
     ConfigNode http = root.object("http");
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 0, 65535);
+    Optional<HttpTls> httpTls = HttpTls.read(http);
     String logLevel = LogLevels.read(root, env);
     ConfigNode fencing = root.object("fencing");
     boolean fence = fencing.bool("enabled", true);
@@ -125,7 +138,7 @@ public record AgentConfig(
     Duration after = fencing.duration("after", Fencing.DEFAULT_AFTER, Duration.ofMillis(500), Duration.ofMinutes(10));
     root.finish();
     return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, reportEvery, auth, bus, httpHost, httpPort,
-        logLevel, new Fencing(fence, regions, after));
+        logLevel, new Fencing(fence, regions, after), httpTls);
   }
 
   private static String defaultId(String region) {

@@ -2,10 +2,13 @@ package io.meridian.agent.config;
 
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.Reload;
+import io.meridian.runtime.http.HttpTls;
+import java.util.Optional;
 
 /**
  * What an agent can take from a re-read {@code agent.yaml} without a restart: the nodes it
- * watches, how often and how patiently it probes them, how often it reports an unchanged node, and the log level. Its identity, its
+ * watches, how often and how patiently it probes them, how often it reports an unchanged node, the log level, and
+ * its HTTPS certificate (see {@link HttpTls#reload}). Its identity, its
  * credentials, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class AgentReload {
@@ -14,10 +17,12 @@ public final class AgentReload {
   }
 
   public static Reload<AgentConfig> plan(AgentConfig running, AgentConfig loaded) {
+    Reload.Builder plan = new Reload.Builder();
+    Optional<HttpTls> httpTls = HttpTls.reload(plan, running.httpTls(), loaded.httpTls());
     AgentConfig effective = new AgentConfig(running.agentId(), running.cluster(), running.region(), loaded.nodes(),
         loaded.probeInterval(), loaded.probeTimeout(), loaded.reportEvery(), running.auth(), running.bus(), running.httpHost(),
-        running.httpPort(), loaded.logLevel(), running.fencing());
-    return new Reload.Builder()
+        running.httpPort(), loaded.logLevel(), running.fencing(), httpTls);
+    return plan
         .safe("nodes", running.nodes(), loaded.nodes())
         .safe("probe.interval", Durations.format(running.probeInterval()), Durations.format(loaded.probeInterval()))
         .safe("probe.timeout", Durations.format(running.probeTimeout()), Durations.format(loaded.probeTimeout()))

@@ -1,26 +1,92 @@
 package io.meridian.cli.api;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The coordinator APIs an operator command may talk to, from {@code --api} or {@value #ENV}: tried
  * in turn until one answers, and the only places a request follows the leader to (a coordinator's
  * answer cannot send the operator token anywhere else). Each is a base URL, {@code http(s)://host[:port]}.
  */
-public record ApiTargets(List<URI> urls) {
+public record ApiTargets(List<URI> urls, Optional<SSLContext> trust) {
 
   /** The environment variable read when {@code --api} is not given: the same comma-separated list. */
   public static final String ENV = "MERIDIAN_API";
+  /**
+   * A PEM file of the CA certificate(s) an {@code https://} API's certificate is checked against,
+   * instead of the JVM's own trust store (e.g. the {@code ca.crt} of {@code meridian certs}).
+   */
+  public static final String CA_ENV = "MERIDIAN_API_CA";
 
   public ApiTargets {
     urls = List.copyOf(urls);
     if (urls.isEmpty()) {
       throw new IllegalArgumentException("no coordinator API given");
+    }
+  }
+
+  public ApiTargets(List<URI> urls) {
+    this(urls, Optional.empty());
+  }
+
+  /** As {@link #parse(List, String)}, trusting the CA certificates in the PEM file {@code caFile} when given. */
+  public static ApiTargets parse(List<String> given, String fromEnv, String caFile) {
+    ApiTargets targets = parse(given, fromEnv);
+    if (caFile == null || caFile.isBlank()) {
+      return targets;
+    }
+    return new ApiTargets(targets.urls(), Optional.of(trusting(Path.of(caFile.trim()))));
+  }
+
+  /** Just {@code url}, trusted as these are. */
+  public ApiTargets only(URI url) {
+    return new ApiTargets(List.of(url), trust);
+  }
+
+  /** A client for these APIs, that checks HTTPS certificates against {@link #CA_ENV}'s CA when it was given. */
+  public HttpClient client(Duration connectTimeout) {
+    HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(connectTimeout);
+    trust.ifPresent(builder::sslContext);
+    return builder.build();
+  }
+
+  private static SSLContext trusting(Path caFile) {
+    try (InputStream in = Files.newInputStream(caFile)) {
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      int i = 0;
+      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + i++, c);
+      }
+      if (i == 0) {
+        throw new IllegalArgumentException(CA_ENV + ": " + caFile + " holds no PEM certificate");
+      }
+      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      tmf.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, tmf.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(CA_ENV + ": cannot read " + caFile + ": " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(CA_ENV + ": " + caFile + " is not a PEM file of CA certificates: "
+          + e.getMessage(), e);
     }
   }
 

@@ -156,7 +156,7 @@ public final class ScaleCommands {
         String url = started.base() + "/api/v1/jobs/" + started.body().getString("id");
         System.out.printf("%s %s: job %s started on the leader; following %s%n", command, node,
             started.body().getString("id"), url);
-        return follow(new ApiTargets(List.of(URI.create(started.base()))), "/api/v1/jobs/"
+        return follow(api.only(URI.create(started.base())), "/api/v1/jobs/"
             + started.body().getString("id"), command);
       } catch (java.io.IOException e) {
         System.err.println("meridian " + command + ": " + e.getMessage());

@@ -1,6 +1,7 @@
 package io.meridian.coordinator.config;
 
 import io.meridian.runtime.bus.BusConfig;
+import io.meridian.runtime.http.HttpTls;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
@@ -26,6 +27,7 @@ import io.meridian.coordinator.notify.Notifications;
  * @param logLevel  root log level (TRACE … OFF)
  * @param notifications webhooks that hear about cluster events (none by default)
  * @param rebalance how the leader keeps the layout right (needs {@code spec})
+ * @param httpTls   HTTPS on the API port ({@code http.tls}); plain HTTP when empty
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -41,7 +43,8 @@ public record CoordinatorConfig(
     Leadership leadership,
     Optional<io.meridian.runtime.config.Secret> operatorToken,
     Notifications notifications,
-    Rebalance rebalance) {
+    Rebalance rebalance,
+    Optional<HttpTls> httpTls) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -50,6 +53,15 @@ public record CoordinatorConfig(
     regions = List.copyOf(regions);
     java.util.Objects.requireNonNull(notifications, "notifications");
     java.util.Objects.requireNonNull(spec, "spec");
+  }
+
+  /** Plain HTTP. */
+  public CoordinatorConfig(String coordinatorId, String cluster, String region, List<String> regions,
+      Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec, String logLevel,
+      Leadership leadership, Optional<io.meridian.runtime.config.Secret> operatorToken, Notifications notifications,
+      Rebalance rebalance) {
+    this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel, leadership,
+        operatorToken, notifications, rebalance, Optional.empty());
   }
 
   /** A coordinator logging at INFO, without leadership or operator API: for tests and embedding. */
@@ -105,6 +117,7 @@ public record CoordinatorConfig(
     ConfigNode http = root.object("http");
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
+    Optional<HttpTls> httpTls = HttpTls.read(http);
     ConfigNode busNode = root.object("bus");
     BusConfig bus = BusConfig.read(busNode, env);
     String logLevel = LogLevels.read(root, env);
@@ -120,7 +133,7 @@ public record CoordinatorConfig(
     Rebalance rebalance = Rebalance.read(root.object("rebalance"));
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
-        leadership, token, notifications, rebalance);
+        leadership, token, notifications, rebalance, httpTls);
   }
 
   /**

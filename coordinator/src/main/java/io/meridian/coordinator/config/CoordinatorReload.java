@@ -5,12 +5,14 @@ import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.Reload;
+import io.meridian.runtime.http.HttpTls;
 import java.util.Optional;
 
 /**
  * What a coordinator can take from a re-read {@code coordinator.yaml} without a restart: when a
  * silent node counts as stale, the log level, and a changed spec that can be laid out and keeps its
- * cluster, topology and regions (nodes added to or removed from regions, settings). Its identity, the regions it
+ * cluster, topology and regions (nodes added to or removed from regions, settings), and its HTTPS
+ * certificate (see {@link HttpTls#reload}). Its identity, the regions it
  * listens to, any other spec change, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class CoordinatorReload {
@@ -23,11 +25,12 @@ public final class CoordinatorReload {
         ? Optional.of(r.reason()) : Optional.empty());
     boolean specLive = unplannable.isEmpty() && liveSpecChange(running.spec(), loaded.spec());
     Optional<ClusterSpec> spec = specLive ? loaded.spec() : running.spec();
+    Reload.Builder builder = new Reload.Builder();
+    Optional<HttpTls> httpTls = HttpTls.reload(builder, running.httpTls(), loaded.httpTls());
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
         running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), running.bus(), spec,
         loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications(),
-        running.rebalance());
-    Reload.Builder builder = new Reload.Builder();
+        running.rebalance(), httpTls);
     if (specLive) {
       builder.safe("spec", running.spec(), loaded.spec(),
           s -> s == running.spec() ? summary(s) : summary(s) + nodeChanges(running.spec(), s));

@@ -2,13 +2,11 @@ package io.meridian.runtime.bus;
 
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigNode;
-import io.meridian.runtime.config.PrivateFiles;
+import io.meridian.runtime.config.PemFiles;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.core.http.ClientAuth;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -37,29 +35,9 @@ public record BusTls(Path certFile, Path keyFile, Path caFile) {
   }
 
   static BusTls read(ConfigNode tls) throws ConfigException {
-    Path cert = readable(tls, "certFile", "-----BEGIN CERTIFICATE-----");
-    Path key = readable(tls, "keyFile", "PRIVATE KEY-----");
-    try {
-      PrivateFiles.requireOwnerOnly(key, "can pose as this process on the bus");
-    } catch (IllegalArgumentException | IOException e) {
-      throw tls.error("keyFile", e.getMessage());
-    }
-    Path ca = readable(tls, "caFile", "-----BEGIN CERTIFICATE-----");
+    Path cert = PemFiles.readable(tls, "certFile", PemFiles.CERTIFICATE);
+    Path key = PemFiles.privateKey(tls, "keyFile", "can pose as this process on the bus");
+    Path ca = PemFiles.readable(tls, "caFile", PemFiles.CERTIFICATE);
     return new BusTls(cert, key, ca);
-  }
-
-  private static Path readable(ConfigNode tls, String field, String marker) throws ConfigException {
-    Path file = Path.of(tls.string(field));
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (IOException e) {
-      throw tls.error(field, "cannot read " + file + ": " + e);
-    }
-    if (!text.contains(marker)) {
-      throw tls.error(field, file + " is not a PEM file with a '" + marker.replace("-----", "")
-          + "' block (make them with `meridian certs`)");
-    }
-    return file;
   }
 }

@@ -9,6 +9,7 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -61,13 +62,19 @@ public final class HttpEndpoints {
   }
 
   public static Future<HttpServer> serve(Vertx vertx, Router router, String host, int port) {
-    return serve(vertx, router, host, port, Limits.DEFAULT);
+    return serve(vertx, router, host, port, Optional.empty(), Limits.DEFAULT);
   }
 
-  public static Future<HttpServer> serve(Vertx vertx, Router router, String host, int port, Limits limits) {
+  public static Future<HttpServer> serve(Vertx vertx, Router router, String host, int port, Optional<HttpTls> tls) {
+    return serve(vertx, router, host, port, tls, Limits.DEFAULT);
+  }
+
+  public static Future<HttpServer> serve(Vertx vertx, Router router, String host, int port, Optional<HttpTls> tls,
+      Limits limits) {
     HttpServerOptions options = new HttpServerOptions()
         .setIdleTimeout((int) limits.idleTimeout().toMillis()).setIdleTimeoutUnit(TimeUnit.MILLISECONDS)
         .setMaxHeaderSize(Limits.MAX_HEADER_BYTES).setMaxInitialLineLength(Limits.MAX_REQUEST_LINE);
+    tls.ifPresent(t -> options.setSsl(true).setKeyCertOptions(t.keyCert()));
     HttpServer server = vertx.createHttpServer(options);
     AtomicInteger open = new AtomicInteger();
     AtomicBoolean said = new AtomicBoolean();

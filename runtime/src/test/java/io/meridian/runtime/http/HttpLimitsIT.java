@@ -38,7 +38,7 @@ class HttpLimitsIT {
     port = FreePorts.any();
     Router router = HttpEndpoints.router(vertx, MeridianMetrics.create("agent", Map.of()), JsonObject::new,
         () -> new Readiness(true, "ok"));
-    HttpEndpoints.serve(vertx, router, "127.0.0.1", port, new HttpEndpoints.Limits(4, Duration.ofSeconds(1)))
+    HttpEndpoints.serve(vertx, router, "127.0.0.1", port, java.util.Optional.empty(), new HttpEndpoints.Limits(4, Duration.ofSeconds(1)))
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 

@@ -1,0 +1,46 @@
+package io.meridian.runtime.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Certificate and key files named in a config: read once at load, so that a wrong path or file is a config error. */
+public final class PemFiles {
+
+  public static final String CERTIFICATE = "-----BEGIN CERTIFICATE-----";
+  public static final String PRIVATE_KEY = "PRIVATE KEY-----";
+
+  private PemFiles() {
+  }
+
+  /**
+   * The path in {@code node.field}, once the file there reads and holds a PEM block ending in {@code marker}.
+   *
+   * @throws ConfigException naming the field, the file and what is wrong with it
+   */
+  public static Path readable(ConfigNode node, String field, String marker) throws ConfigException {
+    Path file = Path.of(node.string(field));
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw node.error(field, "cannot read " + file + ": " + e);
+    }
+    if (!text.contains(marker)) {
+      throw node.error(field, file + " is not a PEM file with a '" + marker.replace("-----", "")
+          + "' block (make them with `meridian certs`)");
+    }
+    return file;
+  }
+
+  /** {@link #readable} for a private key, which must also be readable by its owner only. */
+  public static Path privateKey(ConfigNode node, String field, String whatItGrants) throws ConfigException {
+    Path key = readable(node, field, PRIVATE_KEY);
+    try {
+      PrivateFiles.requireOwnerOnly(key, whatItGrants);
+    } catch (IllegalArgumentException | IOException e) {
+      throw node.error(field, e.getMessage());
+    }
+    return key;
+  }
+}
