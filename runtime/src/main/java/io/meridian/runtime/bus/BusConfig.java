@@ -53,10 +53,8 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
     if (members.isEmpty()) {
       throw bus.error("members", "must list at least one member to join (a coordinator's host:port)");
     }
-    if (bus.has("cpMembers")) {
-      throw bus.error("cpMembers", "is no longer used: the coordinators' CP group lives in their own leadership "
-          + "cluster (coordinator.yaml, leadership); remove it");
-    }
+    bus.retired("cpMembers", "is no longer used: the coordinators' CP group lives in their own leadership "
+        + "cluster (coordinator.yaml, leadership); remove it");
     boolean insecure = bus.bool("insecure", false);
     if (insecure && bus.has("tls")) {
       throw bus.error("insecure", "is true while tls is set: remove one (tls encrypts the bus and keeps strangers off "

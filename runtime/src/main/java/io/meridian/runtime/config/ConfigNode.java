@@ -56,6 +56,16 @@ public final class ConfigNode {
     return v != null && !v.isNull();
   }
 
+  /**
+   * A field that is no longer read: when set, an error that says why ({@code reason}); not one of
+   * the fields this mapping knows.
+   */
+  public void retired(String field, String reason) throws ConfigException {
+    if (node.get(field) != null) {
+      throw error(field, reason);
+    }
+  }
+
   private JsonNode required(String field) throws ConfigException {
     JsonNode v = value(field);
     if (v == null) {
@@ -237,6 +247,17 @@ public final class ConfigNode {
       throw error(field, "environment variable " + variable + " is not set (or empty)");
     }
     return value;
+  }
+
+  /**
+   * The full path of every field asked for here and in the mappings read under it (list items as
+   * {@code field[i]}): what this file's reader knows, defaults included, for the docs' check.
+   */
+  public Set<String> fieldsRead() {
+    Set<String> all = new java.util.TreeSet<>();
+    read.forEach(f -> all.add(where(f)));
+    children.forEach(c -> all.addAll(c.fieldsRead()));
+    return all;
   }
 
   /** Rejects any field of this mapping (and of the nested mappings read) that was not read. */
