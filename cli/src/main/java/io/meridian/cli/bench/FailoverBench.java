@@ -220,7 +220,8 @@ public final class FailoverBench implements Callable<Integer> {
       LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(scenario.topology(), 3, 3, basePort,
           apiPort, busPort, dir, meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
           nodeTimeout, java.util.Optional.empty(), meridian, io.meridian.cli.demo.RegionHosts.loopback(),
-          !system.equals(FailoverReport.MERIDIAN_INSECURE)), log);
+          // No Redis password: the bench's own clients are the only ones, on loopback.
+          !system.equals(FailoverReport.MERIDIAN_INSECURE), false), log);
       current = deployment;
       try {
         try {

@@ -62,7 +62,8 @@ public final class PartitionCluster implements AutoCloseable {
       LocalDeployment.wipe(dir);
       deployment = new LocalDeployment(new LocalDeployment.Layout(topology, 3, 3, 7000, 8080, 5701, dir,
           meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
-          io.meridian.cli.demo.DemoSpec.NODE_TIMEOUT, Optional.empty(), meridian, RegionHosts.of(lab), true), log);
+          // No Redis password: the bench's own writers are the only clients, in namespaces it made.
+          io.meridian.cli.demo.DemoSpec.NODE_TIMEOUT, Optional.empty(), meridian, RegionHosts.of(lab), true, false), log);
       deployment.prepare();
       LocalDeployment starting = deployment;
       // Interrupted while it starts: end what already runs, by PID.

@@ -79,6 +79,11 @@ public final class DemoCommand implements Callable<Integer> {
           + "(docs/concepts/security.md).")
   boolean insecureBus;
 
+  @Option(names = "--no-redis-password",
+      description = "Let the Redis nodes take any client. By default every node requires the password generated into "
+          + "<state-dir>/security/redis.password (mode 0600), and Meridian's processes read it from there.")
+  boolean noRedisPassword;
+
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -113,7 +118,11 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
         : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
-        !noWriteFencing, RegionHosts.loopback(), !insecureBus), out);
+        !noWriteFencing, RegionHosts.loopback(), !insecureBus, !noRedisPassword), out);
+    if (noRedisPassword) {
+      out.println("WARNING: the Redis nodes require no password (--no-redis-password): any local process can read and "
+          + "write the data and reconfigure the cluster");
+    }
     if (insecureBus) {
       out.println("WARNING: the event bus is insecure (--insecure-bus): messages are neither signed nor encrypted, so "
           + "any local process that reaches the bus ports can command the agents");
@@ -208,6 +217,11 @@ public final class DemoCommand implements Callable<Integer> {
     if (endpoints != null) {
       out.println("  client: " + endpoints.getString("redisCli") + "   (seeds: "
           + String.join(",", endpoints.getJsonArray("seeds").stream().map(String::valueOf).toList()) + ")");
+    }
+    if (layout.redisPassword()) {
+      Path password = layout.redisPasswordFile().toAbsolutePath();
+      out.println("  password: " + password + "   (every node requires it: REDISCLI_AUTH=$(cat " + password
+          + ") redis-cli -c -h 127.0.0.1 -p " + layout.basePort() + ")");
     }
     out.println("  spec:   " + stateDir.resolve("spec.yaml").toAbsolutePath() + "   (try: ./meridian check --spec "
         + stateDir.resolve("spec.yaml") + ")");

@@ -65,18 +65,25 @@ public final class LocalDeployment {
    * {@code webhook}, if any, receives the coordinators' cluster events as JSON; {@code writeFencing}
    * turns the agents' write fencing of isolated primaries on; {@code hosts} says where each region
    * runs; {@code signedBus} signs the bus's messages and runs it on mutual TLS with material
-   * generated into the state directory ({@code security/}), else the bus runs explicitly insecure.
+   * generated into the state directory ({@code security/}), else the bus runs explicitly insecure;
+   * {@code redisPassword} has every Redis node require the password generated into
+   * {@code security/redis.password}, else they take any client.
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
       Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
-      boolean writeFencing, RegionHosts hosts, boolean signedBus) {
+      boolean writeFencing, RegionHosts hosts, boolean signedBus, boolean redisPassword) {
 
-    /** Every region on loopback with a signed bus, as the demo runs. */
+    /** Every region on loopback with a signed bus and a Redis password, as the demo runs. */
     public Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
         Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
         boolean writeFencing) {
       this(topology, regions, nodesPerRegion, basePort, apiPort, busPort, stateDir, failover, nodeTimeout, webhook,
-          writeFencing, RegionHosts.loopback(), true);
+          writeFencing, RegionHosts.loopback(), true, true);
+    }
+
+    /** Where the Redis password is kept when {@code redisPassword}: beside the bus key, mode 0600. */
+    public Path redisPasswordFile() {
+      return stateDir.resolve("security").resolve(REDIS_PASSWORD_FILE);
     }
 
     /** Node j of region i (0-based). */
@@ -108,6 +115,7 @@ public final class LocalDeployment {
   }
 
   static final String OPERATOR_TOKEN_ENV = "MERIDIAN_OPERATOR_TOKEN";
+  public static final String REDIS_PASSWORD_FILE = "redis.password";
   private static final Duration REDIS_START = Duration.ofSeconds(10);
   private static final Duration FORMATION = Duration.ofSeconds(60);
   private static final Duration PROCESS_START = Duration.ofSeconds(90);
@@ -160,7 +168,7 @@ public final class LocalDeployment {
     }
     redis = RedisBinary.locate();
     String yaml = DemoSpec.yaml(layout.topology(), layout.regions(), layout.nodesPerRegion(), layout.basePort(),
-        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout(), layout.hosts());
+        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout(), layout.hosts(), redisPassword());
     spec = ClusterSpecReader.read(ConfigFiles.parse(specFile().toString(), yaml), System.getenv());
     PlanResult result = PlacementPlanner.plan(spec);
     if (result instanceof PlanResult.Refused refused) {
@@ -199,9 +207,15 @@ public final class LocalDeployment {
         int port = NodeAddress.port(node.address());
         Path dir = layout.stateDir().resolve("redis").resolve(Integer.toString(port));
         wipe(dir);
+        Map<String, String> settings = new java.util.LinkedHashMap<>(
+            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()));
+        spec.auth().password().ifPresent(p -> {
+          // Quoted for redis.conf; the password is base64url, so it never holds a quote itself.
+          settings.put("requirepass", "\"" + p.reveal() + "\"");
+          settings.put("masterauth", "\"" + p.reveal() + "\"");
+        });
         RedisServerProcess server = RedisServerProcess.start(redis, dir, layout.hosts().host(index), port,
-            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()), REDIS_START, layout.hosts().launcher(index),
-            children::addRedis);
+            settings, REDIS_START, layout.hosts().launcher(index), children::addRedis);
         redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());
       }
     }
@@ -242,7 +256,7 @@ public final class LocalDeployment {
           Files.writeString(file, DemoFiles.agentYaml(region.name(), layout.hosts().host(index),
               region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
-              layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity()));
+              layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity(), redisPassword()));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
               logs.resolve("agent-" + region.name() + ".log"),
@@ -336,6 +350,25 @@ public final class LocalDeployment {
       }
     }
     return operatorToken;
+  }
+
+  /**
+   * The file holding the password every Redis node of this deployment requires, made once (32
+   * random bytes, base64url, mode 0600) and kept across runs of the same state directory; empty
+   * when the layout runs Redis without one.
+   */
+  public synchronized java.util.Optional<Path> redisPassword() throws IOException {
+    if (!layout.redisPassword()) {
+      return java.util.Optional.empty();
+    }
+    Path file = layout.redisPasswordFile();
+    if (!Files.exists(file)) {
+      byte[] random = new byte[32];
+      new java.security.SecureRandom().nextBytes(random);
+      io.meridian.runtime.config.PrivateFiles.create(file,
+          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+    }
+    return java.util.Optional.of(file.toAbsolutePath());
   }
 
   /**

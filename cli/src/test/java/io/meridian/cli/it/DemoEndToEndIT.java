@@ -1,9 +1,13 @@
 package io.meridian.cli.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.runtime.testing.FreePorts;
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.config.Secret;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -13,10 +17,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -118,10 +124,52 @@ class DemoEndToEndIT {
     JsonObject endpoints = get(apiPort + 2, "/api/v1/endpoints");
     assertThat(endpoints.getJsonArray("seeds")).containsExactly("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 3),
         "127.0.0.1:" + (basePort + 6));
-    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p " + basePort);
+    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p " + basePort + " --askpass");
     assertThat(read(output)).contains("check: clean", "client: redis-cli -c -h 127.0.0.1 -p " + basePort);
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).contains("meridian_nodes{", "status=\"healthy\"} 9.0");
+
+    // Every node requires the password the demo generated beside the operator token, owner-only.
+    Path passwordFile = state.resolve("demo").resolve("security").resolve("redis.password");
+    assertThat(Files.getPosixFilePermissions(passwordFile)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    assertThat(Files.getPosixFilePermissions(state.resolve("demo").resolve("redis").resolve(Integer.toString(basePort))
+        .resolve("redis.conf"))).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    String password = Files.readString(passwordFile).trim();
+    assertThat(password).hasSizeGreaterThanOrEqualTo(40);
+    assertThat(read(output)).contains("password: " + passwordFile.toAbsolutePath());
+    for (int i = 0; i < 9; i++) {
+      String node = "127.0.0.1:" + (basePort + i);
+      try (NodeAdmin anonymous = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(2))) {
+        assertThatThrownBy(() -> anonymous.call("GET", "k")).as("%s without the password", node)
+            .hasMessageContaining("NOAUTH");
+      }
+      try (NodeAdmin admin = new NodeAdmin(node, new RedisAuth(Optional.empty(), Optional.of(new Secret(password))),
+          Duration.ofSeconds(2))) {
+        assertThat(admin.call("PING")).isEqualTo("PONG");
+      }
+    }
+    // The password and the operator token appear nowhere an operator or a scraper can read: not in
+    // the demo's output, the processes' logs, the APIs' answers or the metrics.
+    String token = Files.readString(state.resolve("demo").resolve("operator-token")).trim();
+    StringBuilder readable = new StringBuilder(read(output));
+    try (java.util.stream.Stream<Path> logs = Files.walk(state.resolve("demo").resolve("logs"))) {
+      for (Path log : logs.filter(Files::isRegularFile).toList()) {
+        readable.append(Files.readString(log));
+      }
+    }
+    for (int i = 0; i < 3; i++) {
+      for (String path : List.of("/api/v1/cluster", "/api/v1/leader", "/api/v1/history", "/api/v1/check",
+          "/api/v1/endpoints", "/api/v1/rebalance", "/api/v1/jobs", "/metrics", "/health", "/ready")) {
+        readable.append(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (apiPort + i) + path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      }
+      for (String path : List.of("/metrics", "/health", "/ready")) {
+        readable.append(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + (apiPort + 3 + i) + path))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body());
+      }
+    }
+    assertThat(readable).as("logs, output, API answers and metrics").contains("meridian_nodes{")
+        .doesNotContain(password).doesNotContain(token);
 
     // When an operator kills a replica by the PID the demo recorded...
     long victim = pidsJson.getJsonObject("region-2").getJsonArray("redis").getLong(1);

@@ -70,7 +70,7 @@ class FailoverIT {
     await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
         get(apiPort, "/api/v1/leader").getBoolean("paused"));
     String crashed = "127.0.0.1:" + (basePort + 6);
-    String crashKey = keyInSlots(crashed, 10923, 16383);
+    String crashKey = keyInSlots(10923, 16383);
     ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
         .destroyForcibly();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
@@ -81,7 +81,7 @@ class FailoverIT {
     cluster.awaitWrite(crashKey, Duration.ofSeconds(30));
 
     String victim = "127.0.0.1:" + (basePort + 3);
-    String key = keyInSlots(victim, 5462, 10922);
+    String key = keyInSlots(5462, 10922);
     assertThat(cluster.write(key, 1)).isTrue();
     long pid = pidsJson.getJsonObject("region-2").getJsonArray("redis").getLong(0);
     io.meridian.runtime.process.Signals.send(pid, "STOP");
@@ -138,7 +138,7 @@ class FailoverIT {
     int victimRegion = (leaderIndex + 1) % 3;
     String victim = "127.0.0.1:" + (basePort + 3 * victimRegion);
     int firstSlot = new int[] {0, 5462, 10923}[victimRegion];
-    String key = keyInSlots(victim, firstSlot, new int[] {5461, 10922, 16383}[victimRegion]);
+    String key = keyInSlots(firstSlot, new int[] {5461, 10922, 16383}[victimRegion]);
     assertThat(cluster.write(key, 1)).isTrue();
 
     io.meridian.runtime.process.Signals.send(leaderPid, "STOP");
@@ -218,9 +218,9 @@ class FailoverIT {
   void losingTheFirstRegionOfAReliabilityClusterMovesEveryShardToOneSurvivingRegion() throws Exception {
     startDemo("reliability");
     awaitLeader(apiPort, 0);
-    List<String> keys = List.of(keyInSlots("127.0.0.1:" + basePort, 0, 5461),
-        keyInSlots("127.0.0.1:" + (basePort + 1), 5462, 10922),
-        keyInSlots("127.0.0.1:" + (basePort + 2), 10923, 16383));
+    List<String> keys = List.of(keyInSlots(0, 5461),
+        keyInSlots(5462, 10922),
+        keyInSlots(10923, 16383));
     keys.forEach(k -> assertThat(cluster.write(k, 1)).isTrue());
     JsonObject region1 = pidsJson.getJsonObject("region-1");
     long lostAt = System.nanoTime();
@@ -252,9 +252,9 @@ class FailoverIT {
       throws Exception {
     startDemo("reliability");
     JsonObject leader = awaitLeader(apiPort, 0);
-    List<String> keys = List.of(keyInSlots("127.0.0.1:" + basePort, 0, 5461),
-        keyInSlots("127.0.0.1:" + (basePort + 1), 5462, 10922),
-        keyInSlots("127.0.0.1:" + (basePort + 2), 10923, 16383));
+    List<String> keys = List.of(keyInSlots(0, 5461),
+        keyInSlots(5462, 10922),
+        keyInSlots(10923, 16383));
     keys.forEach(k -> assertThat(cluster.write(k, 1)).isTrue());
     // Only the redis-servers die; region-1's agent stays and reports them refused one by one, so
     // the first may be ordered up by FORCE while the others still look alive. While the other
@@ -299,9 +299,9 @@ class FailoverIT {
     awaitLeader(apiPort, 0);
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
         assertThat(cpQuorum(apiPort + 2)).as("meridian_cp_quorum with every coordinator up").isEqualTo("1"));
-    String key1 = keyInSlots("127.0.0.1:" + basePort, 0, 5461);
-    String key2 = keyInSlots("127.0.0.1:" + (basePort + 3), 5462, 10922);
-    String key3 = keyInSlots("127.0.0.1:" + (basePort + 6), 10923, 16383);
+    String key1 = keyInSlots(0, 5461);
+    String key2 = keyInSlots(5462, 10922);
+    String key3 = keyInSlots(10923, 16383);
     cluster.awaitWrite(key3, Duration.ofSeconds(10));
     for (String region : List.of("region-1", "region-2")) {
       JsonObject r = pidsJson.getJsonObject(region);
@@ -360,7 +360,7 @@ class FailoverIT {
 
     // 1. kill -9 the primary of region-1 (node 0 of region-1 owns slots 0-5461 in this plan).
     String victim = "127.0.0.1:" + basePort;
-    String key = keyInSlots(victim, 0, 5461);
+    String key = keyInSlots(0, 5461);
     assertThat(cluster.write(key, 1)).isTrue();
     long killedAt = System.nanoTime();
     ProcessHandle.of(pidsJson.getJsonObject("region-1").getJsonArray("redis").getLong(0)).orElseThrow()
@@ -410,7 +410,7 @@ class FailoverIT {
     System.out.printf("new leader %s (term %d, was %d) %d ms after kill -9 of the leader%n", next.getString("leader"),
         next.getLong("term"), firstTerm, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - leaderKilledAt));
     String region3Primary = "127.0.0.1:" + (basePort + 6);
-    String key3 = keyInSlots(region3Primary, 10923, 16383);
+    String key3 = keyInSlots(10923, 16383);
     ProcessHandle.of(pidsJson.getJsonObject("region-3").getJsonArray("redis").getLong(0)).orElseThrow()
         .destroyForcibly();
     cluster.awaitWrite(key3, Duration.ofSeconds(30));

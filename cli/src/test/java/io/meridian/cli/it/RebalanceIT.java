@@ -9,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.runtime.config.RedisAuth;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,7 +101,7 @@ class RebalanceIT {
     int api = cluster.apiPort;
     awaitLeader(api, 0);
     String victim = cluster.node(0);
-    String key = DemoCluster.keyInSlots(victim, 0, 5461);
+    String key = DemoCluster.keyInSlots(0, 5461);
     assertThat(cluster.write(key, 1)).isTrue();
     ProcessHandle.of(cluster.redisPid("region-1", 0)).orElseThrow().destroyForcibly();
     cluster.awaitWrite(key, Duration.ofSeconds(30));
@@ -110,8 +109,8 @@ class RebalanceIT {
         !primaryOwning(api, 0).getString("region").equals("region-1"));
     String promoted = primaryOwning(api, 0).getString("address");
 
-    List<String> keys = new java.util.ArrayList<>(DemoCluster.keysInSlots(cluster.node(1), 0, 5461, 10));
-    keys.addAll(DemoCluster.keysInSlots(cluster.node(1), 5462, 16383, 5));
+    List<String> keys = new java.util.ArrayList<>(DemoCluster.keysInSlots(0, 5461, 10));
+    keys.addAll(DemoCluster.keysInSlots(5462, 16383, 5));
     DemoCluster.Writer writer = cluster.writer(keys);
     long restartedAt = System.nanoTime();
     cluster.restartNode(0);
@@ -183,7 +182,7 @@ class RebalanceIT {
     assertThat(noToken.exit()).isEqualTo(2);
     assertThat(primaryOwning(api, 0).getString("address")).as("refusals change nothing").isEqualTo(primary);
 
-    List<String> keys = DemoCluster.keysInSlots(primary, 0, 5461, 20);
+    List<String> keys = DemoCluster.keysInSlots(0, 5461, 20);
     DemoCluster.Writer writer = cluster.writer(keys);
     await().atMost(Duration.ofSeconds(30)).until(() -> writer.acknowledged() > 2 * keys.size());
     DemoCluster.Run switched = cluster.meridian(env, "switchover", "--api", url, "--shard", "0", "--to",
@@ -207,8 +206,8 @@ class RebalanceIT {
         assertThat(get(api, "/api/v1/check").getBoolean("clean")).isTrue());
   }
 
-  private static void replicate(String node, String primaryId) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+  private void replicate(String node, String primaryId) {
+    try (NodeAdmin admin = new NodeAdmin(node, cluster.auth(), Duration.ofSeconds(5))) {
       admin.call("CLUSTER", "REPLICATE", primaryId);
     }
   }

@@ -17,7 +17,6 @@ import io.meridian.messages.Wire;
 import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.bus.BusKeys;
 import io.meridian.runtime.bus.ClusteredVertx;
-import io.meridian.runtime.config.RedisAuth;
 import io.meridian.agent.admin.NodeAdmin;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -227,7 +226,7 @@ class RogueMemberIT {
   private static List<String> roles() {
     List<String> roles = new ArrayList<>();
     for (int i = 0; i < 9; i++) {
-      try (NodeAdmin admin = new NodeAdmin(cluster.node(i), RedisAuth.none(), Duration.ofSeconds(2))) {
+      try (NodeAdmin admin = new NodeAdmin(cluster.node(i), cluster.auth(), Duration.ofSeconds(2))) {
         String myself = admin.clusterNodes().lines().filter(l -> l.contains("myself")).findFirst().orElseThrow();
         String[] f = myself.split(" ");
         roles.add(cluster.node(i) + " " + f[2].replace("myself,", "") + " " + f[3]);
@@ -237,7 +236,7 @@ class RogueMemberIT {
   }
 
   private static String config(String node, String setting) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(2))) {
+    try (NodeAdmin admin = new NodeAdmin(node, cluster.auth(), Duration.ofSeconds(2))) {
       return admin.call("CONFIG", "GET", setting);
     }
   }

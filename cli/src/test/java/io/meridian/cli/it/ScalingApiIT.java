@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.RedisBinary;
 import io.meridian.runtime.process.RedisServerProcess;
 import io.meridian.runtime.testing.FreePorts;
@@ -60,7 +59,7 @@ class ScalingApiIT {
     List<String> added = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       extra.add(RedisServerProcess.start(redis, state.resolve("extra").resolve(Integer.toString(port + i)), port + i,
-          RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10)));
+          cluster.nodeSettings(), Duration.ofSeconds(10)));
       added.add("127.0.0.1:" + (port + i));
     }
 
@@ -111,7 +110,7 @@ class ScalingApiIT {
       throw new AssertionError(e.getMessage() + "\nreload lines in the logs:\n" + said, e);
     }
 
-    List<String> keys = DemoCluster.keysInSlots(cluster.node(0), 0, 16383, 300);
+    List<String> keys = DemoCluster.keysInSlots(0, 16383, 300);
     DemoCluster.Writer writer = cluster.writer(keys);
     long t0 = System.nanoTime();
     Path firstOut = state.resolve("add-first.out");
@@ -247,8 +246,8 @@ class ScalingApiIT {
   }
 
 
-  private static int slotsOf(String node) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+  private int slotsOf(String node) {
+    try (NodeAdmin admin = new NodeAdmin(node, cluster.auth(), Duration.ofSeconds(5))) {
       return io.meridian.agent.redis.ClusterNodesReply.parse(admin.clusterNodes()).myself().slotCount();
     }
   }

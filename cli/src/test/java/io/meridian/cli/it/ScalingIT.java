@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.RedisBinary;
 import io.meridian.runtime.process.RedisServerProcess;
 import io.meridian.runtime.testing.FreePorts;
@@ -50,7 +49,7 @@ class ScalingIT {
     List<String> added = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
       extra.add(RedisServerProcess.start(redis, state.resolve("extra").resolve(Integer.toString(port + i)), port + i,
-          RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10)));
+          cluster.nodeSettings(), Duration.ofSeconds(10)));
       added.add("127.0.0.1:" + (port + i));
     }
     Path original = state.resolve("demo").resolve("spec.yaml");
@@ -70,7 +69,7 @@ class ScalingIT {
     assertThat(reliability.exit()).isEqualTo(2);
     assertThat(reliability.output()).contains("the reliability topology does not scale");
 
-    List<String> keys = DemoCluster.keysInSlots(cluster.node(0), 0, 16383, 300);
+    List<String> keys = DemoCluster.keysInSlots(0, 16383, 300);
     DemoCluster.Writer writer = cluster.writer(keys);
     // Interrupted (kill -9) in the middle of resharding, then run again: it finishes the job.
     Path interrupted = state.resolve("interrupted.out");
@@ -115,8 +114,8 @@ class ScalingIT {
     return file.toString();
   }
 
-  private static int slotsOf(String node) {
-    try (NodeAdmin admin = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(5))) {
+  private int slotsOf(String node) {
+    try (NodeAdmin admin = new NodeAdmin(node, cluster.auth(), Duration.ofSeconds(5))) {
       return io.meridian.agent.redis.ClusterNodesReply.parse(admin.clusterNodes()).myself().slotCount();
     }
   }

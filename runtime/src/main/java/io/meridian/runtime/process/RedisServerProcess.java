@@ -82,10 +82,14 @@ public final class RedisServerProcess implements AutoCloseable {
         .append("appendonly no\n");
     settings.forEach((k, v) -> conf.append(k).append(' ').append(v).append('\n'));
     Path confFile = dir.resolve("redis.conf");
-    Files.writeString(confFile, conf.toString());
+    // Owner-only: the settings may hold requirepass and masterauth.
+    Files.deleteIfExists(confFile);
+    io.meridian.runtime.config.PrivateFiles.create(confFile, conf.toString());
     List<String> command = new java.util.ArrayList<>(launcher);
-    command.add(binary.path().toString());
-    command.add(confFile.toAbsolutePath().toString());
+    // umask 077: what Redis writes itself (CONFIG REWRITE's new redis.conf, with requirepass and
+    // masterauth; its data files) is the owner's only. exec keeps the PID redis-server's own.
+    command.addAll(List.of("/bin/sh", "-c", "umask 077 && exec \"$0\" \"$@\"", binary.path().toString(),
+        confFile.toAbsolutePath().toString()));
     Process process = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectErrorStream(true)
