@@ -46,7 +46,7 @@ public final class PartitionWriter {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(args[5]));
     Path out = Path.of(args[6]);
     Path stop = stopFile(out);
-    RedissonClient client = Redisson.create(config(args[0].equals("cluster"), seeds));
+    RedissonClient client = connect(config(args[0].equals("cluster"), seeds), Duration.ofSeconds(30));
     long written = 0;
     long failed = 0;
     String lastFailure = "none";
@@ -68,6 +68,27 @@ public final class PartitionWriter {
       client.shutdown(0, 2, TimeUnit.SECONDS);
     }
     System.out.printf("%s writer: %d acknowledged, %d failed (last: %s)%n", side, written, failed, lastFailure);
+  }
+
+  /**
+   * The client, once it could start: its first connection's PING has the writes' 500 ms timeout,
+   * which a JVM just started on a loaded machine can miss (seen in CI: the writer exited, and the
+   * cut waited for it in vain). How the client starts is not what a cut measures; retried until
+   * {@code within}, each failure said on stderr.
+   */
+  private static RedissonClient connect(Config config, Duration within) {
+    long deadline = System.nanoTime() + within.toNanos();
+    while (true) {
+      try {
+        return Redisson.create(config);
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        System.err.println("writer: the client did not start (" + e.getMessage() + "); trying again");
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(250));
+      }
+    }
   }
 
   /** The file whose appearance stops the writer of {@code out}. */
