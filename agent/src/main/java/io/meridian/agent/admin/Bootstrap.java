@@ -163,16 +163,18 @@ public final class Bootstrap {
         changed.add(s.getKey() + "=" + s.getValue());
       }
     }
-    // Replicas authenticate to their primary with these; the value never leaves this method.
-    if (auth.password().isPresent()) {
-      String password = auth.password().get().reveal();
+    // Replicas authenticate to their primary with these (Meridian's own credentials unless
+    // replication has its own); the value never leaves this method.
+    if (auth.replicaPassword().isPresent()) {
+      String password = auth.replicaPassword().get().reveal();
       if (!current(admin, "masterauth").equals(password)) {
         admin.call("CONFIG", "SET", "masterauth", password);
         changed.add("masterauth=****");
       }
-      if (auth.user().isPresent() && !current(admin, "masteruser").equals(auth.user().get())) {
-        admin.call("CONFIG", "SET", "masteruser", auth.user().get());
-        changed.add("masteruser=" + auth.user().get());
+      String user = auth.replicaUser().orElse("");
+      if (!current(admin, "masteruser").equals(user)) {
+        admin.call("CONFIG", "SET", "masteruser", user);
+        changed.add("masteruser=" + (user.isEmpty() ? "(default user)" : user));
       }
     }
     if (!changed.isEmpty()) {

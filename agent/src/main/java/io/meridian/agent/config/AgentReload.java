@@ -1,6 +1,7 @@
 package io.meridian.agent.config;
 
 import io.meridian.runtime.config.Durations;
+import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.config.Reload;
 import io.meridian.runtime.http.HttpTls;
 import java.util.Optional;
@@ -32,8 +33,10 @@ public final class AgentReload {
         .restart("region", running.region(), loaded.region())
         .restart("agentId", running.agentId(), loaded.agentId())
         .restart("redis.user", running.auth().user().orElse("(none)"), loaded.auth().user().orElse("(none)"))
-        .restart("redis.passwordEnv", running.auth().password(), loaded.auth().password(),
+        .restart("redis.password", running.auth().password(), loaded.auth().password(),
             password -> password.isPresent() ? "****" : "(none)")
+        .restart("redis.replication", running.auth().replication(), loaded.auth().replication(),
+            r -> r.map(RedisAuth.Replication::toString).orElse("(Meridian's own credentials)"))
         .restart("bus", running.bus(), loaded.bus())
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
         .restart("fencing", running.fencing(), loaded.fencing())

@@ -45,4 +45,21 @@ class RedisAuthTest {
     assertThat(read("  passwordEnv: P\n", Map.of("P", "from-env")).password())
         .hasValueSatisfying(p -> assertThat(p.reveal()).isEqualTo("from-env"));
   }
+
+  @Test
+  void replicationMayHaveCredentialsOfItsOwnElseReplicasUseMeridians() throws Exception {
+    RedisAuth shared = read("  user: meridian\n  passwordEnv: P\n", Map.of("P", "pw"));
+    assertThat(shared.replicaUser()).contains("meridian");
+    assertThat(shared.replicaPassword()).hasValueSatisfying(p -> assertThat(p.reveal()).isEqualTo("pw"));
+
+    RedisAuth own = read("  user: meridian\n  passwordEnv: P\n  replication:\n    user: replica\n    passwordEnv: R\n",
+        Map.of("P", "pw", "R", "replica-pw"));
+    assertThat(own.replicaUser()).contains("replica");
+    assertThat(own.replicaPassword()).hasValueSatisfying(p -> assertThat(p.reveal()).isEqualTo("replica-pw"));
+    assertThat(own.replication().orElseThrow().toString()).isEqualTo("user replica, password ****");
+
+    assertThatThrownBy(() -> read("  passwordEnv: P\n  replication:\n    user: replica\n", Map.of("P", "pw")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("redis.replication")
+        .hasMessageContaining("passwordEnv or passwordFile");
+  }
 }
