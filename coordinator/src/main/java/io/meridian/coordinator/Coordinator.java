@@ -32,7 +32,7 @@ public final class Coordinator {
     CpSettings cp = new CpSettings(l.cpMembers(), l.sessionTtl(), Duration.ofSeconds(1),
         Duration.ofSeconds(Math.max(10, l.sessionTtl().toSeconds())));
     return LeadershipCluster.start(new LeadershipMember.Settings(config.bus().clusterName(), config.bus().host(),
-            l.port(), l.members(), cp))
+            l.port(), l.members(), cp, l.memberTimeout()))
         .compose(leadership -> BusProcess.start("coordinator", config.coordinatorId(), tags, config.bus(),
                 metrics -> new CoordinatorVerticle(config, metrics, Optional.of(leadership), Clock.systemUTC()))
             .map(process -> process.alongside(leadership))

@@ -69,7 +69,8 @@ public record CoordinatorConfig(
       Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec) {
     this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, "INFO",
         new Leadership(false, 3, Duration.ofSeconds(5), Leadership.DEFAULT_LEASE, Duration.ofSeconds(5),
-            Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofSeconds(1), Leadership.DEFAULT_PORT, List.of()),
+            Duration.ofMinutes(10), Duration.ofSeconds(3), Duration.ofSeconds(1), Leadership.DEFAULT_MEMBER_TIMEOUT,
+            Leadership.DEFAULT_PORT, List.of()),
         Optional.empty(),
         Notifications.none(), Rebalance.defaults());
   }

@@ -23,12 +23,16 @@ import java.util.List;
  * @param fenceMargin   ...or for its agent's fence delay ({@code fencing.after}) plus this margin, if
  *                       longer: an isolated primary stops acknowledging writes before its replica
  *                       is promoted
+ * @param memberTimeout the leadership cluster drops a coordinator it has not heard from for this
+ *                      long (and frees its lock); raise it where coordinators can stall for
+ *                      seconds without having failed (an oversubscribed host)
  * @param port          this coordinator's port in the leadership cluster (the coordinators alone,
  *                      apart from the bus: see docs/concepts/leadership.md, "The leadership cluster")
  * @param members       where the coordinators' leadership members listen ({@code host:port} or {@code host})
  */
 public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Duration lease, Duration verifyDeadline,
-    Duration antiFlapping, Duration failureTimeout, Duration fenceMargin, int port, List<String> members) {
+    Duration antiFlapping, Duration failureTimeout, Duration fenceMargin, Duration memberTimeout, int port,
+    List<String> members) {
 
   /** The leadership cluster sits this far above the bus: 5801 for the bus's 5701. */
   public static final int PORT_OFFSET = 100;
@@ -38,6 +42,8 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
    * silent coordinator and free its lock: a leader cut off from them has stopped acting by then.
    */
   public static final Duration DEFAULT_LEASE = Duration.ofSeconds(2);
+  /** How long a silent coordinator stays in the leadership cluster by default (the bus keeps 10 s). */
+  public static final Duration DEFAULT_MEMBER_TIMEOUT = Duration.ofSeconds(2);
 
   public Leadership {
     members = List.copyOf(members);
@@ -59,6 +65,16 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     if (ttl.toMillis() % 1000 != 0) {
       throw node.error("sessionTtl", "must be whole seconds (Hazelcast counts it in seconds)");
     }
+    Duration memberTimeout = node.duration("memberTimeout", DEFAULT_MEMBER_TIMEOUT, Duration.ofSeconds(1),
+        Duration.ofMinutes(1));
+    if (memberTimeout.toMillis() % 1000 != 0) {
+      throw node.error("memberTimeout", "must be whole seconds (Hazelcast counts it in seconds)");
+    }
+    if (lease.compareTo(memberTimeout) > 0) {
+      throw node.error("lease", "must not be longer than memberTimeout (" + memberTimeout.toMillis() + " ms): the "
+          + "others drop a silent coordinator after memberTimeout and free its lock for a successor, so a leader cut "
+          + "off from them must have stopped acting by then");
+    }
     Duration verify = node.duration("verifyDeadline", Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(5));
     Duration flapping = node.duration("antiFlapping", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24));
     Duration failure = node.duration("failureTimeout", Duration.ofSeconds(3), Duration.ofMillis(500),
@@ -77,7 +93,8 @@ public record Leadership(boolean enabled, int cpMembers, Duration sessionTtl, Du
     if (leaders.isEmpty()) {
       throw node.error("members", "must list at least one coordinator's leadership address (host:port)");
     }
-    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure, margin, port, leaders);
+    return new Leadership(enabled, members, ttl, lease, verify, flapping, failure, margin, memberTimeout, port,
+        leaders);
   }
 
   /** {@code 10.0.0.2:5801} for the bus member {@code 10.0.0.2:5701}, or {@code 10.0.0.2} (at the default port). */

@@ -3,8 +3,10 @@ package io.meridian.coordinator.leadership;
 import com.hazelcast.config.Config;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import io.meridian.coordinator.config.Leadership;
 import io.meridian.runtime.bus.HazelcastMembers;
 import io.vertx.core.Future;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import org.slf4j.Logger;
@@ -23,8 +25,6 @@ import org.slf4j.LoggerFactory;
 public final class LeadershipMember {
 
   private static final Logger LOG = LoggerFactory.getLogger(LeadershipMember.class);
-  /** How long a silent member stays in the leadership cluster (the bus keeps 10 s). */
-  static final java.time.Duration MAX_NO_HEARTBEAT = java.time.Duration.ofSeconds(2);
 
   private LeadershipMember() {
   }
@@ -34,10 +34,17 @@ public final class LeadershipMember {
    * @param host        interface to bind to (the bus's)
    * @param port        this member's port, taken exactly ({@code leadership.port})
    * @param members     every coordinator's leadership address ({@code leadership.members})
+   * @param memberTimeout how long a silent member stays in the cluster ({@code leadership.memberTimeout})
    */
-  public record Settings(String clusterName, String host, int port, List<String> members, CpSettings cp) {
+  public record Settings(String clusterName, String host, int port, List<String> members, CpSettings cp,
+      Duration memberTimeout) {
     public Settings {
       members = List.copyOf(members);
+    }
+
+    /** With the default member timeout ({@link Leadership#DEFAULT_MEMBER_TIMEOUT}). */
+    public Settings(String clusterName, String host, int port, List<String> members, CpSettings cp) {
+      this(clusterName, host, port, members, cp, Leadership.DEFAULT_MEMBER_TIMEOUT);
     }
 
     public String cluster() {
@@ -76,7 +83,11 @@ public final class LeadershipMember {
     // 2 s by default) anyway. When the leader's region is cut off, this (plus up to the 1 s
     // heartbeat period, for each survivor's own suspicion) is most of how long the majority waits
     // for a new leader, and the majority's writes wait for that leader's promotion.
-    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(MAX_NO_HEARTBEAT.toSeconds()));
+    // The timeout is leadership.memberTimeout: on a host where every coordinator can stall for
+    // seconds at once (compose: twelve JVMs on one machine), a 2 s timeout splits the cluster into
+    // singletons, and Hazelcast 5.3 may then never merge them (each keeps a partition promotion
+    // pending, so the merge's cluster-state lock is refused).
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", Long.toString(settings.memberTimeout().toSeconds()));
     // A coordinator cut off long enough to lose its CP identity can get it back only after it
     // merged into the others' cluster, which Hazelcast tries this often: the bus's 10 s left the
     // group short for up to 10 s more after a heal.

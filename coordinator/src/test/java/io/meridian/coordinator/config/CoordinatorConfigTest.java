@@ -63,6 +63,9 @@ class CoordinatorConfigTest {
         + "leadership: {port: 6801, members: [\"127.0.0.1:6801\", \"127.0.0.1:6802\"]}\n");
     assertThat(c.leadership().port()).isEqualTo(6801);
     assertThat(c.leadership().members()).containsExactly("127.0.0.1:6801", "127.0.0.1:6802");
+    assertThat(d.leadership().memberTimeout()).isEqualTo(java.time.Duration.ofSeconds(2));
+    assertThat(parse("cluster: demo\nregion: r1\nregions: [r1, r2, r3]\nleadership: {memberTimeout: 6s}\n")
+        .leadership().memberTimeout()).isEqualTo(java.time.Duration.ofSeconds(6));
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {port: 5701}\n",
         "coordinator.yaml: field 'leadership.port': is the bus's port (bus.port 5701); the leadership cluster needs a "
             + "port of its own");
@@ -118,6 +121,12 @@ class CoordinatorConfigTest {
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {lease: 5s}\n",
         "coordinator.yaml: field 'leadership.lease': must be shorter than sessionTtl (5000 ms), or a stalled leader "
             + "could act after its lock moved to a successor");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {lease: 3s, sessionTtl: 10s}\n",
+        "coordinator.yaml: field 'leadership.lease': must not be longer than memberTimeout (2000 ms): the others drop "
+            + "a silent coordinator after memberTimeout and free its lock for a successor, so a leader cut off from them "
+            + "must have stopped acting by then");
+    assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {memberTimeout: 2500ms}\n",
+        "coordinator.yaml: field 'leadership.memberTimeout': must be whole seconds (Hazelcast counts it in seconds)");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nbus: {members: [\"x:y\"]}\n",
         "coordinator.yaml: field 'bus.members[0]': must be host or host:port, got \"x:y\"");
   }

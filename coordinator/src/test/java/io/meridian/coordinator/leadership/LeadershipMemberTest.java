@@ -48,6 +48,9 @@ class LeadershipMemberTest {
     assertThat(config.getProperty("hazelcast.max.no.heartbeat.seconds"))
         .as("a silent member (frozen, or its region cut off) is dropped within 2 s, when its lease has ended")
         .isEqualTo(Long.toString(Leadership.DEFAULT_LEASE.toSeconds()));
+    assertThat(LeadershipMember.config(new LeadershipMember.Settings(SETTINGS.clusterName(), SETTINGS.host(),
+        SETTINGS.port(), SETTINGS.members(), SETTINGS.cp(), Duration.ofSeconds(6)))
+        .getProperty("hazelcast.max.no.heartbeat.seconds")).as("leadership.memberTimeout").isEqualTo("6");
     assertThat(config.getProperty("hazelcast.merge.next.run.delay.seconds")).as("a healed member merges back soon")
         .isEqualTo("5");
   }
