@@ -207,13 +207,9 @@ public final class LocalDeployment {
         int port = NodeAddress.port(node.address());
         Path dir = layout.stateDir().resolve("redis").resolve(Integer.toString(port));
         wipe(dir);
-        Map<String, String> settings = new java.util.LinkedHashMap<>(
-            RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()));
-        spec.auth().password().ifPresent(p -> {
-          // Quoted for redis.conf; the password is base64url, so it never holds a quote itself.
-          settings.put("requirepass", "\"" + p.reveal() + "\"");
-          settings.put("masterauth", "\"" + p.reveal() + "\"");
-        });
+        Map<String, String> settings = spec.auth().password()
+            .map(p -> RedisServerProcess.clusterNodeSettings(layout.nodeTimeout(), p.reveal()))
+            .orElseGet(() -> RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()));
         RedisServerProcess server = RedisServerProcess.start(redis, dir, layout.hosts().host(index), port,
             settings, REDIS_START, layout.hosts().launcher(index), children::addRedis);
         redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());

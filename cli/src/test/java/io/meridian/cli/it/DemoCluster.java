@@ -168,11 +168,7 @@ final class DemoCluster implements AutoCloseable {
 
   /** The settings of a node a test adds to the demo's cluster: the demo's, its password included. */
   Map<String, String> nodeSettings() {
-    Map<String, String> settings = new java.util.LinkedHashMap<>(RedisServerProcess.clusterNodeSettings(
-        Duration.ofSeconds(5)));
-    settings.put("requirepass", "\"" + redisPassword() + "\"");
-    settings.put("masterauth", "\"" + redisPassword() + "\"");
-    return settings;
+    return RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5), redisPassword());
   }
 
   /** Starts a demo node again from its own config and data dir (as an operator restarts a crashed node). */

@@ -46,6 +46,22 @@ public final class RedisServerProcess implements AutoCloseable {
   }
 
   /**
+   * {@link #clusterNodeSettings} of a node that requires {@code password} from clients and gives it
+   * to its primary when it replicates. Quoted for redis.conf, so a password that a quoted value
+   * cannot hold as it is (a quote, backslash or line break) is refused.
+   */
+  public static Map<String, String> clusterNodeSettings(Duration nodeTimeout, String password) {
+    if (password.isEmpty() || password.chars().anyMatch(c -> c == '"' || c == '\\' || c == '\n' || c == '\r')) {
+      throw new IllegalArgumentException("a Redis password for redis.conf must be non-empty and hold no quote, "
+          + "backslash or line break");
+    }
+    Map<String, String> settings = clusterNodeSettings(nodeTimeout);
+    settings.put("requirepass", "\"" + password + "\"");
+    settings.put("masterauth", "\"" + password + "\"");
+    return settings;
+  }
+
+  /**
    * Starts redis-server on 127.0.0.1:{@code port} with {@code settings} and waits (up to
    * {@code startTimeout}) until it answers PING.
    */
