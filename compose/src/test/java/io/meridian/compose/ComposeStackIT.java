@@ -53,6 +53,8 @@ class ComposeStackIT {
   private static final int[] API_PORTS = new int[4];
   private static int prometheusPort;
   private static boolean started;
+  /** The nodes' password, read once the stack is up: no container's log may hold it. */
+  private static String redisPassword;
   private static final List<String> FIGURES = new ArrayList<>();
 
   @BeforeAll
@@ -84,6 +86,12 @@ class ComposeStackIT {
       return Optional.of(last);
     });
     figure("up -> clean check on all three coordinators: %.1f s", seconds(t0));
+    // Read through a pipe only: run() would keep it in a log file.
+    Process cat = start(List.of("docker", "exec", container("redis-1-1"), "cat", "/keys/redis-server.password"),
+        LOGS.resolve("redis-password.log"), true);
+    redisPassword = new String(cat.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    assertThat(cat.waitFor(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(redisPassword).as("the password the keys service generated").matches("[A-Za-z0-9_-]{43}");
     assertThat(check.getJsonArray("violations")).isEmpty();
     JsonArray targets = await(Duration.ofMinutes(2), "every Prometheus target up", () ->
         getJson(prometheus() + "/api/v1/targets?state=active").map(t -> t.getJsonObject("data").getJsonArray("activeTargets"))
@@ -125,8 +133,27 @@ class ComposeStackIT {
     figure("redis_exporter-style queries with data in the stack's Prometheus: %d", exactly.size() + 5);
   }
 
+  /**
+   * The keys service's password protects every node: a client without it is refused (NOAUTH), one
+   * with it is served, and replication works with it (bootstrap formed the cluster through it).
+   */
   @Test
   @org.junit.jupiter.api.Order(2)
+  void everyRedisNodeRefusesAClientWithoutThePassword() throws Exception {
+    for (int r = 1; r <= 3; r++) {
+      for (int n = 1; n <= 3; n++) {
+        String service = "redis-" + r + "-" + n;
+        int port = 7000 + 10 * r + n;
+        assertThat(redisCli(Duration.ofSeconds(10), service, List.of(), port, "PING")).as(service + " without the password")
+            .hasValueSatisfying(answer -> assertThat(answer).startsWith("NOAUTH"));
+        assertThat(execRedis(Duration.ofSeconds(10), service, port, "PING")).as(service + " with it").contains("PONG");
+      }
+    }
+    figure("every Redis node answers NOAUTH without the password and PONG with it: 9 of 9");
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(3)
   void aStoppedPrimaryIsReplacedAndACutOffRegionIsFencedWhileTheMajorityServes() throws Exception {
     // --- a primary's container stops: its agent sees connection refused; the leader promotes a replica.
     String shard = shardOf("10.77.0.11:7011");
@@ -186,7 +213,14 @@ class ComposeStackIT {
     try {
       if (started) {
         memoryFigures();
-        compose(Duration.ofMinutes(3), "logs", "logs", "--no-color", "--timestamps");
+        List<String> logs = new ArrayList<>(compose);
+        logs.addAll(List.of("logs", "--no-color", "--timestamps"));
+        String everything = run(Duration.ofMinutes(3), "logs", logs);
+        // Unset only when the stack never came up clean, which failed the run already.
+        if (redisPassword != null) {
+          assertThat(everything.contains(redisPassword)).as("the Redis password in a container's log (logs.log)")
+              .isFalse();
+        }
       }
     } finally {
       if (started) {
@@ -344,10 +378,21 @@ class ComposeStackIT {
     return id;
   }
 
-  /** The first line redis-cli printed, or empty when it did not finish within {@code limit}. */
+  /**
+   * The last line redis-cli printed, authenticated with the nodes' password (read inside the
+   * container, as its health check does), or empty when it did not finish within {@code limit}.
+   */
   private static Optional<String> execRedis(Duration limit, String service, int port, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service), "redis-cli", "-p",
-        Integer.toString(port)));
+    return redisCli(limit, service, List.of("sh", "-c",
+        "read -r REDISCLI_AUTH </keys/redis-server.password && export REDISCLI_AUTH && exec \"$@\"", "sh"),
+        port, args);
+  }
+
+  private static Optional<String> redisCli(Duration limit, String service, List<String> launcher, int port,
+      String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service)));
+    command.addAll(launcher);
+    command.addAll(List.of("redis-cli", "-p", Integer.toString(port)));
     command.addAll(List.of(args));
     Process p = start(command, LOGS.resolve("redis-cli.log"), true);
     if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -359,10 +359,7 @@ public final class LocalDeployment {
     }
     Path file = layout.redisPasswordFile();
     if (!Files.exists(file)) {
-      byte[] random = new byte[32];
-      new java.security.SecureRandom().nextBytes(random);
-      io.meridian.runtime.config.PrivateFiles.create(file,
-          java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random) + "\n");
+      io.meridian.cli.security.RedisPasswordFile.create(file);
     }
     return java.util.Optional.of(file.toAbsolutePath());
   }

@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meridian keygen --out FILE}: a new cluster key for signing the bus's messages. The file
  * is written with mode 0600 and never overwritten; the key id it prints is what logs and
- * {@code bus.signing} errors call it.
+ * {@code bus.signing} errors call it. With {@code --redis-password}, a generated Redis password
+ * instead ({@link RedisPasswordFile}).
  */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
     description = "Make a new cluster key for bus.signing: 32 random bytes in base64, in a new file of mode 0600. "
@@ -32,8 +33,16 @@ public final class KeygenCommand implements Callable<Integer> {
       description = "If FILE already holds a valid key, keep it and succeed (for set-up scripts run on every start).")
   boolean ifMissing;
 
+  @Option(names = "--redis-password",
+      description = "Write a generated Redis password (32 random bytes in base64url, one line) instead of a bus key, "
+          + "for redis.passwordFile and the spec's auth.passwordFile.")
+  boolean redisPassword;
+
   @Override
   public Integer call() {
+    if (redisPassword) {
+      return writeRedisPassword();
+    }
     if (ifMissing && java.nio.file.Files.exists(out)) {
       try {
         String kid = BusKeys.read(out).kid();
@@ -51,6 +60,32 @@ public final class KeygenCommand implements Callable<Integer> {
       return 0;
     } catch (FileAlreadyExistsException e) {
       commandSpec.commandLine().getErr().printf("meridian keygen: %s already exists; a key is never overwritten "
+          + "(remove it first, or choose another --out)%n", out);
+      return Meridian.EXIT_USAGE;
+    } catch (IOException e) {
+      commandSpec.commandLine().getErr().printf("meridian keygen: cannot write %s: %s%n", out, e);
+      return Meridian.EXIT_FAILED;
+    }
+  }
+
+  private int writeRedisPassword() {
+    if (ifMissing && java.nio.file.Files.exists(out)) {
+      try {
+        RedisPasswordFile.requireUsable(out);
+        commandSpec.commandLine().getOut().printf("kept the Redis password in %s%n", out);
+        return 0;
+      } catch (IOException | IllegalArgumentException e) {
+        commandSpec.commandLine().getErr().printf("meridian keygen: %s exists but is not a usable Redis password "
+            + "file: %s%n", out, e.getMessage());
+        return Meridian.EXIT_USAGE;
+      }
+    }
+    try {
+      RedisPasswordFile.create(out);
+      commandSpec.commandLine().getOut().printf("wrote a new Redis password to %s (mode 0600)%n", out);
+      return 0;
+    } catch (FileAlreadyExistsException e) {
+      commandSpec.commandLine().getErr().printf("meridian keygen: %s already exists; a password is never overwritten "
           + "(remove it first, or choose another --out)%n", out);
       return Meridian.EXIT_USAGE;
     } catch (IOException e) {
