@@ -38,55 +38,50 @@ public final class KeygenCommand implements Callable<Integer> {
           + "for redis.passwordFile and the spec's auth.passwordFile.")
   boolean redisPassword;
 
+  /** Reads or writes the file, answering what to print; throws saying what is wrong. */
+  private interface FileStep {
+    String run() throws IOException;
+  }
+
   @Override
   public Integer call() {
     if (redisPassword) {
-      return writeRedisPassword();
+      return keepOrWrite("Redis password file", "a password",
+          () -> {
+            RedisPasswordFile.requireUsable(out);
+            return "kept the Redis password in " + out;
+          },
+          () -> {
+            RedisPasswordFile.create(out);
+            return "wrote a new Redis password to " + out + " (mode 0600)";
+          });
     }
-    if (ifMissing && java.nio.file.Files.exists(out)) {
-      try {
-        String kid = BusKeys.read(out).kid();
-        commandSpec.commandLine().getOut().printf("kept the bus key in %s (key id %s)%n", out, kid);
-        return 0;
-      } catch (IOException | IllegalArgumentException e) {
-        commandSpec.commandLine().getErr().printf("meridian keygen: %s exists but is not a usable key: %s%n", out,
-            e.getMessage());
-        return Meridian.EXIT_USAGE;
-      }
-    }
-    try {
-      String kid = BusKeys.generate(out).kid();
-      commandSpec.commandLine().getOut().printf("wrote a new bus key to %s (key id %s, mode 0600)%n", out, kid);
-      return 0;
-    } catch (FileAlreadyExistsException e) {
-      commandSpec.commandLine().getErr().printf("meridian keygen: %s already exists; a key is never overwritten "
-          + "(remove it first, or choose another --out)%n", out);
-      return Meridian.EXIT_USAGE;
-    } catch (IOException e) {
-      commandSpec.commandLine().getErr().printf("meridian keygen: cannot write %s: %s%n", out, e);
-      return Meridian.EXIT_FAILED;
-    }
+    return keepOrWrite("key", "a key",
+        () -> "kept the bus key in " + out + " (key id " + BusKeys.read(out).kid() + ")",
+        () -> "wrote a new bus key to " + out + " (key id " + BusKeys.generate(out).kid() + ", mode 0600)");
   }
 
-  private int writeRedisPassword() {
+  /**
+   * With {@code --if-missing} and an existing file, {@code keep} checks it; otherwise {@code write}
+   * makes a new one, never over an existing file.
+   */
+  private int keepOrWrite(String usable, String never, FileStep keep, FileStep write) {
     if (ifMissing && java.nio.file.Files.exists(out)) {
       try {
-        RedisPasswordFile.requireUsable(out);
-        commandSpec.commandLine().getOut().printf("kept the Redis password in %s%n", out);
+        commandSpec.commandLine().getOut().println(keep.run());
         return 0;
       } catch (IOException | IllegalArgumentException e) {
-        commandSpec.commandLine().getErr().printf("meridian keygen: %s exists but is not a usable Redis password "
-            + "file: %s%n", out, e.getMessage());
+        commandSpec.commandLine().getErr().printf("meridian keygen: %s exists but is not a usable %s: %s%n", out,
+            usable, e.getMessage());
         return Meridian.EXIT_USAGE;
       }
     }
     try {
-      RedisPasswordFile.create(out);
-      commandSpec.commandLine().getOut().printf("wrote a new Redis password to %s (mode 0600)%n", out);
+      commandSpec.commandLine().getOut().println(write.run());
       return 0;
     } catch (FileAlreadyExistsException e) {
-      commandSpec.commandLine().getErr().printf("meridian keygen: %s already exists; a password is never overwritten "
-          + "(remove it first, or choose another --out)%n", out);
+      commandSpec.commandLine().getErr().printf("meridian keygen: %s already exists; %s is never overwritten "
+          + "(remove it first, or choose another --out)%n", out, never);
       return Meridian.EXIT_USAGE;
     } catch (IOException e) {
       commandSpec.commandLine().getErr().printf("meridian keygen: cannot write %s: %s%n", out, e);
