@@ -73,10 +73,13 @@ public final class BusProcess<V extends Deployable> {
           return vertx.deployVerticle(verticle)
               .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast(), "bus"))
               .recover(err -> {
-                // Said here first: closing Vert.x may leave nobody to deliver the failure to (seen once in
-                // CI, when the HTTP port was taken between the demo's check and the bind).
                 LOG.atError().addKeyValue("process", name).log("{} could not start: {}", name, err.getMessage());
-                return vertx.close().transform(ignored -> Future.<BusProcess<V>>failedFuture(err));
+                // The failure goes out now, and Vert.x closes behind it: a failure chained after the close
+                // was delivered on the closed context (RejectedExecutionException), so nobody heard it and
+                // the daemon sat out its 2-minute start timeout, running but serving nothing.
+                vertx.close().onFailure(closeErr -> LOG.atWarn().addKeyValue("process", name)
+                    .log("{}: closing Vert.x after the failed start: {}", name, closeErr.toString()));
+                return Future.<BusProcess<V>>failedFuture(err);
               });
         })
         .onFailure(err -> metrics.close());
