@@ -2,11 +2,9 @@ package io.meridian.cli.security;
 
 import io.meridian.runtime.config.PrivateFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * A file holding a generated Redis password (what {@code redis.passwordFile} and the spec's
@@ -30,9 +28,7 @@ public final class RedisPasswordFile {
    * throws saying what is wrong otherwise, without the password.
    */
   public static void requireUsable(Path file) throws IOException {
-    PrivateFiles.requireOwnerOnly(file, "can use every Redis node of the cluster");
-    List<String> lines = Files.readAllLines(file);
-    if (lines.isEmpty() || lines.get(0).isBlank()) {
+    if (PrivateFiles.firstLine(file, "can use every Redis node of the cluster").isEmpty()) {
       throw new IOException(file + " is empty: its first line must be the password");
     }
   }

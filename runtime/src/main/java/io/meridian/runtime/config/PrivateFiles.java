@@ -31,6 +31,16 @@ public final class PrivateFiles {
     }
   }
 
+  /**
+   * The first line of {@code file}, stripped ("" when the file is empty), after checking it is
+   * readable by its owner only as {@link #requireOwnerOnly} does: how a secret kept in a file
+   * (a Redis password) is read, by whoever writes it and whoever uses it.
+   */
+  public static String firstLine(Path file, String consequence) throws IOException {
+    requireOwnerOnly(file, consequence);
+    return Files.readString(file).lines().findFirst().orElse("").strip();
+  }
+
   /** Creates {@code file} (which must not exist) with mode 0600 and writes {@code text} into it. */
   public static void create(Path file, String text) throws IOException {
     if (file.getParent() != null) {

@@ -76,8 +76,7 @@ public record RedisAuth(Optional<String> user, Optional<Secret> password, Option
   private static String passwordFile(ConfigNode node) throws ConfigException {
     java.nio.file.Path file = java.nio.file.Path.of(node.string("passwordFile"));
     try {
-      PrivateFiles.requireOwnerOnly(file, "can authenticate to every Redis node");
-      String first = java.nio.file.Files.readString(file).lines().findFirst().orElse("").strip();
+      String first = PrivateFiles.firstLine(file, "can authenticate to every Redis node");
       if (first.isEmpty()) {
         throw node.error("passwordFile", file + " is empty");
       }
