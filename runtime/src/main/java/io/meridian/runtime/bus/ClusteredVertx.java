@@ -101,7 +101,7 @@ public final class ClusteredVertx {
       options.setEventLoopPoolSize(2).setWorkerPoolSize(4).setInternalBlockingPoolSize(4);
     }
     Config config = hazelcastConfig(bus, lite);
-    HazelcastClusterManager manager = new HazelcastClusterManager(config);
+    HazelcastClusterManager manager = new RefreshingClusterManager(config);
     VertxBuilder builder = Vertx.builder().with(options).withClusterManager(manager);
     VertxBuilder measured = registry.map(r -> builder.withMetrics(new MicrometerMetricsFactory(r))).orElse(builder);
     return measured
