@@ -24,6 +24,7 @@ public final class Agent {
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
     ObservedOwners owners = new ObservedOwners();
     HeldWrites held = new HeldWrites();
+    io.meridian.agent.command.TermFloor termFloor = new io.meridian.agent.command.TermFloor();
     if (config.fencing().enabled()) {
       LOG.atInfo().addKeyValue("agent", config.agentId()).log("write fencing on: once isolated for {} ms (no leader "
           + "that hears a majority, coordinators of fewer than a majority of {} regions heard), writes on the local "
@@ -36,10 +37,10 @@ public final class Agent {
     }
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
-        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners, held))
+        metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners, held, termFloor::get))
         .compose(process -> process.vertx()
             .deployVerticle(new CommandVerticle(config, () -> process.verticle().agentConfig().nodes(),
-                process.metrics().registry(), Clock.systemUTC(), held))
+                process.metrics().registry(), Clock.systemUTC(), held, termFloor))
             .compose(id -> process.vertx().deployVerticle(new WriteHoldVerticle(config,
                 () -> process.verticle().agentConfig().nodes(), held, process.metrics().registry())))
             .compose(id -> config.fencing().enabled()

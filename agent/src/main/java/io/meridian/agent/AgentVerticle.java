@@ -67,12 +67,17 @@ public final class AgentVerticle extends VerticleBase {
   private volatile long reportsPublished;
   private MessageProducer<Buffer> reports;
   private SendFailures sendFailures;
+  private final java.util.function.LongSupplier termSeen;
 
-  /** @param owners where each answered probe's view of the slot owners goes (the write fence reads it) */
-  /** @param held the leader's write holds: each report says whether its node is held */
+  /**
+   * @param owners   where each answered probe's view of the slot owners goes (the write fence reads it)
+   * @param held     the leader's write holds: each report says whether its node is held
+   * @param termSeen the highest leader term seen, which each report carries
+   */
   public AgentVerticle(AgentConfig config, MeridianMetrics metrics, Clock clock, ObservedOwners owners,
-      io.meridian.agent.fence.HeldWrites held) {
+      io.meridian.agent.fence.HeldWrites held, java.util.function.LongSupplier termSeen) {
     this.config = config;
+    this.termSeen = termSeen;
     this.metrics = metrics;
     this.clock = clock;
     this.owners = owners;
@@ -169,7 +174,8 @@ public final class AgentVerticle extends VerticleBase {
     MeterRegistry registry = metrics.registry();
     NodeHealthReport report = new NodeHealthReport(c.agentId(), c.cluster(), c.region(),
         slot.probe.node(), slot.seq + 1, clock.millis(), result.latencyMicros(), result.failure(), result.state(),
-        c.fencing().afterMillisReported(), held.held(slot.probe.node()), MeridianVersion.current());
+        c.fencing().afterMillisReported(), held.held(slot.probe.node()), MeridianVersion.current(),
+        termSeen.getAsLong());
     result.stats().flatMap(NodeStats::owners).ifPresent(o -> owners.record(report.node(), o));
     Timer.builder("meridian_agent_probe_duration")
         .description("Probe round-trip time per node")

@@ -26,6 +26,7 @@ import io.meridian.coordinator.leadership.CpMembership;
 import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.leadership.LeadershipCluster;
+import io.meridian.coordinator.leadership.TermCatchUp;
 import io.meridian.coordinator.operator.MaintenanceMode;
 import io.meridian.coordinator.operator.OperatorToken;
 import io.meridian.messages.LeaderAnnouncement;
@@ -111,6 +112,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private LeaderElection election;
   /** Bound to one leadership member: replaced with it. */
   private volatile DeadSessionReaper reaper;
+  private TermCatchUp termCatchUp;
   private MaintenanceMode maintenance;
   private volatile long pausedSince;
   /** A maintenance event came while the flag was being read: read it once more after. */
@@ -290,6 +292,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
     reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
+    termCatchUp = new TermCatchUp(election::outrank, command -> context.runOnContext(v -> command.run()));
     cpMembership = new CpMembership(leadership, l.cpMembers());
     maintenance = new MaintenanceMode(leadership::current, config.cluster());
     followLeadershipMember = new LeadershipCluster.Listener() {
@@ -333,6 +336,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     OptionalLong term = leaderCycle();
     if (everySecond && term.isPresent()) {
+      termCatchUp.check(term.getAsLong(), view.highestTermSeen());
       announce(term.getAsLong());
       if (rebalance != null) {
         // The layout is the scaling job's while one runs: the rebalancer keeps still as during a failover.

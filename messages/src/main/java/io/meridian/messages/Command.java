@@ -106,7 +106,7 @@ public record Command(
     return new Command(
         sender,
         f.string("id"),
-        f.nonNegative("term"),
+        f.term("term"),
         f.address("target"),
         f.enumValue("kind", Kind.class),
         f.stringMap("args"),

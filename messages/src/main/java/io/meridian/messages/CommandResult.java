@@ -49,7 +49,7 @@ public record CommandResult(
     return new CommandResult(
         sender,
         f.string("commandId"),
-        f.nonNegative("term"),
+        f.term("term"),
         f.address("target"),
         f.enumValue("outcome", Outcome.class),
         f.string("detail"),

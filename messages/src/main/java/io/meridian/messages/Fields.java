@@ -105,6 +105,19 @@ final class Fields {
     return v;
   }
 
+  /** A leader term: 0 to {@link LeaderAnnouncement#MAX_TERM}. */
+  long term(String field) throws MessageRejected {
+    long v = nonNegative(field);
+    if (v > LeaderAnnouncement.MAX_TERM) {
+      throw invalid(field, "is above any term a leader issues (" + LeaderAnnouncement.MAX_TERM + "), got " + v);
+    }
+    return v;
+  }
+
+  Optional<Long> optTerm(String field) throws MessageRejected {
+    return json.getValue(field) == null ? Optional.empty() : Optional.of(term(field));
+  }
+
   Optional<Long> optNonNegative(String field) throws MessageRejected {
     return json.getValue(field) == null ? Optional.empty() : Optional.of(nonNegative(field));
   }

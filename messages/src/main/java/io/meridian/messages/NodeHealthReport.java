@@ -21,6 +21,9 @@ import java.util.Optional;
  *                   promotes in place of an unreachable primary only after this plus a margin.
  * @param writesHeld true while the agent holds the node's writes paused on the leader's order
  *                   ({@link Command.Kind#HOLD_WRITES}), until it follows another primary or is released
+ * @param termSeen   the highest leader term the agent has seen (announced or on a command), below
+ *                   which it refuses commands; 0 before any. A leader whose own term is not above
+ *                   it raises its term (a CP group formed afresh numbers terms from low again).
  */
 public record NodeHealthReport(
     String sender,
@@ -34,7 +37,8 @@ public record NodeHealthReport(
     Optional<RedisState> state,
     long fenceAfterMs,
     boolean writesHeld,
-    String agentVersion) implements Message {
+    String agentVersion,
+    long termSeen) implements Message {
 
   public static final String TYPE = "node-health";
   /** An agent's fence delay ({@code fencing.after}) unless its config says otherwise. */
@@ -58,6 +62,17 @@ public record NodeHealthReport(
       throw new IllegalArgumentException("fenceAfterMs must not be negative, got " + fenceAfterMs);
     }
     Objects.requireNonNull(agentVersion, "agentVersion");
+    if (termSeen < 0) {
+      throw new IllegalArgumentException("termSeen must not be negative, got " + termSeen);
+    }
+  }
+
+  /** A report that does not say which term its agent has seen. */
+  public NodeHealthReport(String sender, String cluster, String region, String node, long seq, long observedAt,
+      long latencyMicros, Optional<ProbeFailure> failure, Optional<RedisState> state, long fenceAfterMs,
+      boolean writesHeld, String agentVersion) {
+    this(sender, cluster, region, node, seq, observedAt, latencyMicros, failure, state, fenceAfterMs, writesHeld,
+        agentVersion, 0);
   }
 
   /** A report whose agent does not say its version. */
@@ -100,7 +115,8 @@ public record NodeHealthReport(
         .put("reachable", reachable())
         .put("fenceAfterMs", fenceAfterMs)
         .put("writesHeld", writesHeld)
-        .put("agentVersion", agentVersion);
+        .put("agentVersion", agentVersion)
+        .put("termSeen", termSeen);
     failure.ifPresent(f -> json.put("failure", f.toJson()));
     state.ifPresent(s -> json.put("state", s.toJson()));
     return json;
@@ -132,6 +148,7 @@ public record NodeHealthReport(
         state.isPresent() ? Optional.of(RedisState.from(state.get())) : Optional.empty(),
         f.optNonNegative("fenceAfterMs").orElse(0L),
         f.optBool("writesHeld").orElse(false),
-        agentVersion);
+        agentVersion,
+        f.optTerm("termSeen").orElse(0L));
   }
 }

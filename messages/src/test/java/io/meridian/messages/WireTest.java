@@ -76,7 +76,8 @@ class WireTest {
   private static boolean isOptional(Message message, String field) {
     return (message instanceof ClusterEvent && (field.equals("region") || field.equals("node")))
         || (message instanceof NodeHealthReport
-            && (field.equals("fenceAfterMs") || field.equals("writesHeld") || field.equals("agentVersion")))
+            && (field.equals("fenceAfterMs") || field.equals("writesHeld") || field.equals("agentVersion")
+                || field.equals("termSeen")))
         || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")));
   }
 
@@ -116,6 +117,30 @@ class WireTest {
   @Test
   void aCommandKindTheLeaderNeverSendsIsNotAKind() {
     assertRejected(Wire.toJson(Samples.command()).put("kind", "PAUSE_WRITES"), Reason.INVALID_VALUE, "kind");
+  }
+
+  @Test
+  void aTermAboveAnyALeaderIssuesIsRejectedAtDecodeSoThatOneForgedTermCannotRaiseEveryAgentsFloor()
+      throws MessageRejected {
+    long max = LeaderAnnouncement.MAX_TERM;
+    assertRejected(Wire.toJson(Samples.command()).put("term", Long.MAX_VALUE), Reason.INVALID_VALUE, "term");
+    assertRejected(Wire.toJson(Samples.command()).put("term", max + 1), Reason.INVALID_VALUE, "term");
+    assertRejected(Wire.toJson(Samples.leader()).put("term", max + 1), Reason.INVALID_VALUE, "term");
+    assertRejected(Wire.toJson(Samples.healthyPrimary()).put("termSeen", max + 1), Reason.INVALID_VALUE, "termSeen");
+    assertThat(((Command) Wire.decode(Wire.toJson(Samples.command()).put("term", max).toBuffer())).term())
+        .isEqualTo(max);
+  }
+
+  @Test
+  void aReportCarriesTheTermItsAgentHasSeenAndAnAgentThatDoesNotSayHasSeenNone() throws MessageRejected {
+    NodeHealthReport r = Samples.healthyPrimary();
+    NodeHealthReport seen = new NodeHealthReport(r.sender(), r.cluster(), r.region(), r.node(), r.seq(),
+        r.observedAt(), r.latencyMicros(), r.failure(), r.state(), r.fenceAfterMs(), r.writesHeld(), "1.2.3", 4711);
+    assertThat(((NodeHealthReport) Wire.decode(Wire.encode(seen))).termSeen()).isEqualTo(4711);
+    JsonObject silent = Wire.toJson(seen);
+    silent.remove("termSeen");
+    assertThat(((NodeHealthReport) Wire.decode(silent.toBuffer())).termSeen()).isZero();
+    assertRejected(Wire.toJson(seen).put("termSeen", -1), Reason.INVALID_VALUE, "termSeen");
   }
 
   @Test

@@ -46,7 +46,7 @@ public final class CommandVerticle extends VerticleBase {
   private final MeterRegistry registry;
   private final Clock clock;
   private final HeldWrites held;
-  private final TermGuard guard = new TermGuard();
+  private final TermGuard guard;
   /** Remembers the elections this agent ran, which change how it promotes the same node soon after. */
   private final Promotion promotion = new Promotion();
   private final Map<String, NodeAdmin> admins = new HashMap<>();
@@ -54,16 +54,18 @@ public final class CommandVerticle extends VerticleBase {
   private InboundGate gate;
 
   public CommandVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
-    this(config, config::nodes, registry, clock, new HeldWrites());
+    this(config, config::nodes, registry, clock, new HeldWrites(), new TermFloor());
   }
 
   /**
    * @param watched the nodes the agent watches now (the probes' list, which a reload changes)
    * @param held    the leader's write holds, shared with the {@code WriteHoldVerticle} that keeps them
+   * @param floor   the highest term seen, which the health reports carry
    */
   public CommandVerticle(AgentConfig config, java.util.function.Supplier<List<String>> watched, MeterRegistry registry,
-      Clock clock, HeldWrites held) {
+      Clock clock, HeldWrites held, TermFloor floor) {
     this.config = config;
+    this.guard = new TermGuard(floor);
     this.held = held;
     this.watched = watched;
     this.registry = registry;
@@ -73,6 +75,8 @@ public final class CommandVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     gate = new InboundGate(registry, "agent", config.bus().seal());
+    io.micrometer.core.instrument.Gauge.builder("meridian_agent_term_seen", guard, TermGuard::highestTerm)
+        .description("The highest leader term seen; commands of a lower term are refused").register(registry);
     MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
         m -> gate.accept(m, Addresses.LEADER, LeaderAnnouncement.class).ifPresent(a -> guard.observe(a.term())));

@@ -29,7 +29,7 @@ public final class TermGuard {
 
   private static final int REMEMBERED = 1000;
 
-  private long highestTerm;
+  private final TermFloor floor;
   private final Map<String, CommandResult> done = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, CommandResult> eldest) {
@@ -37,13 +37,22 @@ public final class TermGuard {
     }
   };
 
+  public TermGuard() {
+    this(new TermFloor());
+  }
+
+  /** @param floor where the highest term seen is kept, for others to read */
+  public TermGuard(TermFloor floor) {
+    this.floor = floor;
+  }
+
   public long highestTerm() {
-    return highestTerm;
+    return floor.get();
   }
 
   /** A leader announced itself: its term is the floor from now on. */
   public void observe(long term) {
-    highestTerm = Math.max(highestTerm, term);
+    floor.raise(term);
   }
 
   public Verdict check(Command command) {
@@ -51,11 +60,12 @@ public final class TermGuard {
     if (earlier.isPresent()) {
       return new Repeat(earlier.get());
     }
+    long highestTerm = floor.get();
     if (command.term() < highestTerm) {
       return new Refuse("term " + command.term() + " is lower than the highest term seen (" + highestTerm
           + "): the sender is no longer the leader");
     }
-    highestTerm = command.term();
+    floor.raise(command.term());
     return new Accept();
   }
 

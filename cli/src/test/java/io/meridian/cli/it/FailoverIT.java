@@ -183,11 +183,8 @@ class FailoverIT {
     startDemo();
     JsonObject leader = awaitLeader(apiPort, 0);
     int restartedIndex = (regionIndex(leader) + 1) % 3;
-    ProcessHandle old = ProcessHandle.of(pidsJson.getJsonObject("region-" + (restartedIndex + 1))
-        .getLong("coordinator")).orElseThrow();
-    List<String> command = new ArrayList<>();
-    command.add(old.info().command().orElseThrow());
-    command.addAll(List.of(old.info().arguments().orElseThrow()));
+    ProcessHandle old = coordinator(restartedIndex);
+    List<String> command = commandOf(old);
     old.destroyForcibly();
     old.onExit().get(10, TimeUnit.SECONDS);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -212,6 +209,90 @@ class FailoverIT {
         restarted.destroyForcibly().waitFor();
       }
     }
+  }
+
+  @Test
+  void afterEveryCoordinatorRestartsAtOnceTheNewLeaderOutranksTheTermTheAgentsRememberAndFailsOverACrash()
+      throws Exception {
+    startDemo();
+    JsonObject first = awaitLeader(apiPort, 0);
+    // A handover some seconds in: the CP group's Raft log, whose index is the lock's fence, has grown
+    // by then, so the agents come to remember a term that a CP group formed afresh starts below.
+    await().pollDelay(Duration.ofSeconds(15)).atMost(Duration.ofSeconds(16)).until(() -> true);
+    List<List<String>> commands = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      commands.add(commandOf(coordinator(i)));
+    }
+    kill(coordinator(regionIndex(first)));
+    int survivor = (regionIndex(first) + 1) % 3;
+    long remembered = awaitLeader(apiPort + survivor, first.getLong("term")).getLong("term");
+    // The agents have the new term from its announcements (once a second) before every coordinator goes.
+    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+    for (int i = 0; i < 3; i++) {
+      if (i != regionIndex(first)) {
+        kill(coordinator(i));
+      }
+    }
+    List<Process> restarted = new ArrayList<>();
+    try {
+      long restartedAt = System.nanoTime();
+      for (int i = 0; i < 3; i++) {
+        ProcessBuilder builder = new ProcessBuilder(commands.get(i)).redirectErrorStream(true)
+            .redirectOutput(state.resolve("restarted-coordinator-" + (i + 1) + ".log").toFile());
+        builder.environment().put("MERIDIAN_OPERATOR_TOKEN", cluster.operatorToken());
+        restarted.add(builder.start());
+      }
+      JsonObject next = awaitLeader(apiPort, remembered);
+      System.out.printf("every coordinator restarted: leader %s under term %d (agents remembered %d) after %d ms%n",
+          next.getString("leader"), next.getLong("term"), remembered,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - restartedAt));
+      String raise = state.resolve("restarted-coordinator-" + (regionIndex(next) + 1) + ".log").toString();
+      assertThat(java.nio.file.Files.readString(Path.of(raise)))
+          .as("the fresh CP group numbered below the agents' term, and the leader raised its own")
+          .contains("agents remember term " + remembered);
+
+      // The restarted coordinators hear every agent again (the agents' bus found them), and the
+      // agents take the new leader's commands: a crashed primary is failed over.
+      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+          assertThat(get(apiPort, "/api/v1/cluster").getJsonObject("summary").getLong("healthy")).isEqualTo(9));
+      String key = keyInSlots(0, 5461);
+      assertThat(cluster.write(key, 1)).isTrue();
+      ProcessHandle.of(pidsJson.getJsonObject("region-1").getJsonArray("redis").getLong(0)).orElseThrow()
+          .destroyForcibly();
+      cluster.awaitWrite(key, Duration.ofSeconds(30));
+      int leaderPort = apiPort + regionIndex(next);
+      await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
+          assertThat(get(leaderPort, "/api/v1/history").getJsonArray("entries").stream()
+              .map(e -> ((JsonObject) e).getString("text")))
+              .anyMatch(t -> t.matches("FAILOVER_(FORCE|TAKEOVER) on .*: executed by agent-region-.* \\(term "
+                  + next.getLong("term") + "\\).*"))
+              .anyMatch(t -> t.startsWith("shard 0-5461 recovered: ")));
+      assertThat(primaryOwning(apiPort, 0).getString("address")).isNotEqualTo("127.0.0.1:" + basePort);
+    } finally {
+      for (Process p : restarted) {
+        p.destroy();
+        if (!p.waitFor(15, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor();
+        }
+      }
+    }
+  }
+
+  private ProcessHandle coordinator(int regionIndex) {
+    return ProcessHandle.of(pidsJson.getJsonObject("region-" + (regionIndex + 1)).getLong("coordinator"))
+        .orElseThrow();
+  }
+
+  private static void kill(ProcessHandle process) throws Exception {
+    process.destroyForcibly();
+    process.onExit().get(10, TimeUnit.SECONDS);
+  }
+
+  private static List<String> commandOf(ProcessHandle process) {
+    List<String> command = new ArrayList<>();
+    command.add(process.info().command().orElseThrow());
+    command.addAll(List.of(process.info().arguments().orElseThrow()));
+    return command;
   }
 
   @Test

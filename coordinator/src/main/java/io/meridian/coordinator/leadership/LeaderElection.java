@@ -15,8 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Leadership among coordinators through a Hazelcast CP {@link FencedLock}; the lock's fence is
- * the leader's term. A {@code FencedLock} belongs to the thread that took it, so every lock
+ * Leadership among coordinators through a Hazelcast CP {@link FencedLock}. The leader's term is
+ * the lock's fence plus a term base kept beside the lock in the same CP group, read after the lock
+ * is taken: a fence grows with the CP group's Raft log, so a CP group formed afresh (every
+ * coordinator restarted at once) would number terms from low again, below what agents remember
+ * and refuse. {@link #outrank} raises the base above a term the agents have seen. A {@code FencedLock} belongs to the thread that took it, so every lock
  * call runs on one dedicated leader thread. The holder re-confirms the lock on a cadence; a
  * watchdog (driven from outside with {@link #checkLease}) revokes leadership when the last
  * confirmation is older than the lease, which is shorter than the CP session's time to live,
@@ -53,6 +56,8 @@ public final class LeaderElection implements AutoCloseable {
   /** The CP subsystem {@link #lock} came from; leader thread only. */
   private CPSubsystem lockOwner;
   private ScheduledFuture<?> confirming;
+  /** The fence of the lock this thread holds; leader thread only. */
+  private long fence = FencedLock.INVALID_FENCE;
   private volatile long term = FencedLock.INVALID_FENCE;
   private volatile long confirmedAtNanos;
   /** What listeners were last told, so that they hear each change once. */
@@ -129,9 +134,11 @@ public final class LeaderElection implements AutoCloseable {
       }
       // A long, blocking acquire: polling tryLock churns CP sessions (DESIGN.md, "Pitfalls").
       lock.lockInterruptibly();
-      long fence = lock.getFence();
+      fence = lock.getFence();
+      // Read after the lock is held: a later holder's fence is larger and its base no smaller.
+      long base = termBase(bound).get();
       confirmedAtNanos = System.nanoTime();
-      term = fence;
+      term = Math.addExact(base, fence);
       // Set before this read, as detach() sets cp before it revokes: one of the two sees the other.
       if (cp != bound) {
         lose("the leadership member was replaced while this coordinator took the lock on it");
@@ -157,7 +164,7 @@ public final class LeaderElection implements AutoCloseable {
   private void confirm() {
     try {
       // One linearizable read: getFence() throws unless this thread holds the lock.
-      if (cp == lockOwner && lock.getFence() == term) {
+      if (cp == lockOwner && lock.getFence() == fence) {
         confirmedAtNanos = System.nanoTime();
         return;
       }
@@ -188,7 +195,7 @@ public final class LeaderElection implements AutoCloseable {
    */
   public CompletableFuture<Long> fence() {
     return CompletableFuture.supplyAsync(() -> {
-      if (lock != null && isLeader() && cp == lockOwner && lock.getFence() == term) {
+      if (lock != null && isLeader() && cp == lockOwner && lock.getFence() == fence) {
         confirmedAtNanos = System.nanoTime();
         return term;
       }
@@ -196,13 +203,66 @@ public final class LeaderElection implements AutoCloseable {
     }, leaderThread);
   }
 
+  private com.hazelcast.cp.IAtomicLong termBase(CPSubsystem on) {
+    return on.getAtomicLong(lockName + "-term-base");
+  }
+
+  /**
+   * Raises this leader's term above {@code seen}, a term agents remember from an earlier leader,
+   * when it is not above it already (the CP group was formed afresh since). On the leader thread:
+   * the base goes up first, then the lock is confirmed held; a successor reads the base after it
+   * takes the lock, so it still numbers above. Listeners hear {@code elected} with the new term.
+   * Completes with the term led under afterwards, or fails when not leading or {@code seen} is
+   * above {@link io.meridian.messages.LeaderAnnouncement#MAX_TERM}.
+   */
+  public CompletableFuture<Long> outrank(long seen) {
+    return CompletableFuture.supplyAsync(() -> {
+      if (seen > io.meridian.messages.LeaderAnnouncement.MAX_TERM) {
+        throw new IllegalArgumentException("term " + seen + " is above any term a leader issues");
+      }
+      long before = term;
+      if (lock == null || before == FencedLock.INVALID_FENCE || cp != lockOwner) {
+        throw new IllegalStateException("not leading");
+      }
+      if (before > seen) {
+        return before;
+      }
+      com.hazelcast.cp.IAtomicLong base = termBase(lockOwner);
+      long now = base.get();
+      while (now < seen && !base.compareAndSet(now, seen)) {
+        now = base.get();
+      }
+      long raised = Math.addExact(Math.max(now, seen), fence);
+      if (lock.getFence() != fence) {
+        throw new IllegalStateException("lost leadership before raising the term");
+      }
+      synchronized (this) {
+        if (term != before) {
+          throw new IllegalStateException("lost leadership while raising the term");
+        }
+        confirmedAtNanos = System.nanoTime();
+        term = raised;
+      }
+      LOG.atWarn().addKeyValue("term", raised).addKeyValue("previousTerm", before).addKeyValue("seenTerm", seen)
+          .log("agents remember term {}, not below this leader's term {} (the CP group was formed afresh, e.g. every "
+              + "coordinator restarted at once); leading under term {} from now on", seen, before, raised);
+      tell();
+      return raised;
+    }, leaderThread);
+  }
+
   private void lose(String reason) {
-    if (term != FencedLock.INVALID_FENCE) {
+    boolean was;
+    synchronized (this) { // against outrank() raising the term of a leadership lost meanwhile
+      was = term != FencedLock.INVALID_FENCE;
       term = FencedLock.INVALID_FENCE;
+    }
+    if (was) {
       LOG.atWarn().addKeyValue("reason", reason).log("leadership revoked: {}", reason);
       tell(reason);
     }
   }
+
 
   private void tell() {
     long t = term;

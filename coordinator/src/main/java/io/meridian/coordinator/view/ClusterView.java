@@ -23,6 +23,11 @@ public record ClusterView(Map<String, NodeView> nodes) {
     return new ClusterView(Map.of());
   }
 
+  /** The highest leader term any node's agent says it has seen (0 when none says). */
+  public long highestTermSeen() {
+    return nodes.values().stream().mapToLong(v -> v.report().termSeen()).max().orElse(0);
+  }
+
   /**
    * The view with {@code report} taken into account. A report older than the one held (by the
    * agent's clock and sequence) is ignored: the bus may deliver a late duplicate, and an agent
