@@ -5,13 +5,13 @@ import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.Meridian;
+import io.meridian.coordinator.decide.CandidateOrder;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.spec.RegionSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -100,15 +100,16 @@ public final class FailoverCommand implements Callable<Integer> {
         continue;
       }
       String shard = String.join(",", primary.slotText());
-      List<ClusterNodesReply.Entry> candidates = new ArrayList<>();
+      // The order the leader's failover uses; every candidate is in the region taken over.
+      List<CandidateOrder.Candidate> candidates = new ArrayList<>();
       for (ClusterNodesReply.Entry e : view.entries()) {
-        if (e.isReplica() && e.masterId().equals(Optional.of(primary.id())) && admins.containsKey(e.address())) {
-          candidates.add(e);
+        if (e.isReplica() && e.masterId().equals(Optional.of(primary.id())) && admins.containsKey(e.address())
+            && CandidateOrder.mayPromote(Optional.of(loaded), e.address())) {
+          candidates.add(CandidateOrder.of(e.address(), region, offset(admins.get(e.address())), Optional.of(loaded)));
         }
       }
-      Optional<ClusterNodesReply.Entry> best = candidates.stream()
-          .filter(c -> loaded.node(c.address()).map(n -> !n.noFailover()).orElse(true))
-          .max(Comparator.comparingLong(c -> offset(admins.get(c.address()))));
+      Optional<CandidateOrder.Candidate> best = candidates.stream()
+          .min(CandidateOrder.best(Optional.of(region)));
       if (best.isEmpty()) {
         System.out.println("  shard " + shard + ": primary " + primary.address() + " is down and " + region
             + " has no replica of it that may be promoted");

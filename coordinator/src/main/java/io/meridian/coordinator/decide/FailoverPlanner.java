@@ -1,7 +1,6 @@
 package io.meridian.coordinator.decide;
 
 import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
@@ -314,10 +313,7 @@ public final class FailoverPlanner {
     return shards.size();
   }
 
-  /**
-   * Healthy replicas of the failed primary, best first: the preferred region (reliability), then
-   * highest offset, then priority, then address.
-   */
+  /** Healthy replicas of the failed primary, best first in the {@link CandidateOrder}. */
   static List<NodeView> candidates(ClusterView view, Optional<ClusterSpec> spec, String failedPrimary,
       Set<String> tried, Instant now, Duration staleAfter, Optional<String> preferredRegion) {
     return view.nodes().values().stream()
@@ -326,12 +322,9 @@ public final class FailoverPlanner {
         .filter(n -> n.report().state().get().role() == RedisState.Role.REPLICA)
         .filter(n -> n.report().state().get().primary().map(p -> p.equals(failedPrimary)).orElse(false))
         .filter(n -> !tried.contains(n.address()))
-        .filter(n -> spec.flatMap(s -> s.node(n.announced())).map(ns -> !ns.noFailover()).orElse(true))
-        .sorted(Comparator.comparing((NodeView n) -> preferredRegion.map(r -> !r.equals(n.region())).orElse(false))
-            .thenComparingLong(n -> -n.report().state().get().replOffset())
-            .thenComparing(n -> -spec.flatMap(s -> s.node(n.announced())).map(NodeSpec::priority)
-                .orElse(NodeSpec.DEFAULT_PRIORITY))
-            .thenComparing(NodeView::address))
+        .filter(n -> CandidateOrder.mayPromote(spec, n.announced()))
+        .sorted(Comparator.comparing((NodeView n) -> CandidateOrder.of(n.announced(), n.region(),
+            n.report().state().get().replOffset(), spec), CandidateOrder.best(preferredRegion)))
         .toList();
   }
 }

@@ -1,5 +1,6 @@
 package io.meridian.coordinator.rebalance;
 
+import io.meridian.coordinator.decide.CandidateOrder;
 import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Topology;
@@ -619,16 +620,16 @@ public final class RebalancePlanner {
           + (r.get().healthy() ? "" : ", not healthy");
     }
 
-    /** The best promotable replica of the primary in the regions allowed: in sync first, then least lag, priority, preferred region, address. */
+    /**
+     * The best promotable replica of the primary in the regions allowed: one in sync first, then
+     * the {@link CandidateOrder} that failovers use.
+     */
     Optional<String> candidate(String primary, Predicate<String> allowed, String preferredRegion) {
-      long primaryOffset = snapshot.factsOf(primary).map(NodeFacts::offset).orElse(0L);
       return replicasOf(primary).stream()
           .filter(r -> !noFailover(r) && allowed.test(r))
           .min(Comparator.comparing((String r) -> !inSync(r, primary))
-              .thenComparing(r -> !region(r).equals(preferredRegion))
-              .thenComparingLong(r -> primaryOffset - snapshot.factsOf(r).map(NodeFacts::offset).orElse(0L))
-              .thenComparingInt(r -> -specNodes.get(r).priority())
-              .thenComparing(r -> r));
+              .thenComparing(r -> CandidateOrder.of(r, region(r), snapshot.factsOf(r).map(NodeFacts::offset).orElse(0L),
+                  Optional.of(spec)), CandidateOrder.best(Optional.of(preferredRegion))));
     }
   }
 }
