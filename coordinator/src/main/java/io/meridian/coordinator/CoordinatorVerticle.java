@@ -3,6 +3,7 @@ package io.meridian.coordinator;
 import com.hazelcast.core.HazelcastInstance;
 import io.meridian.coordinator.act.CommandSender;
 import io.meridian.coordinator.act.FailoverLoop;
+import io.meridian.coordinator.act.LeaderWork;
 import io.meridian.coordinator.metrics.ClusterSeries;
 import io.meridian.coordinator.metrics.FailoverMetrics;
 import io.meridian.coordinator.notify.WebhookNotifier;
@@ -79,8 +80,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps this coordinator's {@link ClusterView} from the agents' reports of every region and
- * serves it over HTTP. Observes only: acting comes with leadership.
+ * One coordinator: keeps its {@link ClusterView} from the agents' reports of every region and
+ * serves it over HTTP; with leadership on, campaigns for the lead and, while leading, runs the
+ * {@link LeaderWork} (failover, rebalancing, scaling jobs) four times a second. What it decides
+ * is decided in the pure planners; this class wires them to the bus, the CP group and HTTP.
  */
 public final class CoordinatorVerticle extends VerticleBase {
 
@@ -121,6 +124,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private OperatorToken operatorToken;
   private FailoverLoop loop;
   private RebalanceLoop rebalance;
+  /** What only the leader does: each hears when leadership is lost. */
+  private final List<LeaderWork> leaderWork = new ArrayList<>();
   private io.meridian.coordinator.act.ScalingJobs scaling;
   private long leaderTimer = -1;
   private int ticks;
@@ -267,15 +272,9 @@ public final class CoordinatorVerticle extends VerticleBase {
             LOG.atWarn().addKeyValue("reason", reason).log("{} stopped leading: {}", config.coordinatorId(), reason);
             history.add(new History.Entry(clock.instant(), -1, "-", "leadership", config.coordinatorId()
                 + " stopped leading: " + reason, Optional.empty()));
-            loop.reset();
+            leaderWork.forEach(LeaderWork::leadershipLost);
             notifier.notify(event(ClusterEvent.Kind.LEADER_LOST, ClusterEvent.Severity.WARNING, Optional.empty(),
                 config.coordinatorId() + " (" + config.region() + ") stopped leading: " + reason));
-            if (rebalance != null) {
-              rebalance.reset();
-            }
-            if (scaling != null) {
-              scaling.leadershipLost();
-            }
           }
         }, command -> context.runOnContext(v -> command.run()));
     CommandSender commands = new CommandSender(vertx, config.coordinatorId(), election, config.bus().seal(), clock);
@@ -291,6 +290,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
         () -> config.spec(), history, clock);
+    leaderWork.add(loop);
+    if (rebalance != null) {
+      leaderWork.add(rebalance);
+    }
+    leaderWork.add(scaling);
     reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
     termCatchUp = new TermCatchUp(election::outrank, command -> context.runOnContext(v -> command.run()));
     cpMembership = new CpMembership(leadership, l.cpMembers());

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * before sending, stamps it as the term on each command, and records everything in the history.
  * Holds no decisions of its own. Runs on the coordinator's context only.
  */
-public final class FailoverLoop {
+public final class FailoverLoop implements LeaderWork {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverLoop.class);
 
@@ -330,7 +330,8 @@ public final class FailoverLoop {
    * Leadership is lost: forget everything, the successor continues from the memory in the CP group
    * (and so does this coordinator if it leads again).
    */
-  public void reset() {
+  @Override
+  public void leadershipLost() {
     memory = FailoverMemory.empty().paused(memory.paused());
     loaded = false;
     saved = null;

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * pure planner for the next steps, lets {@link RebalanceCycle} decide whether one starts, and
  * sends it fenced. Holds no decisions. Runs on the coordinator's context only.
  */
-public final class RebalanceLoop {
+public final class RebalanceLoop implements LeaderWork {
 
   private static final Logger LOG = LoggerFactory.getLogger(RebalanceLoop.class);
   /** A failover command waits on the agent until the replica is primary; give it room. */
@@ -104,7 +104,8 @@ public final class RebalanceLoop {
   }
 
   /** Forget steps in flight when leadership is lost: a successor plans afresh from what it sees. */
-  public void reset() {
+  @Override
+  public void leadershipLost() {
     memory = RebalanceCycle.Memory.empty();
     lastHoldBack = "";
   }

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * finishes half-moved slots first and skips what is done. Stops at once when leadership is lost.
  * Runs on the coordinator's context only.
  */
-public final class ScalingJobs {
+public final class ScalingJobs implements LeaderWork {
 
   private static final Logger LOG = LoggerFactory.getLogger(ScalingJobs.class);
   /** Slots per MIGRATE_SLOTS command: each answers within seconds, far inside the bus timeout. */
@@ -176,6 +176,7 @@ public final class ScalingJobs {
   }
 
   /** Leadership is gone: the running job stops at once (its next step is not sent). */
+  @Override
   public void leadershipLost() {
     running().ifPresent(job -> finish(job, LEADERSHIP_LOST, null));
   }
