@@ -163,8 +163,11 @@ public final class LeaderElection implements AutoCloseable {
   /** On the leader thread: does this thread still hold the lock with the same fence? */
   private void confirm() {
     try {
-      // One linearizable read: getFence() throws unless this thread holds the lock.
-      if (cp == lockOwner && lock.getFence() == fence) {
+      // One linearizable read: getFence() throws unless this thread holds the lock. After the
+      // watchdog revoked a lapsed lease this thread may still hold the lock: then it campaigns
+      // again below, takes the lock once more (it is reentrant) and is elected anew, or else no
+      // coordinator could ever take the lock it keeps.
+      if (cp == lockOwner && isLeader() && lock.getFence() == fence) {
         confirmedAtNanos = System.nanoTime();
         return;
       }

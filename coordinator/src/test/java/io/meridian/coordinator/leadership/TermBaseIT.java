@@ -38,8 +38,12 @@ class TermBaseIT {
   }
 
   private LeaderElection campaign(int member, List<Long> heard) {
+    return campaign(member, heard, Duration.ofSeconds(5));
+  }
+
+  private LeaderElection campaign(int member, List<Long> heard, Duration lease) {
     LeaderElection election = new LeaderElection(cluster.here.get(member), "leader", Duration.ofMillis(500),
-        Duration.ofSeconds(5), new LeaderElection.Listener() {
+        lease, new LeaderElection.Listener() {
           @Override
           public void elected(long term) {
             heard.add(term);
@@ -87,5 +91,23 @@ class TermBaseIT {
     assertThatThrownBy(() -> second.outrank(LeaderAnnouncement.MAX_TERM + 1).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("above any term a leader issues");
+  }
+
+  @Test
+  void aLeaderWhoseLeaseLapsedWhileItStillHeldTheLockIsElectedAgainUnderTheSameTerm() throws Exception {
+    cluster = ThreeMemberCluster.start("lease-lapse-it", FrozenLeadershipMemberIT.class, dir.resolve("third.log"),
+        CpSettings.defaults(3));
+    List<Long> heard = Collections.synchronizedList(new ArrayList<>());
+    // A lease of 1 ms: the watchdog revokes at its first look, as after a stall longer than the lease.
+    LeaderElection election = campaign(0, heard, Duration.ofMillis(1));
+    await().atMost(Duration.ofMinutes(2)).until(election::isLeader);
+    long term = election.term().orElseThrow();
+    await().pollDelay(Duration.ofMillis(5)).atMost(Duration.ofSeconds(1)).until(() -> true);
+    election.checkLease();
+    assertThat(election.isLeader()).as("revoked by the watchdog").isFalse();
+    // It still holds the lock, so nobody else can lead: it must take the lead again by itself.
+    await().atMost(Duration.ofSeconds(10)).until(election::isLeader);
+    assertThat(election.term()).hasValue(term);
+    assertThat(heard).containsExactly(term, -1L, term);
   }
 }
