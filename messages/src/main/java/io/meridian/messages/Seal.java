@@ -133,12 +133,13 @@ public final class Seal {
   public Opened open(Buffer raw) throws MessageRejected {
     JsonObject frame = Wire.parse(raw, 2 * Wire.MAX_BYTES);
     if (!TYPE.equals(frame.getValue("type"))) {
-      Message plain = Wire.decode(frame);
       if (secure()) {
-        throw new MessageRejected(Reason.UNSIGNED, plain.wireType(), "an unsigned '" + plain.wireType()
+        // Refused for what it is, unsigned, before any of its fields is read.
+        String type = Wire.peekType(frame);
+        throw new MessageRejected(Reason.UNSIGNED, type, "an unsigned '" + type
             + "' message: this process accepts only messages signed with the cluster's bus key");
       }
-      return new Opened(plain, Optional.empty(), 0);
+      return new Opened(Wire.decode(frame), Optional.empty(), 0);
     }
     Fields f = Fields.of(frame, TYPE);
     String sender = f.string("sender");

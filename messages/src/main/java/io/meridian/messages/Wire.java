@@ -111,7 +111,8 @@ public final class Wire {
     }
   }
 
-  private static String peekType(JsonObject json) throws MessageRejected {
+  /** The type of a message, which must be a known one. */
+  static String peekType(JsonObject json) throws MessageRejected {
     Object type = json.getValue("type");
     if (type == null) {
       throw new MessageRejected(Reason.MISSING_FIELD, null, "missing field 'type'");
