@@ -27,13 +27,14 @@ public final class Analyzer {
   }
 
   /**
+   * @param serving        the view's serving primaries, built once per decision
    * @param regions        every region of the cluster (a majority of them must agree)
    * @param failureTimeout how long observers must have failed to reach a primary before it counts as unreachable
    * @param fenceMargin    added to the fence delay its agent reports: the primary counts as unreachable
    *                       no sooner than that, so that it has stopped acknowledging writes first
    */
-  public static List<Analysis> analyze(ClusterView view, Observations observations, List<String> regions, Instant now,
-      Duration staleAfter, Duration failureTimeout, Duration fenceMargin) {
+  public static List<Analysis> analyze(ClusterView view, ServingPrimaries serving, Observations observations,
+      List<String> regions, Instant now, Duration staleAfter, Duration failureTimeout, Duration fenceMargin) {
     List<Analysis> found = new ArrayList<>();
     // Newest knowledge first: after a failover the old primary's last state still claims the shard.
     List<NodeView> nodes = view.nodes().values().stream()
@@ -49,7 +50,7 @@ public final class Analyzer {
         continue;
       }
       NodeStatus status = n.status(now, staleAfter);
-      if (servedElsewhere(view, n, now, staleAfter)) {
+      if (servedElsewhere(serving, n)) {
         continue;
       }
       if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED) {
@@ -131,12 +132,15 @@ public final class Analyzer {
   }
 
   /** True when a fresh, answering node other than {@code n} reports owning {@code n}'s slots now. */
-  static boolean servedElsewhere(ClusterView view, NodeView n, Instant now, Duration staleAfter) {
+  static boolean servedElsewhere(ServingPrimaries serving, NodeView n) {
     List<String> slots = n.lastState().orElseThrow().slots();
-    return servingNode(view, slots, now, staleAfter).filter(other -> !other.address().equals(n.address())).isPresent();
+    return serving.serving(slots).filter(other -> !other.address().equals(n.address())).isPresent();
   }
 
-  /** The fresh, answering primary that reports owning these slot ranges, if any. */
+  /**
+   * The fresh, answering primary that reports owning these slot ranges, if any. For one question;
+   * a decision that asks many builds {@link ServingPrimaries} once.
+   */
   public static Optional<NodeView> servingNode(ClusterView view, List<String> slots, Instant now, Duration staleAfter) {
     return ServingPrimaries.of(view, now, staleAfter).serving(slots);
   }

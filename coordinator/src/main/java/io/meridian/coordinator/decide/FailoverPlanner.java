@@ -51,10 +51,11 @@ public final class FailoverPlanner {
       FailoverMemory memory, Instant now, Settings settings) {
     List<Decision> decisions = new ArrayList<>();
     FailoverMemory next = memory;
+    ServingPrimaries servingPrimaries = ServingPrimaries.of(view, now, settings.staleAfter());
     // Promotions that took effect: the shard is served again.
     for (String shard : memory.attempts().keySet().stream().sorted().toList()) {
       List<String> slots = List.of(shard.split(","));
-      Optional<NodeView> serving = Analyzer.servingNode(view, slots, now, settings.staleAfter());
+      Optional<NodeView> serving = servingPrimaries.serving(slots);
       if (serving.isPresent() && serving.get().address().equals(memory.attempts().get(shard).candidate())) {
         next = next.recovered(shard, now);
         decisions.add(new Decision(new Action.Recovered(shard, serving.get().address(), serving.get().announced()),
@@ -62,11 +63,11 @@ public final class FailoverPlanner {
             + serving.get().announced() + " now serves it as primary"));
       }
     }
-    next = checkReturns(view, next, now, settings, decisions).expire(now, settings.antiFlapping());
+    next = checkReturns(view, servingPrimaries, next, now, settings, decisions).expire(now, settings.antiFlapping());
     String pause = next.paused() ? "PAUSE: " : "";
-    List<Analysis> analyses = Analyzer.analyze(view, observations, settings.regions(), now, settings.staleAfter(),
-        settings.failureTimeout(), settings.fenceMargin());
-    releases(view, next, analyses, now, settings, decisions);
+    List<Analysis> analyses = Analyzer.analyze(view, servingPrimaries, observations, settings.regions(), now,
+        settings.staleAfter(), settings.failureTimeout(), settings.fenceMargin());
+    releases(view, servingPrimaries, next, analyses, now, settings, decisions);
     int primaries = primaryCount(view);
     // A silent agent is no evidence against its primary; observers in a majority of regions failing
     // to reach it right now are. When a region goes, its primaries turn silent first and pass the
@@ -193,8 +194,8 @@ public final class FailoverPlanner {
    * answers for longer than the verify deadline without doing so raises an alert, every cycle,
    * until it does.
    */
-  private static FailoverMemory checkReturns(ClusterView view, FailoverMemory memory, Instant now, Settings settings,
-      List<Decision> decisions) {
+  private static FailoverMemory checkReturns(ClusterView view, ServingPrimaries servingPrimaries, FailoverMemory memory,
+      Instant now, Settings settings, List<Decision> decisions) {
     FailoverMemory next = memory;
     for (Map.Entry<String, FailoverMemory.Returning> e : new java.util.TreeMap<>(memory.returning()).entrySet()) {
       String node = e.getKey();
@@ -207,7 +208,7 @@ public final class FailoverPlanner {
       }
       RedisState state = n.report().state().get();
       List<String> slots = List.of(r.shard().split(","));
-      Optional<NodeView> serving = Analyzer.servingNode(view, slots, now, settings.staleAfter());
+      Optional<NodeView> serving = servingPrimaries.serving(slots);
       boolean follows = state.role() == RedisState.Role.REPLICA && serving.isPresent()
           && state.primary().map(p -> p.equals(serving.get().announced())).orElse(false);
       if (follows) {
@@ -254,8 +255,8 @@ public final class FailoverPlanner {
    * before a replica took over (or the leader that ordered the hold is gone), so the hold would only
    * keep the shard from taking writes. Level-based: asked every cycle until its agent reports it free.
    */
-  private static void releases(ClusterView view, FailoverMemory memory, List<Analysis> analyses, Instant now,
-      Settings settings, List<Decision> decisions) {
+  private static void releases(ClusterView view, ServingPrimaries serving, FailoverMemory memory,
+      List<Analysis> analyses, Instant now, Settings settings, List<Decision> decisions) {
     if (memory.paused()) {
       return;
     }
@@ -267,7 +268,7 @@ public final class FailoverPlanner {
       RedisState state = n.report().state().orElseThrow();
       String shard = Analyzer.shardOf(state);
       if (state.role() != RedisState.Role.PRIMARY || state.slotCount() == 0 || memory.attempt(shard).isPresent()
-          || memory.returning().containsKey(n.address()) || Analyzer.servedElsewhere(view, n, now, settings.staleAfter())
+          || memory.returning().containsKey(n.address()) || Analyzer.servedElsewhere(serving, n)
           || analyses.stream().anyMatch(a -> a.shard().equals(shard))) {
         continue;
       }

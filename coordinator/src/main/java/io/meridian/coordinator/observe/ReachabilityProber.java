@@ -57,8 +57,8 @@ public final class ReachabilityProber {
   public void round() {
     Set<String> current = targets.get();
     List<String> probed = new ArrayList<>(current);
-    failingSince.keySet().retainAll(probed);
-    lastAnswered.keySet().retainAll(probed);
+    failingSince.keySet().retainAll(current);
+    lastAnswered.keySet().retainAll(current);
     List.copyOf(connections.keySet()).stream().filter(n -> !current.contains(n)).forEach(this::drop);
     for (String node : probed) {
       if (inFlight.add(node)) {
