@@ -131,7 +131,7 @@ public final class Seal {
 
   /** Checks the signature (on a secure seal) and decodes the message strictly. */
   public Opened open(Buffer raw) throws MessageRejected {
-    JsonObject frame = Wire.parse(raw, 2 * Wire.MAX_BYTES);
+    JsonObject frame = Wire.parse(raw, 2 * Wire.MAX_ANY_BYTES);
     if (!TYPE.equals(frame.getValue("type"))) {
       if (secure()) {
         // Refused for what it is, unsigned, before any of its fields is read.
@@ -139,6 +139,7 @@ public final class Seal {
         throw new MessageRejected(Reason.UNSIGNED, type, "an unsigned '" + type
             + "' message: this process accepts only messages signed with the cluster's bus key");
       }
+      Wire.checkSize(Wire.peekType(frame), raw.length());
       return new Opened(Wire.decode(frame), Optional.empty(), 0);
     }
     Fields f = Fields.of(frame, TYPE);
@@ -173,7 +174,7 @@ public final class Seal {
             + " ms ago (replayed late, or this host's clock is ahead of the sender's: check NTP)");
       }
     }
-    Message message = Wire.decode(Wire.parse(Buffer.buffer(text), Wire.MAX_BYTES));
+    Message message = Wire.decode(Buffer.buffer(text));
     if (!message.sender().equals(sender)) {
       throw new MessageRejected(Reason.INVALID_VALUE, message.wireType(), "sealed by " + printable(sender)
           + " but sent as " + printable(message.sender()));

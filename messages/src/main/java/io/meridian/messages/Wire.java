@@ -10,12 +10,24 @@ import java.util.Map;
  * Encoding and strict decoding of {@link Message}s. On the bus every message is a JSON document
  * in a {@link Buffer}: {@code {"type": …, "v": …, "sender": …, …body}}. Fields a version does not
  * know are ignored (senders may add optional fields without a new version); a missing field, a
- * wrong type, an unknown type or version, or a document over {@link #MAX_BYTES} is rejected.
+ * wrong type, an unknown type or version, or a document over its kind's limit ({@link #MAX_BYTES},
+ * {@link #MAX_REACHABILITY_BYTES} for a reachability report) is rejected.
  */
 public final class Wire {
 
-  /** Largest accepted document. A health report is about 1 KiB. */
+  /** Largest accepted document of every kind but one. A health report is about 1 KiB. */
   public static final int MAX_BYTES = 64 * 1024;
+
+  /**
+   * Largest accepted reachability report. It names every node its coordinator probes and, when a
+   * region is lost, every node of it as failing: about 60 bytes a node, so 64 KiB was full at
+   * about 1,500 nodes (at 3,000 the coordinators refused each other's reports, and the agents,
+   * hearing no region, would have fenced their primaries). 1 MiB holds over 10,000 nodes.
+   */
+  public static final int MAX_REACHABILITY_BYTES = 1024 * 1024;
+
+  /** The largest document of any kind: what may be parsed before its kind is known. */
+  static final int MAX_ANY_BYTES = MAX_REACHABILITY_BYTES;
 
   private Wire() {
   }
@@ -50,9 +62,20 @@ public final class Wire {
       ClusterEvent.TYPE, new Kind(ClusterEvent.VERSION, ClusterEvent::from),
       ReachabilityReport.TYPE, new Kind(ReachabilityReport.VERSION, ReachabilityReport::from));
 
-  /** Decodes any message kind. */
+  /** Decodes any message kind, within its kind's size limit. */
   public static Message decode(Buffer raw) throws MessageRejected {
-    return decode(parse(raw, MAX_BYTES));
+    JsonObject json = parse(raw, MAX_ANY_BYTES);
+    checkSize(peekType(json), raw.length());
+    return decode(json);
+  }
+
+  /** Rejects a document of {@code length} bytes over its kind's limit (a known {@code type}). */
+  static void checkSize(String type, int length) throws MessageRejected {
+    int limit = ReachabilityReport.TYPE.equals(type) ? MAX_REACHABILITY_BYTES : MAX_BYTES;
+    if (length > limit) {
+      throw new MessageRejected(Reason.OVERSIZED, type,
+          "a '" + type + "' message of " + length + " bytes exceeds the limit of " + limit + " bytes");
+    }
   }
 
   static Message decode(JsonObject json) throws MessageRejected {
@@ -84,7 +107,7 @@ public final class Wire {
 
   /** Best-effort sender of a raw message, for logging a rejection once per sender. */
   public static String senderOf(Buffer raw) {
-    if (raw == null || raw.length() > 2 * MAX_BYTES) {
+    if (raw == null || raw.length() > 2 * MAX_ANY_BYTES) {
       return "unknown";
     }
     try {
@@ -95,7 +118,7 @@ public final class Wire {
     }
   }
 
-  /** @param limit {@link #MAX_BYTES}, or twice that for a signed frame (its message is escaped inside) */
+  /** @param limit {@link #MAX_ANY_BYTES}, or twice that for a signed frame (its message is escaped inside) */
   static JsonObject parse(Buffer raw, int limit) throws MessageRejected {
     if (raw == null) {
       throw new MessageRejected(Reason.MALFORMED_JSON, null, "empty message");

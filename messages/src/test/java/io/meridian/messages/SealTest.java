@@ -155,6 +155,43 @@ class SealTest {
   }
 
   @Test
+  void aCoordinatorsReachabilityReportOverThousandsOfNodesPassesWhereOtherKindsStopAt64KiB() throws MessageRejected {
+    // 3,000 nodes probed, a lost region's 1,000 of them failing: about 90 KiB.
+    List<String> probed = new java.util.ArrayList<>();
+    java.util.Map<String, Long> failing = new java.util.HashMap<>();
+    for (int i = 0; i < 3000; i++) {
+      String node = "10.0." + (i / 250) + "." + (i % 250) + ":6379";
+      probed.add(node);
+      if (i < 1000) {
+        failing.put(node, NOW - 5000);
+      }
+    }
+    ReachabilityReport big = new ReachabilityReport("coordinator-eu", "eu-west", NOW, probed, failing);
+    Buffer sealed = sender.encode(big);
+    assertThat(Wire.encode(big).length()).isGreaterThan(Wire.MAX_BYTES);
+    assertThat(Seal.signed(key, List.of(), at(NOW)).open(sealed).message()).isEqualTo(big);
+    assertThat(Seal.insecure().open(Wire.encode(big)).message()).isEqualTo(big);
+
+    char[] filler = new char[Wire.MAX_BYTES];
+    Arrays.fill(filler, 'x');
+    Command huge = new Command("coord-eu", "3f2a-1", 17, "10.1.0.7:7001", Command.Kind.FAILOVER_FORCE,
+        java.util.Map.of("primaryId", "e7d1"), 1_764_000_001_000L, new String(filler));
+    assertThatThrownBy(() -> Seal.signed(key, List.of(), at(NOW)).open(sender.encode(huge)))
+        .isInstanceOfSatisfying(MessageRejected.class, r -> {
+          assertThat(r.reason()).isEqualTo(MessageRejected.Reason.OVERSIZED);
+          assertThat(r.getMessage()).contains("a 'command' message of").contains("exceeds the limit of 65536 bytes");
+        });
+    assertRejected(Seal.insecure(), Wire.encode(huge), MessageRejected.Reason.OVERSIZED);
+
+    for (int i = 3000; probed.size() < 60_000; i++) {
+      probed.add("10.1." + (i / 250) + "." + (i % 250) + ":6379");
+    }
+    assertRejected(Seal.signed(key, List.of(), at(NOW)),
+        sender.encode(new ReachabilityReport("coordinator-eu", "eu-west", NOW, probed, failing)),
+        MessageRejected.Reason.OVERSIZED);
+  }
+
+  @Test
   void theKeyNeverAppearsInItsTextAndShortKeysAreRefused() {
     byte[] secret = new byte[32];
     Arrays.fill(secret, (byte) 'A');
