@@ -105,11 +105,11 @@ final class Fields {
     return v;
   }
 
-  /** A leader term: 0 to {@link LeaderAnnouncement#MAX_TERM}. */
+  /** A leader term: 0 to {@link Terms#MAX}. */
   long term(String field) throws MessageRejected {
     long v = nonNegative(field);
-    if (v > LeaderAnnouncement.MAX_TERM) {
-      throw invalid(field, "is above any term a leader issues (" + LeaderAnnouncement.MAX_TERM + "), got " + v);
+    if (v > Terms.MAX) {
+      throw invalid(field, "is above any term a leader issues (" + Terms.MAX + "), got " + v);
     }
     return v;
   }

@@ -8,7 +8,7 @@ import java.util.Objects;
  *
  * @param sender the leader's coordinator id
  * @param region the leader's region
- * @param term   the leader's term (strictly increasing across leaders; at most {@link #MAX_TERM})
+ * @param term   the leader's term (strictly increasing across leaders; at most {@link Terms#MAX})
  * @param since  when it became leader, epoch milliseconds
  * @param apiUrl where its HTTP API answers
  * @param regionsHeard of how many regions (its own included) the leader heard a coordinator within
@@ -24,14 +24,6 @@ public record LeaderAnnouncement(String sender, String region, long term, long s
    * counting its announcements as contact, instead of waiting for its lease to end.
    */
   public static final java.time.Duration HEARD_WITHIN = java.time.Duration.ofMillis(1000);
-
-  /**
-   * The highest term on the wire: far above any a CP group's log reaches (a leader's term is its
-   * lock's fence, a Raft log index, plus a base raised only to terms agents report), far below
-   * overflow. A message with a higher term is rejected at decoding, so that one forged term
-   * cannot raise every agent's floor to where no leader ever gets again.
-   */
-  public static final long MAX_TERM = 1L << 50;
 
   public static final String TYPE = "leader";
   public static final int VERSION = 1;

@@ -122,7 +122,7 @@ class WireTest {
   @Test
   void aTermAboveAnyALeaderIssuesIsRejectedAtDecodeSoThatOneForgedTermCannotRaiseEveryAgentsFloor()
       throws MessageRejected {
-    long max = LeaderAnnouncement.MAX_TERM;
+    long max = Terms.MAX;
     assertRejected(Wire.toJson(Samples.command()).put("term", Long.MAX_VALUE), Reason.INVALID_VALUE, "term");
     assertRejected(Wire.toJson(Samples.command()).put("term", max + 1), Reason.INVALID_VALUE, "term");
     assertRejected(Wire.toJson(Samples.leader()).put("term", max + 1), Reason.INVALID_VALUE, "term");

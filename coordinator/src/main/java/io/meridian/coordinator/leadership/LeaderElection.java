@@ -216,11 +216,11 @@ public final class LeaderElection implements AutoCloseable {
    * the base goes up first, then the lock is confirmed held; a successor reads the base after it
    * takes the lock, so it still numbers above. Listeners hear {@code elected} with the new term.
    * Completes with the term led under afterwards, or fails when not leading or {@code seen} is
-   * above {@link io.meridian.messages.LeaderAnnouncement#MAX_TERM}.
+   * above {@link io.meridian.messages.Terms#MAX}.
    */
   public CompletableFuture<Long> outrank(long seen) {
     return CompletableFuture.supplyAsync(() -> {
-      if (seen > io.meridian.messages.LeaderAnnouncement.MAX_TERM) {
+      if (seen > io.meridian.messages.Terms.MAX) {
         throw new IllegalArgumentException("term " + seen + " is above any term a leader issues");
       }
       long before = term;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.meridian.messages.LeaderAnnouncement;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -88,7 +87,7 @@ class TermBaseIT {
     assertThat(second.term().orElseThrow()).as("the successor reads the raised base after taking the lock")
         .isGreaterThan(raised);
 
-    assertThatThrownBy(() -> second.outrank(LeaderAnnouncement.MAX_TERM + 1).get(10, TimeUnit.SECONDS))
+    assertThatThrownBy(() -> second.outrank(io.meridian.messages.Terms.MAX + 1).get(10, TimeUnit.SECONDS))
         .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("above any term a leader issues");
   }
