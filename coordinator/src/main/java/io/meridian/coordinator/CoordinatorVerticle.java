@@ -10,16 +10,9 @@ import io.meridian.coordinator.notify.WebhookNotifier;
 import io.meridian.messages.ClusterEvent;
 import io.meridian.monitoring.GaugeSet;
 import io.meridian.coordinator.act.RebalanceLoop;
-import io.meridian.coordinator.api.RebalanceDocuments;
 import io.meridian.coordinator.config.Rebalance;
 import io.meridian.coordinator.rebalance.RebalanceCycle;
-import io.meridian.coordinator.rebalance.RebalancePlan;
-import io.meridian.coordinator.rebalance.RebalancePlanner;
-import io.meridian.coordinator.rebalance.Simulation;
-import io.meridian.coordinator.rebalance.Move;
 import io.meridian.coordinator.rebalance.Snapshot;
-import io.meridian.coordinator.rebalance.Step;
-import io.meridian.coordinator.rebalance.Switchover;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
@@ -41,7 +34,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import io.meridian.coordinator.api.ClusterDocument;
-import io.meridian.coordinator.api.ScaleRequest;
+import io.meridian.coordinator.api.OperatorGate;
+import io.meridian.coordinator.api.RebalanceApi;
+import io.meridian.coordinator.api.ScalingApi;
 import io.meridian.coordinator.api.PlacementDocuments;
 import io.meridian.coordinator.endpoints.Endpoints;
 import io.meridian.coordinator.placement.PlacementRules;
@@ -121,7 +116,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** A maintenance event came while the flag was being read: read it once more after. */
   private boolean readMaintenanceAgain;
   private boolean readingMaintenance;
-  private OperatorToken operatorToken;
+  private OperatorGate operatorGate;
   private FailoverLoop loop;
   private RebalanceLoop rebalance;
   /** What only the leader does: each hears when leadership is lost. */
@@ -199,7 +194,9 @@ public final class CoordinatorVerticle extends VerticleBase {
         }));
     consumers.add(leaders);
     registrations.add(leaders.completion());
-    operatorToken = new OperatorToken(config.operatorToken());
+    operatorGate = new OperatorGate(new OperatorToken(config.operatorToken()), this::leading,
+        () -> Optional.ofNullable(latestLeader).map(LeaderAnnouncement::apiUrl), () -> pausedSince > 0,
+        () -> loop != null && loop.failingOver());
     failoverMetrics = new FailoverMetrics(metrics);
     clusterGauges = new GaugeSet(metrics, ClusterSeries.HELP);
     notifier = new WebhookNotifier(vertx, config.notifications(), config.cluster(), metrics.registry(), clock);
@@ -227,7 +224,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     Gauge.builder("meridian_paused", () -> pausedSince > 0 ? 1 : 0)
         .description("1 while maintenance mode is on: the leader observes but never acts").register(metrics.registry());
-    Gauge.builder("meridian_leader", () -> election != null && election.isLeader() ? 1 : 0)
+    Gauge.builder("meridian_leader", () -> leading() ? 1 : 0)
         .description("1 on the coordinator that currently leads").register(metrics.registry());
     Gauge.builder("meridian_term", () -> election == null ? 0 : election.term().orElse(0))
         .description("The leader's term (its lock's fence) while leading, else 0").register(metrics.registry());
@@ -253,6 +250,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     Leadership l = config.leadership();
     leadership = leadershipMember.orElseThrow(() -> new IllegalStateException("leadership is on but no leadership "
         + "member was started"));
+    // Leadership's callbacks come from Hazelcast's threads; everything they touch lives on this context.
+    java.util.concurrent.Executor onContext = command -> context.runOnContext(v -> command.run());
     election = new LeaderElection(leadership.current(), "meridian-leader-" + config.cluster(), Duration.ofMillis(500), l.lease(),
         new LeaderElection.Listener() {
           @Override
@@ -276,7 +275,7 @@ public final class CoordinatorVerticle extends VerticleBase {
             notifier.notify(event(ClusterEvent.Kind.LEADER_LOST, ClusterEvent.Severity.WARNING, Optional.empty(),
                 config.coordinatorId() + " (" + config.region() + ") stopped leading: " + reason));
           }
-        }, command -> context.runOnContext(v -> command.run()));
+        }, onContext);
     CommandSender commands = new CommandSender(vertx, config.coordinatorId(), election, config.bus().seal(), clock);
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, commands, () -> view, () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
@@ -285,7 +284,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
       rebalance = new RebalanceLoop(commands, this::snapshot,
-          () -> config.spec().orElseThrow(), plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
+          () -> config.spec().orElseThrow(), RebalanceApi.plannerSettings(config), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
@@ -296,7 +295,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     leaderWork.add(scaling);
     reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
-    termCatchUp = new TermCatchUp(election::outrank, command -> context.runOnContext(v -> command.run()));
+    termCatchUp = new TermCatchUp(election::outrank, onContext);
     cpMembership = new CpMembership(leadership, l.cpMembers());
     maintenance = new MaintenanceMode(leadership::current, config.cluster());
     followLeadershipMember = new LeadershipCluster.Listener() {
@@ -413,7 +412,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .map(spec -> PlacementRules.check(spec, observed()));
     ClusterSeries.Result result = ClusterSeries.of(view, observations, c.regions(), now, c.staleAfter(), violations);
     clusterGauges.replace(result.samples());
-    boolean leading = election != null && election.isLeader();
+    boolean leading = leading();
     for (String region : c.regions()) {
       boolean was = reachableRegions.contains(region);
       boolean is = result.reachableRegions().contains(region);
@@ -443,7 +442,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void forward(ClusterEvent event) {
     LeaderAnnouncement leader = latestLeader;
     boolean leaderKnown = leader != null && Duration.between(latestLeaderAt, clock.instant()).toMillis() <= 3000;
-    if (election != null && election.isLeader() || !leaderKnown) {
+    if (leading() || !leaderKnown) {
       notifier.notify(event);
     }
   }
@@ -475,24 +474,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     return json.put("leader", a.sender()).put("region", a.region()).put("term", a.term())
         .put("since", Instant.ofEpochMilli(a.since()).toString()).put("apiUrl", a.apiUrl())
         .put("announcementAgeMs", Duration.between(at, clock.instant()).toMillis())
-        .put("self", a.sender().equals(config.coordinatorId()) && election != null && election.isLeader())
+        .put("self", a.sender().equals(config.coordinatorId()) && leading())
         .put("paused", pausedSince > 0);
   }
 
-  /** A mutating request's token check; answers and returns false when not allowed. */
-  private boolean authorized(io.vertx.ext.web.RoutingContext ctx) {
-    OperatorToken.Verdict verdict = operatorToken.check(ctx.request().getHeader("Authorization"));
-    if (verdict instanceof OperatorToken.Denied denied) {
-      LOG.atWarn().addKeyValue("path", ctx.request().path()).log("refused an operator request to {} from {}: {}",
-          ctx.request().path(), ctx.request().remoteAddress(), denied.reason());
-      HttpEndpoints.error(ctx, denied.status(), denied.reason());
-      return false;
-    }
-    return true;
-  }
-
   private void setMaintenance(io.vertx.ext.web.RoutingContext ctx, boolean on) {
-    if (!authorized(ctx)) {
+    if (!operatorGate.authorized(ctx)) {
       return;
     }
     if (maintenance == null) {
@@ -522,7 +509,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   }
 
   private void acknowledge(io.vertx.ext.web.RoutingContext ctx) {
-    if (!authorized(ctx)) {
+    if (!operatorGate.authorized(ctx)) {
       return;
     }
     String shard = ctx.request().getParam("shard");
@@ -530,7 +517,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (slot ranges as in the history, e.g. 0-5461)");
       return;
     }
-    if (!onLeader(ctx)) {
+    if (!operatorGate.onLeader(ctx)) {
       return;
     }
     if (!loop.acknowledge(shard, election.term().orElse(-1))) {
@@ -679,21 +666,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     router.post("/api/v1/pause").handler(ctx -> setMaintenance(ctx, true));
     router.post("/api/v1/resume").handler(ctx -> setMaintenance(ctx, false));
     router.post("/api/v1/acknowledge").handler(this::acknowledge);
-    router.get("/api/v1/rebalance").handler(this::rebalancePlan);
-    router.post("/api/v1/rebalance").handler(this::requestRebalance);
-    router.post("/api/v1/switchover").handler(this::switchover);
-    // The token is checked before a byte of the body is read, and the body is a small JSON document
-    // held in memory: never a file upload.
-    // (A security-policy handler: Vert.x Web runs those before the body handler, user handlers after.)
-    router.post("/api/v1/nodes").handler((io.vertx.ext.web.handler.SecurityPolicyHandler) ctx -> {
-      if (authorized(ctx)) {
-        ctx.next();
-      }
-    }).handler(io.vertx.ext.web.handler.BodyHandler.create().setBodyLimit(64 * 1024).setHandleFileUploads(false))
-        .handler(ctx -> scale(ctx, ScaleRequest.ADD));
-    router.delete("/api/v1/nodes/:node").handler(ctx -> scale(ctx, ScaleRequest.REMOVE));
-    router.get("/api/v1/jobs").handler(this::jobs);
-    router.get("/api/v1/jobs/:id").handler(this::job);
+    new RebalanceApi(vertx, operatorGate, () -> config, Optional.ofNullable(rebalance), this::snapshot, this::leading,
+        () -> election.term().orElse(-1), clock).routes(router);
+    new ScalingApi(operatorGate, () -> config, Optional.ofNullable(scaling), this::jobUrl).routes(router);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),
             config.spec().map(s -> s.auth().password().isPresent()).orElse(false))));
@@ -709,180 +684,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     return router;
   }
 
-  private RebalancePlanner.Settings plannerSettings() {
-    return new RebalancePlanner.Settings(config.rebalance().maxLagBytes());
-  }
-
   private Snapshot snapshot() {
     CoordinatorConfig config = this.config;
     return Snapshot.of(view, clock.instant(), config.staleAfter(),
         address -> config.spec().flatMap(spec -> spec.regionOf(address)));
-  }
-
-  /** {@code GET /api/v1/rebalance}: what the rebalancer would do from this coordinator's view; changes nothing. */
-  private void rebalancePlan(io.vertx.ext.web.RoutingContext ctx) {
-    if (config.spec().isEmpty()) {
-      HttpEndpoints.error(ctx, 404, "no cluster spec configured: set 'spec' in the coordinator's config to plan a rebalance");
-      return;
-    }
-    rebalanceDocument().onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc)).onFailure(ctx::fail);
-  }
-
-  /**
-   * The plan and its 50-step simulation, computed on a worker: a GET must not hold the event loop
-   * the failover cycle runs on. The leader's own state is read here, on the loop.
-   */
-  private io.vertx.core.Future<JsonObject> rebalanceDocument() {
-    ClusterSpec spec = config.spec().orElseThrow();
-    Snapshot snap = snapshot();
-    List<RebalanceCycle.InFlight> inFlight = rebalance != null && election.isLeader() ? rebalance.inFlight() : List.of();
-    Set<String> busy = new java.util.HashSet<>();
-    inFlight.forEach(f -> busy.addAll(f.step().shards()));
-    Set<String> pinned = rebalance != null && election.isLeader() ? rebalance.pinned() : Set.of();
-    var settings = plannerSettings();
-    boolean enabled = config.rebalance().enabled();
-    var failback = config.rebalance().automaticFailback();
-    return vertx.executeBlocking(() -> RebalanceDocuments.plan(spec, RebalancePlanner.plan(spec, snap, settings, busy,
-        pinned), Simulation.converge(spec, snap, settings, 50), inFlight, enabled, failback, config.coordinatorId(),
-        clock.instant()), false);
-  }
-
-  /**
-   * {@code POST /api/v1/rebalance}: with {@code failback: manual}, allows the failbacks of the
-   * current plan for the next {@value #FAILBACK_APPROVAL_MINUTES} minutes. Operator token; on the leader.
-   */
-  private void requestRebalance(io.vertx.ext.web.RoutingContext ctx) {
-    if (!authorized(ctx) || !onLeader(ctx)) {
-      return;
-    }
-    if (rebalance == null) {
-      HttpEndpoints.error(ctx, 409, config.spec().isEmpty() ? "no cluster spec configured: nothing to rebalance against"
-          : "rebalancing is disabled on this coordinator (rebalance.enabled: false)");
-      return;
-    }
-    rebalance.approveFailback(clock.instant().plus(Duration.ofMinutes(FAILBACK_APPROVAL_MINUTES)),
-        election.term().orElse(-1));
-    rebalanceDocument().onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc.put("failbackApprovedForMinutes",
-        FAILBACK_APPROVAL_MINUTES))).onFailure(ctx::fail);
-  }
-
-  private static final int FAILBACK_APPROVAL_MINUTES = 10;
-  private static final java.util.regex.Pattern PRIMARY_AFTER = java.util.regex.Pattern.compile("primary after (\\d+) ms");
-
-  /**
-   * {@code POST /api/v1/switchover?shard=<primary id or slot>[&to=<replica>]}: a planned, coordinated
-   * handover on the leader (operator token). Refused with the reason when the target is unhealthy
-   * or lagging, while paused or failing over, or while a step on the shard is in flight; answers
-   * once the replica is primary, with how long that took (the longest writes can have paused).
-   */
-  private void switchover(io.vertx.ext.web.RoutingContext ctx) {
-    if (!authorized(ctx) || !onLeader(ctx)) {
-      return;
-    }
-    String shard = ctx.request().getParam("shard");
-    if (shard == null || shard.isBlank()) {
-      HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (the primary's node id, or a slot 0-16383)");
-      return;
-    }
-    if (rebalance == null) {
-      HttpEndpoints.error(ctx, 409, config.spec().isEmpty() ? "no cluster spec configured: a switchover needs it"
-          : "rebalancing is disabled on this coordinator (rebalance.enabled: false), and switchovers with it");
-      return;
-    }
-    if (!mayAct(ctx)) {
-      return;
-    }
-    Snapshot snap = snapshot();
-    Switchover.Result result = Switchover.plan(config.spec().get(), snap, shard.trim(),
-        Optional.ofNullable(ctx.request().getParam("to")).map(String::trim), plannerSettings());
-    if (result instanceof Switchover.Refused refused) {
-      HttpEndpoints.error(ctx, refused.status(), refused.reason());
-      return;
-    }
-    Step step = ((Switchover.Planned) result).step();
-    if (rebalance.busy(step.shard())) {
-      HttpEndpoints.error(ctx, 409, "a rebalance step on shard " + step.shard() + " is in flight: try again when it is done");
-      return;
-    }
-    Move.Failover move = (Move.Failover) step.move();
-    long term = election.term().orElse(-1);
-    rebalance.switchover(step, snap, term, clock.instant().plus(config.leadership().antiFlapping()))
-        .onComplete(ar -> {
-          if (ar.failed() || ar.result().outcome() != io.meridian.messages.CommandResult.Outcome.EXECUTED) {
-            HttpEndpoints.error(ctx, 502, "switchover of shard " + step.shard() + " to " + move.node() + " failed: "
-                + CommandSender.describe(ar));
-            return;
-          }
-          java.util.regex.Matcher took = PRIMARY_AFTER.matcher(ar.result().detail());
-          HttpEndpoints.json(ctx, 200, new JsonObject().put("shard", step.shard()).put("from", move.primary())
-              .put("to", move.node()).put("writesPausedAtMostMs", took.find() ? Long.parseLong(took.group(1)) : null)
-              .put("detail", ar.result().detail()).put("reason", step.reason()));
-        });
-  }
-
-  /**
-   * {@code POST /api/v1/nodes} ({@code {"node": "host:port", "role": "auto|primary|replica"}}) and
-   * {@code DELETE /api/v1/nodes/{host:port}}: starts a scaling job on the leader (operator token)
-   * and answers 202 with its id and URL; refused with the reason (4xx) otherwise.
-   */
-  private void scale(io.vertx.ext.web.RoutingContext ctx, String operation) {
-    if (!authorized(ctx) || !onLeader(ctx)) {
-      return;
-    }
-    ScaleRequest.Parsed parsed = operation.equals(ScaleRequest.ADD) ? ScaleRequest.add(ctx.body().asString())
-        : ScaleRequest.remove(ctx.pathParam("node"));
-    if (parsed instanceof ScaleRequest.Invalid invalid) {
-      HttpEndpoints.error(ctx, 400, invalid.reason());
-      return;
-    }
-    ScaleRequest request = ((ScaleRequest.Valid) parsed).request();
-    boolean adding = request.adding();
-    String node = request.node();
-    if (config.spec().isEmpty()) {
-      HttpEndpoints.error(ctx, 409, "no cluster spec configured: scaling needs it (set 'spec' in coordinator.yaml)");
-      return;
-    }
-    Optional<String> refused = io.meridian.coordinator.scale.ScalePlanner.refusal(config.spec().get(), node, adding);
-    if (refused.isPresent()) {
-      HttpEndpoints.error(ctx, 422, operation + " refused: " + refused.get());
-      return;
-    }
-    Optional<io.meridian.coordinator.act.ScalingJobs.Job> running = scaling.running();
-    if (running.isPresent()) {
-      HttpEndpoints.json(ctx, 409, new JsonObject().put("status", 409).put("error", "a scaling job is running ("
-          + running.get().id() + "): one at a time; follow it at " + jobUrl(running.get().id()))
-          .put("runningJob", running.get().id()).put("url", jobUrl(running.get().id())));
-      return;
-    }
-    if (!mayAct(ctx)) {
-      return;
-    }
-    String announced = config.spec().get().node(node).orElseThrow().announced();
-    if (adding) {
-      Optional<String> noAgent = scaling.agentMissing(announced);
-      if (noAgent.isPresent()) {
-        HttpEndpoints.error(ctx, 409, operation + " refused: " + noAgent.get());
-        return;
-      }
-    }
-    io.meridian.coordinator.act.ScalingJobs.Job job = scaling.start(operation, node, request.role());
-    LOG.atInfo().addKeyValue("job", job.id()).log("{} {} started as job {} (request from {})", operation, node,
-        job.id(), ctx.request().remoteAddress());
-    ctx.response().putHeader("Location", jobUrl(job.id()));
-    HttpEndpoints.json(ctx, 202, job.document(jobUrl(job.id())));
-  }
-
-  /** False (after answering 409 with why) while paused or while a failover is under way. */
-  private boolean mayAct(io.vertx.ext.web.RoutingContext ctx) {
-    if (pausedSince > 0) {
-      HttpEndpoints.error(ctx, 409, "maintenance mode is on: the leader does not act; resume first");
-      return false;
-    }
-    if (loop.failingOver()) {
-      HttpEndpoints.error(ctx, 409, "a failover is in progress or a shard is in trouble: try again once the cluster is healthy");
-      return false;
-    }
-    return true;
   }
 
   private String jobUrl(String id) {
@@ -892,37 +697,6 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** {@code http(s)://host}, as clients reach this coordinator's API. */
   private String apiBase() {
     return HttpTls.scheme(config.httpTls()) + "://" + config.httpHost();
-  }
-
-  /** {@code GET /api/v1/jobs}: the scaling jobs this coordinator ran while leading, newest last. */
-  private void jobs(io.vertx.ext.web.RoutingContext ctx) {
-    JsonArray all = new JsonArray();
-    if (scaling != null) {
-      scaling.jobs().forEach(j -> all.add(j.document(jobUrl(j.id()))));
-    }
-    HttpEndpoints.json(ctx, 200, new JsonObject().put("observedBy", config.coordinatorId()).put("jobs", all));
-  }
-
-  private void job(io.vertx.ext.web.RoutingContext ctx) {
-    Optional<io.meridian.coordinator.act.ScalingJobs.Job> job = scaling == null ? Optional.empty()
-        : scaling.job(ctx.pathParam("id"));
-    if (job.isEmpty()) {
-      HttpEndpoints.error(ctx, 404, "no job " + ctx.pathParam("id") + " on " + config.coordinatorId()
-          + " (jobs are kept by the leader that ran them, the last 20)");
-      return;
-    }
-    HttpEndpoints.json(ctx, 200, job.get().document(jobUrl(job.get().id())));
-  }
-
-  /** True on the leader; elsewhere answers 409 with the leader's API so that the client can follow it. */
-  private boolean onLeader(io.vertx.ext.web.RoutingContext ctx) {
-    if (election != null && election.isLeader()) {
-      return true;
-    }
-    LeaderAnnouncement leader = latestLeader;
-    HttpEndpoints.json(ctx, 409, new JsonObject().put("error", "this coordinator is not the leader; ask the leader")
-        .put("status", 409).put("leaderApiUrl", leader == null ? null : leader.apiUrl()));
-    return false;
   }
 
   private Topology observed() {
@@ -938,6 +712,10 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("coordinator", config.coordinatorId())
         .put("region", config.region())
         .put("nodesObserved", view.nodes().size());
+  }
+
+  private boolean leading() {
+    return election != null && election.isLeader();
   }
 
   /** The current view (immutable), for tests and for the process. */
