@@ -24,4 +24,13 @@ class LauncherTest {
       }
     }
   }
+
+  @Test
+  void theScaleBenchRunsCoordinatorsAsTheLauncherDoes() throws IOException {
+    String launcher = Files.readString(Archive.SOURCES.resolve("bin").resolve("meridian"));
+    String own = String.join(" ", JvmOptions.packagedCoordinator("512m").stream()
+        .takeWhile(o -> !o.startsWith("--")).toList());
+    assertThat(own).contains("-XX:+UseG1GC");
+    assertThat(launcher).contains("echo " + own + "\n");
+  }
 }

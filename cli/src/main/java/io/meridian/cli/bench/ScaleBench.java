@@ -285,8 +285,8 @@ public final class ScaleBench implements Callable<Integer> {
             java.util.Optional.of(dir.resolve("security"))));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
-    command.addAll(io.meridian.cli.JvmOptions.defaults());
-    command.addAll(List.of("-Xmx" + coordinatorHeap, "-cp", System.getProperty("java.class.path"),
+    command.addAll(io.meridian.cli.JvmOptions.packagedCoordinator(coordinatorHeap));
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"),
         Meridian.class.getName(), "coordinator", "--config", config.toAbsolutePath().toString()));
     coordinators.add(new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(dir.resolve("logs").resolve("coordinator-" + region + ".log").toFile()).start());
