@@ -23,7 +23,6 @@ import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -33,7 +32,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Executes the leader's commands on this agent's nodes, after the {@link TermGuard} and only for
- * nodes this agent watches. Redis calls are blocking and run one at a time on a worker, in order.
+ * nodes this agent watches. Redis calls are blocking and run on two lanes, each one command at a
+ * time, in order: promotions of a failed shard and the write holds around them
+ * ({@link Lane#PROMOTION}), and everything else ({@link Lane#ADMIN}: planned switchovers, slot
+ * migrations, configuration), which may take seconds and must not hold a promotion back.
  * Every command gets a {@link CommandResult} reply: executed, refused (with why) or failed.
  */
 public final class CommandVerticle extends VerticleBase {
@@ -49,7 +51,26 @@ public final class CommandVerticle extends VerticleBase {
   private final TermGuard guard;
   /** Remembers the elections this agent ran, which change how it promotes the same node soon after. */
   private final Promotion promotion = new Promotion();
-  private final Map<String, NodeAdmin> admins = new HashMap<>();
+  /** One connection per node and lane: a lane's commands never share one with the other lane's. */
+  private final Map<Lane, Map<String, NodeAdmin>> admins = new java.util.EnumMap<>(Map.of(
+      Lane.PROMOTION, new java.util.concurrent.ConcurrentHashMap<>(), Lane.ADMIN, new java.util.concurrent.ConcurrentHashMap<>()));
+  private final Map<Lane, io.vertx.core.WorkerExecutor> lanes = new java.util.EnumMap<>(Lane.class);
+
+  /** Where a command runs. */
+  public enum Lane {
+    /** A failed shard's promotion, and the write holds that fence the old primary around it. */
+    PROMOTION,
+    /** Planned and administrative work. */
+    ADMIN;
+
+    public static Lane of(Command.Kind kind) {
+      return switch (kind) {
+        case FAILOVER_FORCE, FAILOVER_TAKEOVER, HOLD_WRITES, RESUME_WRITES -> PROMOTION;
+        case FAILOVER, REPLICATE, MEET, MIGRATE_SLOTS, CONFIGURE, FINISH_MIGRATING, CLEAR_IMPORTING, FORGET,
+            RESET_SOFT -> ADMIN;
+      };
+    }
+  }
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
   private InboundGate gate;
 
@@ -75,6 +96,9 @@ public final class CommandVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     gate = new InboundGate(registry, "agent", config.bus().seal());
+    for (Lane lane : Lane.values()) {
+      lanes.put(lane, vertx.createSharedWorkerExecutor("meridian-commands-" + lane.name().toLowerCase(Locale.ROOT), 1));
+    }
     io.micrometer.core.instrument.Gauge.builder("meridian_agent_term_seen", guard, TermGuard::highestTerm)
         .description("The highest leader term seen; commands of a lower term are refused").register(registry);
     MessageConsumer<Object> commands = vertx.eventBus().consumer(Addresses.commands(config.agentId()), this::onCommand);
@@ -113,7 +137,11 @@ public final class CommandVerticle extends VerticleBase {
         .addKeyValue("action", command.kind().name().toLowerCase(Locale.ROOT)).addKeyValue("reason", command.reason())
         .log("executing {} on {} for leader {} (term {}): {}", command.kind(), command.target(), command.sender(),
             command.term(), command.reason());
-    vertx.<String>executeBlocking(() -> run(command), true).onComplete(ar -> {
+    Lane lane = Lane.of(command.kind());
+    // Not "ordered": Vert.x orders blocking tasks through one queue per context, whatever the
+    // executor, which would put the two lanes back in one line. Each lane's single thread runs its
+    // tasks one at a time in the order they came.
+    lanes.get(lane).<String>executeBlocking(() -> run(command, lane), false).onComplete(ar -> {
       if (ar.succeeded()) {
         reply(message, command, CommandResult.Outcome.EXECUTED, "ok", ar.result());
       } else if (ar.cause() instanceof io.meridian.agent.admin.Resharding.NotAMember refused) {
@@ -124,8 +152,8 @@ public final class CommandVerticle extends VerticleBase {
     });
   }
 
-  private String run(Command command) {
-    NodeAdmin admin = admins.computeIfAbsent(command.target(),
+  private String run(Command command, Lane lane) {
+    NodeAdmin admin = admins.get(lane).computeIfAbsent(command.target(),
         node -> new NodeAdmin(node, config.auth(), Duration.ofSeconds(5)));
     return switch (command.kind()) {
       case FAILOVER -> promotion.coordinated(admin);
@@ -256,8 +284,9 @@ public final class CommandVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     consumers.forEach(MessageConsumer::unregister);
+    lanes.values().forEach(io.vertx.core.WorkerExecutor::close);
     return vertx.executeBlocking(() -> {
-      admins.values().forEach(NodeAdmin::close);
+      admins.values().forEach(lane -> lane.values().forEach(NodeAdmin::close));
       return null;
     });
   }
