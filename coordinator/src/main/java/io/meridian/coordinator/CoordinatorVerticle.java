@@ -21,11 +21,14 @@ import io.meridian.coordinator.leadership.DeadSessionReaper;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.leadership.LeadershipCluster;
 import io.meridian.coordinator.leadership.TermCatchUp;
+import io.meridian.coordinator.operator.MaintenanceFlag;
 import io.meridian.coordinator.operator.MaintenanceMode;
 import io.meridian.coordinator.operator.OperatorToken;
 import io.meridian.messages.LeaderAnnouncement;
 import io.meridian.messages.ReachabilityReport;
 import io.meridian.coordinator.observe.ReachabilityProber;
+import io.meridian.coordinator.observe.ReportIngest;
+import io.meridian.coordinator.observe.StatusLog;
 import io.meridian.coordinator.view.Observations;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,6 +37,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import io.meridian.coordinator.api.ClusterDocument;
+import io.meridian.coordinator.api.OperatorApi;
 import io.meridian.coordinator.api.OperatorGate;
 import io.meridian.coordinator.api.RebalanceApi;
 import io.meridian.coordinator.api.ScalingApi;
@@ -46,7 +50,6 @@ import io.meridian.coordinator.view.ObservedTopology;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
-import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.InboundGate;
 import io.meridian.messages.MessageRejected;
@@ -67,10 +70,8 @@ import io.vertx.ext.web.Router;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -78,7 +79,10 @@ import org.slf4j.LoggerFactory;
  * One coordinator: keeps its {@link ClusterView} from the agents' reports of every region and
  * serves it over HTTP; with leadership on, campaigns for the lead and, while leading, runs the
  * {@link LeaderWork} (failover, rebalancing, scaling jobs) four times a second. What it decides
- * is decided in the pure planners; this class wires them to the bus, the CP group and HTTP.
+ * is decided in the pure planners; this class wires them to the bus, the CP group and HTTP. Its
+ * parts: {@link ReportIngest} (the view), {@link StatusLog}, {@link ReachabilityProber}, the
+ * maintenance flag ({@link MaintenanceFlag}), and the APIs in {@code api} ({@link OperatorApi},
+ * {@link RebalanceApi}, {@link ScalingApi}, behind the {@link OperatorGate}).
  */
 public final class CoordinatorVerticle extends VerticleBase {
 
@@ -88,10 +92,8 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final MeridianMetrics metrics;
   private final Clock clock;
   private final List<MessageConsumer<Object>> consumers = new ArrayList<>();
-  private final Map<String, NodeStatus> lastStatus = new HashMap<>();
-  private volatile ClusterView view = ClusterView.empty();
-  /** Reports received and not yet in {@link #view}; event loop only. */
-  private final List<NodeHealthReport> pendingReports = new ArrayList<>();
+  private final StatusLog statusLog = new StatusLog();
+  private final ReportIngest reports;
   private volatile Observations observations = Observations.empty();
   private ReachabilityProber prober;
   private long proberTimer = -1;
@@ -111,11 +113,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Bound to one leadership member: replaced with it. */
   private volatile DeadSessionReaper reaper;
   private TermCatchUp termCatchUp;
-  private MaintenanceMode maintenance;
-  private volatile long pausedSince;
-  /** A maintenance event came while the flag was being read: read it once more after. */
-  private boolean readMaintenanceAgain;
-  private boolean readingMaintenance;
+  private MaintenanceFlag maintenance;
   private OperatorGate operatorGate;
   private FailoverLoop loop;
   private RebalanceLoop rebalance;
@@ -145,15 +143,18 @@ public final class CoordinatorVerticle extends VerticleBase {
     this.metrics = metrics;
     this.leadershipMember = leadershipMember;
     this.clock = clock;
+    this.reports = new ReportIngest(clock, () -> this.config.staleAfter());
   }
 
   @Override
   public Future<?> start() {
     gate = new InboundGate(metrics.registry(), "coordinator", config.bus().seal());
+    maintenance = new MaintenanceFlag(vertx, config.leadership().enabled()
+        ? Optional.of(new MaintenanceMode(() -> leadership.current(), config.cluster())) : Optional.empty());
     reportsReceived = Counter.builder("meridian_reports_received")
         .description("Health reports accepted from agents").register(metrics.registry());
     for (NodeStatus status : NodeStatus.values()) {
-      Gauge.builder("meridian_nodes", () -> view.countByStatus(clock.instant(), this.config.staleAfter()).get(status))
+      Gauge.builder("meridian_nodes", () -> view().countByStatus(clock.instant(), this.config.staleAfter()).get(status))
           .description("Nodes by status as this coordinator observes them")
           .tag("status", status.name().toLowerCase(Locale.ROOT))
           .register(metrics.registry());
@@ -195,7 +196,7 @@ public final class CoordinatorVerticle extends VerticleBase {
     consumers.add(leaders);
     registrations.add(leaders.completion());
     operatorGate = new OperatorGate(new OperatorToken(config.operatorToken()), this::leading,
-        () -> Optional.ofNullable(latestLeader).map(LeaderAnnouncement::apiUrl), () -> pausedSince > 0,
+        () -> Optional.ofNullable(latestLeader).map(LeaderAnnouncement::apiUrl), maintenance::paused,
         () -> loop != null && loop.failingOver());
     failoverMetrics = new FailoverMetrics(metrics);
     clusterGauges = new GaugeSet(metrics, ClusterSeries.HELP);
@@ -206,7 +207,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           if (e.kind() == ClusterEvent.Kind.MAINTENANCE_ON || e.kind() == ClusterEvent.Kind.MAINTENANCE_OFF) {
             // A hint to read the flag now, not its value: the CP group holds the truth. Without it the
             // leader read the flag up to a second after a pause returned, and could still fail over.
-            readMaintenance();
+            maintenance.refresh();
           }
           forward(e);
         }));
@@ -222,7 +223,7 @@ public final class CoordinatorVerticle extends VerticleBase {
       Gauge.builder("meridian_cp_members_configured", () -> config.leadership().cpMembers())
           .description("The CP group's configured size (leadership.cpMembers)").register(metrics.registry());
     }
-    Gauge.builder("meridian_paused", () -> pausedSince > 0 ? 1 : 0)
+    Gauge.builder("meridian_paused", () -> maintenance.paused() ? 1 : 0)
         .description("1 while maintenance mode is on: the leader observes but never acts").register(metrics.registry());
     Gauge.builder("meridian_leader", () -> leading() ? 1 : 0)
         .description("1 on the coordinator that currently leads").register(metrics.registry());
@@ -277,7 +278,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           }
         }, onContext);
     CommandSender commands = new CommandSender(vertx, config.coordinatorId(), election, config.bus().seal(), clock);
-    loop = new FailoverLoop(vertx, config.coordinatorId(), election, commands, () -> view, () -> observations, () -> config.spec(),
+    loop = new FailoverLoop(vertx, config.coordinatorId(), election, commands, () -> view(), () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             l.fenceMargin(), config.regions()), history, failoverMetrics, notifier::notify,
         new io.meridian.coordinator.state.CpLeaderStateStore(leadership::current, config.cluster()), clock);
@@ -287,7 +288,7 @@ public final class CoordinatorVerticle extends VerticleBase {
           () -> config.spec().orElseThrow(), RebalanceApi.plannerSettings(config), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
-    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view, () -> config.staleAfter(),
+    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view(), () -> config.staleAfter(),
         () -> config.spec(), history, clock);
     leaderWork.add(loop);
     if (rebalance != null) {
@@ -297,7 +298,6 @@ public final class CoordinatorVerticle extends VerticleBase {
     reaper = new DeadSessionReaper(leadership.current(), l.sessionTtl(), election::lockGroup);
     termCatchUp = new TermCatchUp(election::outrank, onContext);
     cpMembership = new CpMembership(leadership, l.cpMembers());
-    maintenance = new MaintenanceMode(leadership::current, config.cluster());
     followLeadershipMember = new LeadershipCluster.Listener() {
       @Override
       public void retiring(HazelcastInstance old, String reason) {
@@ -335,50 +335,25 @@ public final class CoordinatorVerticle extends VerticleBase {
       }, false).onComplete(ar -> ensuringCpMembership = false);
     }
     if (everySecond) {
-      readMaintenance();
+      maintenance.refresh();
     }
     OptionalLong term = leaderCycle();
     if (everySecond && term.isPresent()) {
-      termCatchUp.check(term.getAsLong(), view.highestTermSeen());
+      termCatchUp.check(term.getAsLong(), view().highestTermSeen());
       announce(term.getAsLong());
       if (rebalance != null) {
         // The layout is the scaling job's while one runs: the rebalancer keeps still as during a failover.
-        rebalance.cycle(term.getAsLong(), pausedSince > 0, loop.failingOver() || scaling.running().isPresent(),
+        rebalance.cycle(term.getAsLong(), maintenance.paused(), loop.failingOver() || scaling.running().isPresent(),
             loop.failbackHeld());
       }
     }
-  }
-
-  /**
-   * Reads the maintenance flag from the CP group, on a worker, one read at a time (a CP call blocks
-   * until the CP group exists and has a Raft leader); a read asked for meanwhile follows it.
-   */
-  private void readMaintenance() {
-    if (maintenance == null) {
-      return;
-    }
-    if (readingMaintenance) {
-      readMaintenanceAgain = true;
-      return;
-    }
-    readingMaintenance = true;
-    vertx.executeBlocking(() -> maintenance.since(), false).onComplete(ar -> {
-      readingMaintenance = false;
-      if (ar.succeeded()) {
-        pausedSince = ar.result();
-      }
-      if (readMaintenanceAgain) {
-        readMaintenanceAgain = false;
-        readMaintenance();
-      }
-    });
   }
 
   /** While leading: one failover cycle over the current view. Returns the term, if leading. */
   private OptionalLong leaderCycle() {
     OptionalLong term = election.term();
     if (term.isPresent()) {
-      loop.paused(pausedSince > 0);
+      loop.paused(maintenance.paused());
       loop.cycle(term.getAsLong());
     }
     return term;
@@ -405,12 +380,12 @@ public final class CoordinatorVerticle extends VerticleBase {
     CoordinatorConfig c = config;
     Instant now = clock.instant();
     if (c.leadership().enabled()) {
-      commandRoutes.warm(vertx, view.nodes().values().stream().map(v -> v.report().sender())
+      commandRoutes.warm(vertx, view().nodes().values().stream().map(v -> v.report().sender())
           .collect(java.util.stream.Collectors.toSet()), now);
     }
     Optional<List<io.meridian.coordinator.placement.Violation>> violations = c.spec()
         .map(spec -> PlacementRules.check(spec, observed()));
-    ClusterSeries.Result result = ClusterSeries.of(view, observations, c.regions(), now, c.staleAfter(), violations);
+    ClusterSeries.Result result = ClusterSeries.of(view(), observations, c.regions(), now, c.staleAfter(), violations);
     clusterGauges.replace(result.samples());
     boolean leading = leading();
     for (String region : c.regions()) {
@@ -475,56 +450,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("since", Instant.ofEpochMilli(a.since()).toString()).put("apiUrl", a.apiUrl())
         .put("announcementAgeMs", Duration.between(at, clock.instant()).toMillis())
         .put("self", a.sender().equals(config.coordinatorId()) && leading())
-        .put("paused", pausedSince > 0);
-  }
-
-  private void setMaintenance(io.vertx.ext.web.RoutingContext ctx, boolean on) {
-    if (!operatorGate.authorized(ctx)) {
-      return;
-    }
-    if (maintenance == null) {
-      HttpEndpoints.error(ctx, 409, "leadership is disabled on this coordinator: there is nothing to pause");
-      return;
-    }
-    long now = clock.millis();
-    vertx.executeBlocking(() -> {
-      maintenance.set(on, now);
-      return maintenance.since();
-    }).onComplete(ar -> {
-      if (ar.failed()) {
-        HttpEndpoints.error(ctx, 503, "could not record maintenance mode in the CP subsystem: " + ar.cause().getMessage());
-        return;
-      }
-      pausedSince = ar.result();
-      LOG.atWarn().addKeyValue("paused", on).log("operator turned maintenance mode {} (request from {})",
-          on ? "on" : "off", ctx.request().remoteAddress());
-      vertx.eventBus().publish(Addresses.EVENTS, config.bus().seal().encode(event(on ? ClusterEvent.Kind.MAINTENANCE_ON
-          : ClusterEvent.Kind.MAINTENANCE_OFF, on ? ClusterEvent.Severity.WARNING : ClusterEvent.Severity.INFO,
-          Optional.empty(), on ? "maintenance mode on (operator, through " + config.coordinatorId()
-          + "): the leader observes and alerts but does not act" : "maintenance mode off (operator, through "
-          + config.coordinatorId() + "): the leader acts on failures again")));
-      HttpEndpoints.json(ctx, 200, new JsonObject().put("paused", on)
-          .put("since", on ? Instant.ofEpochMilli(ar.result()).toString() : null));
-    });
-  }
-
-  private void acknowledge(io.vertx.ext.web.RoutingContext ctx) {
-    if (!operatorGate.authorized(ctx)) {
-      return;
-    }
-    String shard = ctx.request().getParam("shard");
-    if (shard == null || shard.isBlank()) {
-      HttpEndpoints.error(ctx, 400, "missing query parameter 'shard' (slot ranges as in the history, e.g. 0-5461)");
-      return;
-    }
-    if (!operatorGate.onLeader(ctx)) {
-      return;
-    }
-    if (!loop.acknowledge(shard, election.term().orElse(-1))) {
-      HttpEndpoints.error(ctx, 404, "shard " + shard + " has no recent failover to acknowledge");
-      return;
-    }
-    HttpEndpoints.json(ctx, 200, new JsonObject().put("acknowledged", shard));
+        .put("paused", maintenance.paused());
   }
 
   private JsonObject historyDocument() {
@@ -537,18 +463,12 @@ public final class CoordinatorVerticle extends VerticleBase {
   /** Every node this coordinator knows of, by the address the cluster announces (other regions reach it there). */
   private Set<String> probeTargets() {
     Set<String> targets = new TreeSet<>();
-    view.nodes().values().forEach(n -> targets.add(n.announced()));
+    view().nodes().values().forEach(n -> targets.add(n.announced()));
     config.spec().ifPresent(spec -> spec.nodes().forEach(n -> targets.add(n.announced())));
     return targets;
   }
 
-  private final Set<String> sharedWarned = new java.util.HashSet<>();
 
-  /**
-   * Reports are applied in batches: each one queued here, and the queue applied to the view (one
-   * copy of it) when the event loop gets to it, after the reports that arrived meanwhile. Crash
-   * evidence is applied and acted on at once, not on the next tick (up to 250 ms away).
-   */
   /** Only the configured regions count toward a majority of observers. */
   private Optional<MessageRejected> outsideRegions(ReachabilityReport r) {
     return config.regions().contains(r.region()) ? Optional.empty()
@@ -556,59 +476,21 @@ public final class CoordinatorVerticle extends VerticleBase {
             + r.region() + "\", which is not one of this coordinator's regions " + config.regions()));
   }
 
+  /** Crash evidence is applied and acted on at once, not on the next tick (up to 250 ms away). */
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
-    warnIfShared(report);
-    pendingReports.add(report);
+    boolean first = reports.add(report);
     if (report.failure().isPresent() && election != null) {
-      applyPendingReports();
+      reports.apply();
       election.checkLease();
       leaderCycle();
-    } else if (pendingReports.size() == 1) {
-      context.runOnContext(v -> applyPendingReports());
-    }
-  }
-
-  private void applyPendingReports() {
-    if (!pendingReports.isEmpty()) {
-      view = view.apply(List.copyOf(pendingReports), clock.instant());
-      pendingReports.clear();
-    }
-  }
-
-  /**
-   * Nodes are known by the address their agent probes. Two agents reporting the same address
-   * (e.g. each probing its own 127.0.0.1:6379) would be taken for one node: said once per pair.
-   */
-  private void warnIfShared(NodeHealthReport report) {
-    io.meridian.coordinator.view.NodeView known = view.nodes().get(report.node());
-    if (known != null && !known.report().sender().equals(report.sender())
-        && known.status(clock.instant(), config.staleAfter()) != NodeStatus.STALE
-        && sharedWarned.add(report.node() + " " + known.report().sender() + " " + report.sender())) {
-      LOG.atError().addKeyValue("node", report.node())
-          .log("agents {} and {} both report node {}: nodes are known by the address their agent probes, so these "
-              + "are taken for one node; give each agent its nodes' own addresses (as announced in the cluster), "
-              + "not 127.0.0.1", known.report().sender(), report.sender(), report.node());
+    } else if (first) {
+      context.runOnContext(v -> reports.apply());
     }
   }
 
   private void logStatusChanges() {
-    CoordinatorConfig config = this.config;
-    Instant now = clock.instant();
-    ClusterView current = view;
-    for (NodeView node : current.nodes().values()) {
-      NodeStatus status = node.status(now, config.staleAfter());
-      NodeStatus before = lastStatus.put(node.address(), status);
-      if (status != before) {
-        LOG.atInfo()
-            .addKeyValue("node", node.address())
-            .addKeyValue("region", node.region())
-            .addKeyValue("status", status.name().toLowerCase(Locale.ROOT))
-            .log("node {} ({}) is {}{}: {}", node.address(), node.region(), status.name().toLowerCase(Locale.ROOT),
-                before == null ? "" : " (was " + before.name().toLowerCase(Locale.ROOT) + ")",
-                node.reason(now, config.staleAfter()));
-      }
-    }
+    statusLog.changes(view(), clock.instant(), config.staleAfter());
   }
 
   /**
@@ -649,13 +531,13 @@ public final class CoordinatorVerticle extends VerticleBase {
     return reports == 0
         ? Readiness.notReady("on the bus, listening to " + config.regions() + "; no agent report received yet")
         : Readiness.ready("on the bus, listening to " + config.regions() + "; " + reports + " reports received, "
-            + view.nodes().size() + " nodes observed");
+            + view().nodes().size() + " nodes observed");
   }
 
   private Router router() {
     Router router = HttpEndpoints.router(vertx, metrics, this::health, this::readiness);
     io.meridian.coordinator.page.StatusPage.routes(router);
-    router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view,
+    router.get("/api/v1/cluster").handler(ctx -> HttpEndpoints.json(ctx, 200, ClusterDocument.render(view(),
         config.cluster(), config.coordinatorId(), config.regions(), config.staleAfter(), clock.instant(),
         address -> config.spec().flatMap(spec -> spec.node(address)))));
     router.get("/api/v1/leader").handler(ctx -> {
@@ -663,9 +545,9 @@ public final class CoordinatorVerticle extends VerticleBase {
       HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);
     });
     router.get("/api/v1/history").handler(ctx -> HttpEndpoints.json(ctx, 200, historyDocument()));
-    router.post("/api/v1/pause").handler(ctx -> setMaintenance(ctx, true));
-    router.post("/api/v1/resume").handler(ctx -> setMaintenance(ctx, false));
-    router.post("/api/v1/acknowledge").handler(this::acknowledge);
+    new OperatorApi(operatorGate, maintenance, (shard, term) -> loop.acknowledge(shard, term),
+        () -> election.term().orElse(-1), e -> vertx.eventBus().publish(Addresses.EVENTS, config.bus().seal().encode(e)),
+        config.coordinatorId(), clock).routes(router);
     new RebalanceApi(vertx, operatorGate, () -> config, Optional.ofNullable(rebalance), this::snapshot, this::leading,
         () -> election.term().orElse(-1), clock).routes(router);
     new ScalingApi(operatorGate, () -> config, Optional.ofNullable(scaling), this::jobUrl).routes(router);
@@ -686,7 +568,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Snapshot snapshot() {
     CoordinatorConfig config = this.config;
-    return Snapshot.of(view, clock.instant(), config.staleAfter(),
+    return Snapshot.of(view(), clock.instant(), config.staleAfter(),
         address -> config.spec().flatMap(spec -> spec.regionOf(address)));
   }
 
@@ -701,7 +583,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   private Topology observed() {
     CoordinatorConfig config = this.config;
-    return ObservedTopology.of(view, clock.instant(), config.staleAfter(),
+    return ObservedTopology.of(view(), clock.instant(), config.staleAfter(),
         address -> config.spec().flatMap(spec -> spec.regionOf(address)));
   }
 
@@ -711,7 +593,7 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("role", "coordinator")
         .put("coordinator", config.coordinatorId())
         .put("region", config.region())
-        .put("nodesObserved", view.nodes().size());
+        .put("nodesObserved", view().nodes().size());
   }
 
   private boolean leading() {
@@ -720,7 +602,7 @@ public final class CoordinatorVerticle extends VerticleBase {
 
   /** The current view (immutable), for tests and for the process. */
   public ClusterView view() {
-    return view;
+    return reports.view();
   }
 
   /** The port the API listens on (useful when configured as 0 in tests). */
