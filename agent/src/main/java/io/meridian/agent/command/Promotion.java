@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -158,14 +157,9 @@ public final class Promotion {
   }
 
   private static boolean awaitPrimary(NodeAdmin admin, long start, long waitMs) {
-    long deadline = start + TimeUnit.MILLISECONDS.toNanos(waitMs);
-    while (System.nanoTime() < deadline) {
-      if (InfoText.parse(admin.info("replication")).get("role").filter("master"::equals).isPresent()) {
-        return true;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(10));
-    }
-    return false;
+    return io.meridian.runtime.poll.StatusPoll.until(start + TimeUnit.MILLISECONDS.toNanos(waitMs),
+        java.time.Duration.ofMillis(10),
+        () -> InfoText.parse(admin.info("replication")).get("role").filter("master"::equals).isPresent());
   }
 
   /** Bumps the new primary's config epoch when it is not above its old primary's; says so. */

@@ -18,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -152,13 +151,7 @@ public final class FailoverCommand implements Callable<Integer> {
 
 
   private boolean awaitPrimary(NodeAdmin admin) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds);
-    while (System.nanoTime() < deadline) {
-      if (ClusterNodesReply.parse(admin.clusterNodes()).myself().isPrimary()) {
-        return true;
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
-    }
-    return false;
+    return io.meridian.runtime.poll.StatusPoll.until(System.nanoTime() + TimeUnit.SECONDS.toNanos(timeoutSeconds),
+        java.time.Duration.ofMillis(100), () -> ClusterNodesReply.parse(admin.clusterNodes()).myself().isPrimary());
   }
 }

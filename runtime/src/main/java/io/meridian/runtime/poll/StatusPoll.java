@@ -37,4 +37,21 @@ public final class StatusPoll {
       LockSupport.parkNanos(every.toNanos());
     }
   }
+
+  /**
+   * True once {@code condition} holds, false if it still does not at {@code deadlineNanos} (on
+   * {@link System#nanoTime()}); it is checked at once, every {@code every}, and once at the deadline.
+   */
+  public static boolean until(long deadlineNanos, Duration every, java.util.function.BooleanSupplier condition) {
+    while (true) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      long left = deadlineNanos - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      LockSupport.parkNanos(Math.min(left, every.toNanos()));
+    }
+  }
 }

@@ -35,4 +35,18 @@ class StatusPollTest {
     assertThat(StatusPoll.await(Duration.ZERO, Duration.ofHours(1), () -> null, progress::add)).isEmpty();
     assertThat(progress).isEmpty();
   }
+
+  @Test
+  void untilIsTrueOnceTheConditionHoldsAndFalseWhenTheDeadlinePassesWithoutIt() {
+    int[] calls = {0};
+    assertThat(StatusPoll.until(System.nanoTime() + Duration.ofSeconds(30).toNanos(), Duration.ofMillis(1),
+        () -> ++calls[0] == 3)).isTrue();
+    assertThat(calls[0]).isEqualTo(3);
+
+    calls[0] = 0;
+    assertThat(StatusPoll.until(System.nanoTime() + Duration.ofMillis(30).toNanos(), Duration.ofMillis(5),
+        () -> ++calls[0] < 0)).isFalse();
+    // Checked at once, then every 5 ms, and once more at the deadline.
+    assertThat(calls[0]).isGreaterThan(2);
+  }
 }
