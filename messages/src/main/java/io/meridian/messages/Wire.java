@@ -20,9 +20,8 @@ public final class Wire {
 
   /**
    * Largest accepted reachability report. It names every node its coordinator probes and, when a
-   * region is lost, every node of it as failing: about 60 bytes a node, so 64 KiB was full at
-   * about 1,500 nodes (at 3,000 the coordinators refused each other's reports, and the agents,
-   * hearing no region, would have fenced their primaries). 1 MiB holds over 10,000 nodes.
+   * region is lost, every node of it as failing: about 60 bytes a node. 1 MiB holds over 10,000
+   * nodes; 64 KiB, about 1,500 (docs/decisions/011).
    */
   public static final int MAX_REACHABILITY_BYTES = 1024 * 1024;
 

@@ -14,8 +14,7 @@ import java.util.Optional;
  * owned settings, announced address), and otherwise once per heartbeat ({@code probe.reportEvery}).
  *
  * <p>Why: every coordinator handles every report, so reporting each 250 ms probe round made the
- * coordinators' inbound traffic grow with nodes × 4 per second; at 3000 nodes that did not fit on
- * 2 cores. A failure is still on the bus within one probe round, because it is a change. What
+ * coordinators' inbound traffic grow with nodes × 4 per second (docs/decisions/010). A failure is still on the bus within one probe round, because it is a change. What
  * moves all the time (replication offset, last I/O, memory, clients, latency) rides along with
  * the next report, at most one heartbeat old; offsets stop moving when a primary dies, so a
  * replica's last report before a failover decision carries its final offset. Pure: time is passed in.

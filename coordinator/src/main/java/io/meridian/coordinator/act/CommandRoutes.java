@@ -15,10 +15,9 @@ import java.util.Map;
 /**
  * Keeps this coordinator's route to every agent's command address, and to the leader address,
  * open (see {@link Addresses#WARM_UP_HEADER}): every coordinator may have to lead, and a route
- * first opened during a failover that took the bus's master along waited about 3 s (measured: a
- * region loss took 6.3 s instead of 3.3); a new leader's first announcement reached the other
- * coordinators 0.3-1.1 s after it was elected when the old leader had been the bus's master. An
- * agent seen again is warmed again every {@link #EVERY}, which also covers an agent that
+ * first opened during a failover that took the bus's master along waits for the bus to look up
+ * who handles the address, which delays the failover's commands and a new leader's first
+ * announcement (the figures: docs/decisions/009). An agent seen again is warmed again every {@link #EVERY}, which also covers an agent that
  * restarted and subscribed anew; so is the leader address. Runs on the coordinator's context.
  */
 public final class CommandRoutes {

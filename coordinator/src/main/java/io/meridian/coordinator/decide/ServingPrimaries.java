@@ -14,11 +14,10 @@ import java.util.Optional;
 /**
  * The fresh, answering primaries of a view, indexed by the slot ranges each reports owning: which
  * node serves a shard, for every shard in one pass over the nodes. Asking a scan of all nodes per
- * shard made the coordinators' once-a-second shard metrics quadratic: at 1000 nodes they were 80 %
- * of a coordinator's CPU, at 3000 they blocked its event loop for seconds. Built once per
- * decision: the failover planner asks it for every primary on every cycle, and building it per
- * question (a sort of every node each time) made the leader's cycle quadratic (at 1000 nodes it
- * was 80 % of the leader's CPU and detection took seconds). Immutable.
+ * shard made the coordinators' once-a-second shard metrics quadratic. Built once per decision:
+ * the failover planner asks it for every primary on every cycle, and building it per question (a
+ * sort of every node each time) made the leader's cycle quadratic too (docs/decisions/011).
+ * Immutable.
  */
 public final class ServingPrimaries {
 

@@ -16,8 +16,8 @@ import org.slf4j.LoggerFactory;
 /**
  * When a member leaves the cluster (crashed, killed), closes its CP sessions in the leader lock's
  * CP group at once, so that the lock, if it held it, moves to a successor now instead of after the
- * session TTL. Measured here: 0.1-0.3 s after the member left, or up to 1.9 s when it was the lock
- * group's Raft leader too and the group elects a new one first, instead of about the TTL. Every
+ * session TTL (a little later when it was the lock group's Raft leader too and the group elects a
+ * new one first; docs/decisions/003 has the figures). Every
  * coordinator runs one; closing a closed session is harmless. Never closes the sessions of a
  * member that is back, nor after the TTL: a leader woken from a freeze once closed its
  * successor's session that way. Callbacks run on Hazelcast threads: they check {@code active}

@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why apart: when a whole region dies, the bus's Hazelcast master may die with it, and the next
  * master's membership claim waits up to 5 s (Hazelcast's fixed {@code FETCH_MEMBER_LIST_MILLIS})
  * for any other member that died at the same moment, such as that region's agent. CP calls stall
- * meanwhile, and the surviving leader lost its lease: region loss took 5-11 s instead of 3. With
+ * meanwhile, and the surviving leader lost its lease (docs/decisions/001 has the figures). With
  * only coordinators in this cluster, the claim asks live coordinators only.
  */
 public final class LeadershipMember {
@@ -77,8 +77,8 @@ public final class LeadershipMember {
         settings.port(), 1, settings.members()));
     // A frozen (SIGSTOP, long GC) member that was the CP group's Raft leader keeps the others' CP
     // calls, session heartbeats included, waiting on it until it is dropped from the cluster: the
-    // survivors elect a new Raft leader within 2 s but their sessions expire meanwhile, and the new
-    // leader lock came 11 s after the freeze with the bus's 10 s, instead of 5 s. Only coordinators
+    // survivors elect a new Raft leader within 2 s but their sessions expire meanwhile, so the new
+    // leader waits for the member timeout (figures: docs/concepts/leadership.md). Only coordinators
     // are in this cluster, and a coordinator silent this long has lost its lease (leadership.lease,
     // 2 s by default) anyway. When the leader's region is cut off, this (plus up to the 1 s
     // heartbeat period, for each survivor's own suspicion) is most of how long the majority waits

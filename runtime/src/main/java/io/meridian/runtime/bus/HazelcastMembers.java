@@ -35,8 +35,8 @@ public final class HazelcastMembers {
     // refusal counted at least this far apart (default 100 ms: 0.3-0.4 s after a kill -9).
     config.setProperty("hazelcast.connection.monitor.interval", "25");
     // A call that fails because its target left (a lock waiter whose CP group lost its Raft
-    // leader, a lookup in the bus's map) is retried with a pause growing to this. At the default
-    // 500 ms a killed leader's lock reached its successor up to 0.5 s after it was free.
+    // leader, a lookup in the bus's map) is retried with a pause growing to this: at the default
+    // 500 ms, a killed leader's lock reached its successor up to that much after it was free.
     config.setProperty("hazelcast.invocation.retry.pause.millis", "100");
     // Members that started apart (or were partitioned) find each other again within seconds,
     // not after the default five minutes.
