@@ -110,6 +110,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final History history = new History(1000);
   private final io.meridian.coordinator.act.CommandRoutes commandRoutes = new io.meridian.coordinator.act.CommandRoutes();
   private LeaderElection election;
+  private io.meridian.coordinator.act.ControlLoop control;
   /** Bound to one leadership member: replaced with it. */
   private volatile DeadSessionReaper reaper;
   private TermCatchUp termCatchUp;
@@ -313,7 +314,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     };
     leadership.addListener(followLeadershipMember);
     election.start();
-    leaderTimer = vertx.setPeriodic(250, id -> leaderTick());
+    control = new io.meridian.coordinator.act.ControlLoop(Duration.ofMillis(250), this::leaderCycle, metrics.registry(),
+        clock);
+    leaderTimer = vertx.setPeriodic(control.cadence().toMillis(), id -> leaderTick());
   }
 
   /** Four times a second: the lease watchdog, and while leading the failover cycle and the announcement. */
@@ -337,7 +340,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     if (everySecond) {
       maintenance.refresh();
     }
-    OptionalLong term = leaderCycle();
+    control.run();
+    OptionalLong term = election.term();
     if (everySecond && term.isPresent()) {
       termCatchUp.check(term.getAsLong(), view().highestTermSeen());
       announce(term.getAsLong());
@@ -349,14 +353,14 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
   }
 
-  /** While leading: one failover cycle over the current view. Returns the term, if leading. */
-  private OptionalLong leaderCycle() {
+  /** While leading: one failover cycle over the current view; says what it did or why nothing. */
+  private String leaderCycle() {
     OptionalLong term = election.term();
-    if (term.isPresent()) {
-      loop.paused(maintenance.paused());
-      loop.cycle(term.getAsLong());
+    if (term.isEmpty()) {
+      return "not leading";
     }
-    return term;
+    loop.paused(maintenance.paused());
+    return loop.cycle(term.getAsLong());
   }
 
   /**
@@ -441,7 +445,10 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("leadershipEnabled", config.leadership().enabled())
         .put("cpMember", cpMembership != null && cpMembership.isMember())
         .put("cpMembers", cpMembership == null ? null : cpMembership.listed())
-        .put("cpMembersConfigured", config.leadership().enabled() ? config.leadership().cpMembers() : null);
+        .put("cpMembersConfigured", config.leadership().enabled() ? config.leadership().cpMembers() : null)
+        .put("controlLoop", control == null ? null : control.last().map(c -> new JsonObject()
+            .put("at", c.at().toString()).put("tookMs", c.tookMicros() / 1000.0).put("summary", c.summary()))
+            .orElse(null));
     if (a == null || Duration.between(at, clock.instant()).toMillis() > 3000) {
       return json.put("leader", (String) null).put("reason", a == null ? "no leader has announced itself yet"
           : "no announcement for " + Duration.between(at, clock.instant()).toMillis() + " ms");
@@ -480,10 +487,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private void onReport(NodeHealthReport report) {
     reportsReceived.increment();
     boolean first = reports.add(report);
-    if (report.failure().isPresent() && election != null) {
+    if (report.failure().isPresent() && control != null) {
       reports.apply();
       election.checkLease();
-      leaderCycle();
+      control.run();
     } else if (first) {
       context.runOnContext(v -> reports.apply());
     }

@@ -59,7 +59,16 @@ class FailoverIT {
   void inMaintenanceModeACrashIsNotActedOnUntilResumedAndAHungPrimaryIsPromotedAwayAfterTheFailureTimeout()
       throws Exception {
     startDemo();
-    awaitLeader(apiPort, 0);
+    JsonObject first = awaitLeader(apiPort, 0);
+    int leaderPort = apiPort + regionIndex(first);
+    int followerPort = apiPort + (regionIndex(first) + 1) % 3;
+    // Every coordinator's control loop says why it does nothing.
+    await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+      assertThat(get(leaderPort, "/api/v1/leader").getJsonObject("controlLoop").getString("summary"))
+          .isEqualTo("nothing to do: no shard is in trouble and no promotion is under way");
+      assertThat(get(followerPort, "/api/v1/leader").getJsonObject("controlLoop").getString("summary"))
+          .isEqualTo("not leading");
+    });
     String token = cluster.operatorToken();
     DemoCluster.Run wrong = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", "not-the-token-at-all"), "pause", "--api",
         "http://127.0.0.1:" + apiPort);
@@ -75,6 +84,8 @@ class FailoverIT {
         .destroyForcibly();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     assertThat(cluster.commands()).as("no command while paused").isZero();
+    assertThat(get(leaderPort, "/api/v1/leader").getJsonObject("controlLoop").getString("summary"))
+        .as("the leader says why it does not act").endsWith("; maintenance mode is on: the leader observes only");
     assertThat(cluster.write(crashKey, 1)).as("the shard stays down while paused").isFalse();
     DemoCluster.Run resume = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", token), "resume", "--api", cluster.apiUrls());
     assertThat(resume.exit()).as(resume.output()).isZero();

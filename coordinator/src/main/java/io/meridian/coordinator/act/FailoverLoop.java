@@ -117,11 +117,12 @@ public final class FailoverLoop implements LeaderWork {
    * reads the memory its predecessor left in the CP group (a few ms), so that it neither forgets
    * the anti-flapping window nor retries a candidate already tried; until then it does nothing.
    */
-  public void cycle(long term) {
+  /** One failover cycle; answers what it decided, or why it decided nothing. */
+  public String cycle(long term) {
     if (!loaded) {
       failingOver = true;
       load(term);
-      return;
+      return "reading the failover memory from the CP group before deciding anything";
     }
     Instant now = clock.instant();
     FailoverPlanner.Outcome outcome = FailoverPlanner.plan(view.get(), observations.get(), spec.get(), memory, now, settings);
@@ -154,6 +155,14 @@ public final class FailoverLoop implements LeaderWork {
     metrics.failbackHeld(memory.failbackHeld(now, settings.antiFlapping()).values().stream()
         .map(FailoverMemory.Failure::shard).distinct().toList());
     save(term);
+    if (outcome.decisions().isEmpty()) {
+      return "nothing to do: no shard is in trouble and no promotion is under way";
+    }
+    java.util.Map<String, Long> byAction = new java.util.TreeMap<>();
+    outcome.decisions().forEach(d -> byAction.merge(actionName(d.action()), 1L, Long::sum));
+    return outcome.decisions().size() + " decision(s) (" + byAction.entrySet().stream()
+        .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")) + ")"
+        + (memory.paused() ? "; maintenance mode is on: the leader observes only" : "");
   }
 
   private void load(long term) {
