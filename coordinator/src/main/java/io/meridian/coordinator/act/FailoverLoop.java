@@ -130,7 +130,7 @@ public final class FailoverLoop implements LeaderWork {
     // The rebalancer keeps still while any shard is in trouble or a promotion is under way.
     failingOver = !memory.attempts().isEmpty() || outcome.decisions().stream()
         .anyMatch(d -> !(d.action() instanceof Action.Recovered)
-            && !(d.action() instanceof Action.Wait && d.reason().startsWith("old primary ")));
+            && !(d.action() instanceof Action.Wait w && !w.trouble()));
     for (Decision d : changedReasons.news(outcome.decisions())) {
       String shard = d.action().shard();
       // An alert is something an operator must look at; the rest is the loop explaining itself.

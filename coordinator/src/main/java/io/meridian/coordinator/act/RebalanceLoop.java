@@ -77,7 +77,7 @@ public final class RebalanceLoop implements LeaderWork {
     RebalanceCycle.Outcome outcome = RebalanceCycle.next(plan, memory, new RebalanceCycle.Gates(paused, failingOver, flapping),
         now, cycleSettings);
     memory = outcome.memory();
-    String holdBack = outcome.holdBack().filter(r -> !r.startsWith("rate limit")).orElse("");
+    String holdBack = outcome.spacing() ? "" : outcome.holdBack().orElse("");
     if (!holdBack.equals(lastHoldBack) && !holdBack.isEmpty()) {
       LOG.atInfo().addKeyValue("term", term).log(holdBack);
       history.add(new History.Entry(now, term, "-", "decision", holdBack, Optional.empty()));

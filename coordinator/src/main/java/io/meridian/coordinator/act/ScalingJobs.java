@@ -56,6 +56,13 @@ public final class ScalingJobs implements LeaderWork {
   private static final int KEEP = 20;
   public static final String LEADERSHIP_LOST = "leadership lost; run again to resume";
 
+  /** A job's step that stopped because this coordinator no longer leads: the job ends, it does not go on. */
+  static final class LeadershipLost extends RuntimeException {
+    LeadershipLost() {
+      super(LEADERSHIP_LOST, null, false, false);
+    }
+  }
+
   /** One job: add or remove one node. Mutable, on the coordinator's context only. */
   public static final class Job {
     final String id;
@@ -335,7 +342,7 @@ public final class ScalingJobs implements LeaderWork {
         return command(job, f.get(), other, Command.Kind.FORGET, Map.of("nodeId", mine.nodeId()),
             other + " forgets " + me + ", which left the cluster", COMMAND_TIMEOUT)
             .recover(e -> {
-              if (e.getMessage().equals(LEADERSHIP_LOST)) {
+              if (e instanceof LeadershipLost) {
                 return Future.failedFuture(e);
               }
               say(job, "warning: " + other + " could not forget " + me + ": " + e.getMessage());
@@ -404,7 +411,7 @@ public final class ScalingJobs implements LeaderWork {
   private Future<String> command(Job job, NodeFacts node, String announced, Command.Kind kind,
       Map<String, String> args, String reason, Duration timeout) {
     if (!job.running() || term.get() != job.term) {
-      return Future.failedFuture(LEADERSHIP_LOST);
+      return Future.failedFuture(new LeadershipLost());
     }
     String id = UUID.randomUUID().toString();
     record(job, reason, Optional.empty());
@@ -424,7 +431,7 @@ public final class ScalingJobs implements LeaderWork {
           if (ar.failed() && (term.get() != job.term || !(ar.cause() instanceof io.vertx.core.eventbus.ReplyException))) {
             LOG.atWarn().addKeyValue("job", job.id).log("job {}: {} on {} not sent: {}", job.id, kind, announced,
                 ar.cause().toString());
-            return Future.failedFuture(LEADERSHIP_LOST);
+            return Future.failedFuture(new LeadershipLost());
           }
           return Future.failedFuture(kind + " on " + announced + " " + outcome + "; run again to resume");
         });
@@ -438,7 +445,7 @@ public final class ScalingJobs implements LeaderWork {
     Runnable[] poll = new Runnable[1];
     poll[0] = () -> {
       if (!job.running() || term.get() != job.term) {
-        done.tryFail(LEADERSHIP_LOST);
+        done.tryFail(new LeadershipLost());
         return;
       }
       Snapshot snap = snapshot.get();

@@ -40,8 +40,15 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
   record Recovered(String shard, String node, String announced) implements Action {
   }
 
-  /** Nothing to do now: a promotion is in progress, or the evidence is not enough. */
-  record Wait(String shard) implements Action {
+  /**
+   * Nothing to do now: a promotion is in progress, or the evidence is not enough ({@code trouble});
+   * or an old primary is back as a replica of its replacement (not trouble: the shard is settled).
+   */
+  record Wait(String shard, boolean trouble) implements Action {
+    /** A wait on a shard in trouble (a failure not acted on yet, a promotion under way). */
+    public Wait(String shard) {
+      this(shard, true);
+    }
   }
 
   /** Needs a person: no candidate, or a condition Meridian does not act on. */

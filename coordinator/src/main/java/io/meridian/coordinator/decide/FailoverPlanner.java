@@ -213,7 +213,7 @@ public final class FailoverPlanner {
           && state.primary().map(p -> p.equals(serving.get().announced())).orElse(false);
       if (follows) {
         next = next.returning(node, Optional.empty());
-        decisions.add(new Decision(new Action.Wait(r.shard()), "old primary " + n.announced() + " of shard "
+        decisions.add(new Decision(new Action.Wait(r.shard(), false), "old primary " + n.announced() + " of shard "
             + r.shard() + " is back as a replica of " + serving.get().announced()));
         continue;
       }

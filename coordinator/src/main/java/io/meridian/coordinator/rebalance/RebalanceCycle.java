@@ -119,8 +119,11 @@ public final class RebalanceCycle {
    * @param start    the step to start now, if any (at most one per cycle)
    * @param events   completions and time-outs of steps in flight, one sentence each
    * @param holdBack why the planned steps do not start now (empty when one starts or none is planned)
+   * @param spacing  true when what holds them back is only the spacing between steps
+   *                 ({@code actionInterval}): routine, not worth a log line each cycle
    */
-  public record Outcome(Optional<Step> start, List<String> events, Optional<String> holdBack, Memory memory) {
+  public record Outcome(Optional<Step> start, List<String> events, Optional<String> holdBack, boolean spacing,
+      Memory memory) {
     public Outcome {
       events = List.copyOf(events);
     }
@@ -160,7 +163,7 @@ public final class RebalanceCycle {
 
   public static Outcome next(RebalancePlan plan, Memory memory, Gates gates, Instant now, Settings settings) {
     if (plan.steps().isEmpty()) {
-      return new Outcome(Optional.empty(), List.of(), Optional.empty(), memory);
+      return new Outcome(Optional.empty(), List.of(), Optional.empty(), false, memory);
     }
     String first = plan.steps().get(0).reason();
     if (gates.paused()) {
@@ -171,8 +174,8 @@ public final class RebalanceCycle {
     }
     if (memory.lastStart().isPresent()
         && Duration.between(memory.lastStart().get(), now).compareTo(settings.actionInterval()) < 0) {
-      return hold(memory, "rate limit: the last step started less than " + settings.actionInterval().toMillis()
-          + " ms ago");
+      return new Outcome(Optional.empty(), List.of(), Optional.of("rate limit: the last step started less than "
+          + settings.actionInterval().toMillis() + " ms ago"), true, memory);
     }
     boolean failbackAllowed = settings.automaticFailback()
         || memory.failbackApprovedUntil().map(until -> now.isBefore(until)).orElse(false);
@@ -195,12 +198,12 @@ public final class RebalanceCycle {
     }
     List<InFlight> inFlight = new ArrayList<>(memory.inFlight());
     inFlight.add(new InFlight(step.get(), now));
-    return new Outcome(step, List.of(), Optional.empty(),
+    return new Outcome(step, List.of(), Optional.empty(), false,
         new Memory(inFlight, Optional.of(now), memory.failbackApprovedUntil(), memory.failbackHeld()));
   }
 
   private static Outcome hold(Memory memory, String reason) {
-    return new Outcome(Optional.empty(), List.of(), Optional.of(reason), memory);
+    return new Outcome(Optional.empty(), List.of(), Optional.of(reason), false, memory);
   }
 
   /** The move shows in the snapshot: the node follows its new primary, or the replica owns the shard's slots. */
