@@ -66,7 +66,11 @@ final class StatusCommand extends OperatorCommands.Target implements Callable<In
   }
 
   /** The documents behind one status: read from the same coordinator, so they agree with each other. */
-  record StatusDocuments(String from, JsonObject cluster, JsonObject leader, JsonObject check) {
+  /**
+   * @param leaderLoop the leader's last control-loop cycle ({@code controlLoop} of its own leader
+   *                   document), when the leader is this coordinator or one of the APIs given; else null
+   */
+  record StatusDocuments(String from, JsonObject cluster, JsonObject leader, JsonObject check, JsonObject leaderLoop) {
 
     static StatusDocuments read(ApiTargets api) throws IOException, InterruptedException {
       OperatorCommands.Answer cluster = OperatorCommands.call(api, "GET", "/api/v1/cluster", null, Duration.ofSeconds(5));
@@ -78,11 +82,34 @@ final class StatusCommand extends OperatorCommands.Target implements Callable<In
       // 503 is an answer too: no leader announced itself, and the body says why.
       JsonObject leader = OperatorCommands.call(same, "GET", "/api/v1/leader", null, Duration.ofSeconds(5)).body();
       OperatorCommands.Answer check = OperatorCommands.call(same, "GET", "/api/v1/check", null, Duration.ofSeconds(5));
-      return new StatusDocuments(cluster.base(), cluster.body(), leader, check.status() == 200 ? check.body() : null);
+      return new StatusDocuments(cluster.base(), cluster.body(), leader, check.status() == 200 ? check.body() : null,
+          leaderLoop(api, leader));
+    }
+
+    /**
+     * What the leader's control loop last did: from this coordinator's own document when it leads,
+     * else asked of the leader, only if its API is one of those given (an announcement names it).
+     */
+    private static JsonObject leaderLoop(ApiTargets api, JsonObject leader) throws InterruptedException {
+      if (Boolean.TRUE.equals(leader.getBoolean("self"))) {
+        return leader.getJsonObject("controlLoop");
+      }
+      String url = leader.getString("apiUrl");
+      if (!api.allows(url)) {
+        return null;
+      }
+      try {
+        JsonObject own = OperatorCommands.call(api.only(java.net.URI.create(url)), "GET", "/api/v1/leader", null,
+            Duration.ofSeconds(5)).body();
+        return Boolean.TRUE.equals(own.getBoolean("self")) ? own.getJsonObject("controlLoop") : null;
+      } catch (IOException e) {
+        return null;
+      }
     }
 
     JsonObject toJson() {
-      return new JsonObject().put("api", from).put("cluster", cluster).put("leader", leader).put("check", check);
+      return new JsonObject().put("api", from).put("cluster", cluster).put("leader", leader).put("check", check)
+          .put("leaderLoop", leaderLoop);
     }
 
     String toYaml() {

@@ -29,6 +29,9 @@ final class StatusView {
         docs.check() == null ? "" : " (" + docs.check().getString("topology") + " topology)",
         cluster.getString("observedBy"), cluster.getString("generatedAt"), docs.from()));
     out.append(leaderLine(docs.leader())).append('\n');
+    if (docs.leaderLoop() != null) {
+      out.append("Leader's control loop: ").append(docs.leaderLoop().getString("summary")).append('\n');
+    }
     List<String[]> rows = rows(cluster);
     out.append(table(rows));
     JsonObject summary = cluster.getJsonObject("summary", new JsonObject());

@@ -35,7 +35,7 @@ class StatusViewTest {
         .put("generatedAt", "2026-12-04T08:00:00Z").put("regions", regions)
         .put("summary", new JsonObject().put("nodes", 6).put("healthy", 4).put("degraded", 1).put("unreachable", 1)
             .put("stale", 0));
-    return new StatusCommand.StatusDocuments("http://127.0.0.1:8081", cluster, leader, check);
+    return new StatusCommand.StatusDocuments("http://127.0.0.1:8081", cluster, leader, check, null);
   }
 
   @Test
@@ -58,6 +58,17 @@ class StatusViewTest {
         + "maintenance mode ON (the leader does not act); CP members 2 of 3")
         .contains("6 nodes: 4 healthy, 1 degraded, 1 unreachable, 0 stale")
         .contains("Check: no spec configured on this coordinator");
+  }
+
+  @Test
+  void theLeadersControlLoopSaysWhatItDidWhenTheLeaderIsKnownHere() {
+    StatusCommand.StatusDocuments plain = docs(new JsonObject().put("leader", "coordinator-region-2")
+        .put("region", "region-2").put("term", 9).put("since", "2026-12-05T01:00:00Z").put("paused", false)
+        .put("cpMembers", 3).put("cpMembersConfigured", 3), null);
+    assertThat(StatusView.render(plain)).doesNotContain("control loop");
+    StatusCommand.StatusDocuments withLoop = new StatusCommand.StatusDocuments(plain.from(), plain.cluster(),
+        plain.leader(), plain.check(), new JsonObject().put("summary", "1 decision(s) (promote 1)"));
+    assertThat(StatusView.render(withLoop)).contains("Leader's control loop: 1 decision(s) (promote 1)\n");
   }
 
   @Test

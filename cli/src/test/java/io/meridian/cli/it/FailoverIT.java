@@ -69,6 +69,9 @@ class FailoverIT {
       assertThat(get(followerPort, "/api/v1/leader").getJsonObject("controlLoop").getString("summary"))
           .isEqualTo("not leading");
     });
+    DemoCluster.Run status = cluster.meridian(Map.of(), "status", "--api", cluster.apiUrls());
+    assertThat(status.output()).as(status.output())
+        .contains("Leader's control loop: nothing to do: no shard is in trouble and no promotion is under way");
     String token = cluster.operatorToken();
     DemoCluster.Run wrong = cluster.meridian(Map.of("MERIDIAN_OPERATOR_TOKEN", "not-the-token-at-all"), "pause", "--api",
         "http://127.0.0.1:" + apiPort);
