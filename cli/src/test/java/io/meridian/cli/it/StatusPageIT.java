@@ -65,6 +65,7 @@ class StatusPageIT {
       assertThat(text("#check")).isEqualTo("clean");
       assertThat(text("#cp")).isEqualTo("3 of 3");
       assertThat(text("#paused")).isEqualTo("off");
+      assertThat(text("#loop")).isEqualTo("nothing to do: no shard is in trouble and no promotion is under way");
       assertThat(text("#history tbody")).contains("elected leader");
     });
     // Offline by construction: every resource the page loaded came from this coordinator.

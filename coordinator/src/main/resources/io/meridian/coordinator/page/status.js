@@ -102,6 +102,17 @@ function drawLeader(leader) {
       leader.region + ', term ' + leader.term + ', since ' + leader.since;
   }
   setValue('paused', leader.paused ? 'ON: the leader does not act' : 'off', leader.paused ? 'warn' : 'ok');
+  // What this coordinator's control loop did last, or why it did nothing.
+  const loop = leader.controlLoop;
+  if (!loop) {
+    setValue('loop', leader.leadershipEnabled ? 'not started' : 'leadership off', 'warn');
+    document.getElementById('loop-detail').textContent = '';
+  } else {
+    const level = loop.summary.startsWith('the cycle failed') ? 'bad'
+      : loop.summary === 'not leading' || loop.summary.startsWith('nothing to do') ? 'ok' : 'warn';
+    setValue('loop', loop.summary, level);
+    document.getElementById('loop-detail').textContent = 'at ' + loop.at + ', took ' + loop.tookMs + ' ms';
+  }
   if (leader.cpMembersConfigured === null || leader.cpMembersConfigured === undefined) {
     setValue('cp', 'leadership off', 'warn');
   } else {
