@@ -286,10 +286,10 @@ public final class CoordinatorVerticle extends VerticleBase {
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
       rebalance = new RebalanceLoop(commands, this::snapshot,
-          () -> config.spec().orElseThrow(), RebalanceApi.plannerSettings(config), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
+          () -> config.spec().orElseThrow(), r.plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
               r.actionTimeout()), history, metrics.registry(), clock);
     }
-    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, () -> election.term().orElse(-1), this::snapshot, () -> view(), () -> config.staleAfter(),
+    scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, this::term, this::snapshot, () -> view(), () -> config.staleAfter(),
         () -> config.spec(), history, clock);
     leaderWork.add(loop);
     if (rebalance != null) {
@@ -406,6 +406,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     everReachable.addAll(result.reachableRegions());
     reachableRegions = result.reachableRegions();
+  }
+
+  /** The term this coordinator leads in, or -1. */
+  private long term() {
+    return election == null ? -1 : election.term().orElse(-1);
   }
 
   private ClusterEvent event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, Optional<String> region,
@@ -553,10 +558,11 @@ public final class CoordinatorVerticle extends VerticleBase {
     });
     router.get("/api/v1/history").handler(ctx -> HttpEndpoints.json(ctx, 200, historyDocument()));
     new OperatorApi(operatorGate, maintenance, (shard, term) -> loop.acknowledge(shard, term),
-        () -> election.term().orElse(-1), e -> vertx.eventBus().publish(Addresses.EVENTS, config.bus().seal().encode(e)),
+        this::term, (kind, severity, summary) -> vertx.eventBus().publish(Addresses.EVENTS,
+            config.bus().seal().encode(event(kind, severity, Optional.empty(), summary))),
         config.coordinatorId(), clock).routes(router);
     new RebalanceApi(vertx, operatorGate, () -> config, Optional.ofNullable(rebalance), this::snapshot, this::leading,
-        () -> election.term().orElse(-1), clock).routes(router);
+        this::term, clock).routes(router);
     new ScalingApi(operatorGate, () -> config, Optional.ofNullable(scaling), this::jobUrl).routes(router);
     router.get("/api/v1/endpoints").handler(ctx -> HttpEndpoints.json(ctx, 200,
         PlacementDocuments.endpoints(Endpoints.of(config.regions(), observed()),

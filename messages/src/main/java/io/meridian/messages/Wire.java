@@ -1,9 +1,13 @@
 package io.meridian.messages;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.meridian.messages.MessageRejected.Reason;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.util.Map;
 
 /**
@@ -14,6 +18,8 @@ import java.util.Map;
  * {@link #MAX_REACHABILITY_BYTES} for a reachability report) is rejected.
  */
 public final class Wire {
+
+  private static final JsonFactory SENDER_PARSER = new JsonFactory();
 
   /** Largest accepted document of every kind but one. A health report is about 1 KiB. */
   public static final int MAX_BYTES = 64 * 1024;
@@ -109,10 +115,21 @@ public final class Wire {
     if (raw == null || raw.length() > 2 * MAX_ANY_BYTES) {
       return "unknown";
     }
-    try {
-      Object sender = new JsonObject(raw).getValue("sender");
-      return sender instanceof String s && !s.isBlank() ? s : "unknown";
-    } catch (RuntimeException e) {
+    // Streamed, not parsed into a tree: a rejected frame can be 2 MiB, and this runs for every one.
+    try (JsonParser p = SENDER_PARSER.createParser(raw.getBytes())) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        return "unknown";
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        boolean sender = "sender".equals(p.currentName());
+        JsonToken value = p.nextToken();
+        if (sender) {
+          return value == JsonToken.VALUE_STRING && !p.getText().isBlank() ? p.getText() : "unknown";
+        }
+        p.skipChildren();
+      }
+      return "unknown";
+    } catch (IOException | RuntimeException e) {
       return "unknown";
     }
   }

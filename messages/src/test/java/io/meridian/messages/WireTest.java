@@ -249,6 +249,12 @@ class WireTest {
   void senderIsFoundForLoggingEvenInABadMessage() {
     assertThat(Wire.senderOf(new JsonObject().put("sender", "agent-7").put("v", "x").toBuffer())).isEqualTo("agent-7");
     assertThat(Wire.senderOf(Buffer.buffer("not json"))).isEqualTo("unknown");
+    assertThat(Wire.senderOf(Buffer.buffer("[\"sender\"]"))).isEqualTo("unknown");
+    assertThat(Wire.senderOf(new JsonObject().put("sender", 7).toBuffer())).isEqualTo("unknown");
+    // Nested objects and a large field ahead of it are stepped over, not mistaken for the sender.
+    assertThat(Wire.senderOf(new JsonObject().put("body", new JsonObject().put("sender", "inner"))
+        .put("msg", "x".repeat(1_000_000)).put("sender", "coordinator-2").toBuffer())).isEqualTo("coordinator-2");
+    assertThat(Wire.senderOf(Buffer.buffer("{\"v\":1,\"sender\":\"agent-3\",\"msg\":\"trunc"))).isEqualTo("agent-3");
   }
 
   private static void assertRejected(JsonObject json, Reason reason, String text) {

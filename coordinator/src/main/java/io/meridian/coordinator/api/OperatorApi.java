@@ -9,7 +9,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.function.BiPredicate;
-import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,22 +26,27 @@ public final class OperatorApi {
   private final MaintenanceFlag maintenance;
   private final BiPredicate<String, Long> acknowledge;
   private final LongSupplier term;
-  private final Consumer<ClusterEvent> publish;
+  private final Announce announce;
   private final String coordinatorId;
   private final Clock clock;
+
+  /** Sends an event about this coordinator to every coordinator (and through the leader, to webhooks). */
+  @FunctionalInterface
+  public interface Announce {
+    void event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, String summary);
+  }
 
   /**
    * @param acknowledge the leader's acknowledgement of a shard's recent failover under a term;
    *                    false when the shard has none
-   * @param publish     sends an event to every coordinator (and through the leader, to webhooks)
    */
   public OperatorApi(OperatorGate gate, MaintenanceFlag maintenance, BiPredicate<String, Long> acknowledge,
-      LongSupplier term, Consumer<ClusterEvent> publish, String coordinatorId, Clock clock) {
+      LongSupplier term, Announce announce, String coordinatorId, Clock clock) {
     this.gate = gate;
     this.maintenance = maintenance;
     this.acknowledge = acknowledge;
     this.term = term;
-    this.publish = publish;
+    this.announce = announce;
     this.coordinatorId = coordinatorId;
     this.clock = clock;
   }
@@ -68,11 +72,10 @@ public final class OperatorApi {
       }
       LOG.atWarn().addKeyValue("paused", on).log("operator turned maintenance mode {} (request from {})",
           on ? "on" : "off", ctx.request().remoteAddress());
-      publish.accept(new ClusterEvent(coordinatorId, on ? ClusterEvent.Kind.MAINTENANCE_ON
-          : ClusterEvent.Kind.MAINTENANCE_OFF, on ? ClusterEvent.Severity.WARNING : ClusterEvent.Severity.INFO,
-          java.util.Optional.empty(), java.util.Optional.empty(), on ? "maintenance mode on (operator, through "
-          + coordinatorId + "): the leader observes and alerts but does not act" : "maintenance mode off (operator, "
-          + "through " + coordinatorId + "): the leader acts on failures again", clock.millis()));
+      announce.event(on ? ClusterEvent.Kind.MAINTENANCE_ON : ClusterEvent.Kind.MAINTENANCE_OFF,
+          on ? ClusterEvent.Severity.WARNING : ClusterEvent.Severity.INFO, on ? "maintenance mode on (operator, "
+          + "through " + coordinatorId + "): the leader observes and alerts but does not act" : "maintenance mode off "
+          + "(operator, through " + coordinatorId + "): the leader acts on failures again");
       HttpEndpoints.json(ctx, 200, new JsonObject().put("paused", on)
           .put("since", on ? Instant.ofEpochMilli(ar.result()).toString() : null));
     });

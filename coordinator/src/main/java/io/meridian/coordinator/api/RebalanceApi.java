@@ -74,11 +74,6 @@ public final class RebalanceApi {
     router.post("/api/v1/switchover").handler(this::switchover);
   }
 
-  /** The planner's settings from the configuration in force. */
-  public static RebalancePlanner.Settings plannerSettings(CoordinatorConfig config) {
-    return new RebalancePlanner.Settings(config.rebalance().maxLagBytes());
-  }
-
   private void plan(RoutingContext ctx) {
     if (config.get().spec().isEmpty()) {
       HttpEndpoints.error(ctx, 404, "no cluster spec configured: set 'spec' in the coordinator's config to plan a rebalance");
@@ -100,7 +95,7 @@ public final class RebalanceApi {
     Set<String> busy = new HashSet<>();
     inFlight.forEach(f -> busy.addAll(f.step().shards()));
     Set<String> pinned = mine.map(RebalanceLoop::pinned).orElse(Set.of());
-    var settings = plannerSettings(c);
+    var settings = c.rebalance().plannerSettings();
     return vertx.executeBlocking(() -> RebalanceDocuments.plan(spec, RebalancePlanner.plan(spec, snap, settings, busy,
         pinned), Simulation.converge(spec, snap, settings, 50), inFlight, c.rebalance().enabled(),
         c.rebalance().automaticFailback(), c.coordinatorId(), clock.instant()), false);
@@ -151,7 +146,7 @@ public final class RebalanceApi {
     }
     Snapshot snap = snapshot.get();
     Switchover.Result result = Switchover.plan(c.spec().get(), snap, shard.trim(),
-        Optional.ofNullable(ctx.request().getParam("to")).map(String::trim), plannerSettings(c));
+        Optional.ofNullable(ctx.request().getParam("to")).map(String::trim), c.rebalance().plannerSettings());
     if (result instanceof Switchover.Refused refused) {
       HttpEndpoints.error(ctx, refused.status(), refused.reason());
       return;

@@ -1,5 +1,6 @@
 package io.meridian.coordinator.config;
 
+import io.meridian.coordinator.rebalance.RebalancePlanner;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigNode;
 import java.time.Duration;
@@ -17,6 +18,11 @@ import java.time.Duration;
  */
 public record Rebalance(boolean enabled, boolean automaticFailback, long maxLagBytes, Duration actionInterval,
     Duration actionTimeout) {
+
+  /** What the planner needs of this section (the plan served on GET and the loop's both use it). */
+  public RebalancePlanner.Settings plannerSettings() {
+    return new RebalancePlanner.Settings(maxLagBytes);
+  }
 
   public static Rebalance defaults() {
     return new Rebalance(true, true, 1_048_576, Duration.ofSeconds(2), Duration.ofSeconds(30));
