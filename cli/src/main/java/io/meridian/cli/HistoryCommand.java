@@ -19,12 +19,14 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 /**
- * {@code meridian history}: the leader's recent decisions and actions (failovers, commands,
- * rebalancing, operator requests, scaling), filtered by shard, kind and time.
+ * {@code meridian history}: the coordinators' recent decisions and actions (failovers, commands,
+ * rebalancing, operator requests, scaling), as the CP group keeps them for every coordinator,
+ * filtered by shard, kind and time.
  */
 @Command(name = "history", mixinStandardHelpOptions = true,
-    description = "The leader's recent decisions and actions, oldest first: failovers, commands to agents, rebalancing, "
-        + "operator requests and scaling, with the term they were made in.")
+    description = "The leaders' recent decisions and actions, oldest first, kept in the CP group so that every coordinator "
+        + "answers the same: failovers, commands to agents, rebalancing, operator requests and scaling, with the term "
+        + "they were made in and the coordinator that made them.")
 final class HistoryCommand extends OperatorCommands.Target implements Callable<Integer> {
 
   private static final Pattern RANGE = Pattern.compile("(\\d{1,5})(?:-(\\d{1,5}))?");
@@ -46,7 +48,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
   int limit;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json",
-      description = "table (default) or json: {\"observedBy\", \"entries\": [{\"at\", \"term\", \"shard\", \"kind\", \"text\", \"commandId\"}]}")
+      description = "table (default) or json: {\"observedBy\", \"source\", \"entries\": [{\"at\", \"term\", \"by\", \"shard\", \"kind\", \"text\", \"commandId\"}]}")
   String output;
 
   @Override
@@ -54,7 +56,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
     ApiTargets api = targets();
     Filter filter = filter(Instant.now());
     try {
-      Source source = leaderHistory(api);
+      Source source = sharedHistory(api);
       source.note().ifPresent(System.err::println);
       JsonArray entries = new JsonArray();
       source.history().getJsonArray("entries", new JsonArray()).stream().map(e -> (JsonObject) e)
@@ -63,9 +65,9 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
           ? new JsonArray(entries.getList().subList(entries.size() - limit, entries.size())) : entries;
       if (output.equals("json")) {
         System.out.println(new JsonObject().put("observedBy", source.history().getString("observedBy"))
-            .put("entries", shown).encodePrettily());
+            .put("source", source.history().getString("source")).put("entries", shown).encodePrettily());
       } else {
-        System.out.print(table(source.history().getString("observedBy"), shown, entries.size()));
+        System.out.print(table(source.history(), shown, entries.size()));
       }
       return 0;
     } catch (IOException e) {
@@ -155,28 +157,24 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
   }
 
   /**
-   * The history of the configured coordinator that leads now: the history is the leader's own.
-   * When none of them leads, the first that answers, with a note that it holds only what it did while it led.
+   * The shared history (every coordinator reads the same from the CP group) from the first
+   * configured coordinator that can read it. When none can (each is cut off from the CP group's
+   * majority, or leadership is off), the first that answers, with its note: then it holds only
+   * what that coordinator itself recorded.
    */
-  private static Source leaderHistory(ApiTargets api) throws IOException, InterruptedException {
+  private static Source sharedHistory(ApiTargets api) throws IOException, InterruptedException {
     List<String> failures = new ArrayList<>();
     JsonObject fallback = null;
-    String leaderNote = "no leader announced itself";
     for (URI url : api.urls()) {
-      ApiTargets one = api.only(url);
       try {
-        JsonObject leader = OperatorCommands.call(one, "GET", "/api/v1/leader", null, Duration.ofSeconds(5)).body();
-        OperatorCommands.Answer history = OperatorCommands.call(one, "GET", "/api/v1/history", null, Duration.ofSeconds(5));
+        OperatorCommands.Answer history = OperatorCommands.call(api.only(url), "GET", "/api/v1/history", null,
+            Duration.ofSeconds(10));
         if (history.status() != 200) {
           failures.add(url + "/api/v1/history answered " + history.status());
           continue;
         }
-        if (Boolean.TRUE.equals(leader.getBoolean("self"))) {
+        if ("cp-group".equals(history.body().getString("source"))) {
           return new Source(history.body(), Optional.empty());
-        }
-        if (leader.getString("leader") != null) {
-          leaderNote = "the leader is " + leader.getString("leader") + " at " + leader.getString("apiUrl")
-              + (api.allows(leader.getString("apiUrl")) ? ", which did not answer" : ", not among the configured coordinators");
         }
         if (fallback == null) {
           fallback = history.body();
@@ -188,19 +186,22 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
     if (fallback == null) {
       throw new IOException(String.join("; ", failures));
     }
-    return new Source(fallback, Optional.of("meridian history: no configured coordinator leads now (" + leaderNote
-        + "); showing the history of " + fallback.getString("observedBy") + ", which holds only what it did while it led"));
+    return new Source(fallback, Optional.of("meridian history: no configured coordinator could read the shared "
+        + "history; showing " + fallback.getString("observedBy") + "'s own entries (" + fallback.getString("note",
+        "no reason given") + ")"));
   }
 
-  private static String table(String observedBy, JsonArray entries, int matching) {
+  static String table(JsonObject history, JsonArray entries, int matching) {
     StringBuilder out = new StringBuilder();
-    out.append(String.format("History of %s: %d entr%s shown of %d matching%n", observedBy, entries.size(),
-        entries.size() == 1 ? "y" : "ies", matching));
-    out.append(String.format("%-30s %5s  %-10s %-18s %s%n", "AT", "TERM", "KIND", "SHARD", "TEXT"));
+    out.append(String.format("%s: %d entr%s shown of %d matching%n", "cp-group".equals(history.getString("source"))
+        ? "Shared history (read through " + history.getString("observedBy") + ")"
+        : "Own history of " + history.getString("observedBy"), entries.size(), entries.size() == 1 ? "y" : "ies", matching));
+    out.append(String.format("%-30s %5s  %-16s %-10s %-18s %s%n", "AT", "TERM", "BY", "KIND", "SHARD", "TEXT"));
     entries.forEach(o -> {
       JsonObject e = (JsonObject) o;
-      out.append(String.format("%-30s %5s  %-10s %-18s %s%n", e.getString("at"), e.getValue("term"), e.getString("kind"),
-          e.getString("shard") == null ? "-" : e.getString("shard"), e.getString("text")));
+      out.append(String.format("%-30s %5s  %-16s %-10s %-18s %s%n", e.getString("at"), e.getValue("term"),
+          e.getString("by", "-"), e.getString("kind"), e.getString("shard") == null ? "-" : e.getString("shard"),
+          e.getString("text")));
     });
     return out.toString();
   }

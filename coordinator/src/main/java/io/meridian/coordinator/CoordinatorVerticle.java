@@ -14,6 +14,9 @@ import io.meridian.coordinator.config.Rebalance;
 import io.meridian.coordinator.rebalance.RebalanceCycle;
 import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.audit.HistoryStore;
+import io.meridian.coordinator.audit.SharedHistory;
+import io.meridian.coordinator.state.CpHistoryStore;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.CpMembership;
@@ -107,7 +110,10 @@ public final class CoordinatorVerticle extends VerticleBase {
   private final Optional<LeadershipCluster> leadershipMember;
   private LeadershipCluster leadership;
   private LeadershipCluster.Listener followLeadershipMember;
-  private final History history = new History(1000);
+  /** The history the API shows: the newest this many entries. */
+  private static final int HISTORY_SIZE = 1000;
+  private History history;
+  private SharedHistory sharedHistory;
   private final io.meridian.coordinator.act.CommandRoutes commandRoutes = new io.meridian.coordinator.act.CommandRoutes();
   private LeaderElection election;
   private io.meridian.coordinator.act.ControlLoop control;
@@ -150,6 +156,13 @@ public final class CoordinatorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     gate = new InboundGate(metrics.registry(), "coordinator", config.bus().seal());
+    history = new History(config.coordinatorId(), HISTORY_SIZE);
+    sharedHistory = new SharedHistory(vertx, history, leadershipMember.map(m -> (HistoryStore) new CpHistoryStore(
+        m::current, config.cluster(), HISTORY_SIZE)), HISTORY_SIZE);
+    sharedHistory.start(Duration.ofMillis(250));
+    Gauge.builder("meridian_history_unshared_entries", sharedHistory::unshared)
+        .description("Entries of this coordinator's history not yet written to the CP group (they wait while it does not answer)")
+        .register(metrics.registry());
     maintenance = new MaintenanceFlag(vertx, config.leadership().enabled()
         ? Optional.of(new MaintenanceMode(() -> leadership.current(), config.cluster())) : Optional.empty());
     reportsReceived = Counter.builder("meridian_reports_received")
@@ -465,13 +478,6 @@ public final class CoordinatorVerticle extends VerticleBase {
         .put("paused", maintenance.paused());
   }
 
-  private JsonObject historyDocument() {
-    JsonArray entries = new JsonArray();
-    history.entries().forEach(e -> entries.add(new JsonObject().put("at", e.at().toString()).put("term", e.term())
-        .put("shard", e.shard()).put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null))));
-    return new JsonObject().put("observedBy", config.coordinatorId()).put("entries", entries);
-  }
-
   /** Every node this coordinator knows of, by the address the cluster announces (other regions reach it there). */
   private Set<String> probeTargets() {
     Set<String> targets = new TreeSet<>();
@@ -556,7 +562,8 @@ public final class CoordinatorVerticle extends VerticleBase {
       JsonObject doc = leaderDocument();
       HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);
     });
-    router.get("/api/v1/history").handler(ctx -> HttpEndpoints.json(ctx, 200, historyDocument()));
+    router.get("/api/v1/history").handler(ctx -> sharedHistory.document(config.coordinatorId())
+        .onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc)));
     new OperatorApi(operatorGate, maintenance, (shard, term) -> loop.acknowledge(shard, term),
         this::term, (kind, severity, summary) -> vertx.eventBus().publish(Addresses.EVENTS,
             config.bus().seal().encode(event(kind, severity, Optional.empty(), summary))),
@@ -678,6 +685,9 @@ public final class CoordinatorVerticle extends VerticleBase {
     }
     if (notifier != null) {
       closing.add(notifier.close());
+    }
+    if (sharedHistory != null) {
+      closing.add(sharedHistory.close(Duration.ofSeconds(2)));
     }
     return Future.join(closing).mapEmpty();
   }

@@ -371,18 +371,22 @@ final class DemoCluster implements AutoCloseable {
     throw new AssertionError(address + " not in the view");
   }
 
-  /** Command entries in the history of every coordinator that answers. */
+  /**
+   * Command entries in the history, as every coordinator that answers tells it: each counted once
+   * (the history is shared, and a coordinator cut off from the CP group shows its own).
+   */
   int commands() throws Exception {
-    int count = 0;
+    java.util.Set<String> seen = new java.util.HashSet<>();
     for (int i = 0; i < 3; i++) {
       try {
-        count += (int) get(apiPort + i, "/api/v1/history").getJsonArray("entries").stream()
-            .filter(e -> "command".equals(((JsonObject) e).getString("kind"))).count();
+        get(apiPort + i, "/api/v1/history").getJsonArray("entries").stream().map(e -> (JsonObject) e)
+            .filter(e -> "command".equals(e.getString("kind")))
+            .forEach(e -> seen.add(e.getString("by") + " " + e.getString("at") + " " + e.getString("text")));
       } catch (IOException unreachable) {
         // a stopped coordinator has no history to add
       }
     }
-    return count;
+    return seen.size();
   }
 
   record Run(int exit, String output) {

@@ -170,26 +170,46 @@ class FailoverIT {
     }
     cluster.awaitWrite(key, Duration.ofSeconds(30));
     // Woken with a lock it no longer holds, the old leader stops on its own lease deadline and
-    // sends nothing: its history gains a "stopped leading" entry and no command; the new leader
-    // promoted the replica.
+    // sends nothing: it records "stopped leading" and no command; the new leader promoted the
+    // replica. The history is shared through the CP group, so every coordinator tells the same.
+    String oldLeaderId = leader.getString("leader");
     await().atMost(Duration.ofSeconds(15)).ignoreExceptions().untilAsserted(() ->
-        assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
-            .map(e -> ((JsonObject) e).getString("text")))
-            .anyMatch(t -> t.contains("stopped leading")));
+        assertThat(entries(oldLeaderPort)).anyMatch(e -> e.getString("by").equals(oldLeaderId)
+            && e.getString("text").contains("stopped leading")));
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
-        .filter(e -> "command".equals(((JsonObject) e).getString("kind"))))
-        .as("the resumed old leader sent no command").isEmpty();
+    assertThat(entries(oldLeaderPort)).filteredOn(e -> "command".equals(e.getString("kind")))
+        .as("the resumed old leader sent no command").noneMatch(e -> e.getString("by").equals(oldLeaderId));
     // Once it hears the successor's announcements again (it may first have to rejoin the bus), it names it.
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
         assertThat(get(oldLeaderPort, "/api/v1/leader").getString("leader")).isEqualTo(next.getString("leader")));
-    assertThat(get(oldLeaderPort, "/api/v1/history").getJsonArray("entries").stream()
-        .filter(e -> "command".equals(((JsonObject) e).getString("kind"))))
-        .as("the resumed old leader still sent no command").isEmpty();
     int newLeaderPort = apiPort + regionIndex(next);
-    assertThat(get(newLeaderPort, "/api/v1/history").getJsonArray("entries").stream().map(e -> (JsonObject) e)
-        .filter(e -> "command".equals(e.getString("kind"))))
-        .isNotEmpty().allMatch(e -> e.getLong("term") == next.getLong("term"));
+    List<JsonObject> shared = entries(newLeaderPort);
+    assertThat(shared).filteredOn(e -> "command".equals(e.getString("kind")))
+        .as("every command came from the new leader, under its term").isNotEmpty()
+        .allMatch(e -> e.getString("by").equals(next.getString("leader")) && e.getLong("term") == next.getLong("term"));
+    // What the old leader recorded before it froze is still there on the new leader...
+    assertThat(shared).anyMatch(e -> e.getString("by").equals(oldLeaderId) && e.getString("text").endsWith("elected leader")
+        && e.getLong("term") == leader.getLong("term"));
+    // ...and every coordinator, the resumed old leader included, answers the same history.
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      List<JsonObject> onNew = entries(newLeaderPort);
+      for (int i = 0; i < 3; i++) {
+        JsonObject doc = get(apiPort + i, "/api/v1/history");
+        assertThat(doc.getString("source")).as("coordinator %d reads the CP group", i).isEqualTo("cp-group");
+        assertThat(numbered(entries(apiPort + i))).as("coordinator %d's history", i).isEqualTo(numbered(onNew));
+      }
+    });
+  }
+
+  /** The history's entries as a coordinator answers them. */
+  private static List<JsonObject> entries(int port) throws Exception {
+    return get(port, "/api/v1/history").getJsonArray("entries").stream().map(e -> (JsonObject) e).toList();
+  }
+
+  /** The entries already in the CP group (numbered), by number: what every coordinator must agree on. */
+  private static List<String> numbered(List<JsonObject> entries) {
+    return entries.stream().filter(e -> e.getValue("seq") != null).map(e -> e.getLong("seq") + " " + e.getString("by")
+        + " " + e.getString("text")).toList();
   }
 
   @Test

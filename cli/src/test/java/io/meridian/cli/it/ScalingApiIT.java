@@ -235,7 +235,7 @@ class ScalingApiIT {
     assertThat(new JsonObject(response.body()).getString("error")).isNotBlank().contains(text);
   }
 
-  /** The history of every coordinator (each keeps what it did while leading). */
+  /** The history as every coordinator that is alive answers it (shared: the same entries each time). */
   private List<String> historyTexts() throws Exception {
     List<String> texts = new ArrayList<>();
     for (int i : alive()) {

@@ -48,8 +48,7 @@ class StatusPageIT {
   @Test
   void thePageShowsEveryNodeByRegionAndFollowsAFailoverWithoutAReload() throws Exception {
     cluster = DemoCluster.start(state, "performance");
-    // The leader's page: the history it shows is the leader's own (another coordinator's holds
-    // only what that one did while it led, and links to the leader's page).
+    // The leader's page (its control-loop card is the one that decides).
     int port = cluster.apiPort + DemoCluster.regionIndex(DemoCluster.awaitLeader(cluster.apiPort, 0));
     browser = HeadlessBrowser.start(state.resolve("browser"));
     browser.open("http://127.0.0.1:" + port + "/");
@@ -67,6 +66,7 @@ class StatusPageIT {
       assertThat(text("#paused")).isEqualTo("off");
       assertThat(text("#loop")).isEqualTo("nothing to do: no shard is in trouble and no promotion is under way");
       assertThat(text("#history tbody")).contains("elected leader");
+      assertThat(text("#history-source")).contains("the same on every coordinator");
     });
     // Offline by construction: every resource the page loaded came from this coordinator.
     JsonArray loaded = (JsonArray) browser.eval("return performance.getEntriesByType('resource').map(r => r.name)"

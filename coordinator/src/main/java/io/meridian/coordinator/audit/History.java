@@ -6,9 +6,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
- * The leader's record of what it decided and did, newest last, bounded. One context only.
+ * What this coordinator decided and did, newest last, bounded: its own view, and the queue of
+ * entries not yet written to the shared history in the CP group ({@link SharedHistory}). One
+ * context only.
  */
 public final class History {
 
@@ -20,10 +23,29 @@ public final class History {
   public record Entry(Instant at, long term, String shard, String kind, String text, Optional<String> id) {
   }
 
+  /**
+   * An entry as every coordinator reads it.
+   *
+   * @param seq its place in the shared history (allocated by the CP group, so one order for every
+   *            coordinator); empty until it is stored there
+   * @param by  the coordinator that recorded it
+   */
+  public record Recorded(OptionalLong seq, String by, Entry entry) {
+
+    public Recorded numbered(long number) {
+      return new Recorded(OptionalLong.of(number), by, entry);
+    }
+  }
+
+  private final String by;
   private final int capacity;
   private final Deque<Entry> entries = new ArrayDeque<>();
+  private final Deque<Recorded> unshared = new ArrayDeque<>();
+  private long dropped;
 
-  public History(int capacity) {
+  /** @param by this coordinator's id, which every entry it records carries */
+  public History(String by, int capacity) {
+    this.by = by;
     this.capacity = capacity;
   }
 
@@ -32,9 +54,49 @@ public final class History {
     while (entries.size() > capacity) {
       entries.removeFirst();
     }
+    unshared.addLast(new Recorded(OptionalLong.empty(), by, entry));
+    trimUnshared();
   }
 
+  /** This coordinator's own entries, oldest first. */
   public List<Entry> entries() {
     return new ArrayList<>(entries);
+  }
+
+  /** This coordinator's id, as its entries carry it. */
+  public String by() {
+    return by;
+  }
+
+  /** Takes the entries not yet shared, oldest first; hand back with {@link #unshared(List)} what could not be. */
+  public List<Recorded> takeUnshared() {
+    List<Recorded> taken = new ArrayList<>(unshared);
+    unshared.clear();
+    return taken;
+  }
+
+  /** Entries that could not be shared yet, ahead of anything recorded since; the oldest go past the bound. */
+  public void unshared(List<Recorded> back) {
+    for (int i = back.size() - 1; i >= 0; i--) {
+      unshared.addFirst(back.get(i));
+    }
+    trimUnshared();
+  }
+
+  /** Entries waiting to be shared, oldest first (not taken). */
+  public List<Recorded> pending() {
+    return new ArrayList<>(unshared);
+  }
+
+  /** Entries never shared because more than the bound waited while the CP group did not answer. */
+  public long dropped() {
+    return dropped;
+  }
+
+  private void trimUnshared() {
+    while (unshared.size() > capacity) {
+      unshared.removeFirst();
+      dropped++;
+    }
   }
 }

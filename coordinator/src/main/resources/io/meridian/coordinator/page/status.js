@@ -134,17 +134,16 @@ function drawCheck(check) {
     : [el('li', { class: 'clean' }, 'The layout meets every rule of the spec (' + check.body.specNodes + ' nodes).')]));
 }
 
-function drawHistory(history, leader) {
+function drawHistory(history) {
   const source = document.getElementById('history-source');
-  const own = history.observedBy;
-  source.replaceChildren('the last 50 entries of ' + own);
-  if (leader.leader && leader.leader !== own) {
-    source.append(' (the leader, ' + leader.leader + ', keeps its own: ',
-      el('a', { href: leader.apiUrl + '/' }, leader.apiUrl), ')');
-  }
+  source.classList.toggle('bad', history.source !== 'cp-group');
+  source.replaceChildren(history.source === 'cp-group'
+    ? 'the last 50 entries, the same on every coordinator (kept in the CP group)'
+    : 'the last 50 entries of ' + history.observedBy + ' only: ' + history.note);
   const entries = (history.entries || []).slice(-50).reverse();
   document.querySelector('#history tbody').replaceChildren(...entries.map(e =>
-    el('tr', {}, el('td', {}, e.at), el('td', {}, e.term), el('td', {}, e.kind), el('td', {}, e.shard), el('td', {}, e.text))));
+    el('tr', {}, el('td', {}, e.at), el('td', {}, e.term), el('td', {}, e.by), el('td', {}, e.kind), el('td', {}, e.shard),
+      el('td', {}, e.text))));
 }
 
 async function refresh() {
@@ -160,7 +159,7 @@ async function refresh() {
     drawLeader(leader.body);
     drawGrid(c);
     drawCheck(check);
-    drawHistory(history.body, leader.body);
+    drawHistory(history.body);
     lastOk = Date.now();
     const f = document.getElementById('freshness');
     f.textContent = 'updated ' + new Date(lastOk).toLocaleTimeString();

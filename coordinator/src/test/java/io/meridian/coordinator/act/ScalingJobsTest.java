@@ -55,7 +55,7 @@ class ScalingJobsTest {
   void leadershipLostStopsTheJobAtOnceAndNothingMoreIsSent() {
     List<Sent> sent = new CopyOnWriteArrayList<>();
     AtomicLong term = new AtomicLong(7);
-    History history = new History(100);
+    History history = new History("coordinator-test", 100);
     ScalingJobs jobs = new ScalingJobs(vertx, (agent, target, kind, args, reason, id, timeout) -> {
       Promise<CommandResult> answer = Promise.promise();
       sent.add(new Sent(kind, target, answer));
@@ -96,7 +96,7 @@ class ScalingJobsTest {
       answer.complete(new CommandResult(agent, id, 7, target, CommandResult.Outcome.EXECUTED, "OK", 1));
       return answer.future();
     }, () -> 7L, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
-        new History(100), Clock.systemUTC());
+        new History("coordinator-test", 100), Clock.systemUTC());
     List<ScalingJobs.Job> started = new ArrayList<>();
     vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
     await().atMost(Duration.ofSeconds(5)).until(() -> !started.isEmpty() && !started.get(0).running());

@@ -1,0 +1,171 @@
+package io.meridian.coordinator.audit;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Shares this coordinator's history through the CP group and answers {@code /api/v1/history}
+ * from there, so that every coordinator answers the same, before and after a leader change.
+ * Entries are written behind, in batches, a moment after they are recorded (never on the path of
+ * a decision); while the CP group does not answer (a minority side) they wait here, bounded, and
+ * the API answers from this coordinator's own entries and says so. One context only.
+ */
+public final class SharedHistory {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SharedHistory.class);
+  /** A read that takes longer is answered from this coordinator's own entries instead. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
+
+  private final Vertx vertx;
+  private final Context context;
+  private final History local;
+  private final Optional<HistoryStore> store;
+  private final int capacity;
+  private long timer = -1;
+  /** The batch being written, if any: at most one write at a time, so the order stays. */
+  private List<History.Recorded> writing = List.of();
+  private boolean busy;
+  private Optional<String> failing = Optional.empty();
+  private Promise<Void> closed;
+
+  /**
+   * @param store    empty when leadership is off (no CP group): the history is then this coordinator's own
+   * @param capacity how many entries the API shows at most
+   */
+  public SharedHistory(Vertx vertx, History local, Optional<HistoryStore> store, int capacity) {
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.local = local;
+    this.store = store;
+    this.capacity = capacity;
+  }
+
+  /** Writes what was recorded every {@code every}. */
+  public void start(Duration every) {
+    if (store.isPresent()) {
+      timer = vertx.setPeriodic(every.toMillis(), id -> share());
+    }
+  }
+
+  /** Entries recorded here and not yet in the CP group. */
+  public int unshared() {
+    return local.pending().size() + writing.size();
+  }
+
+  /** Writes the entries recorded since the last write, unless a write is under way. */
+  public void share() {
+    if (store.isEmpty() || busy) {
+      return;
+    }
+    List<History.Recorded> batch = local.takeUnshared();
+    if (batch.isEmpty()) {
+      finishClose();
+      return;
+    }
+    busy = true;
+    writing = batch;
+    // No timeout of our own: a write given up here could still land, and be written again under
+    // new numbers. Hazelcast ends a call the CP group cannot answer; meanwhile entries wait.
+    Future.fromCompletionStage(store.get().append(batch), context).onComplete(ar -> {
+      busy = false;
+      writing = List.of();
+      if (ar.succeeded()) {
+        if (failing.isPresent()) {
+          LOG.atInfo().log("the shared history is written to the CP group again");
+          failing = Optional.empty();
+        }
+      } else {
+        Throwable cause = ar.cause();
+        local.unshared(cause instanceof HistoryStore.Partial p ? p.numbered() : batch);
+        if (failing.isEmpty()) {
+          LOG.atWarn().addKeyValue("waiting", local.pending().size()).log("cannot write the shared history to the CP "
+              + "group ({}): this coordinator keeps its newest {} entries and writes them when the group answers",
+              cause.toString(), capacity);
+        }
+        failing = Optional.of(cause.toString());
+      }
+      finishClose();
+    });
+  }
+
+  /** The history as {@code /api/v1/history} answers it. */
+  public Future<JsonObject> document(String observedBy) {
+    if (store.isEmpty()) {
+      return Future.succeededFuture(localDocument(observedBy, "leadership is disabled on this coordinator: there is no "
+          + "CP group to share the history through, so these are this coordinator's own entries"));
+    }
+    return Future.fromCompletionStage(store.get().recent().toCompletableFuture()
+            .orTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), context)
+        .map(stored -> {
+          Set<Long> have = new HashSet<>();
+          stored.forEach(r -> have.add(r.seq().orElseThrow()));
+          List<History.Recorded> shown = new ArrayList<>(stored);
+          // This coordinator's newest entries, not written yet, so that what it just did shows at once.
+          List<History.Recorded> waiting = new ArrayList<>(writing);
+          waiting.addAll(local.pending());
+          waiting.stream().filter(r -> r.seq().isEmpty() || !have.contains(r.seq().getAsLong())).forEach(shown::add);
+          List<History.Recorded> newest = shown.subList(Math.max(0, shown.size() - capacity), shown.size());
+          return render(observedBy, "cp-group", newest, Optional.empty());
+        })
+        .recover(err -> Future.succeededFuture(localDocument(observedBy, "the CP group did not answer ("
+            + (err instanceof TimeoutException ? "no answer within " + READ_TIMEOUT.toSeconds() + " s"
+            : err.toString()) + "): these are this coordinator's own entries only")));
+  }
+
+  /** Stops the periodic write after one last attempt to write what waits (bounded by {@code within}). */
+  public Future<Void> close(Duration within) {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+      timer = -1;
+    }
+    if (store.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    closed = Promise.promise();
+    Future<Void> done = closed.future();
+    vertx.setTimer(within.toMillis(), id -> closed.tryComplete());
+    share();
+    return done;
+  }
+
+  private void finishClose() {
+    if (closed != null && !busy) {
+      closed.tryComplete();
+    }
+  }
+
+  private JsonObject localDocument(String observedBy, String note) {
+    List<History.Recorded> own = local.entries().stream()
+        .map(e -> new History.Recorded(OptionalLong.empty(), local.by(), e)).toList();
+    return render(observedBy, "local", own, Optional.of(note));
+  }
+
+  private static JsonObject render(String observedBy, String source, List<History.Recorded> entries,
+      Optional<String> note) {
+    JsonArray array = new JsonArray();
+    entries.forEach(r -> {
+      History.Entry e = r.entry();
+      array.add(new JsonObject().put("at", e.at().toString()).put("term", e.term()).put("shard", e.shard())
+          .put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null)).put("by", r.by())
+          .put("seq", r.seq().isPresent() ? r.seq().getAsLong() : null));
+    });
+    JsonObject doc = new JsonObject().put("observedBy", observedBy).put("source", source).put("entries", array);
+    note.ifPresent(n -> doc.put("note", n));
+    return doc;
+  }
+}
