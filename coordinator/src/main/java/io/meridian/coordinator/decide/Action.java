@@ -9,7 +9,7 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
   /**
    * Promote {@code node} (reached through {@code agent}) in place of the failed primary.
    *
-   * @param cause     the analysis that calls for it: {@code dead_primary} or {@code unreachable_by_majority}
+   * @param cause     the analysis that calls for it: {@code dead_primary}, {@code region_lost} or {@code unreachable_by_majority}
    * @param escalated true when the same candidate's FORCE in progress is turned into a TAKEOVER
    *                  (not a new attempt: the candidate has not failed)
    * @param holdFirst  the failed primary's agent, when it still reaches the primary that observers in

@@ -40,6 +40,13 @@ public final class Analyzer {
     List<NodeView> nodes = view.nodes().values().stream()
         .sorted(Comparator.comparing(NodeView::lastStateAt).reversed().thenComparing(NodeView::address)).toList();
     Set<String> seen = new HashSet<>();
+    // Regions some agent of which is heard: a region none of whose nodes is fresh is lost to us.
+    Set<String> heard = new HashSet<>();
+    view.nodes().values().forEach(n -> {
+      if (n.status(now, staleAfter) != NodeStatus.STALE) {
+        heard.add(n.region());
+      }
+    });
     for (NodeView n : nodes) {
       Optional<RedisState> last = n.lastState();
       if (last.isEmpty() || last.get().role() != RedisState.Role.PRIMARY || last.get().slotCount() == 0) {
@@ -50,7 +57,9 @@ public final class Analyzer {
         continue;
       }
       NodeStatus status = n.status(now, staleAfter);
-      if (servedElsewhere(serving, n)) {
+      Optional<NodeView> servedBy = serving.serving(last.get().slots()).filter(o -> !o.address().equals(n.address()));
+      if (servedBy.isPresent()) {
+        found.add(new Analysis.NoProblem(shard, servedBy.get().address(), servedBy.get().announced()));
         continue;
       }
       if (status == NodeStatus.HEALTHY || status == NodeStatus.DEGRADED) {
@@ -68,7 +77,9 @@ public final class Analyzer {
               + " have failed to reach it for at least " + failureTimeout.toMillis() + " ms, while its agent "
               + n.report().sender() + " still reaches it: the agent holds its writes before the promotion",
               Optional.of(n.report().sender())));
-        } else if (n.report().fenceAfterMs() > 0) {
+          continue;
+        }
+        if (n.report().fenceAfterMs() > 0) {
           Set<String> early = observations.failingRegions(n.announced(), now, staleAfter,
               Duration.ofMillis(n.report().fenceAfterMs()), n.heardSince());
           if (early.size() * 2 > regions.size()) {
@@ -76,8 +87,10 @@ public final class Analyzer {
                 n.report().writesHeld(), "observers in " + early.size() + " of " + regions.size() + " regions "
                 + new java.util.TreeSet<>(early) + " have failed to reach it for at least " + n.report().fenceAfterMs()
                 + " ms (its agent's fence delay), while its agent " + n.report().sender() + " still reaches it"));
+            continue;
           }
         }
+        found.add(new Analysis.NoProblem(shard, n.address(), n.announced()));
         continue;
       }
       // Evidence texts carry no running counters: a shard's reason is logged when it changes.
@@ -91,11 +104,15 @@ public final class Analyzer {
         failing.add(n.region());
       }
       if (!refused && failing.size() * 2 > regions.size()) {
-        found.add(new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), "observers in "
-            + failing.size() + " of " + regions.size() + " regions " + failing + " have failed to reach it for at least "
-            + wait.toMillis() + " ms" + (wait.equals(failureTimeout) ? "" : " (its agent fences writes after "
-            + n.report().fenceAfterMs() + " ms, plus a margin of " + fenceMargin.toMillis() + " ms and "
-            + OBSERVED_EARLY.toMillis() + " ms for observers counting from its last answer)")));
+        String observed = "observers in " + failing.size() + " of " + regions.size() + " regions " + failing
+            + " have failed to reach it for at least " + wait.toMillis() + " ms" + (wait.equals(failureTimeout) ? ""
+            : " (its agent fences writes after " + n.report().fenceAfterMs() + " ms, plus a margin of "
+            + fenceMargin.toMillis() + " ms and " + OBSERVED_EARLY.toMillis() + " ms for observers counting from its "
+            + "last answer)");
+        found.add(heard.contains(n.region())
+            ? new Analysis.UnreachableByMajority(shard, n.address(), n.announced(), observed)
+            : new Analysis.RegionLost(shard, n.address(), n.announced(), n.region(), "no agent of " + n.region()
+                + " has reported for over " + staleAfter.toMillis() + " ms, and " + observed));
       } else if (status == NodeStatus.STALE) {
         found.add(new Analysis.AgentSilent(shard, n.address(), n.announced(),
             "no report for over " + staleAfter.toMillis() + " ms"));

@@ -73,13 +73,17 @@ public final class FailoverPlanner {
     // to reach it right now are. When a region goes, its primaries turn silent first and pass the
     // failure timeout one by one, a few hundred ms apart: counted as reachable meanwhile, they made
     // the first promotion a FORCE that no majority could grant (the next try came 5 s later).
-    long reachable = primaries - analyses.stream()
+    long reachable = primaries - analyses.stream().filter(a -> !(a instanceof Analysis.NoProblem))
         .filter(a -> !(a instanceof Analysis.AgentSilent s) || unreachableNow(s, observations, now, settings))
         .count();
     Action.Mode mode = reachable * 2 > primaries ? Action.Mode.FORCE : Action.Mode.TAKEOVER;
     String modeReason = mode.name() + " because " + reachable + " of " + primaries + " primaries are reachable";
     Optional<String> preferredRegion = preferredRegion(view, spec, analyses, now, settings.staleAfter());
+    // One branch per kind of analysis (FailoverPlannerTest.everyKindOfAnalysisReachesItsBranch).
     for (Analysis a : analyses) {
+      if (a instanceof Analysis.NoProblem) {
+        continue;
+      }
       if (a instanceof Analysis.IsolatedPrimary isolated) {
         decisions.add(isolated.held() || next.paused()
             ? new Decision(new Action.Wait(a.shard()), pause + a.description() + "; its writes are held"
@@ -90,11 +94,13 @@ public final class FailoverPlanner {
                 + settings.failureTimeout().toMillis() + " ms"));
         continue;
       }
-      if (!a.actionable()) {
+      if (a instanceof Analysis.UnreachablePrimary || a instanceof Analysis.AgentSilent) {
         decisions.add(new Decision(new Action.Alert(a.shard()), pause + a.description()));
         continue;
       }
-      Failed dead = Failed.of(a);
+      if (!(a instanceof Analysis.Failure dead)) {
+        throw new IllegalStateException("the failover planner has no branch for analysis kind " + a.kind());
+      }
       if (next.paused()) {
         decisions.add(new Decision(new Action.Wait(dead.shard()), pause + "no action: " + dead.description()
             + "; maintenance mode is on"));
@@ -162,7 +168,7 @@ public final class FailoverPlanner {
     return new Outcome(List.copyOf(decisions), next);
   }
 
-  private static Action.Promote promote(Failed dead, NodeView chosen, Action.Mode mode, boolean escalated) {
+  private static Action.Promote promote(Analysis.Failure dead, NodeView chosen, Action.Mode mode, boolean escalated) {
     return new Action.Promote(dead.shard(), dead.announced(), chosen.address(), chosen.announced(),
         chosen.report().sender(), mode, chosen.report().state().orElseThrow().replOffset(), dead.kind(), escalated,
         dead.holdBy(), dead.node());
@@ -173,19 +179,6 @@ public final class FailoverPlanner {
       Settings settings) {
     return observations.failingRegions(silent.announced(), now, settings.staleAfter(), Duration.ZERO).size() * 2
         > settings.regions().size();
-  }
-
-  /** The actionable analyses, seen the same way. */
-  private record Failed(String shard, String node, String announced, String description, String kind,
-      Optional<String> holdBy) {
-    static Failed of(Analysis a) {
-      if (a instanceof Analysis.DeadPrimary d) {
-        return new Failed(d.shard(), d.node(), d.announced(), d.description(), "dead_primary", Optional.empty());
-      } else if (a instanceof Analysis.UnreachableByMajority u) {
-        return new Failed(u.shard(), u.node(), u.announced(), u.description(), "unreachable_by_majority", u.holdBy());
-      }
-      throw new IllegalArgumentException("not actionable: " + a);
-    }
   }
 
   /**
@@ -269,7 +262,7 @@ public final class FailoverPlanner {
       String shard = Analyzer.shardOf(state);
       if (state.role() != RedisState.Role.PRIMARY || state.slotCount() == 0 || memory.attempt(shard).isPresent()
           || memory.returning().containsKey(n.address()) || Analyzer.servedElsewhere(serving, n)
-          || analyses.stream().anyMatch(a -> a.shard().equals(shard))) {
+          || analyses.stream().anyMatch(a -> !(a instanceof Analysis.NoProblem) && a.shard().equals(shard))) {
         continue;
       }
       decisions.add(new Decision(new Action.Release(shard, n.address(), n.announced(), n.report().sender()),
@@ -292,7 +285,7 @@ public final class FailoverPlanner {
     String best = null;
     long bestCount = 0;
     for (String region : spec.get().regionNames()) {
-      long count = analyses.stream().filter(Analysis::actionable).map(Failed::of)
+      long count = analyses.stream().filter(a -> a instanceof Analysis.Failure).map(Analysis.Failure.class::cast)
           .filter(f -> candidates(view, spec, f.announced(), Set.of(), now, staleAfter, Optional.empty()).stream()
               .anyMatch(c -> c.region().equals(region)))
           .count();

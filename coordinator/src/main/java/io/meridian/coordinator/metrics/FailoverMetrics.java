@@ -19,7 +19,7 @@ import java.util.Map;
 public final class FailoverMetrics {
 
   /** Analysis kinds that lead to a promotion. */
-  public static final List<String> KINDS = List.of("dead_primary", "unreachable_by_majority");
+  public static final List<String> KINDS = List.of("dead_primary", "region_lost", "unreachable_by_majority");
   public static final List<String> RESULTS = List.of("succeeded", "failed");
   public static final List<String> MODES = List.of("force", "takeover");
   public static final List<String> COMMAND_RESULTS = List.of("executed", "refused", "failed", "not_sent");

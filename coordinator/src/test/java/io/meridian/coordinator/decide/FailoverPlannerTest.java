@@ -15,7 +15,6 @@ import io.meridian.messages.RedisState;
 import io.meridian.runtime.config.RedisAuth;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -630,15 +629,85 @@ public class FailoverPlannerTest {
     assertThat(o.decisions()).allMatch(d -> d.reason().startsWith("PAUSE: "));
   }
 
+  /** A view, what observers report, when, and what the planner does for shard 0-5461 (null: nothing). */
+  private record Case(ClusterView view, Observations observations, Instant now, Class<? extends Action> branch) {
+  }
+
+  /** The healthy cluster with every node but A reported again at {@code now}: nothing of r1 (A's region) is heard. */
+  private static ClusterView r1Silent(Instant now) {
+    return healthy().apply(up(B, "r2", primary(B, "5462-10922"), 2), now).apply(up(C, "r3", primary(C, "10923-16383"), 2), now)
+        .apply(up(D, "r2", replica(D, A, 900), 2), now).apply(up(E, "r3", replica(E, B, 500), 2), now)
+        .apply(up(F, "r3", replica(F, A, 950), 2), now);
+  }
+
+  /** The analyses form a closed set; a kind added without a case here, or without a branch in the planner, fails. */
   @Test
-  void everyAnalysisKindHasADescriptionAndAVerdict() {
-    assertThat(Arrays.stream(Analysis.class.getPermittedSubclasses()).map(Class::getSimpleName))
-        .containsExactlyInAnyOrder("DeadPrimary", "UnreachableByMajority", "UnreachablePrimary", "AgentSilent",
-            "IsolatedPrimary");
-    assertThat(new Analysis.UnreachableByMajority("s", "n", "a", "e").actionable()).isTrue();
-    assertThat(new Analysis.DeadPrimary("s", "n", "a", "e").actionable()).isTrue();
-    assertThat(new Analysis.UnreachablePrimary("s", "n", "a", "e").actionable()).isFalse();
-    assertThat(new Analysis.AgentSilent("s", "n", "a", "e").actionable()).isFalse();
-    assertThat(new Analysis.IsolatedPrimary("s", "n", "a", "agent", false, "e").actionable()).isFalse();
+  void everyKindOfAnalysisReachesItsBranch() {
+    Instant soon = T0.plusMillis(300);
+    Instant later = T0.plusMillis(3100);
+    Instant fenceDelay = T0.plusMillis(1100);
+    ClusterView fencing = reportedAgain(healthy(), fenceDelay);
+    fencing = fencing.apply(fencingAfter(reportedAgain(fencing, fenceDelay).nodes().get(A).report(), 1000), fenceDelay);
+    Map<Class<?>, Case> cases = new java.util.LinkedHashMap<>();
+    cases.put(Analysis.NoProblem.class, new Case(reportedAgain(healthy(), soon), Observations.empty(), soon, null));
+    cases.put(Analysis.DeadPrimary.class, new Case(reportedAgain(healthy().apply(down(A, "r1", ProbeFailure.Kind.REFUSED,
+        2), T0), soon), Observations.empty(), soon, Action.Promote.class));
+    cases.put(Analysis.UnreachablePrimary.class, new Case(reportedAgain(healthy().apply(down(A, "r1",
+        ProbeFailure.Kind.TIMEOUT, 2), T0), soon), Observations.empty(), soon, Action.Alert.class));
+    cases.put(Analysis.UnreachableByMajority.class, new Case(reportedAgain(healthy().apply(down(A, "r1",
+        ProbeFailure.Kind.TIMEOUT, 2), T0), later), cannotReach(later, 3100, A, "r2"), later, Action.Promote.class));
+    cases.put(Analysis.AgentSilent.class, new Case(r1Silent(later), Observations.empty(), later, Action.Alert.class));
+    cases.put(Analysis.RegionLost.class, new Case(r1Silent(later), cannotReach(later, 3100, A, "r2", "r3"), later,
+        Action.Promote.class));
+    cases.put(Analysis.IsolatedPrimary.class, new Case(fencing, cannotReach(fenceDelay, 1100, A, "r2", "r3"), fenceDelay,
+        Action.Hold.class));
+
+    assertThat(cases.keySet()).as("a case for every kind of analysis").containsExactlyInAnyOrderElementsOf(kinds(Analysis.class));
+    cases.forEach((kind, c) -> {
+      List<Analysis> analyses = Analyzer.analyze(c.view(), ServingPrimaries.of(c.view(), c.now(), SETTINGS.staleAfter()),
+          c.observations(), SETTINGS.regions(), c.now(), SETTINGS.staleAfter(), SETTINGS.failureTimeout(),
+          SETTINGS.fenceMargin());
+      assertThat(analyses).as("every shard analysed").extracting(Analysis::shard)
+          .containsExactly("0-5461", "10923-16383", "5462-10922");
+      assertThat(analyses.get(0)).as("the analysis of 0-5461").isInstanceOf(kind);
+      assertThat(analyses.get(0).description()).as(kind.getSimpleName()).contains("0-5461");
+      assertThat(analyses.get(0).actionable()).as(kind.getSimpleName()).isEqualTo(c.branch() == Action.Promote.class);
+      List<Action> forShard = FailoverPlanner.plan(c.view(), c.observations(), Optional.empty(), FailoverMemory.empty(),
+          c.now(), SETTINGS).decisions().stream().map(Decision::action).filter(a -> a.shard().equals("0-5461")).toList();
+      if (c.branch() == null) {
+        assertThat(forShard).as(kind.getSimpleName()).isEmpty();
+      } else {
+        assertThat(forShard).as(kind.getSimpleName()).singleElement().isInstanceOf(c.branch());
+      }
+    });
+    assertThat(cases.keySet().stream().map(k -> {
+      Case c = cases.get(k);
+      return Analyzer.analyze(c.view(), ServingPrimaries.of(c.view(), c.now(), SETTINGS.staleAfter()), c.observations(),
+          SETTINGS.regions(), c.now(), SETTINGS.staleAfter(), SETTINGS.failureTimeout(), SETTINGS.fenceMargin()).get(0).kind();
+    })).as("stable names, one per kind").doesNotHaveDuplicates()
+        .containsExactlyInAnyOrder("no_problem", "dead_primary", "unreachable_primary", "unreachable_by_majority",
+            "agent_silent", "region_lost", "isolated_primary");
+  }
+
+  @Test
+  void everyKindOfAnalysisHasItsRowInTheDocs() throws Exception {
+    String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "concepts", "failure-detection.md"));
+    for (Class<?> kind : kinds(Analysis.class)) {
+      assertThat(doc).as("docs/concepts/failure-detection.md").containsPattern("(?m)^\\| `" + kind.getSimpleName()
+          + "` \\| `[a-z_]+` \\|");
+    }
+  }
+
+  /** The concrete kinds of a sealed interface, through its sealed sub-interfaces. */
+  private static List<Class<?>> kinds(Class<?> sealed) {
+    List<Class<?>> kinds = new java.util.ArrayList<>();
+    for (Class<?> permitted : sealed.getPermittedSubclasses()) {
+      if (permitted.isSealed()) {
+        kinds.addAll(kinds(permitted));
+      } else {
+        kinds.add(permitted);
+      }
+    }
+    return kinds;
   }
 }
