@@ -13,6 +13,7 @@ import io.meridian.messages.ReachabilityReport;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Clock;
@@ -71,6 +72,14 @@ public final class FenceVerticle extends VerticleBase {
   private volatile WriteFence.Verdict state = WriteFence.Verdict.LIFT;
   private boolean busy;
   private long timer = -1;
+  /**
+   * The fence's own thread. On the shared worker pool (4 threads on an agent) its renewals queued
+   * behind the cluster manager's blocking Hazelcast calls, which a cut holds for seconds each: the
+   * pause lapsed and the cut-off primary took writes again (docs/decisions/013).
+   */
+  private WorkerExecutor worker;
+  /** Local nodes the last pause or lift failed on (reported once per failure, and when it works again). */
+  private final java.util.Set<String> failing = new java.util.HashSet<>();
 
   /**
    * @param owners the local nodes' views of the slot owners (fed by the probe loop)
@@ -88,6 +97,7 @@ public final class FenceVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     startedAt = clock.instant();
+    worker = vertx.createSharedWorkerExecutor("meridian-write-fence-" + config.agentId(), 1);
     InboundGate gate = new InboundGate(registry, "agent", config.bus().seal());
     // The gate drops route warm-ups: they are not word from a leader and must not lift the fence.
     MessageConsumer<Object> leaders = vertx.eventBus().consumer(Addresses.LEADER,
@@ -152,10 +162,10 @@ public final class FenceVerticle extends VerticleBase {
     }
     busy = true;
     Map<String, ShardOwners> baseline = Map.copyOf(atContact);
-    vertx.executeBlocking(() -> {
+    worker.executeBlocking(() -> {
       apply(verdict == WriteFence.Verdict.FENCE, baseline);
       return null;
-    }, true).onComplete(ar -> {
+    }, false).onComplete(ar -> {
       busy = false;
       if (ar.failed()) {
         LOG.warn("write fence {} failed: {}", verdict, ar.cause().getMessage());
@@ -208,8 +218,16 @@ public final class FenceVerticle extends VerticleBase {
         } else if (!held.held(node)) {
           admin.call("CLIENT", "UNPAUSE");
         }
+        if (failing.remove(node)) {
+          LOG.atInfo().addKeyValue("node", node).log("write fence on {} works again ({})", node, pause ? "paused"
+              : "lifted");
+        }
       } catch (RuntimeException e) {
-        LOG.debug("write fence on {}: {}", node, e.getMessage());
+        // A node that does not answer takes no writes either; one that answers and refuses is a problem.
+        if (failing.add(node)) {
+          LOG.atWarn().addKeyValue("node", node).log("write fence could not {} {}: {}; retried every {} ms",
+              pause ? "pause writes on" : "lift the pause on", node, e.getMessage(), CHECK_EVERY.toMillis());
+        }
       }
     }
   }
@@ -230,9 +248,9 @@ public final class FenceVerticle extends VerticleBase {
       vertx.cancelTimer(timer);
     }
     consumers.forEach(MessageConsumer::unregister);
-    return vertx.executeBlocking(() -> {
+    return worker.executeBlocking(() -> {
       admins.values().forEach(NodeAdmin::close);
       return null;
-    });
+    }, false).andThen(ar -> worker.close());
   }
 }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,10 @@ public final class WriteHoldVerticle extends VerticleBase {
   private final Map<String, NodeAdmin> admins = new HashMap<>();
   private boolean busy;
   private long timer = -1;
+  /** Its own thread, for the reason the fence has one (see {@code FenceVerticle}). */
+  private WorkerExecutor worker;
+  /** Held nodes the last renewal failed on (reported once per failure). */
+  private final java.util.Set<String> failing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   public WriteHoldVerticle(AgentConfig config, Supplier<java.util.List<String>> watched, HeldWrites held,
       MeterRegistry registry) {
@@ -42,6 +47,7 @@ public final class WriteHoldVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    worker = vertx.createSharedWorkerExecutor("meridian-write-hold-" + config.agentId(), 1);
     Gauge.builder("meridian_agent_writes_held", () -> held.snapshot().size())
         .description("Nodes whose writes this agent holds paused on the leader's order (before it promotes in "
             + "their place)")
@@ -55,7 +61,7 @@ public final class WriteHoldVerticle extends VerticleBase {
       return;
     }
     busy = true;
-    vertx.executeBlocking(() -> {
+    worker.executeBlocking(() -> {
       held.snapshot().forEach(this::renew);
       return null;
     }, false).onComplete(ar -> busy = false);
@@ -74,6 +80,9 @@ public final class WriteHoldVerticle extends VerticleBase {
       InfoText info = InfoText.parse(admin.info("replication"));
       if (info.get("role").filter("master"::equals).isPresent()) {
         admin.call("CLIENT", "PAUSE", FenceVerticle.PAUSE.toMillis(), "WRITE");
+        if (failing.remove(node)) {
+          LOG.atInfo().addKeyValue("node", node).log("the write hold on {} is renewed again", node);
+        }
         return;
       }
       held.release(node);
@@ -83,7 +92,10 @@ public final class WriteHoldVerticle extends VerticleBase {
           + info.get("master_port").orElse("?")).orElse("another primary"), hold.leader(), hold.since());
     } catch (RuntimeException e) {
       // A node that does not answer takes no writes either; the hold stays for when it does.
-      LOG.debug("write hold on {}: {}", node, e.getMessage());
+      if (failing.add(node)) {
+        LOG.atWarn().addKeyValue("node", node).log("could not renew the write hold on {}: {}; retried every {} ms",
+            node, e.getMessage(), FenceVerticle.CHECK_EVERY.toMillis());
+      }
     }
   }
 
@@ -92,9 +104,9 @@ public final class WriteHoldVerticle extends VerticleBase {
     if (timer >= 0) {
       vertx.cancelTimer(timer);
     }
-    return vertx.executeBlocking(() -> {
+    return worker.executeBlocking(() -> {
       admins.values().forEach(NodeAdmin::close);
       return null;
-    });
+    }, false).andThen(ar -> worker.close());
   }
 }

@@ -39,18 +39,8 @@ class WriteFenceIT {
 
   @Test
   void anIsolatedPrimaryStopsAcknowledgingWritesUntilContactReturns() throws Exception {
-    RedisBinary redis = RedisBinary.locate();
-    int port = FreePorts.redisPort();
-    try (RedisServerProcess primary = RedisServerProcess.start(redis, dir.resolve("p"), port,
-        RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10));
-        BusListener bus = BusListener.startNewBus()) {
-      new Bootstrap(RedisAuth.none(), Duration.ofSeconds(30), false, line -> { })
-          .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)), Map.of(), Map.of()));
-      AgentConfig config = new AgentConfig("agent-fence", "it", "r1", List.of(primary.address()),
-          Duration.ofMillis(250), Duration.ofMillis(500), RedisAuth.none(), bus.joinConfig(),
-          AgentConfig.Fencing.on(3, Duration.ofSeconds(1)));
-      BusProcess<AgentVerticle> agent = Agent.start(config).toCompletionStage().toCompletableFuture()
-          .get(60, TimeUnit.SECONDS);
+    try (RedisServerProcess primary = clusterNode("p"); BusListener bus = BusListener.startNewBus()) {
+      BusProcess<AgentVerticle> agent = aloneWithItsAgent("agent-fence", primary, bus);
       String address = primary.address();
       try {
         // Nobody is ever heard here: the fence waits out the start-up grace (10 s), then fencing.after.
@@ -88,6 +78,40 @@ class WriteFenceIT {
           bus.vertx().cancelTimer(minority);
         }
       } finally {
+        agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      }
+    }
+  }
+
+  /**
+   * Given a fenced primary, when the agent's shared worker pool is taken (as the cluster manager's
+   * blocking Hazelcast calls take it during a cut: each waits seconds for members it cannot reach),
+   * then the fence still renews its pause: no write is acknowledged for longer than one pause.
+   */
+  @Test
+  void theFenceHoldsWhileTheAgentsSharedWorkersAreBlocked() throws Exception {
+    try (RedisServerProcess primary = clusterNode("p"); BusListener bus = BusListener.startNewBus()) {
+      BusProcess<AgentVerticle> agent = aloneWithItsAgent("agent-fence-starved", primary, bus);
+      java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+      try {
+        await().atMost(Duration.ofSeconds(25)).until(() -> !writes(primary.address()));
+        // Twice as many blocking tasks as the agent has shared workers: every one of them waits.
+        java.util.concurrent.atomic.AtomicInteger blocked = new java.util.concurrent.atomic.AtomicInteger();
+        for (int i = 0; i < 8; i++) {
+          agent.vertx().executeBlocking(() -> {
+            blocked.incrementAndGet();
+            return release.await(60, TimeUnit.SECONDS);
+          }, false);
+        }
+        await().atMost(Duration.ofSeconds(5)).until(() -> blocked.get() >= 4);
+        // Longer than the pause (3 s) by two renewal periods: an unrenewed pause has lapsed by then.
+        long until = System.nanoTime() + io.meridian.agent.fence.FenceVerticle.PAUSE.plusSeconds(2).toNanos();
+        while (System.nanoTime() < until) {
+          assertThat(writes(primary.address())).as("the fenced primary takes no write while the workers are blocked")
+              .isFalse();
+        }
+      } finally {
+        release.countDown();
         agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     }
@@ -142,6 +166,21 @@ class WriteFenceIT {
         agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       }
     }
+  }
+
+  private RedisServerProcess clusterNode(String name) throws Exception {
+    return RedisServerProcess.start(RedisBinary.locate(), dir.resolve(name), FreePorts.redisPort(),
+        RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5)), Duration.ofSeconds(10));
+  }
+
+  /** The node as the only primary of a cluster (all slots), and an agent beside it that fences after 1 s. */
+  private static BusProcess<AgentVerticle> aloneWithItsAgent(String agentId, RedisServerProcess primary, BusListener bus)
+      throws Exception {
+    new Bootstrap(RedisAuth.none(), Duration.ofSeconds(30), false, line -> { })
+        .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)), Map.of(), Map.of()));
+    AgentConfig config = new AgentConfig(agentId, "it", "r1", List.of(primary.address()), Duration.ofMillis(250),
+        Duration.ofMillis(500), RedisAuth.none(), bus.joinConfig(), AgentConfig.Fencing.on(3, Duration.ofSeconds(1)));
+    return Agent.start(config).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }
 
   /** One write on a fresh connection (a paused write leaves its connection waiting): acknowledged within 500 ms? */
