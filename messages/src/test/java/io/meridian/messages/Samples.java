@@ -43,6 +43,11 @@ final class Samples {
         "term 17 is lower than the highest seen (18)", 1_764_000_001_020L);
   }
 
+  static CommandResult promoted() {
+    return new CommandResult("agent-us", "3f2a-2", 17, "10.1.0.7:7001", CommandResult.Outcome.EXECUTED,
+        "OK; primary after 212 ms", 1_764_000_001_240L, java.util.Optional.of(212L));
+  }
+
   static LeaderAnnouncement leader() {
     return new LeaderAnnouncement("coord-eu", "eu-west", 17, 1_764_000_000_000L, "http://10.0.0.2:8080", 3, 3);
   }
@@ -58,7 +63,7 @@ final class Samples {
   }
 
   static List<Message> all() {
-    return List.of(healthyPrimary(), replicaWithLinkDown(), refused(), command(), commandResult(), leader(), event(),
+    return List.of(healthyPrimary(), replicaWithLinkDown(), refused(), command(), commandResult(), promoted(), leader(), event(),
         reachability());
   }
 }

@@ -78,7 +78,8 @@ class WireTest {
         || (message instanceof NodeHealthReport
             && (field.equals("fenceAfterMs") || field.equals("writesHeld") || field.equals("agentVersion")
                 || field.equals("termSeen")))
-        || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")));
+        || (message instanceof LeaderAnnouncement && (field.equals("regions") || field.equals("regionsHeard")))
+        || (message instanceof CommandResult && field.equals("primaryAfterMs"));
   }
 
   @Test
@@ -205,6 +206,18 @@ class WireTest {
   void negativeCountersAreRejected() {
     JsonObject json = Wire.toJson(Samples.leader()).put("term", -1);
     assertRejected(json, Reason.INVALID_VALUE, "must be >= 0");
+  }
+
+  @Test
+  void aPromotionsTimeToTakeEffectIsOptionalAndNeverNegative() throws MessageRejected {
+    assertThat(((CommandResult) Wire.decode(Wire.encode(Samples.promoted()))).primaryAfterMs()).contains(212L);
+    // An agent older than the field: the same message without it.
+    JsonObject older = Wire.toJson(Samples.promoted());
+    older.remove("primaryAfterMs");
+    assertThat(((CommandResult) Wire.decode(older.toBuffer())).primaryAfterMs()).isEmpty();
+    assertRejected(Wire.toJson(Samples.promoted()).put("primaryAfterMs", -5), Reason.INVALID_VALUE, "must be >= 0");
+    assertRejected(Wire.toJson(Samples.promoted()).put("primaryAfterMs", "212 ms"), Reason.WRONG_TYPE,
+        "must be an integer");
   }
 
   @Test

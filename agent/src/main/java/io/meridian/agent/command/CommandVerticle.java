@@ -141,9 +141,10 @@ public final class CommandVerticle extends VerticleBase {
     // Not "ordered": Vert.x orders blocking tasks through one queue per context, whatever the
     // executor, which would put the two lanes back in one line. Each lane's single thread runs its
     // tasks one at a time in the order they came.
-    lanes.get(lane).<String>executeBlocking(() -> run(command, lane), false).onComplete(ar -> {
+    lanes.get(lane).<Promotion.Result>executeBlocking(() -> run(command, lane), false).onComplete(ar -> {
       if (ar.succeeded()) {
-        reply(message, command, CommandResult.Outcome.EXECUTED, "ok", ar.result());
+        reply(message, command, CommandResult.Outcome.EXECUTED, "ok", ar.result().detail(),
+            ar.result().primaryAfterMs());
       } else if (ar.cause() instanceof io.meridian.agent.admin.Resharding.NotAMember refused) {
         reply(message, command, CommandResult.Outcome.REFUSED, "not_a_member", refused.getMessage());
       } else {
@@ -152,13 +153,22 @@ public final class CommandVerticle extends VerticleBase {
     });
   }
 
-  private String run(Command command, Lane lane) {
+  /** What the command did; for a promotion, also when the node was primary. */
+  private Promotion.Result run(Command command, Lane lane) {
     NodeAdmin admin = admins.get(lane).computeIfAbsent(command.target(),
         node -> new NodeAdmin(node, config.auth(), Duration.ofSeconds(5)));
     return switch (command.kind()) {
       case FAILOVER -> promotion.coordinated(admin);
       case FAILOVER_FORCE -> promotion.forced(admin);
       case FAILOVER_TAKEOVER -> promotion.takeover(admin);
+      default -> Promotion.Result.of(administer(command, admin));
+    };
+  }
+
+  private String administer(Command command, NodeAdmin admin) {
+    return switch (command.kind()) {
+      case FAILOVER, FAILOVER_FORCE, FAILOVER_TAKEOVER -> throw new IllegalArgumentException(command.kind()
+          + " is a promotion");
       case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case RESUME_WRITES -> {
         boolean wasHeld = held.release(command.target()).isPresent();
@@ -257,8 +267,13 @@ public final class CommandVerticle extends VerticleBase {
   /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args, not_a_member or redis_error (a closed set, unlike {@code detail}) */
   private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
       String detail) {
+    reply(message, command, outcome, why, detail, java.util.Optional.empty());
+  }
+
+  private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
+      String detail, java.util.Optional<Long> primaryAfterMs) {
     CommandResult result = new CommandResult(config.agentId(), command.id(), command.term(), command.target(), outcome,
-        detail, clock.millis());
+        detail, clock.millis(), primaryAfterMs);
     if (outcome != CommandResult.Outcome.REFUSED) {
       guard.executed(command, result);
     }

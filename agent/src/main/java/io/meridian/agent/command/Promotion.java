@@ -34,12 +34,23 @@ public final class Promotion {
   private final Map<String, Long> wonAt = new ConcurrentHashMap<>();
 
   /**
+   * What a promotion did, for the leader's history, and how long the node took to be primary when
+   * this agent saw it become primary (empty when it was already, or is not yet).
+   */
+  public record Result(String detail, Optional<Long> primaryAfterMs) {
+
+    static Result of(String detail) {
+      return new Result(detail, Optional.empty());
+    }
+  }
+
+  /**
    * Plain {@code CLUSTER FAILOVER}: the primary stops writes, the replica catches up and takes
    * over. Redis answers at once and fails over meanwhile, so this waits (up to
    * {@value #FAILOVER_WAIT_MS} ms) until the node says it is primary, and reports how long that took:
    * an upper bound of the time writes were paused.
    */
-  public String coordinated(NodeAdmin admin) {
+  public Result coordinated(NodeAdmin admin) {
     Optional<String> former = ClusterNodesReply.parse(admin.clusterNodes()).myself().masterId();
     long start = System.nanoTime();
     admin.call("CLUSTER", "FAILOVER");
@@ -48,8 +59,9 @@ public final class Promotion {
           + FAILOVER_WAIT_MS + " ms");
     }
     wonAt.put(admin.node(), System.nanoTime());
-    return "primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
-        + former.map(id -> newestEpoch(admin, id)).orElse("");
+    long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    return new Result("primary after " + took + " ms" + former.map(id -> newestEpoch(admin, id)).orElse(""),
+        Optional.of(took));
   }
 
   /**
@@ -67,7 +79,7 @@ public final class Promotion {
    * leader, which checks every promotion, tries another candidate. Once primary, its epoch must be
    * newer than its old primary's ({@link PromotionEpoch}).
    */
-  public String forced(NodeAdmin admin) {
+  public Result forced(NodeAdmin admin) {
     ClusterNodesReply.Entry me = ClusterNodesReply.parse(admin.clusterNodes()).myself();
     Optional<String> former = me.masterId();
     if (former.isEmpty()) {
@@ -104,7 +116,7 @@ public final class Promotion {
    * FORCE: that FORCE may have made the node primary meanwhile (this agent's fallback), and the
    * node already serving is the outcome asked for, not an error.
    */
-  public String takeover(NodeAdmin admin) {
+  public Result takeover(NodeAdmin admin) {
     ClusterNodesReply.Entry me = ClusterNodesReply.parse(admin.clusterNodes()).myself();
     if (me.masterId().isEmpty()) {
       return alreadyPrimary(admin, me);
@@ -114,26 +126,26 @@ public final class Promotion {
   }
 
   /** A promotion of a node that is a primary already: done if it serves slots, else an error. */
-  private static String alreadyPrimary(NodeAdmin admin, ClusterNodesReply.Entry me) {
+  private static Result alreadyPrimary(NodeAdmin admin, ClusterNodesReply.Entry me) {
     if (me.slotCount() == 0) {
       throw new IllegalStateException(admin.node() + " is a primary without slots: there is no shard for it to take "
           + "over");
     }
-    return "OK (already a primary, serving " + String.join(",", me.slotText()) + ")";
+    return Result.of("OK (already a primary, serving " + String.join(",", me.slotText()) + ")");
   }
 
   /** After a TAKEOVER: waits up to {@value #FORCE_WAIT_MS} ms for the node to be primary. */
-  private String finish(NodeAdmin admin, String former, long start, String how) {
+  private Result finish(NodeAdmin admin, String former, long start, String how) {
     if (!awaitPrimary(admin, System.nanoTime(), FORCE_WAIT_MS)) {
-      return how + "; not primary yet " + FORCE_WAIT_MS + " ms later";
+      return Result.of(how + "; not primary yet " + FORCE_WAIT_MS + " ms later");
     }
     return done(admin, former, start, how);
   }
 
-  private String done(NodeAdmin admin, String former, long start, String how) {
+  private Result done(NodeAdmin admin, String former, long start, String how) {
     wonAt.put(admin.node(), System.nanoTime());
-    return how + "; primary after " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start) + " ms"
-        + newestEpoch(admin, former);
+    long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    return new Result(how + "; primary after " + took + " ms" + newestEpoch(admin, former), Optional.of(took));
   }
 
   /** "N ms ago" when this agent made the node primary within Redis's window after an election. */

@@ -151,7 +151,7 @@ class AclUsersIT {
     // A takeover of the third shard once its primary is gone.
     servers.get(2).kill();
     try (NodeAdmin replica = new NodeAdmin(nodes.get(5), meridian, Duration.ofSeconds(5))) {
-      assertThat(new Promotion().takeover(replica)).contains("primary after");
+      assertThat(new Promotion().takeover(replica).detail()).contains("primary after");
       assertThat(InfoText.parse(replica.info("replication")).get("role")).contains("master");
     }
   }

@@ -85,7 +85,8 @@ class PromotionIT {
       electedAndHandedBack(agent, nodes, p, r);
       assertThat(forcedWhileFrozen(agent, p, r)).contains("TAKEOVER at once");
       // The leader's own escalation to TAKEOVER, arriving after the node took over: done, not an error.
-      assertThat(agent.takeover(r)).isEqualTo("OK (already a primary, serving 0-5461)");
+      assertThat(agent.takeover(r)).isEqualTo(new Promotion.Result("OK (already a primary, serving 0-5461)",
+          java.util.Optional.empty()));
     }
   }
 
@@ -97,7 +98,10 @@ class PromotionIT {
     long oldEpoch = ClusterNodesReply.parse(p.clusterNodes()).myself().configEpoch();
     servers.get(0).freeze();
     long ordered = System.nanoTime();
-    String result = agent.forced(r);
+    Promotion.Result promoted = agent.forced(r);
+    String result = promoted.detail();
+    assertThat(promoted.primaryAfterMs()).as(result).isPresent();
+    assertThat(result).contains("primary after " + promoted.primaryAfterMs().get() + " ms");
     System.out.printf("FORCE on %s: %s (%d ms)%n", r.node(), result,
         Duration.ofNanos(System.nanoTime() - ordered).toMillis());
     ClusterNodesReply after = ClusterNodesReply.parse(r.clusterNodes());
@@ -125,13 +129,14 @@ class PromotionIT {
    */
   private static long electedAndHandedBack(Promotion agent, List<String> nodes, NodeAdmin p, NodeAdmin r) {
     awaitFollows(r, p);
-    assertThat(agent.coordinated(r)).startsWith("primary after ");
+    Promotion.Result handedOver = agent.coordinated(r);
+    assertThat(handedOver.detail()).startsWith("primary after " + handedOver.primaryAfterMs().orElseThrow() + " ms");
     long elected = System.nanoTime();
     awaitFollows(p, r);
     // The other primaries refuse their votes to a node they still see as a primary.
     Awaitility.await("every node to see " + p.node() + " as a replica").atMost(Duration.ofSeconds(10))
         .pollInterval(Duration.ofMillis(50)).until(() -> nodes.stream().allMatch(n -> seenAsReplica(n, p)));
-    assertThat(agent.coordinated(p)).startsWith("primary after ");
+    assertThat(agent.coordinated(p).detail()).startsWith("primary after ");
     awaitFollows(r, p);
     return elected;
   }

@@ -27,8 +27,6 @@ import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The rebalancing API: {@code GET /api/v1/rebalance} (the plan from this coordinator's view;
@@ -39,7 +37,6 @@ import java.util.regex.Pattern;
 public final class RebalanceApi {
 
   static final int FAILBACK_APPROVAL_MINUTES = 10;
-  private static final Pattern PRIMARY_AFTER = Pattern.compile("primary after (\\d+) ms");
 
   private final Vertx vertx;
   private final OperatorGate gate;
@@ -164,9 +161,8 @@ public final class RebalanceApi {
                 + CommandSender.describe(ar));
             return;
           }
-          Matcher took = PRIMARY_AFTER.matcher(ar.result().detail());
           HttpEndpoints.json(ctx, 200, new JsonObject().put("shard", step.shard()).put("from", move.primary())
-              .put("to", move.node()).put("writesPausedAtMostMs", took.find() ? Long.parseLong(took.group(1)) : null)
+              .put("to", move.node()).put("writesPausedAtMostMs", ar.result().primaryAfterMs().orElse(null))
               .put("detail", ar.result().detail()).put("reason", step.reason()));
         });
   }
