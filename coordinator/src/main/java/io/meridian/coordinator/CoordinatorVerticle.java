@@ -16,6 +16,7 @@ import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.audit.HistoryStore;
 import io.meridian.coordinator.audit.SharedHistory;
+import io.meridian.coordinator.observe.RegionReachability;
 import io.meridian.coordinator.state.CpHistoryStore;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
@@ -137,8 +138,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private WebhookNotifier notifier;
   private long seriesTimer = -1;
   /** Regions heard from at the last series update, and those ever heard from (a region never seen is not "lost"). */
-  private Set<String> reachableRegions = Set.of();
-  private final Set<String> everReachable = new TreeSet<>();
+  private RegionReachability regionReachability = RegionReachability.none();
   private volatile int cpQuorum;
   private boolean checkingQuorum;
   private CpMembership cpMembership;
@@ -404,21 +404,16 @@ public final class CoordinatorVerticle extends VerticleBase {
         .map(spec -> PlacementRules.check(spec, observed()));
     ClusterSeries.Result result = ClusterSeries.of(view(), observations, c.regions(), now, c.staleAfter(), violations);
     clusterGauges.replace(result.samples());
-    boolean leading = leading();
-    for (String region : c.regions()) {
-      boolean was = reachableRegions.contains(region);
-      boolean is = result.reachableRegions().contains(region);
-      if (leading && was && !is) {
-        notifier.notify(event(ClusterEvent.Kind.REGION_LOST, ClusterEvent.Severity.CRITICAL, Optional.of(region),
-            "region " + region + " is lost: no agent report or coordinator report from it for over "
-                + c.staleAfter().toMillis() + " ms"));
-      } else if (leading && !was && is && everReachable.contains(region)) {
-        notifier.notify(event(ClusterEvent.Kind.REGION_RECOVERED, ClusterEvent.Severity.INFO, Optional.of(region),
-            "region " + region + " is back: reports from it arrive again"));
-      }
+    RegionReachability.Step step = regionReachability.look(c.regions(), result.reachableRegions());
+    regionReachability = step.next();
+    if (leading()) {
+      step.changes().forEach(change -> notifier.notify(change.lost()
+          ? event(ClusterEvent.Kind.REGION_LOST, ClusterEvent.Severity.CRITICAL, Optional.of(change.region()),
+              "region " + change.region() + " is lost: no agent report or coordinator report from it for over "
+                  + c.staleAfter().toMillis() + " ms")
+          : event(ClusterEvent.Kind.REGION_RECOVERED, ClusterEvent.Severity.INFO, Optional.of(change.region()),
+              "region " + change.region() + " is back: reports from it arrive again")));
     }
-    everReachable.addAll(result.reachableRegions());
-    reachableRegions = result.reachableRegions();
   }
 
   /** The term this coordinator leads in, or -1. */
