@@ -41,7 +41,6 @@ public final class History {
   private final int capacity;
   private final Deque<Entry> entries = new ArrayDeque<>();
   private final Deque<Recorded> unshared = new ArrayDeque<>();
-  private long dropped;
 
   /** @param by this coordinator's id, which every entry it records carries */
   public History(String by, int capacity) {
@@ -88,15 +87,9 @@ public final class History {
     return new ArrayList<>(unshared);
   }
 
-  /** Entries never shared because more than the bound waited while the CP group did not answer. */
-  public long dropped() {
-    return dropped;
-  }
-
   private void trimUnshared() {
     while (unshared.size() > capacity) {
       unshared.removeFirst();
-      dropped++;
     }
   }
 }

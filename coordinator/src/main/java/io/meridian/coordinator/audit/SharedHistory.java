@@ -62,9 +62,9 @@ public final class SharedHistory {
     }
   }
 
-  /** Entries recorded here and not yet in the CP group. */
+  /** Entries recorded here and not yet in the CP group; 0 without one (nothing is waiting to go there). */
   public int unshared() {
-    return local.pending().size() + writing.size();
+    return store.isEmpty() ? 0 : local.pending().size() + writing.size();
   }
 
   /** Writes the entries recorded since the last write, unless a write is under way. */

@@ -160,5 +160,6 @@ class SharedHistoryTest {
     assertThat(doc.getString("source")).isEqualTo("local");
     assertThat(doc.getString("note")).contains("leadership is disabled");
     assertThat(texts(doc)).containsExactly("observed");
+    assertThat(onContext(context, shared::unshared)).as("nothing waits for a CP group there is not").isZero();
   }
 }
