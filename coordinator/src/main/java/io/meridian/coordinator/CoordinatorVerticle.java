@@ -17,7 +17,11 @@ import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.audit.HistoryStore;
 import io.meridian.coordinator.audit.SharedHistory;
 import io.meridian.coordinator.observe.RegionReachability;
+import io.meridian.coordinator.decide.FailoverMemory;
 import io.meridian.coordinator.state.CpHistoryStore;
+import io.meridian.coordinator.state.CpTermRegister;
+import io.meridian.coordinator.state.FailoverMemoryCodec;
+import io.meridian.coordinator.state.RebalanceHoldsCodec;
 import io.meridian.coordinator.config.Leadership;
 import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.CpMembership;
@@ -295,12 +299,15 @@ public final class CoordinatorVerticle extends VerticleBase {
     loop = new FailoverLoop(vertx, config.coordinatorId(), election, commands, () -> view(), () -> observations, () -> config.spec(),
         new FailoverPlanner.Settings(config.staleAfter(), l.verifyDeadline(), l.antiFlapping(), l.failureTimeout(),
             l.fenceMargin(), config.regions()), history, failoverMetrics, notifier::notify,
-        new io.meridian.coordinator.state.CpLeaderStateStore(leadership::current, config.cluster()), clock);
+        new CpTermRegister<>(leadership::current, "meridian-failover-memory-" + config.cluster(), "the failover memory",
+            FailoverMemoryCodec.CODEC, FailoverMemory.empty()), clock);
     Rebalance r = config.rebalance();
     if (r.enabled() && config.spec().isPresent()) {
-      rebalance = new RebalanceLoop(commands, this::snapshot,
+      rebalance = new RebalanceLoop(vertx, commands, this::snapshot,
           () -> config.spec().orElseThrow(), r.plannerSettings(), new RebalanceCycle.Settings(r.automaticFailback(), r.actionInterval(),
-              r.actionTimeout()), history, metrics.registry(), clock);
+              r.actionTimeout()), history, new CpTermRegister<>(leadership::current, "meridian-rebalance-holds-"
+              + config.cluster(), "the rebalancer's operator holds", new RebalanceHoldsCodec(), RebalanceCycle.Holds.none()),
+          metrics.registry(), clock);
     }
     scaling = new io.meridian.coordinator.act.ScalingJobs(vertx, commands::send, this::term, this::snapshot, () -> view(), () -> config.staleAfter(),
         () -> config.spec(), history, clock);

@@ -199,12 +199,30 @@ class RebalanceIT {
     assertThat(primaryOwning(api, 0).getString("address")).isEqualTo(target.getString("address"));
     writer.stopAndVerify();
 
+    // The leader dies (SIGKILL): its successor reads the operator's hold from the CP group and
+    // leaves the shard where the operator put it, instead of failing it back at once.
+    JsonObject leading = awaitLeader(api, 0);
+    String heldUntil = get(api + regionIndex(leading), "/api/v1/rebalance").getJsonObject("held").getString("0-5461");
+    assertThat(heldUntil).as("the leader shows the operator's hold").isNotNull();
+    ProcessHandle.of(cluster.pids.getJsonObject(leading.getString("region")).getLong("coordinator")).orElseThrow()
+        .destroyForcibly();
+    int survivorApi = api + (regionIndex(leading) == 0 ? 1 : 0);
+    JsonObject successor = awaitLeader(survivorApi, leading.getLong("term"));
+    await().pollDelay(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(9)).until(() -> true);
+    assertThat(primaryOwning(survivorApi, 0).getString("address")).as("held across the handover to %s",
+        successor.getString("leader")).isEqualTo(target.getString("address"));
+    assertThat(textsBy(survivorApi, successor.getString("leader"))).as("the successor's own decisions")
+        .noneMatch(t -> t.startsWith("fail shard 0-5461 over to"));
+    int successorApi = api + regionIndex(successor);
+    assertThat(get(successorApi, "/api/v1/rebalance").getJsonObject("held").getString("0-5461"))
+        .as("the successor holds the shard until the same time").isEqualTo(heldUntil);
+
     // And back, naming the shard by its primary's node id this time.
     DemoCluster.Run back = cluster.meridian(env, "switchover", "--api", url, "--shard",
         target.getString("clusterNodeId"), "--to", primary);
     assertThat(back.exit()).as(back.output()).isZero();
     await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-        assertThat(get(api, "/api/v1/check").getBoolean("clean")).isTrue());
+        assertThat(get(survivorApi, "/api/v1/check").getBoolean("clean")).isTrue());
   }
 
   private void replicate(String node, String primaryId) {

@@ -11,7 +11,7 @@ import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.Command;
 import io.meridian.coordinator.metrics.FailoverMetrics;
-import io.meridian.coordinator.state.LeaderStateStore;
+import io.meridian.coordinator.state.TermRegister;
 import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.ClusterEvent;
 import java.time.Duration;
@@ -65,7 +65,7 @@ public final class FailoverLoop implements LeaderWork {
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
-  private final LeaderStateStore store;
+  private final TermRegister<FailoverMemory> store;
   private FailoverMemory memory = FailoverMemory.empty();
   private boolean failingOver;
   /** The previous leader's memory has been read since this coordinator was elected. */
@@ -96,7 +96,7 @@ public final class FailoverLoop implements LeaderWork {
   public FailoverLoop(Vertx vertx, String coordinatorId, LeaderElection election, CommandSender sender,
       Supplier<ClusterView> view,
       Supplier<Observations> observations, Supplier<Optional<ClusterSpec>> spec, FailoverPlanner.Settings settings, History history,
-      FailoverMetrics metrics, Consumer<ClusterEvent> events, LeaderStateStore store, Clock clock) {
+      FailoverMetrics metrics, Consumer<ClusterEvent> events, TermRegister<FailoverMemory> store, Clock clock) {
     this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;

@@ -48,10 +48,14 @@ public final class RebalanceLoop implements LeaderWork {
   private final Clock clock;
   private RebalanceCycle.Memory memory = RebalanceCycle.Memory.empty();
   private String lastHoldBack = "";
+  /** The operator's holds (switchovers, approved failbacks), handed from leader to leader. */
+  private final KeptInCp<RebalanceCycle.Holds> holds;
 
-  public RebalanceLoop(CommandSender sender, Supplier<Snapshot> snapshot, Supplier<ClusterSpec> spec,
-      RebalancePlanner.Settings plannerSettings, RebalanceCycle.Settings cycleSettings, History history,
+  public RebalanceLoop(io.vertx.core.Vertx vertx, CommandSender sender, Supplier<Snapshot> snapshot,
+      Supplier<ClusterSpec> spec, RebalancePlanner.Settings plannerSettings, RebalanceCycle.Settings cycleSettings,
+      History history, io.meridian.coordinator.state.TermRegister<RebalanceCycle.Holds> holdStore,
       MeterRegistry registry, Clock clock) {
+    this.holds = new KeptInCp<>(vertx, holdStore, "the rebalancer's operator holds");
     this.sender = sender;
     this.snapshot = snapshot;
     this.spec = spec;
@@ -62,10 +66,17 @@ public final class RebalanceLoop implements LeaderWork {
     this.clock = clock;
   }
 
-  /** One cycle; call on the coordinator's context, only while leading. */
-  /** @param flapping primaries replaced within the anti-flapping window (announced → when): no failback to them */
+  /**
+   * One cycle; call on the coordinator's context, only while leading.
+   *
+   * @param flapping primaries replaced within the anti-flapping window (announced → when): no failback to them
+   */
   public void cycle(long term, boolean paused, boolean failingOver, Map<String, Instant> flapping) {
     Instant now = clock.instant();
+    // Not before the previous leader's holds are known: it may have pinned a shard an operator switched over.
+    if (!holds.claimed(term, previous -> memory = memory.withHolds(memory.holds().merge(previous.current(clock.instant()))))) {
+      return;
+    }
     Snapshot snap = snapshot.get();
     RebalanceCycle.Settled settled = RebalanceCycle.settle(memory, snap, now, cycleSettings);
     memory = settled.memory();
@@ -84,18 +95,20 @@ public final class RebalanceLoop implements LeaderWork {
     }
     lastHoldBack = holdBack;
     outcome.start().ifPresent(step -> execute(step, snap, term));
+    holds.save(memory.holds().current(now), term);
   }
 
   /** An operator asked for failbacks ({@code failback: manual}): allowed until {@code until}. */
   public void approveFailback(Instant until, long term) {
     memory = memory.approved(until);
+    holds.save(memory.holds().current(clock.instant()), term);
     history.add(new History.Entry(clock.instant(), term, "-", "operator",
         "operator asked for a rebalance: failbacks are allowed until " + until, Optional.empty()));
   }
 
-  /** Shards an operator switched over, whose primary stays put for now; for the API. */
-  public java.util.Set<String> pinned() {
-    return memory.pinned(clock.instant());
+  /** What an operator asked that holds now (switched-over shards, approved failbacks); for the API. */
+  public RebalanceCycle.Holds holds() {
+    return memory.holds().current(clock.instant());
   }
 
   /** Steps in flight, for the API. */
@@ -108,6 +121,7 @@ public final class RebalanceLoop implements LeaderWork {
   public void leadershipLost() {
     memory = RebalanceCycle.Memory.empty();
     lastHoldBack = "";
+    holds.reset();
   }
 
   /** True while a step touching the shard is in flight. */
@@ -121,6 +135,7 @@ public final class RebalanceLoop implements LeaderWork {
    */
   public Future<CommandResult> switchover(Step step, Snapshot snap, long term, Instant holdUntil) {
     memory = memory.switchedOver(step, clock.instant(), holdUntil);
+    holds.save(memory.holds().current(clock.instant()), term);
     return execute(step, snap, term);
   }
 

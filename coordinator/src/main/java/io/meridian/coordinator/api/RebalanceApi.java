@@ -91,10 +91,11 @@ public final class RebalanceApi {
     List<RebalanceCycle.InFlight> inFlight = mine.map(RebalanceLoop::inFlight).orElse(List.of());
     Set<String> busy = new HashSet<>();
     inFlight.forEach(f -> busy.addAll(f.step().shards()));
-    Set<String> pinned = mine.map(RebalanceLoop::pinned).orElse(Set.of());
+    RebalanceCycle.Holds holds = mine.map(RebalanceLoop::holds).orElse(RebalanceCycle.Holds.none());
+    Set<String> pinned = holds.failbackHeld().keySet();
     var settings = c.rebalance().plannerSettings();
     return vertx.executeBlocking(() -> RebalanceDocuments.plan(spec, RebalancePlanner.plan(spec, snap, settings, busy,
-        pinned), Simulation.converge(spec, snap, settings, 50), inFlight, c.rebalance().enabled(),
+        pinned), Simulation.converge(spec, snap, settings, 50), inFlight, holds, c.rebalance().enabled(),
         c.rebalance().automaticFailback(), c.coordinatorId(), clock.instant()), false);
   }
 

@@ -20,10 +20,11 @@ public final class RebalanceDocuments {
   /**
    * @param sequence every step to a clean layout, each assumed done and in sync before the next
    * @param inFlight the leader's steps in flight (empty elsewhere)
+   * @param holds    what an operator asked that still holds, on the leader (none elsewhere)
    */
   public static JsonObject plan(ClusterSpec spec, RebalancePlan plan, List<Step> sequence,
-      List<RebalanceCycle.InFlight> inFlight, boolean enabled, boolean automaticFailback, String observedBy,
-      Instant now) {
+      List<RebalanceCycle.InFlight> inFlight, RebalanceCycle.Holds holds, boolean enabled, boolean automaticFailback,
+      String observedBy, Instant now) {
     JsonObject doc = PlacementDocuments.check(spec, plan.violations(), observedBy, now)
         .put("clean", plan.clean())
         .put("enabled", enabled)
@@ -34,8 +35,11 @@ public final class RebalanceDocuments {
     sequence.forEach(s -> all.add(step(s)));
     JsonArray flying = new JsonArray();
     inFlight.forEach(f -> flying.add(step(f.step()).put("startedAt", f.startedAt().toString())));
+    JsonObject held = new JsonObject();
+    new java.util.TreeMap<>(holds.failbackHeld()).forEach((shard, until) -> held.put(shard, until.toString()));
     return doc.put("steps", steps).put("sequence", all).put("waiting", new JsonArray(plan.waiting()))
-        .put("inFlight", flying);
+        .put("inFlight", flying).put("held", held)
+        .put("failbackApprovedUntil", holds.failbackApprovedUntil().map(Instant::toString).orElse(null));
   }
 
   static JsonObject step(Step s) {

@@ -92,6 +92,52 @@ public final class RebalanceCycle {
     public Memory approved(Instant until) {
       return new Memory(inFlight, lastStart, Optional.of(until), failbackHeld);
     }
+
+    /** What an operator asked that a successor must keep (see {@link Holds}). */
+    public Holds holds() {
+      return new Holds(failbackApprovedUntil, failbackHeld);
+    }
+
+    /** This memory with the holds a previous leader left. */
+    public Memory withHolds(Holds holds) {
+      return new Memory(inFlight, lastStart, holds.failbackApprovedUntil(), holds.failbackHeld());
+    }
+  }
+
+  /**
+   * What an operator asked of the rebalancer that outlives a change of leader: failbacks approved
+   * until a time ({@code meridian rebalance} with {@code failback: manual}), and shards switched
+   * over whose primary stays put until a time. Steps in flight are not kept: a successor plans
+   * afresh from what it sees.
+   */
+  public record Holds(Optional<Instant> failbackApprovedUntil, Map<String, Instant> failbackHeld) {
+    public Holds {
+      failbackHeld = Map.copyOf(failbackHeld);
+    }
+
+    public static Holds none() {
+      return new Holds(Optional.empty(), Map.of());
+    }
+
+    /** Both holds together: the later end of each. */
+    public Holds merge(Holds other) {
+      Map<String, Instant> held = new HashMap<>(failbackHeld);
+      other.failbackHeld().forEach((shard, until) -> held.merge(shard, until, (a, b) -> a.isAfter(b) ? a : b));
+      Optional<Instant> approved = failbackApprovedUntil.isEmpty() ? other.failbackApprovedUntil()
+          : other.failbackApprovedUntil().filter(o -> o.isAfter(failbackApprovedUntil.get())).or(() -> failbackApprovedUntil);
+      return new Holds(approved, held);
+    }
+
+    /** Without what ended at or before {@code now}. */
+    public Holds current(Instant now) {
+      Map<String, Instant> held = new HashMap<>();
+      failbackHeld.forEach((shard, until) -> {
+        if (now.isBefore(until)) {
+          held.put(shard, until);
+        }
+      });
+      return new Holds(failbackApprovedUntil.filter(now::isBefore), held);
+    }
   }
 
   /**

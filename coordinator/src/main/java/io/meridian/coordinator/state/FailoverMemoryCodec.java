@@ -24,9 +24,18 @@ public final class FailoverMemoryCodec {
   private FailoverMemoryCodec() {
   }
 
-  /** A memory with the term of the leader that wrote it. */
-  public record Stamped(long term, FailoverMemory memory) {
-  }
+  /** The codec of the failover memory's register in the CP group. */
+  public static final CpTermRegister.Codec<FailoverMemory> CODEC = new CpTermRegister.Codec<>() {
+    @Override
+    public String encode(FailoverMemory value, long term) {
+      return FailoverMemoryCodec.encode(value, term);
+    }
+
+    @Override
+    public CpTermRegister.Stamped<FailoverMemory> decode(String text) {
+      return FailoverMemoryCodec.decode(text);
+    }
+  };
 
   public static String encode(FailoverMemory memory, long term) {
     JsonObject attempts = new JsonObject();
@@ -49,21 +58,9 @@ public final class FailoverMemoryCodec {
   }
 
   /** @throws IllegalArgumentException naming the field that is wrong */
-  public static Stamped decode(String text) {
-    JsonObject root;
-    try {
-      root = new JsonObject(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
-    }
-    Object version = root.getValue("version");
-    if (!Integer.valueOf(VERSION).equals(version)) {
-      throw new IllegalArgumentException("field 'version': expected " + VERSION + ", got " + version);
-    }
-    if (!(root.getValue("term") instanceof Number term) || term.longValue() < 0 || term instanceof Double
-        || term instanceof Float) {
-      throw new IllegalArgumentException("field 'term': expected a non-negative integer, got " + root.getValue("term"));
-    }
+  public static CpTermRegister.Stamped<FailoverMemory> decode(String text) {
+    JsonObject root = StoredJson.versioned(text, VERSION);
+    long term = StoredJson.term(root);
     Map<String, FailoverMemory.Attempt> attempts = new HashMap<>();
     object(root, "attempts").forEach(e -> {
       JsonObject a = entry("attempts", e);
@@ -93,7 +90,7 @@ public final class FailoverMemoryCodec {
       returning.put(e.getKey(), new FailoverMemory.Returning(string(r, "shard", where), string(r, "replacedBy", where),
           back));
     });
-    return new Stamped(term.longValue(), new FailoverMemory(attempts, failures, false, returning));
+    return new CpTermRegister.Stamped<>(term, new FailoverMemory(attempts, failures, false, returning));
   }
 
   private static JsonObject object(JsonObject json, String field) {

@@ -42,15 +42,7 @@ public final class HistoryBucketCodec {
 
   /** @throws IllegalArgumentException naming the field that is wrong */
   public static Bucket decode(String text) {
-    JsonObject root;
-    try {
-      root = new JsonObject(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("not a JSON object: " + e.getMessage(), e);
-    }
-    if (!Integer.valueOf(VERSION).equals(root.getValue("version"))) {
-      throw new IllegalArgumentException("field 'version': expected " + VERSION + ", got " + root.getValue("version"));
-    }
+    JsonObject root = StoredJson.versioned(text, VERSION);
     long generation = number(root, "generation", "", 0);
     if (!(root.getValue("entries") instanceof JsonArray array)) {
       throw new IllegalArgumentException("field 'entries': expected an array, got " + root.getValue("entries"));

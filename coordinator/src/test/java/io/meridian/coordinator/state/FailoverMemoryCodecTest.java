@@ -27,17 +27,17 @@ class FailoverMemoryCodecTest {
   @Test
   void aMemoryWithAttemptsFailuresAndReturnsRoundTripsWithItsTerm() {
     FailoverMemory memory = busy();
-    FailoverMemoryCodec.Stamped back = FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(memory, 42));
+    CpTermRegister.Stamped<FailoverMemory> back = FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(memory, 42));
     assertThat(back.term()).isEqualTo(42);
-    assertThat(back.memory()).isEqualTo(memory);
-    assertThat(back.memory().attempt("5461-10922").orElseThrow().tried())
+    assertThat(back.value()).isEqualTo(memory);
+    assertThat(back.value().attempt("5461-10922").orElseThrow().tried())
         .containsExactlyInAnyOrder("10.0.0.4:7000", "10.0.0.5:7000");
-    assertThat(back.memory().recentFailures()).containsKey("10.0.0.1:7000");
+    assertThat(back.value().recentFailures()).containsKey("10.0.0.1:7000");
   }
 
   @Test
   void theMaintenanceFlagIsNotPartOfIt() {
-    assertThat(FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(busy().paused(true), 1)).memory().paused())
+    assertThat(FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(busy().paused(true), 1)).value().paused())
         .isFalse();
   }
 
