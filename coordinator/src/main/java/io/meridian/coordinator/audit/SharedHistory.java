@@ -1,9 +1,9 @@
 package io.meridian.coordinator.audit;
 
-import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
@@ -32,7 +32,6 @@ public final class SharedHistory {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(3);
 
   private final Vertx vertx;
-  private final Context context;
   private final History local;
   private final Optional<HistoryStore> store;
   private final int capacity;
@@ -42,6 +41,15 @@ public final class SharedHistory {
   private boolean busy;
   private Optional<String> failing = Optional.empty();
   private Promise<Void> closed;
+  /**
+   * Writes and reads each on a thread of their own: a CP call (even the lookup of a register)
+   * blocks while the group has no majority, which must stall neither the event loop nor the shared
+   * workers. Created with the first use.
+   */
+  private WorkerExecutor writer;
+  private WorkerExecutor reader;
+  /** When the read under way started (nanoTime), if one is: a new request does not queue behind it. */
+  private Optional<Long> readingSince = Optional.empty();
 
   /**
    * @param store    empty when leadership is off (no CP group): the history is then this coordinator's own
@@ -49,7 +57,6 @@ public final class SharedHistory {
    */
   public SharedHistory(Vertx vertx, History local, Optional<HistoryStore> store, int capacity) {
     this.vertx = vertx;
-    this.context = vertx.getOrCreateContext();
     this.local = local;
     this.store = store;
     this.capacity = capacity;
@@ -81,7 +88,8 @@ public final class SharedHistory {
     writing = batch;
     // No timeout of our own: a write given up here could still land, and be written again under
     // new numbers. Hazelcast ends a call the CP group cannot answer; meanwhile entries wait.
-    Future.fromCompletionStage(store.get().append(batch), context).onComplete(ar -> {
+    workers();
+    writer.<List<History.Recorded>>executeBlocking(() -> store.get().append(batch), false).onComplete(ar -> {
       busy = false;
       writing = List.of();
       if (ar.succeeded()) {
@@ -109,8 +117,21 @@ public final class SharedHistory {
       return Future.succeededFuture(localDocument(observedBy, "leadership is disabled on this coordinator: there is no "
           + "CP group to share the history through, so these are this coordinator's own entries"));
     }
-    return Future.fromCompletionStage(store.get().recent().toCompletableFuture()
-            .orTimeout(READ_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS), context)
+    if (readingSince.isPresent()) {
+      return Future.succeededFuture(localDocument(observedBy, "a read of the CP group has been under way for "
+          + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - readingSince.get())
+          + " s without an answer: these are this coordinator's own entries only"));
+    }
+    readingSince = Optional.of(System.nanoTime());
+    workers();
+    Promise<List<History.Recorded>> answer = Promise.promise();
+    long timer = vertx.setTimer(READ_TIMEOUT.toMillis(), id -> answer.tryFail(new TimeoutException()));
+    reader.<List<History.Recorded>>executeBlocking(() -> store.get().recent(), false).onComplete(ar -> {
+      readingSince = Optional.empty();
+      vertx.cancelTimer(timer);
+      answer.handle(ar);
+    });
+    return answer.future()
         .map(stored -> {
           Set<Long> have = new HashSet<>();
           stored.forEach(r -> have.add(r.seq().orElseThrow()));
@@ -127,6 +148,13 @@ public final class SharedHistory {
             : err.toString()) + "): these are this coordinator's own entries only")));
   }
 
+  private void workers() {
+    if (writer == null) {
+      writer = vertx.createSharedWorkerExecutor("meridian-history-writer-" + local.by(), 1);
+      reader = vertx.createSharedWorkerExecutor("meridian-history-reader-" + local.by(), 1);
+    }
+  }
+
   /** Stops the periodic write after one last attempt to write what waits (bounded by {@code within}). */
   public Future<Void> close(Duration within) {
     if (timer >= 0) {
@@ -140,7 +168,13 @@ public final class SharedHistory {
     Future<Void> done = closed.future();
     vertx.setTimer(within.toMillis(), id -> closed.tryComplete());
     share();
-    return done;
+    // A call still blocked in the CP group keeps its thread until Hazelcast gives up; the executors are let go.
+    return done.andThen(ar -> {
+      if (writer != null) {
+        writer.close();
+        reader.close();
+      }
+    });
   }
 
   private void finishClose() {

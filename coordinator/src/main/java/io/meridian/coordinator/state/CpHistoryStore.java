@@ -13,8 +13,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -28,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * rather than a rewrite of the whole history, and a bucket reused for newer numbers drops the
  * oldest. Writers may be several coordinators at once (a deposed leader still reports what it
  * did): each keeps only its own numbers, and a numbered entry written twice is stored once.
+ * Blocking: every call, the lookup of a register included, waits for the CP group.
  */
 public final class CpHistoryStore implements HistoryStore {
 
@@ -51,86 +50,75 @@ public final class CpHistoryStore implements HistoryStore {
   }
 
   @Override
-  public CompletionStage<List<History.Recorded>> append(List<History.Recorded> entries) {
-    return number(entries).thenCompose(numbered -> {
+  public List<History.Recorded> append(List<History.Recorded> entries) {
+    List<History.Recorded> numbered = number(entries);
+    try {
       Map<Long, List<History.Recorded>> byGeneration = new TreeMap<>();
       numbered.forEach(r -> byGeneration.computeIfAbsent(r.seq().orElseThrow() / BUCKET_SIZE, g -> new ArrayList<>())
           .add(r));
-      CompletableFuture<?>[] writes = byGeneration.entrySet().stream()
-          .map(e -> put(e.getKey(), e.getValue())).toArray(CompletableFuture[]::new);
-      return CompletableFuture.allOf(writes).handle((ok, err) -> {
-        if (err != null) {
-          throw new CompletionException(new Partial(numbered, unwrap(err)));
-        }
-        return numbered;
-      });
-    });
+      byGeneration.forEach(this::put);
+      return numbered;
+    } catch (RuntimeException e) {
+      throw new Partial(numbered, e);
+    }
   }
 
   @Override
-  public CompletionStage<List<History.Recorded>> recent() {
-    return call(() -> cp().getAtomicLong(prefix + "-seq").getAsync()).thenCompose(next -> {
-      if (next == 0) {
-        return CompletableFuture.completedFuture(List.of());
+  public List<History.Recorded> recent() {
+    long next = cp().getAtomicLong(prefix + "-seq").get();
+    if (next == 0) {
+      return List.of();
+    }
+    long last = (next - 1) / BUCKET_SIZE;
+    // The registers are looked up here, on the caller's thread (a lookup may block), and read all at once.
+    Map<Long, CompletableFuture<String>> reads = new TreeMap<>();
+    for (long g = Math.max(0, last - buckets + 1); g <= last; g++) {
+      reads.put(g, register(g).getAsync().toCompletableFuture());
+    }
+    List<History.Recorded> all = new ArrayList<>();
+    reads.forEach((generation, read) -> {
+      HistoryBucketCodec.Bucket bucket = read(generation, read.join());
+      if (bucket.generation() == generation) {
+        all.addAll(bucket.entries());
       }
-      long last = (next - 1) / BUCKET_SIZE;
-      List<CompletableFuture<List<History.Recorded>>> reads = new ArrayList<>();
-      for (long g = Math.max(0, last - buckets + 1); g <= last; g++) {
-        long generation = g;
-        reads.add(call(() -> register(generation).getAsync()).thenApply(text -> {
-          HistoryBucketCodec.Bucket bucket = read(generation, text);
-          return bucket.generation() == generation ? bucket.entries() : List.<History.Recorded>of();
-        }));
-      }
-      return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new)).thenApply(v -> {
-        List<History.Recorded> all = new ArrayList<>();
-        reads.forEach(r -> all.addAll(r.join()));
-        all.sort(Comparator.comparingLong(r -> r.seq().orElseThrow()));
-        return List.copyOf(all.subList(Math.max(0, all.size() - capacity), all.size()));
-      });
     });
+    all.sort(Comparator.comparingLong(r -> r.seq().orElseThrow()));
+    return List.copyOf(all.subList(Math.max(0, all.size() - capacity), all.size()));
   }
 
   /** Numbers the entries that have no number, in their order, with one counter operation. */
-  private CompletableFuture<List<History.Recorded>> number(List<History.Recorded> entries) {
+  private List<History.Recorded> number(List<History.Recorded> entries) {
     long missing = entries.stream().filter(r -> r.seq().isEmpty()).count();
     if (missing == 0) {
-      return CompletableFuture.completedFuture(List.copyOf(entries));
+      return List.copyOf(entries);
     }
-    return call(() -> cp().getAtomicLong(prefix + "-seq").getAndAddAsync(missing)).thenApply(first -> {
-      List<History.Recorded> numbered = new ArrayList<>();
-      long next = first;
-      for (History.Recorded r : entries) {
-        numbered.add(r.seq().isPresent() ? r : r.numbered(next++));
-      }
-      return numbered;
-    });
+    long next = cp().getAtomicLong(prefix + "-seq").getAndAdd(missing);
+    List<History.Recorded> numbered = new ArrayList<>();
+    for (History.Recorded r : entries) {
+      numbered.add(r.seq().isPresent() ? r : r.numbered(next++));
+    }
+    return numbered;
   }
 
   /** Adds the entries to their bucket unless it already holds them or a newer generation. */
-  private CompletableFuture<Void> put(long generation, List<History.Recorded> adds) {
-    IAtomicReference<String> register;
-    try {
-      register = register(generation);
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-    return call(register::getAsync).thenCompose(text -> {
+  private void put(long generation, List<History.Recorded> adds) {
+    IAtomicReference<String> register = register(generation);
+    while (true) {
+      String text = register.get();
       HistoryBucketCodec.Bucket stored = read(generation, text);
       if (stored.generation() > generation) {
-        return CompletableFuture.completedFuture(null); // reused for newer entries: these are past the capacity
+        return; // reused for newer entries: these are past the capacity
       }
       List<History.Recorded> merged = new ArrayList<>(stored.generation() == generation ? stored.entries() : List.of());
       Set<Long> have = new HashSet<>();
       merged.forEach(r -> have.add(r.seq().orElseThrow()));
       int before = merged.size();
       adds.stream().filter(r -> !have.contains(r.seq().orElseThrow())).forEach(merged::add);
-      if (merged.size() == before) {
-        return CompletableFuture.completedFuture(null);
+      if (merged.size() == before
+          || register.compareAndSet(text, HistoryBucketCodec.encode(new HistoryBucketCodec.Bucket(generation, merged)))) {
+        return;
       }
-      String update = HistoryBucketCodec.encode(new HistoryBucketCodec.Bucket(generation, merged));
-      return call(() -> register.compareAndSetAsync(text, update)).thenCompose(set -> set ? CompletableFuture.<Void>completedFuture(null) : put(generation, adds));
-    });
+    }
   }
 
   /** The bucket as stored; an empty one of generation -1 when there is none or it is unreadable (logged once). */
@@ -159,18 +147,5 @@ public final class CpHistoryStore implements HistoryStore {
 
   private CPSubsystem cp() {
     return hazelcast.get().getCPSubsystem();
-  }
-
-  /** Runs a call that may throw at once (the member shutting down) as a failed future instead. */
-  private static <T> CompletableFuture<T> call(Supplier<CompletionStage<T>> call) {
-    try {
-      return call.get().toCompletableFuture();
-    } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private static Throwable unwrap(Throwable err) {
-    return err instanceof CompletionException && err.getCause() != null ? err.getCause() : err;
   }
 }

@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,24 +35,26 @@ class SharedHistoryTest {
     volatile boolean failAfterNumbering;
 
     @Override
-    public synchronized CompletionStage<List<History.Recorded>> append(List<History.Recorded> entries) {
+    public synchronized List<History.Recorded> append(List<History.Recorded> entries) {
       if (down) {
-        return CompletableFuture.failedFuture(new IllegalStateException("CP group has no majority"));
+        throw new IllegalStateException("CP group has no majority");
       }
       List<History.Recorded> numbered = new ArrayList<>();
       entries.forEach(r -> numbered.add(r.seq().isPresent() ? r : r.numbered(next++)));
       if (failAfterNumbering) {
         failAfterNumbering = false;
-        return CompletableFuture.failedFuture(new Partial(numbered, new IllegalStateException("timed out")));
+        throw new Partial(numbered, new IllegalStateException("timed out"));
       }
       numbered.stream().filter(r -> stored.stream().noneMatch(s -> s.seq().equals(r.seq()))).forEach(stored::add);
-      return CompletableFuture.completedFuture(numbered);
+      return numbered;
     }
 
     @Override
-    public synchronized CompletionStage<List<History.Recorded>> recent() {
-      return down ? CompletableFuture.failedFuture(new IllegalStateException("CP group has no majority"))
-          : CompletableFuture.completedFuture(List.copyOf(stored));
+    public synchronized List<History.Recorded> recent() {
+      if (down) {
+        throw new IllegalStateException("CP group has no majority");
+      }
+      return List.copyOf(stored);
     }
   }
 

@@ -67,8 +67,8 @@ class CpHistoryStoreIT {
     return batch;
   }
 
-  private static <T> T await(java.util.concurrent.CompletionStage<T> stage) throws Exception {
-    return stage.toCompletableFuture().get(30, TimeUnit.SECONDS);
+  private static <T> T await(T result) {
+    return result;
   }
 
   private static List<String> texts(List<History.Recorded> entries, String by) {
@@ -80,11 +80,17 @@ class CpHistoryStoreIT {
     CpHistoryStore first = store(0, "concurrent", 1000);
     CpHistoryStore second = store(1, "concurrent", 1000);
     List<CompletableFuture<?>> writes = new ArrayList<>();
+    // Two writers, each on threads of its own, as two coordinators write; each keeps its own order.
+    java.util.concurrent.ExecutorService one = java.util.concurrent.Executors.newSingleThreadExecutor();
+    java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newSingleThreadExecutor();
     for (int i = 0; i < 200; i += 8) {
-      writes.add(first.append(batch("coordinator-1", i, 8)).toCompletableFuture());
-      writes.add(second.append(batch("coordinator-2", i, 8)).toCompletableFuture());
+      int from = i;
+      writes.add(CompletableFuture.runAsync(() -> first.append(batch("coordinator-1", from, 8)), one));
+      writes.add(CompletableFuture.runAsync(() -> second.append(batch("coordinator-2", from, 8)), two));
     }
     CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    one.shutdown();
+    two.shutdown();
 
     List<History.Recorded> seenByThird = await(store(2, "concurrent", 1000).recent());
     assertThat(seenByThird).hasSize(400);
