@@ -39,7 +39,6 @@ public final class FailoverLoop implements LeaderWork {
 
   private static final Logger LOG = LoggerFactory.getLogger(FailoverLoop.class);
 
-  private final Vertx vertx;
   private final String coordinatorId;
   private final LeaderElection election;
   private final Supplier<ClusterView> view;
@@ -65,22 +64,15 @@ public final class FailoverLoop implements LeaderWork {
   /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
   private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
-  private final TermRegister<FailoverMemory> store;
+  /** The memory in the CP group, handed from leader to leader. */
+  private final KeptInCp<FailoverMemory> stored;
   private FailoverMemory memory = FailoverMemory.empty();
   private boolean failingOver;
-  /** The previous leader's memory has been read since this coordinator was elected. */
-  private boolean loaded;
-  private boolean loading;
-  /** The memory as last written to the store. */
-  private FailoverMemory saved;
-  private boolean saving;
   /**
    * How long the leader waits for an agent to hold (or release) a primary's writes: a hold is two
    * quick Redis calls, so no answer by then means the agent is cut off too.
    */
   static final Duration HOLD_TIMEOUT = Duration.ofSeconds(2);
-  /** Counts leaderships lost: an answer from the store for an earlier one is dropped. */
-  private int generation;
 
   /** @param attemptFailed the current candidate's failure is already counted (its command was not executed) */
   private record InProgress(Instant startedAt, String kind, String failedPrimary, String region,
@@ -97,7 +89,6 @@ public final class FailoverLoop implements LeaderWork {
       Supplier<ClusterView> view,
       Supplier<Observations> observations, Supplier<Optional<ClusterSpec>> spec, FailoverPlanner.Settings settings, History history,
       FailoverMetrics metrics, Consumer<ClusterEvent> events, TermRegister<FailoverMemory> store, Clock clock) {
-    this.vertx = vertx;
     this.coordinatorId = coordinatorId;
     this.election = election;
     this.view = view;
@@ -108,20 +99,19 @@ public final class FailoverLoop implements LeaderWork {
     this.metrics = metrics;
     this.events = events;
     this.clock = clock;
-    this.store = store;
+    this.stored = new KeptInCp<>(vertx, store, "the failover memory");
     this.sender = sender;
   }
 
   /**
-   * One reconcile cycle; call on the coordinator's context, only while leading. A new leader first
-   * reads the memory its predecessor left in the CP group (a few ms), so that it neither forgets
-   * the anti-flapping window nor retries a candidate already tried; until then it does nothing.
+   * One reconcile cycle; call on the coordinator's context, only while leading. Answers what it
+   * decided, or why it decided nothing. A new leader first reads the memory its predecessor left in
+   * the CP group (a few ms), so that it neither forgets the anti-flapping window nor retries a
+   * candidate already tried; until then it does nothing.
    */
-  /** One failover cycle; answers what it decided, or why it decided nothing. */
   public String cycle(long term) {
-    if (!loaded) {
+    if (!stored.claimed(term, left -> handover(term, left))) {
       failingOver = true;
-      load(term);
       return "reading the failover memory from the CP group before deciding anything";
     }
     Instant now = clock.instant();
@@ -154,7 +144,7 @@ public final class FailoverLoop implements LeaderWork {
     }
     metrics.failbackHeld(memory.failbackHeld(now, settings.antiFlapping()).values().stream()
         .map(FailoverMemory.Failure::shard).distinct().toList());
-    save(term);
+    stored.save(memory.paused(false), term);
     if (outcome.decisions().isEmpty()) {
       return "nothing to do: no shard is in trouble and no promotion is under way";
     }
@@ -165,69 +155,30 @@ public final class FailoverLoop implements LeaderWork {
         + (memory.paused() ? "; maintenance mode is on: the leader observes only" : "");
   }
 
-  private void load(long term) {
-    if (loading) {
-      return;
-    }
-    loading = true;
-    int generation = this.generation;
-    vertx.executeBlocking(() -> store.claim(term), false).onComplete(ar -> {
-      loading = false;
-      if (loaded || generation != this.generation) {
-        return;
-      }
-      if (ar.failed()) {
-        LOG.atWarn().addKeyValue("term", term).log("cannot read the previous leader's failover memory from the CP "
-            + "group yet ({}); not acting until it is read", ar.cause().toString());
-        return;
-      }
-      FailoverMemory previous = ar.result().orElse(FailoverMemory.empty());
-      memory = previous.paused(memory.paused());
-      saved = previous;
-      loaded = true;
-      neverSent.forEach((shard, attempt) -> {
-        if (previous.attempt(shard).filter(attempt::equals).isPresent()) {
-          memory = memory.notExecuted(shard, attempt.candidate(), false);
-          LOG.atInfo().addKeyValue("shard", shard).addKeyValue("term", term).log("the promotion of {} for shard {} "
-              + "in that memory was never sent (this coordinator lost the lead before): trying again now",
-              attempt.candidate(), shard);
-        }
-      });
-      neverSent.clear();
-      LOG.atInfo().addKeyValue("term", term).log(ar.result().isEmpty() ? "no failover memory from a previous leader: "
-          + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
-          + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
-          + "window, " + previous.returning().size() + " replaced primary(ies) expected back");
-      // A new leader usually takes over in the middle of trouble: act now, not at the next tick.
-      if (election.term().orElse(-1) == term) {
-        cycle(term);
+  /**
+   * The previous leader's memory, read once per term: a promotion this coordinator never sent
+   * before it lost the lead is marked not executed, so that it is tried again at once.
+   */
+  private void handover(long term, Optional<FailoverMemory> left) {
+    FailoverMemory previous = left.orElse(FailoverMemory.empty());
+    memory = previous.paused(memory.paused());
+    neverSent.forEach((shard, attempt) -> {
+      if (previous.attempt(shard).filter(attempt::equals).isPresent()) {
+        memory = memory.notExecuted(shard, attempt.candidate(), false);
+        LOG.atInfo().addKeyValue("shard", shard).addKeyValue("term", term).log("the promotion of {} for shard {} "
+            + "in that memory was never sent (this coordinator lost the lead before): trying again now",
+            attempt.candidate(), shard);
       }
     });
-  }
-
-  /** Writes a changed memory to the store, one write at a time; a change made meanwhile follows it. */
-  private void save(long term) {
-    FailoverMemory now = memory.paused(false);
-    if (saving || now.equals(saved)) {
-      return;
+    neverSent.clear();
+    LOG.atInfo().addKeyValue("term", term).log(left.isEmpty() ? "no failover memory from a previous leader: "
+        + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
+        + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
+        + "window, " + previous.returning().size() + " replaced primary(ies) expected back");
+    // A new leader usually takes over in the middle of trouble: act now, not at the next tick.
+    if (election.term().orElse(-1) == term) {
+      cycle(term);
     }
-    saving = true;
-    int generation = this.generation;
-    vertx.executeBlocking(() -> store.save(now, term), false).onComplete(ar -> {
-      saving = false;
-      if (generation != this.generation) {
-        return;
-      }
-      if (ar.succeeded() && ar.result()) {
-        saved = now;
-      } else if (ar.succeeded()) {
-        LOG.atWarn().addKeyValue("term", term).log("a later leader holds the failover memory: this coordinator no "
-            + "longer leads (its lease ends it)");
-      } else {
-        LOG.warn("could not save the failover memory to the CP group ({}); retrying at the next cycle",
-            ar.cause().toString());
-      }
-    });
   }
 
   /**
@@ -342,9 +293,7 @@ public final class FailoverLoop implements LeaderWork {
   @Override
   public void leadershipLost() {
     memory = FailoverMemory.empty().paused(memory.paused());
-    loaded = false;
-    saved = null;
-    generation++;
+    stored.reset();
     changedReasons.clear();
     inProgress.clear();
     holdsInFlight.clear();

@@ -3,6 +3,7 @@ package io.meridian.coordinator.act;
 import io.meridian.coordinator.state.TermRegister;
 import io.vertx.core.Vertx;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,9 +39,10 @@ final class KeptInCp<T> {
 
   /**
    * True once the state was claimed for {@code term}; until then starts the claim (once) and
-   * answers false. When the claim completes, {@code handover} gets what the previous leader left.
+   * answers false. When the claim completes, {@code handover} gets what the previous leader left
+   * (empty when none did), on the coordinator's context.
    */
-  boolean claimed(long term, Consumer<T> handover) {
+  boolean claimed(long term, Consumer<Optional<T>> handover) {
     if (loadedFor == term) {
       return true;
     }
@@ -62,10 +64,8 @@ final class KeptInCp<T> {
         }
         claimFailureLogged = false;
         loadedFor = term;
-        ar.result().ifPresent(previous -> {
-          saved = previous;
-          handover.accept(previous);
-        });
+        saved = ar.result().orElse(null);
+        handover.accept(ar.result());
       });
     }
     return false;

@@ -74,7 +74,8 @@ public final class RebalanceLoop implements LeaderWork {
   public void cycle(long term, boolean paused, boolean failingOver, Map<String, Instant> flapping) {
     Instant now = clock.instant();
     // Not before the previous leader's holds are known: it may have pinned a shard an operator switched over.
-    if (!holds.claimed(term, previous -> memory = memory.withHolds(memory.holds().merge(previous.current(clock.instant()))))) {
+    if (!holds.claimed(term, previous -> previous.ifPresent(
+        p -> memory = memory.withHolds(memory.holds().merge(p.current(clock.instant())))))) {
       return;
     }
     Snapshot snap = snapshot.get();
