@@ -47,7 +47,7 @@ class CpRejoinIT {
     });
     CpMembership membership = new CpMembership(leadership, CP.members());
     ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor();
-    // The coordinator's cadence (CoordinatorVerticle.leaderTick: every 8th tick of 250 ms).
+    // The coordinator's cadence (LeaderLifecycle.tick: every 8th tick of 250 ms).
     checks.scheduleWithFixedDelay(() -> {
       try {
         membership.ensure();
