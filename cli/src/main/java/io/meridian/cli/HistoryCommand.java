@@ -40,7 +40,8 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
   String since;
 
   @Option(names = "--kind", paramLabel = "KIND",
-      description = "only entries of this kind: leadership, decision, command, rebalance, operator or scaling")
+      description = "only entries of this kind: leadership, decision, command, rebalance, operator, scaling, or recovery "
+          + "(one record per failover, shown with its steps)")
   String kind;
 
   @Option(names = {"-n", "--limit"}, defaultValue = "50", paramLabel = "N",
@@ -48,7 +49,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
   int limit;
 
   @Option(names = {"-o", "--output"}, defaultValue = "table", paramLabel = "table|json",
-      description = "table (default) or json: {\"observedBy\", \"source\", \"entries\": [{\"at\", \"term\", \"by\", \"shard\", \"kind\", \"text\", \"commandId\"}]}")
+      description = "table (default) or json: {\"observedBy\", \"source\", \"entries\": [{\"at\", \"term\", \"by\", \"shard\", \"kind\", \"text\", \"commandId\", \"recovery\"}]}")
   String output;
 
   @Override
@@ -84,7 +85,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
     if (limit < 0) {
       throw usage("--limit must be 0 (all) or more, got " + limit);
     }
-    List<String> kinds = List.of("leadership", "decision", "command", "rebalance", "operator", "scaling");
+    List<String> kinds = List.of("leadership", "decision", "command", "rebalance", "operator", "scaling", "recovery");
     if (kind != null && !kinds.contains(kind)) {
       throw usage("--kind must be one of " + String.join(", ", kinds) + ", got '" + kind + "'");
     }
@@ -202,6 +203,16 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
       out.append(String.format("%-30s %5s  %-16s %-10s %-18s %s%n", e.getString("at"), e.getValue("term"),
           e.getString("by", "-"), e.getString("kind"), e.getString("shard") == null ? "-" : e.getString("shard"),
           e.getString("text")));
+      JsonObject recovery = e.getJsonObject("recovery");
+      if (recovery != null) {
+        out.append(String.format("%36s trigger %s: %s%n", "", recovery.getString("trigger"),
+            recovery.getString("evidence")));
+        recovery.getJsonArray("steps", new JsonArray()).forEach(x -> {
+          JsonObject step = (JsonObject) x;
+          out.append(String.format("%36s %s %s on %s: %s [%s]%n", "", step.getString("at"), step.getString("command"),
+              step.getString("target"), step.getString("result"), step.getString("commandId")));
+        });
+      }
     });
     return out.toString();
   }

@@ -138,6 +138,36 @@ class FailoverIT {
         successor.getString("leader"), successor.getLong("term"), handoverMs);
     assertThat(coordinator.onExit().get(10, TimeUnit.SECONDS).isAlive()).isFalse();
     assertThat(handoverMs).as("another coordinator leads within 2 s of a graceful stop").isLessThanOrEqualTo(2000);
+
+    // Each failover is one recovery record, in the shared history: the successor shows both, with
+    // what triggered them, every command sent (ids derived from the record's id) and the outcome.
+    int successorPort = apiPort + other;
+    JsonObject recoveries = get(successorPort, "/api/v1/history?kind=recovery");
+    assertThat(recoveries.getString("source")).isEqualTo("cp-group");
+    List<JsonObject> records = recoveries.getJsonArray("entries").stream()
+        .map(e -> ((JsonObject) e).getJsonObject("recovery")).toList();
+    assertThat(records).extracting(r -> r.getString("shard")).containsExactly("10923-16383", "5462-10922");
+    assertThat(records.get(0).getString("trigger")).isEqualTo("dead_primary");
+    assertThat(records.get(0).getString("failedPrimary")).isEqualTo(crashed);
+    assertThat(records.get(1).getString("failedPrimary")).isEqualTo(victim);
+    for (JsonObject r : records) {
+      assertThat(r.getJsonObject("outcome").getString("result")).as(r.encodePrettily()).isEqualTo("succeeded");
+      assertThat(r.getString("evidence")).as(r.encodePrettily()).isNotBlank();
+      assertThat(r.getLong("durationMs")).as(r.encodePrettily()).isPositive();
+      List<JsonObject> steps = r.getJsonArray("steps").stream().map(x -> (JsonObject) x).toList();
+      assertThat(steps).as(r.encodePrettily()).isNotEmpty()
+          .allMatch(x -> x.getString("commandId").startsWith(r.getString("id") + "/t"));
+      assertThat(steps).as(r.encodePrettily()).anyMatch(x -> x.getString("command").startsWith("FAILOVER_")
+          && x.getString("result").startsWith("executed"));
+    }
+    DemoCluster.Run badKind = cluster.meridian(Map.of(), "history", "--api", "http://127.0.0.1:" + successorPort,
+        "--kind", "nonsense");
+    assertThat(badKind.exit()).as(badKind.output()).isEqualTo(2);
+    assertThat(badKind.output()).contains("--kind must be one of").contains("recovery");
+    DemoCluster.Run shown = cluster.meridian(Map.of(), "history", "--api", "http://127.0.0.1:" + successorPort,
+        "--kind", "recovery");
+    assertThat(shown.exit()).as(shown.output()).isZero();
+    assertThat(shown.output()).contains("recovery " + records.get(0).getString("id") + " of shard 10923-16383 succeeded");
   }
 
   @Test

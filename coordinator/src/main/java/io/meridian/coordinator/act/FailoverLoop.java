@@ -5,6 +5,7 @@ import io.meridian.coordinator.decide.Action;
 import io.meridian.coordinator.decide.Decision;
 import io.meridian.coordinator.decide.FailoverMemory;
 import io.meridian.coordinator.decide.FailoverPlanner;
+import io.meridian.coordinator.decide.Recovery;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
@@ -61,8 +62,6 @@ public final class FailoverLoop implements LeaderWork {
   private final Map<String, FailoverMemory.Attempt> neverSent = new HashMap<>();
   /** The last failure of a hold or release per node, so that a retried failure is logged once. */
   private final Map<String, String> holdFailures = new HashMap<>();
-  /** Failovers ordered and not yet recovered, by shard: for their duration, result and events. */
-  private final Map<String, InProgress> inProgress = new HashMap<>();
   private final CommandSender sender;
   /** The memory in the CP group, handed from leader to leader. */
   private final KeptInCp<FailoverMemory> stored;
@@ -73,14 +72,6 @@ public final class FailoverLoop implements LeaderWork {
    * quick Redis calls, so no answer by then means the agent is cut off too.
    */
   static final Duration HOLD_TIMEOUT = Duration.ofSeconds(2);
-
-  /** @param attemptFailed the current candidate's failure is already counted (its command was not executed) */
-  private record InProgress(Instant startedAt, String kind, String failedPrimary, String region,
-      boolean attemptFailed) {
-    InProgress nextAttempt(boolean failed) {
-      return new InProgress(startedAt, kind, failedPrimary, region, failed);
-    }
-  }
 
   /**
    * @param events where failover events go (the notifier); called on this context, must not block
@@ -131,10 +122,10 @@ public final class FailoverLoop implements LeaderWork {
     }
     for (Decision d : outcome.decisions()) {
       if (d.action() instanceof Action.Promote promote) {
-        started(promote, now);
+        started(promote, d.reason(), term, now);
         promote(promote, d.reason());
       } else if (d.action() instanceof Action.Recovered recovered) {
-        recovered(recovered, now);
+        recovered(recovered, term, now);
       } else if (d.action() instanceof Action.Hold hold) {
         holdCommand(hold.shard(), hold.agent(), hold.node(), hold.announced(), Command.Kind.HOLD_WRITES, d.reason());
       } else if (d.action() instanceof Action.Release release) {
@@ -174,7 +165,8 @@ public final class FailoverLoop implements LeaderWork {
     LOG.atInfo().addKeyValue("term", term).log(left.isEmpty() ? "no failover memory from a previous leader: "
         + "starting afresh" : "continuing from the previous leader's failover memory: " + previous.attempts().size()
         + " promotion(s) in progress, " + previous.recentFailures().size() + " failover(s) within the anti-flapping "
-        + "window, " + previous.returning().size() + " replaced primary(ies) expected back");
+        + "window, " + previous.returning().size() + " replaced primary(ies) expected back, "
+        + previous.recoveries().size() + " recovery(ies) under way");
     // A new leader usually takes over in the middle of trouble: act now, not at the next tick.
     if (election.term().orElse(-1) == term) {
       cycle(term);
@@ -207,51 +199,75 @@ public final class FailoverLoop implements LeaderWork {
   }
 
   /**
-   * A promotion is ordered. The first for a shard starts a failover (detection latency, event);
+   * A promotion is ordered. The first for a shard starts a recovery (detection latency, event);
    * a later one means the previous candidate did not take over within the verify deadline,
    * unless it is the same candidate's FORCE escalated to a TAKEOVER.
    */
-  private void started(Action.Promote promote, Instant now) {
-    InProgress running = inProgress.get(promote.shard());
-    if (running != null) {
+  private void started(Action.Promote promote, String reason, long term, Instant now) {
+    Optional<Recovery> running = memory.recovery(promote.shard());
+    if (running.isPresent()) {
       if (promote.escalated()) {
         return;
       }
-      if (!running.attemptFailed()) {
-        metrics.failover(running.kind(), false);
-        event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running, "failover of shard "
+      if (!running.get().attemptFailed()) {
+        metrics.failover(running.get().trigger(), false);
+        event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running.get(), "failover of shard "
             + promote.shard() + ": the previous candidate did not take over in time; trying " + promote.announced());
       }
-      inProgress.put(promote.shard(), running.nextAttempt(false));
+      memory = memory.recovery(promote.shard(), Optional.of(running.get().attemptFailed(false)));
       return;
     }
     Optional<NodeView> failed = view.get().nodes().values().stream()
         .filter(n -> n.announced().equals(promote.failedPrimary())).findFirst();
     failed.ifPresent(n -> metrics.detection(Duration.between(n.failingSince().orElse(n.lastStateAt()), now)));
-    InProgress begun = new InProgress(now, promote.cause(), promote.failedPrimary(),
-        failed.map(NodeView::region).orElse(""), false);
-    inProgress.put(promote.shard(), begun);
+    Recovery begun = Recovery.start(promote.shard(), term, promote.cause(), reason, promote.failedPrimary(),
+        failed.map(NodeView::region), now);
+    memory = memory.recovery(promote.shard(), Optional.of(begun));
     event(ClusterEvent.Kind.FAILOVER_STARTED, ClusterEvent.Severity.CRITICAL, begun, "failover of shard "
         + promote.shard() + " started: promoting " + promote.announced() + " (" + promote.mode().name() + ") in place of "
-        + promote.failedPrimary() + " (" + promote.cause() + ")");
+        + promote.failedPrimary() + " (" + promote.cause() + "), recovery " + begun.id());
   }
 
-  private void recovered(Action.Recovered recovered, Instant now) {
-    InProgress done = inProgress.remove(recovered.shard());
-    if (done == null) {
+  /** The shard is served again: its recovery ends, into the history, with its duration. */
+  private void recovered(Action.Recovered recovered, long term, Instant now) {
+    Optional<Recovery> running = memory.recovery(recovered.shard());
+    if (running.isEmpty()) {
       return;
     }
-    metrics.failover(done.kind(), true);
-    metrics.duration(Duration.between(done.startedAt(), now));
-    event(ClusterEvent.Kind.FAILOVER_SUCCEEDED, ClusterEvent.Severity.WARNING, done, "failover of shard "
-        + recovered.shard() + " finished: " + recovered.announced() + " serves it as primary after "
-        + Duration.between(done.startedAt(), now).toMillis() + " ms");
+    memory = memory.recovery(recovered.shard(), Optional.empty());
+    long ms = running.get().duration(now).toMillis();
+    Recovery ended = running.get().ended(new Recovery.Outcome(Recovery.Outcome.SUCCEEDED, now, "recovery "
+        + running.get().id() + " of shard " + recovered.shard() + " succeeded: " + recovered.announced()
+        + " serves it as primary after " + ms + " ms (" + running.get().sent() + " command(s) sent)"));
+    metrics.failover(ended.trigger(), true);
+    metrics.duration(ended.duration(now));
+    history.add(History.Entry.of(ended, term));
+    event(ClusterEvent.Kind.FAILOVER_SUCCEEDED, ClusterEvent.Severity.WARNING, ended, "failover of shard "
+        + recovered.shard() + " finished: " + recovered.announced() + " serves it as primary after " + ms + " ms");
   }
 
-  private void event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, InProgress failover, String summary) {
-    events.accept(new ClusterEvent(coordinatorId, kind, severity,
-        failover.region().isEmpty() ? Optional.empty() : Optional.of(failover.region()),
-        Optional.of(failover.failedPrimary()), summary, clock.millis()));
+  private void event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, Recovery recovery, String summary) {
+    events.accept(new ClusterEvent(coordinatorId, kind, severity, recovery.region(),
+        Optional.of(recovery.failedPrimary()), summary, clock.millis()));
+  }
+
+  /** Records a command of the shard's recovery, if it has one running (it may have ended meanwhile). */
+  private void step(String shard, Command.Kind kind, String target, String result, String id) {
+    memory = memory.recovery(shard, memory.recovery(shard).map(r -> r.step(new Recovery.Step(clock.instant(),
+        sender.term(), kind.name(), target, result, id))));
+  }
+
+  /**
+   * The id of a command for the shard's recovery ({@link Recovery#nextCommandId}), counted as sent;
+   * a random one when the shard has none.
+   */
+  private String commandId(String shard, Command.Kind kind) {
+    Optional<Recovery> r = memory.recovery(shard);
+    if (r.isEmpty()) {
+      return UUID.randomUUID().toString();
+    }
+    memory = memory.recovery(shard, Optional.of(r.get().commandSent()));
+    return r.get().nextCommandId(sender.term(), kind.name());
   }
 
   /**
@@ -295,7 +311,6 @@ public final class FailoverLoop implements LeaderWork {
     memory = FailoverMemory.empty().paused(memory.paused());
     stored.reset();
     changedReasons.clear();
-    inProgress.clear();
     holdsInFlight.clear();
     holdFailures.clear();
     metrics.failbackHeld(List.of());
@@ -312,12 +327,13 @@ public final class FailoverLoop implements LeaderWork {
       return;
     }
     String agent = promote.holdFirst().get();
-    String id = UUID.randomUUID().toString();
+    String id = commandId(promote.shard(), Command.Kind.HOLD_WRITES);
     sender.send(agent, promote.failedNode(), Command.Kind.HOLD_WRITES, Map.of(), reason, id, HOLD_TIMEOUT)
         .onComplete(ar -> {
           String outcome = CommandSender.describe(ar);
           boolean held = ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED;
           metrics.command("hold_writes", CommandSender.resultTag(ar));
+          step(promote.shard(), Command.Kind.HOLD_WRITES, promote.failedPrimary(), outcome, id);
           history.add(new History.Entry(clock.instant(), sender.term(), promote.shard(), "command",
               "HOLD_WRITES on " + promote.failedPrimary() + " (before promoting " + promote.announced() + "): "
               + outcome, Optional.of(id)));
@@ -363,7 +379,7 @@ public final class FailoverLoop implements LeaderWork {
 
   private void sendPromotion(Action.Promote promote, String reason) {
     Command.Kind kind = promote.mode() == Action.Mode.FORCE ? Command.Kind.FAILOVER_FORCE : Command.Kind.FAILOVER_TAKEOVER;
-    String id = UUID.randomUUID().toString();
+    String id = commandId(promote.shard(), kind);
     Optional<FailoverMemory.Attempt> attempt = memory.attempt(promote.shard());
     sender.send(promote.agent(), promote.node(), kind, Map.of(), reason, id, settings.verifyDeadline())
         .onComplete(ar -> {
@@ -381,12 +397,13 @@ public final class FailoverLoop implements LeaderWork {
           if (notSent) {
             attempt.ifPresent(a -> neverSent.put(promote.shard(), a));
           }
-          InProgress running = inProgress.get(promote.shard());
-          if (!executed && running != null && !running.attemptFailed()) {
+          step(promote.shard(), kind, promote.announced(), outcome, id);
+          Optional<Recovery> running = memory.recovery(promote.shard());
+          if (!executed && running.isPresent() && !running.get().attemptFailed()) {
             // The next cycle orders the next candidate once the verify deadline passes.
-            inProgress.put(promote.shard(), running.nextAttempt(true));
-            metrics.failover(running.kind(), false);
-            event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running, "failover of shard "
+            memory = memory.recovery(promote.shard(), Optional.of(running.get().attemptFailed(true)));
+            metrics.failover(running.get().trigger(), false);
+            event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running.get(), "failover of shard "
                 + promote.shard() + ": promotion of " + promote.announced() + " " + outcome);
           }
           LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())

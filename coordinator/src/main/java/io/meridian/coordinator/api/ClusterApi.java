@@ -1,5 +1,6 @@
 package io.meridian.coordinator.api;
 
+import io.meridian.coordinator.audit.History;
 import io.meridian.coordinator.audit.SharedHistory;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.endpoints.Endpoints;
@@ -12,11 +13,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import java.time.Clock;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
  * The read-only API every coordinator serves without a token: {@code /api/v1/cluster} (its view),
- * {@code /api/v1/leader}, {@code /api/v1/history} (shared), {@code /api/v1/endpoints} and
+ * {@code /api/v1/leader}, {@code /api/v1/history} (shared; {@code ?kind=} keeps one kind of entry), {@code /api/v1/endpoints} and
  * {@code /api/v1/check} (the spec's placement rules, evaluated on a worker: the control loop shares
  * this event loop).
  */
@@ -55,8 +57,16 @@ public final class ClusterApi {
       JsonObject doc = leader.get();
       HttpEndpoints.json(ctx, doc.getString("leader") == null ? 503 : 200, doc);
     });
-    router.get("/api/v1/history").handler(ctx -> history.document(config.get().coordinatorId())
-        .onSuccess(doc -> HttpEndpoints.json(ctx, 200, doc)));
+    router.get("/api/v1/history").handler(ctx -> {
+      Optional<String> kind = Optional.ofNullable(ctx.queryParams().get("kind"));
+      if (kind.isPresent() && !History.KINDS.contains(kind.get())) {
+        HttpEndpoints.error(ctx, 400, "query parameter 'kind': expected one of " + History.KINDS + ", got \""
+            + kind.get() + "\"");
+        return;
+      }
+      history.read().onSuccess(shown -> HttpEndpoints.json(ctx, 200,
+          HistoryDocument.render(config.get().coordinatorId(), shown, kind)));
+    });
     router.get("/api/v1/endpoints").handler(ctx -> {
       CoordinatorConfig c = config.get();
       HttpEndpoints.json(ctx, 200, PlacementDocuments.endpoints(Endpoints.of(c.regions(), observed.get()),

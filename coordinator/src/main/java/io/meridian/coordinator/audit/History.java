@@ -1,5 +1,6 @@
 package io.meridian.coordinator.audit;
 
+import io.meridian.coordinator.decide.Recovery;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -16,11 +17,25 @@ import java.util.OptionalLong;
 public final class History {
 
   /**
-   * One step: a decision with its evidence, or the result of an action.
+   * One step: a decision with its evidence, the result of an action, or a recovery that ended.
    *
-   * @param id    the command id (idempotency id) when the step concerns a command
+   * @param id       the command id (idempotency id) when the step concerns a command
+   * @param recovery the whole record, on an entry of kind {@code recovery}
    */
-  public record Entry(Instant at, long term, String shard, String kind, String text, Optional<String> id) {
+  public record Entry(Instant at, long term, String shard, String kind, String text, Optional<String> id,
+      Optional<Recovery> recovery) {
+
+    public Entry(Instant at, long term, String shard, String kind, String text, Optional<String> id) {
+      this(at, term, shard, kind, text, id, Optional.empty());
+    }
+
+    /** The entry that records an ended recovery. */
+    public static Entry of(Recovery ended, long term) {
+      Recovery.Outcome how = ended.outcome().orElseThrow(() -> new IllegalArgumentException("recovery "
+          + ended.id() + " has not ended"));
+      return new Entry(how.at(), term, ended.shard(), "recovery", how.summary(), Optional.empty(),
+          Optional.of(ended));
+    }
   }
 
   /**
@@ -36,6 +51,10 @@ public final class History {
       return new Recorded(OptionalLong.of(number), by, entry);
     }
   }
+
+  /** Every kind of entry this version records (the API's filter accepts these). */
+  public static final java.util.Set<String> KINDS = java.util.Set.of("decision", "command", "leadership", "operator",
+      "rebalance", "scaling", "recovery");
 
   private final String by;
   private final int capacity;

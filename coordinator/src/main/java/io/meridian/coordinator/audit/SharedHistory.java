@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -111,14 +109,24 @@ public final class SharedHistory {
     });
   }
 
-  /** The history as {@code /api/v1/history} answers it. */
-  public Future<JsonObject> document(String observedBy) {
+  /**
+   * What this coordinator shows as the history.
+   *
+   * @param source  {@code cp-group} (the shared history, with this coordinator's entries not yet
+   *                written) or {@code local} (its own entries only)
+   * @param note    why it is {@code local}
+   */
+  public record Shown(String source, List<History.Recorded> entries, Optional<String> note) {
+  }
+
+  /** The history as {@code /api/v1/history} answers it, oldest first. */
+  public Future<Shown> read() {
     if (store.isEmpty()) {
-      return Future.succeededFuture(localDocument(observedBy, "leadership is disabled on this coordinator: there is no "
+      return Future.succeededFuture(local("leadership is disabled on this coordinator: there is no "
           + "CP group to share the history through, so these are this coordinator's own entries"));
     }
     if (readingSince.isPresent()) {
-      return Future.succeededFuture(localDocument(observedBy, "a read of the CP group has been under way for "
+      return Future.succeededFuture(local("a read of the CP group has been under way for "
           + TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - readingSince.get())
           + " s without an answer: these are this coordinator's own entries only"));
     }
@@ -141,9 +149,9 @@ public final class SharedHistory {
           waiting.addAll(local.pending());
           waiting.stream().filter(r -> r.seq().isEmpty() || !have.contains(r.seq().getAsLong())).forEach(shown::add);
           List<History.Recorded> newest = shown.subList(Math.max(0, shown.size() - capacity), shown.size());
-          return render(observedBy, "cp-group", newest, Optional.empty());
+          return new Shown("cp-group", List.copyOf(newest), Optional.empty());
         })
-        .recover(err -> Future.succeededFuture(localDocument(observedBy, "the CP group did not answer ("
+        .recover(err -> Future.succeededFuture(local("the CP group did not answer ("
             + (err instanceof TimeoutException ? "no answer within " + READ_TIMEOUT.toSeconds() + " s"
             : err.toString()) + "): these are this coordinator's own entries only")));
   }
@@ -183,23 +191,9 @@ public final class SharedHistory {
     }
   }
 
-  private JsonObject localDocument(String observedBy, String note) {
+  private Shown local(String note) {
     List<History.Recorded> own = local.entries().stream()
         .map(e -> new History.Recorded(OptionalLong.empty(), local.by(), e)).toList();
-    return render(observedBy, "local", own, Optional.of(note));
-  }
-
-  private static JsonObject render(String observedBy, String source, List<History.Recorded> entries,
-      Optional<String> note) {
-    JsonArray array = new JsonArray();
-    entries.forEach(r -> {
-      History.Entry e = r.entry();
-      array.add(new JsonObject().put("at", e.at().toString()).put("term", e.term()).put("shard", e.shard())
-          .put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null)).put("by", r.by())
-          .put("seq", r.seq().isPresent() ? r.seq().getAsLong() : null));
-    });
-    JsonObject doc = new JsonObject().put("observedBy", observedBy).put("source", source).put("entries", array);
-    note.ifPresent(n -> doc.put("note", n));
-    return doc;
+    return new Shown("local", own, Optional.of(note));
   }
 }

@@ -23,7 +23,7 @@ public final class Analyzer {
 
   /** The shard name of a node that was a primary: its slot ranges, e.g. {@code 0-5461}. */
   public static String shardOf(RedisState state) {
-    return String.join(",", state.slots());
+    return ShardId.of(state).text();
   }
 
   /**

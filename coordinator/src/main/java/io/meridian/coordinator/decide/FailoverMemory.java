@@ -11,10 +11,12 @@ import java.util.Set;
 /**
  * What the leader remembers between cycles: promotions in progress (with the candidates already
  * tried), the primaries that failovers replaced within the anti-flapping window, and the replaced
- * primaries it expects to come back as replicas. Immutable; each change returns a new memory.
+ * primaries it expects to come back as replicas; and, for the audit, the {@link Recovery} records
+ * in progress by shard (the planner carries them through untouched). Immutable; each change
+ * returns a new memory.
  */
 public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure> recentFailures, boolean paused,
-    Map<String, Returning> returning) {
+    Map<String, Returning> returning, Map<String, Recovery> recoveries) {
 
   /**
    * A promotion of {@code candidate} ({@code mode}) for a shard whose primary {@code failed}
@@ -48,10 +50,11 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
     attempts = Map.copyOf(attempts);
     recentFailures = Map.copyOf(recentFailures);
     returning = Map.copyOf(returning);
+    recoveries = Map.copyOf(recoveries);
   }
 
   public static FailoverMemory empty() {
-    return new FailoverMemory(Map.of(), Map.of(), false, Map.of());
+    return new FailoverMemory(Map.of(), Map.of(), false, Map.of(), Map.of());
   }
 
   public Optional<Attempt> attempt(String shard) {
@@ -68,7 +71,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
     Set<String> tried = new HashSet<>(newPass ? Set.of() : attempt(shard).map(Attempt::tried).orElse(Set.of()));
     tried.add(candidate);
     next.put(shard, new Attempt(failed, failedAnnounced, candidate, mode, at, tried, false));
-    return new FailoverMemory(next, recentFailures, paused, returning);
+    return new FailoverMemory(next, recentFailures, paused, returning, recoveries);
   }
 
   /**
@@ -87,7 +90,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
     }
     Map<String, Attempt> next = new HashMap<>(attempts);
     next.put(shard, new Attempt(a.failed(), a.failedAnnounced(), a.candidate(), a.mode(), a.startedAt(), tried, true));
-    return new FailoverMemory(next, recentFailures, paused, returning);
+    return new FailoverMemory(next, recentFailures, paused, returning, recoveries);
   }
 
   /**
@@ -104,7 +107,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
     failures.put(done.failed(), new Failure(shard, done.failedAnnounced(), at));
     Map<String, Returning> back = new HashMap<>(returning);
     back.put(done.failed(), new Returning(shard, done.candidate(), Optional.empty()));
-    return new FailoverMemory(next, failures, paused, back);
+    return new FailoverMemory(next, failures, paused, back, recoveries);
   }
 
   /** The failure of {@code node} (address) if it lies within {@code window} of {@code now}. */
@@ -124,7 +127,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
         kept.put(node, f);
       }
     });
-    return new FailoverMemory(attempts, kept, paused, returning);
+    return new FailoverMemory(attempts, kept, paused, returning, recoveries);
   }
 
   /** Announced addresses of the primaries replaced within the window: no automatic failback to them. */
@@ -139,7 +142,7 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
   public FailoverMemory acknowledged(String shard) {
     Map<String, Failure> kept = new HashMap<>(recentFailures);
     kept.values().removeIf(f -> f.shard().equals(shard));
-    return new FailoverMemory(attempts, kept, paused, returning);
+    return new FailoverMemory(attempts, kept, paused, returning, recoveries);
   }
 
   /** Whether the shard has a failure within the window that an operator could acknowledge. */
@@ -149,13 +152,24 @@ public record FailoverMemory(Map<String, Attempt> attempts, Map<String, Failure>
   }
 
   public FailoverMemory paused(boolean on) {
-    return new FailoverMemory(attempts, recentFailures, on, returning);
+    return new FailoverMemory(attempts, recentFailures, on, returning, recoveries);
   }
 
   /** {@code node}'s return is being watched as {@code r}; empty forgets it (it rejoined). */
   public FailoverMemory returning(String node, Optional<Returning> r) {
     Map<String, Returning> back = new HashMap<>(returning);
     r.ifPresentOrElse(v -> back.put(node, v), () -> back.remove(node));
-    return new FailoverMemory(attempts, recentFailures, paused, back);
+    return new FailoverMemory(attempts, recentFailures, paused, back, recoveries);
+  }
+
+  public Optional<Recovery> recovery(String shard) {
+    return Optional.ofNullable(recoveries.get(shard));
+  }
+
+  /** The shard's recovery in progress is now {@code r}; empty forgets it (it ended). */
+  public FailoverMemory recovery(String shard, Optional<Recovery> r) {
+    Map<String, Recovery> next = new HashMap<>(recoveries);
+    r.ifPresentOrElse(v -> next.put(shard, v), () -> next.remove(shard));
+    return new FailoverMemory(attempts, recentFailures, paused, returning, next);
   }
 }

@@ -54,7 +54,7 @@ public final class FailoverPlanner {
     ServingPrimaries servingPrimaries = ServingPrimaries.of(view, now, settings.staleAfter());
     // Promotions that took effect: the shard is served again.
     for (String shard : memory.attempts().keySet().stream().sorted().toList()) {
-      List<String> slots = List.of(shard.split(","));
+      List<String> slots = ShardId.parse(shard).ranges();
       Optional<NodeView> serving = servingPrimaries.serving(slots);
       if (serving.isPresent() && serving.get().address().equals(memory.attempts().get(shard).candidate())) {
         next = next.recovered(shard, now);
@@ -200,7 +200,7 @@ public final class FailoverPlanner {
         continue;
       }
       RedisState state = n.report().state().get();
-      List<String> slots = List.of(r.shard().split(","));
+      List<String> slots = ShardId.parse(r.shard()).ranges();
       Optional<NodeView> serving = servingPrimaries.serving(slots);
       boolean follows = state.role() == RedisState.Role.REPLICA && serving.isPresent()
           && state.primary().map(p -> p.equals(serving.get().announced())).orElse(false);
@@ -224,14 +224,14 @@ public final class FailoverPlanner {
           && !n.report().writesHeld() && !next.paused()) {
         decisions.add(new Decision(new Action.Hold(r.shard(), node, n.announced(), n.report().sender()), "old primary "
             + n.announced() + " of shard " + r.shard() + " answers its agent and still claims slots "
-            + String.join(",", state.slots()) + " that " + serving.get().announced() + " serves now: its agent "
+            + ShardId.of(state) + " that " + serving.get().announced() + " serves now: its agent "
             + n.report().sender() + " holds its writes until it follows " + serving.get().announced()));
       }
       Instant back = r.backSince().orElse(now);
       next = next.returning(node, Optional.of(new FailoverMemory.Returning(r.shard(), r.replacedBy(), Optional.of(back))));
       if (Duration.between(back, now).compareTo(settings.verifyDeadline()) >= 0) {
         String is = state.role() == RedisState.Role.PRIMARY
-            ? "a primary owning " + (state.slotCount() == 0 ? "no slots" : "slots " + String.join(",", state.slots()))
+            ? "a primary owning " + (state.slotCount() == 0 ? "no slots" : "slots " + ShardId.of(state))
             : "a replica of " + state.primary().orElse("nothing");
         decisions.add(new Decision(new Action.Alert(r.shard()), "old primary " + n.announced() + " of shard "
             + r.shard() + " answers again but is " + is + ", not a replica of the shard's primary "

@@ -1,6 +1,13 @@
 package io.meridian.coordinator.state;
 
+import static io.meridian.coordinator.state.StrictFields.array;
+import static io.meridian.coordinator.state.StrictFields.bool;
+import static io.meridian.coordinator.state.StrictFields.instant;
+import static io.meridian.coordinator.state.StrictFields.nonEmpty;
+import static io.meridian.coordinator.state.StrictFields.object;
+
 import io.meridian.coordinator.decide.Action;
+import io.meridian.coordinator.decide.Recovery;
 import io.meridian.coordinator.decide.FailoverMemory;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -52,9 +59,11 @@ public final class FailoverMemoryCodec {
       r.backSince().ifPresent(b -> json.put("backSince", b.toString()));
       returning.put(node, json);
     });
+    JsonObject recoveries = new JsonObject();
+    memory.recoveries().forEach((shard, r) -> recoveries.put(shard, RecoveryJson.encode(r, r.startedAt())));
     return new JsonObject().put("version", VERSION).put("term", term).put("attempts", attempts)
         .put("recentFailures", failures)
-        .put("returning", returning).encode();
+        .put("returning", returning).put("recoveries", recoveries).encode();
   }
 
   /** @throws IllegalArgumentException naming the field that is wrong */
@@ -62,42 +71,42 @@ public final class FailoverMemoryCodec {
     JsonObject root = StoredJson.versioned(text, VERSION);
     long term = StoredJson.term(root);
     Map<String, FailoverMemory.Attempt> attempts = new HashMap<>();
-    object(root, "attempts").forEach(e -> {
+    object(root, "attempts", "").forEach(e -> {
       JsonObject a = entry("attempts", e);
-      String where = "attempts." + e.getKey();
+      String where = "attempts." + e.getKey() + ".";
       Set<String> tried = new HashSet<>();
       array(a, "tried", where).forEach(t -> {
         if (!(t instanceof String s)) {
-          throw new IllegalArgumentException("field '" + where + ".tried': expected strings, got " + t);
+          throw new IllegalArgumentException("field '" + where + "tried': expected strings, got " + t);
         }
         tried.add(s);
       });
-      attempts.put(e.getKey(), new FailoverMemory.Attempt(string(a, "failed", where), string(a, "failedAnnounced", where),
-          string(a, "candidate", where), mode(a, where), instant(a, "startedAt", where), tried, bool(a, "over", where)));
+      attempts.put(e.getKey(), new FailoverMemory.Attempt(nonEmpty(a, "failed", where),
+          nonEmpty(a, "failedAnnounced", where), nonEmpty(a, "candidate", where), mode(a, where),
+          instant(a, "startedAt", where), tried, bool(a, "over", where)));
     });
     Map<String, FailoverMemory.Failure> failures = new HashMap<>();
-    object(root, "recentFailures").forEach(e -> {
+    object(root, "recentFailures", "").forEach(e -> {
       JsonObject f = entry("recentFailures", e);
-      String where = "recentFailures." + e.getKey();
-      failures.put(e.getKey(), new FailoverMemory.Failure(string(f, "shard", where), string(f, "announced", where),
+      String where = "recentFailures." + e.getKey() + ".";
+      failures.put(e.getKey(), new FailoverMemory.Failure(nonEmpty(f, "shard", where), nonEmpty(f, "announced", where),
           instant(f, "at", where)));
     });
     Map<String, FailoverMemory.Returning> returning = new HashMap<>();
-    object(root, "returning").forEach(e -> {
+    object(root, "returning", "").forEach(e -> {
       JsonObject r = entry("returning", e);
-      String where = "returning." + e.getKey();
+      String where = "returning." + e.getKey() + ".";
       Optional<Instant> back = r.containsKey("backSince") ? Optional.of(instant(r, "backSince", where)) : Optional.empty();
-      returning.put(e.getKey(), new FailoverMemory.Returning(string(r, "shard", where), string(r, "replacedBy", where),
-          back));
+      returning.put(e.getKey(), new FailoverMemory.Returning(nonEmpty(r, "shard", where),
+          nonEmpty(r, "replacedBy", where), back));
     });
-    return new CpTermRegister.Stamped<>(term, new FailoverMemory(attempts, failures, false, returning));
-  }
-
-  private static JsonObject object(JsonObject json, String field) {
-    if (!(json.getValue(field) instanceof JsonObject o)) {
-      throw new IllegalArgumentException("field '" + field + "': expected an object, got " + json.getValue(field));
+    // Absent in what a leader of an earlier version wrote: it had no recovery records.
+    Map<String, Recovery> recoveries = new HashMap<>();
+    if (root.containsKey("recoveries")) {
+      object(root, "recoveries", "").forEach(e -> recoveries.put(e.getKey(),
+          RecoveryJson.decode(entry("recoveries", e), "recoveries." + e.getKey() + ".")));
     }
-    return o;
+    return new CpTermRegister.Stamped<>(term, new FailoverMemory(attempts, failures, false, returning, recoveries));
   }
 
   private static JsonObject entry(String field, Map.Entry<String, Object> e) {
@@ -108,46 +117,12 @@ public final class FailoverMemoryCodec {
     return o;
   }
 
-  private static JsonArray array(JsonObject json, String field, String where) {
-    if (!(json.getValue(field) instanceof JsonArray a)) {
-      throw new IllegalArgumentException("field '" + where + "." + field + "': expected an array, got "
-          + json.getValue(field));
-    }
-    return a;
-  }
-
-  private static boolean bool(JsonObject json, String field, String where) {
-    if (!(json.getValue(field) instanceof Boolean b)) {
-      throw new IllegalArgumentException("field '" + where + "." + field + "': expected true or false, got "
-          + json.getValue(field));
-    }
-    return b;
-  }
-
-  private static String string(JsonObject json, String field, String where) {
-    if (!(json.getValue(field) instanceof String s) || s.isEmpty()) {
-      throw new IllegalArgumentException("field '" + where + "." + field + "': expected a non-empty string, got "
-          + json.getValue(field));
-    }
-    return s;
-  }
-
-  private static Instant instant(JsonObject json, String field, String where) {
-    String text = string(json, field, where);
-    try {
-      return Instant.parse(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("field '" + where + "." + field + "': expected an ISO-8601 instant, got "
-          + text, e);
-    }
-  }
-
   private static Action.Mode mode(JsonObject json, String where) {
-    String text = string(json, "mode", where);
+    String text = nonEmpty(json, "mode", where);
     try {
       return Action.Mode.valueOf(text);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("field '" + where + ".mode': expected FORCE or TAKEOVER, got " + text, e);
+      throw new IllegalArgumentException("field '" + where + "mode': expected FORCE or TAKEOVER, got " + text, e);
     }
   }
 }

@@ -1,9 +1,17 @@
 package io.meridian.coordinator.state;
 
+import static io.meridian.coordinator.state.StrictFields.array;
+import static io.meridian.coordinator.state.StrictFields.element;
+import static io.meridian.coordinator.state.StrictFields.instant;
+import static io.meridian.coordinator.state.StrictFields.number;
+import static io.meridian.coordinator.state.StrictFields.object;
+import static io.meridian.coordinator.state.StrictFields.optionalString;
+import static io.meridian.coordinator.state.StrictFields.string;
+
 import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.decide.Recovery;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -34,6 +42,7 @@ public final class HistoryBucketCodec {
       JsonObject json = new JsonObject().put("seq", r.seq().orElseThrow()).put("by", r.by()).put("at", e.at().toString())
           .put("term", e.term()).put("shard", e.shard()).put("kind", e.kind()).put("text", cut(e.text()));
       e.id().ifPresent(id -> json.put("commandId", id));
+      e.recovery().ifPresent(rec -> json.put("recovery", RecoveryJson.encode(rec, e.at())));
       entries.add(json);
     }
     return new JsonObject().put("version", VERSION).put("generation", bucket.generation()).put("entries", entries)
@@ -44,50 +53,21 @@ public final class HistoryBucketCodec {
   public static Bucket decode(String text) {
     JsonObject root = StoredJson.versioned(text, VERSION);
     long generation = number(root, "generation", "", 0);
-    if (!(root.getValue("entries") instanceof JsonArray array)) {
-      throw new IllegalArgumentException("field 'entries': expected an array, got " + root.getValue("entries"));
-    }
+    JsonArray array = array(root, "entries", "");
     List<History.Recorded> entries = new ArrayList<>();
     for (int i = 0; i < array.size(); i++) {
       String where = "entries[" + i + "].";
-      if (!(array.getValue(i) instanceof JsonObject e)) {
-        throw new IllegalArgumentException("field 'entries[" + i + "]': expected an object, got " + array.getValue(i));
-      }
-      Optional<String> id = e.containsKey("commandId") ? Optional.of(string(e, "commandId", where))
-          : Optional.empty();
+      JsonObject e = element(array, i, "entries");
+      Optional<Recovery> recovery = e.containsKey("recovery")
+          ? Optional.of(RecoveryJson.decode(object(e, "recovery", where), where + "recovery.")) : Optional.empty();
       entries.add(new History.Recorded(OptionalLong.of(number(e, "seq", where, 0)), string(e, "by", where),
-          new History.Entry(instant(e, where), number(e, "term", where, -1), string(e, "shard", where),
-              string(e, "kind", where), string(e, "text", where), id)));
+          new History.Entry(instant(e, "at", where), number(e, "term", where, -1), string(e, "shard", where),
+              string(e, "kind", where), string(e, "text", where), optionalString(e, "commandId", where), recovery)));
     }
     return new Bucket(generation, entries);
   }
 
   private static String cut(String text) {
     return text.length() <= MAX_TEXT ? text : text.substring(0, MAX_TEXT - 1) + "…";
-  }
-
-  private static long number(JsonObject json, String field, String where, long min) {
-    Object value = json.getValue(field);
-    if (!(value instanceof Integer || value instanceof Long) || ((Number) value).longValue() < min) {
-      throw new IllegalArgumentException("field '" + where + field + "': expected an integer of at least " + min
-          + ", got " + value);
-    }
-    return ((Number) value).longValue();
-  }
-
-  private static String string(JsonObject json, String field, String where) {
-    if (!(json.getValue(field) instanceof String s)) {
-      throw new IllegalArgumentException("field '" + where + field + "': expected a string, got " + json.getValue(field));
-    }
-    return s;
-  }
-
-  private static Instant instant(JsonObject json, String where) {
-    String text = string(json, "at", where);
-    try {
-      return Instant.parse(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("field '" + where + "at': expected an ISO-8601 instant, got " + text, e);
-    }
   }
 }

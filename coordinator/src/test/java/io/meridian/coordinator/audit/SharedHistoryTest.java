@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -84,14 +83,14 @@ class SharedHistoryTest {
     return done.get(10, TimeUnit.SECONDS);
   }
 
-  private JsonObject document(io.vertx.core.Context context, SharedHistory shared) throws Exception {
-    CompletableFuture<JsonObject> doc = new CompletableFuture<>();
-    context.runOnContext(v -> shared.document("coordinator-1").onComplete(ar -> doc.complete(ar.result())));
+  private SharedHistory.Shown document(io.vertx.core.Context context, SharedHistory shared) throws Exception {
+    CompletableFuture<SharedHistory.Shown> doc = new CompletableFuture<>();
+    context.runOnContext(v -> shared.read().onComplete(ar -> doc.complete(ar.result())));
     return doc.get(10, TimeUnit.SECONDS);
   }
 
-  private static List<String> texts(JsonObject doc) {
-    return doc.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getString("text")).toList();
+  private static List<String> texts(SharedHistory.Shown shown) {
+    return shown.entries().stream().map(r -> r.entry().text()).toList();
   }
 
   @Test
@@ -113,9 +112,9 @@ class SharedHistoryTest {
     });
     await().pollDelay(Duration.ofMillis(300)).atMost(Duration.ofSeconds(1)).until(() -> true);
     assertThat(onContext(context, shared::unshared)).isEqualTo(2);
-    JsonObject cutOff = document(context, shared);
-    assertThat(cutOff.getString("source")).isEqualTo("local");
-    assertThat(cutOff.getString("note")).contains("the CP group did not answer").contains("no majority");
+    SharedHistory.Shown cutOff = document(context, shared);
+    assertThat(cutOff.source()).isEqualTo("local");
+    assertThat(cutOff.note().orElseThrow()).contains("the CP group did not answer").contains("no majority");
     assertThat(texts(cutOff)).containsExactly("before the cut", "during the cut 1", "during the cut 2");
 
     // The first write after the heal times out after numbering: it is sent again under the same numbers.
@@ -127,10 +126,10 @@ class SharedHistoryTest {
     assertThat(store.stored.stream().map(r -> r.entry().text())).containsExactly("before the cut", "during the cut 1",
         "during the cut 2");
     assertThat(store.next).as("numbered once").isEqualTo(3);
-    JsonObject healed = document(context, shared);
-    assertThat(healed.getString("source")).isEqualTo("cp-group");
-    assertThat(healed.containsKey("note")).isFalse();
-    assertThat(healed.getJsonArray("entries").stream().map(e -> ((JsonObject) e).getLong("seq"))).containsExactly(0L, 1L, 2L);
+    SharedHistory.Shown healed = document(context, shared);
+    assertThat(healed.source()).isEqualTo("cp-group");
+    assertThat(healed.note()).isEmpty();
+    assertThat(healed.entries().stream().map(r -> r.seq().getAsLong())).containsExactly(0L, 1L, 2L);
   }
 
   @Test
@@ -143,11 +142,11 @@ class SharedHistoryTest {
       history.add(entry("just now")); // not started: never written, only shown
       return null;
     });
-    JsonObject doc = document(context, shared);
-    assertThat(doc.getString("source")).isEqualTo("cp-group");
+    SharedHistory.Shown doc = document(context, shared);
+    assertThat(doc.source()).isEqualTo("cp-group");
     assertThat(texts(doc)).containsExactly("from the old leader", "just now");
-    assertThat(doc.getJsonArray("entries").getJsonObject(1).getValue("seq")).isNull();
-    assertThat(doc.getJsonArray("entries").getJsonObject(1).getString("by")).isEqualTo("coordinator-1");
+    assertThat(doc.entries().get(1).seq()).isEmpty();
+    assertThat(doc.entries().get(1).by()).isEqualTo("coordinator-1");
   }
 
   @Test
@@ -157,9 +156,9 @@ class SharedHistoryTest {
       history.add(entry("observed"));
       return null;
     });
-    JsonObject doc = document(context, shared);
-    assertThat(doc.getString("source")).isEqualTo("local");
-    assertThat(doc.getString("note")).contains("leadership is disabled");
+    SharedHistory.Shown doc = document(context, shared);
+    assertThat(doc.source()).isEqualTo("local");
+    assertThat(doc.note().orElseThrow()).contains("leadership is disabled");
     assertThat(texts(doc)).containsExactly("observed");
     assertThat(onContext(context, shared::unshared)).as("nothing waits for a CP group there is not").isZero();
   }

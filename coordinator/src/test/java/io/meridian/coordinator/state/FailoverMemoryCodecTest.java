@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.coordinator.decide.Action;
 import io.meridian.coordinator.decide.FailoverMemory;
+import io.meridian.coordinator.decide.Recovery;
+import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,26 @@ class FailoverMemoryCodecTest {
         .started("5461-10922", "10.0.0.3:7000", "n3:7000", "10.0.0.4:7000", Action.Mode.TAKEOVER, T0.plusSeconds(3), false)
         .started("5461-10922", "10.0.0.3:7000", "n3:7000", "10.0.0.5:7000", Action.Mode.TAKEOVER, T0.plusSeconds(9), false)
         .returning("10.0.0.9:7000", Optional.of(new FailoverMemory.Returning("10923-16383", "10.0.0.8:7000",
-            Optional.of(T0.plusSeconds(4)))));
+            Optional.of(T0.plusSeconds(4)))))
+        .recovery("5461-10922", Optional.of(Recovery.start("5461-10922", 41, "unreachable_by_majority",
+            "unreachable from 2 of 3 regions", "n3:7000", Optional.empty(), T0.plusSeconds(3)).commandSent()
+            .step(new Recovery.Step(T0.plusSeconds(4), 41, "FAILOVER_TAKEOVER", "n4:7000", "not executed: no answer",
+                "5461-t41-1764756003123/t41/1/failover_takeover")).attemptFailed(true)));
+  }
+
+  @Test
+  void aRecoveryUnderWayIsHandedOverWithItAndAMemoryWrittenBeforeRecoveryRecordsReadsWithNone() {
+    FailoverMemory back = FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(busy(), 42)).value();
+    Recovery running = back.recovery("5461-10922").orElseThrow();
+    assertThat(running).isEqualTo(busy().recovery("5461-10922").orElseThrow());
+    assertThat(running.outcome()).isEmpty();
+    assertThat(running.nextCommandId(43, "FAILOVER_FORCE")).isEqualTo(running.id() + "/t43/2/failover_force");
+    JsonObject older = new JsonObject(FailoverMemoryCodec.encode(busy(), 42));
+    older.remove("recoveries");
+    assertThat(FailoverMemoryCodec.decode(older.encode()).value().recoveries()).isEmpty();
+    assertThatThrownBy(() -> FailoverMemoryCodec.decode(FailoverMemoryCodec.encode(busy(), 42)
+        .replace("\"trigger\":\"unreachable_by_majority\"", "\"trigger\":7")))
+        .hasMessage("field 'recoveries.5461-10922.trigger': expected a string, got 7");
   }
 
   @Test

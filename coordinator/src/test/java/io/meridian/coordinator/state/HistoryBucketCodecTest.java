@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.meridian.coordinator.audit.History;
+import io.meridian.coordinator.decide.Recovery;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +33,27 @@ class HistoryBucketCodecTest {
     String text = HistoryBucketCodec.decode(HistoryBucketCodec.encode(new HistoryBucketCodec.Bucket(0, List.of(huge))))
         .entries().get(0).entry().text();
     assertThat(text).hasSize(HistoryBucketCodec.MAX_TEXT).endsWith("…");
+  }
+
+  @Test
+  void aRecoveryEntryCarriesItsWholeRecord() {
+    Recovery ended = Recovery.start("0-5460", 7, "dead_primary", "primary 10.0.0.1:7000 is dead: …", "10.0.0.1:7000",
+        Optional.of("region-1"), Instant.parse("2026-12-05T04:00:00Z"))
+        .step(new Recovery.Step(Instant.parse("2026-12-05T04:00:00.200Z"), 7, "FAILOVER_FORCE", "10.0.0.2:7000",
+            "executed by agent-2 (term 7): promoted", "0-t7-1764907200000/t7/1/failover_force"))
+        .ended(new Recovery.Outcome(Recovery.Outcome.SUCCEEDED, Instant.parse("2026-12-05T04:00:00.900Z"), "done"));
+    History.Recorded recorded = new History.Recorded(OptionalLong.of(52), "coordinator-1", History.Entry.of(ended, 7));
+    HistoryBucketCodec.Bucket back = HistoryBucketCodec.decode(HistoryBucketCodec.encode(
+        new HistoryBucketCodec.Bucket(2, List.of(DECISION, recorded))));
+    assertThat(back.entries()).containsExactly(DECISION, recorded);
+    assertThat(back.entries().get(1).entry().recovery().orElseThrow().duration(Instant.MAX).toMillis()).isEqualTo(900);
+
+    JsonObject good = new JsonObject(HistoryBucketCodec.encode(new HistoryBucketCodec.Bucket(2, List.of(recorded))));
+    JsonObject entry = good.getJsonArray("entries").getJsonObject(0);
+    JsonObject badStep = entry.copy();
+    badStep.getJsonObject("recovery").getJsonArray("steps").getJsonObject(0).put("commandId", "");
+    assertRejected(withEntry(good, badStep),
+        "field 'entries[0].recovery.steps[0].commandId': expected a non-empty string");
   }
 
   @Test
