@@ -233,7 +233,8 @@ public final class CoordinatorVerticle extends VerticleBase {
         config.coordinatorId(), clock).routes(router);
     new RebalanceApi(vertx, operatorGate, () -> config, leader.flatMap(LeaderLifecycle::rebalance), this::snapshot,
         this::leading, this::term, clock).routes(router);
-    new ScalingApi(operatorGate, () -> config, leader.map(LeaderLifecycle::scaling), this::jobUrl).routes(router);
+    new ScalingApi(operatorGate, () -> config, leader.map(LeaderLifecycle::scaling), this::jobUrl, this::term)
+        .routes(router);
     return router;
   }
 

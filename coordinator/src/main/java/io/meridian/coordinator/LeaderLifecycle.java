@@ -28,6 +28,7 @@ import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.state.CpTermRegister;
 import io.meridian.coordinator.state.FailoverMemoryCodec;
 import io.meridian.coordinator.state.RebalanceHoldsCodec;
+import io.meridian.coordinator.state.ScalingJobsCodec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.ClusterEvent;
@@ -123,7 +124,9 @@ final class LeaderLifecycle {
             "the rebalancer's operator holds", new RebalanceHoldsCodec(), RebalanceCycle.Holds.none()),
         w.registry(), w.clock())) : Optional.empty();
     scaling = new ScalingJobs(w.vertx(), commands::send, this::term, w.snapshot(), w.view(),
-        () -> w.config().get().staleAfter(), () -> w.config().get().spec(), w.history(), w.clock());
+        () -> w.config().get().staleAfter(), () -> w.config().get().spec(), w.history(),
+        new CpTermRegister<>(w.leadership()::current, "meridian-scaling-jobs-" + config.cluster(), "the scaling jobs",
+            new ScalingJobsCodec(), List.of()), w.clock());
     work.add(failover);
     rebalance.ifPresent(work::add);
     work.add(scaling);
@@ -207,6 +210,7 @@ final class LeaderLifecycle {
     if (everySecond && term.isPresent()) {
       termCatchUp.check(term.getAsLong(), w.view().get().highestTermSeen());
       announce(term.getAsLong());
+      scaling.cycle(term.getAsLong());
       // The layout is the scaling job's while one runs: the rebalancer keeps still as during a failover.
       rebalance.ifPresent(r -> r.cycle(term.getAsLong(), w.maintenance().paused(),
           failover.failingOver() || scaling.running().isPresent(), failover.failbackHeld()));

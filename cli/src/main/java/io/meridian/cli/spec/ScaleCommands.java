@@ -136,6 +136,9 @@ public final class ScaleCommands {
     private ApiJob() {
     }
 
+    /** How long a leader that is still reading the previous leader's jobs (503) is asked again. */
+    private static final Duration NOT_READY_FOR = Duration.ofSeconds(30);
+
     /** Exit 0 when the job is done, 1 when it failed (or could not be followed), 2 when it was refused. */
     static int run(ApiTargets api, String command, String node, String method, String path, JsonObject body, Path spec) {
       if (spec != null) {
@@ -144,20 +147,33 @@ public final class ScaleCommands {
       }
       try {
         OperatorCommands.Answer started = OperatorCommands.call(api, method, path, body);
+        long notReadySince = System.nanoTime();
+        while (started != null && started.status() == 503
+            && System.nanoTime() - notReadySince < NOT_READY_FOR.toNanos()) {
+          System.out.printf("%s answered 503: %s; asking again%n", started.base(), started.body().getString("error"));
+          LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
+          started = OperatorCommands.call(api, method, path, body);
+        }
         if (started == null) {
           return Meridian.EXIT_USAGE;
         }
+        JsonObject answer = started.body();
+        if (started.status() == 409 && answer.containsKey("runningJob")
+            && command.equals(answer.getString("operation")) && node.equals(answer.getString("node"))) {
+          // The same job, started earlier (a leader that took over resumes the one its predecessor left).
+          System.out.printf("%s %s: job %s for this node is running on the leader already; following it%n", command,
+              node, answer.getString("runningJob"));
+          return follow(api, URI.create(started.base()), answer.getString("runningJob"), command);
+        }
         if (started.status() != 202) {
           System.err.println("meridian " + command + ": " + started.base() + " answered " + started.status() + ": "
-              + started.body().getString("error", started.body().encode()));
+              + answer.getString("error", answer.encode()));
           return started.status() / 100 == 4 ? Meridian.EXIT_USAGE : Meridian.EXIT_FAILED;
         }
-        // Followed where it was started: the leader's own URL for it may not be one the operator configured.
-        String url = started.base() + "/api/v1/jobs/" + started.body().getString("id");
+        String url = started.base() + "/api/v1/jobs/" + answer.getString("id");
         System.out.printf("%s %s: job %s started on the leader; following %s%n", command, node,
-            started.body().getString("id"), url);
-        return follow(api.only(URI.create(started.base())), "/api/v1/jobs/"
-            + started.body().getString("id"), command);
+            answer.getString("id"), url);
+        return follow(api, URI.create(started.base()), answer.getString("id"), command);
       } catch (java.io.IOException e) {
         System.err.println("meridian " + command + ": " + e.getMessage());
         return Meridian.EXIT_FAILED;
@@ -167,47 +183,95 @@ public final class ScaleCommands {
       }
     }
 
-    private static int follow(ApiTargets leader, String path, String command) throws InterruptedException {
-      String url = leader.urls().get(0) + path;
+    /**
+     * Follows the job where it was started; when that coordinator stops answering or says the job
+     * was interrupted (it lost the lead), looks for the job on every configured coordinator: the
+     * next leader resumes it under the same id.
+     */
+    private static int follow(ApiTargets api, URI startedOn, String id, String command) throws InterruptedException {
+      String path = "/api/v1/jobs/" + id;
+      URI on = startedOn;
       int printed = 0;
       long lastAnswer = System.nanoTime();
       String trouble = "";
       while (true) {
         try {
-          OperatorCommands.Answer a = OperatorCommands.call(leader, "GET", path, null, Duration.ofSeconds(5));
-          if (a.status() != 200) {
-            throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
+          JsonObject job = jobOn(api.only(on), path);
+          String state = job.getString("state");
+          if (state.equals("interrupted")) {
+            Optional<URI> next = resumedElsewhere(api, on, path);
+            if (next.isPresent()) {
+              System.out.printf("the job was interrupted on %s (%s); the next leader resumed it: following %s%s%n",
+                  on, job.getString("error"), next.get(), path);
+              on = next.get();
+              continue;
+            }
+            throw new java.io.IOException("interrupted (" + job.getString("error") + "); waiting for the next leader "
+                + "to resume it");
           }
           lastAnswer = System.nanoTime();
           trouble = "";
-          JsonArray progress = a.body().getJsonArray("progress", new JsonArray());
+          JsonArray progress = job.getJsonArray("progress", new JsonArray());
+          // A leader that took over has the whole progress: print only what is new.
           for (; printed < progress.size(); printed++) {
             JsonObject line = progress.getJsonObject(printed);
             System.out.printf("[%s] %s%n", line.getString("at"), line.getString("text"));
           }
           System.out.flush();
-          String state = a.body().getString("state");
           if (state.equals("done")) {
             return 0;
           }
           if (!state.equals("running")) {
-            System.err.println("meridian " + command + ": the job failed: " + a.body().getString("error"));
+            System.err.println("meridian " + command + ": the job failed: " + job.getString("error"));
             return Meridian.EXIT_FAILED;
           }
         } catch (java.io.IOException | RuntimeException e) {
+          Optional<URI> next = resumedElsewhere(api, on, path);
+          if (next.isPresent()) {
+            System.out.printf("%s%s does not answer (%s); the job runs on %s: following it there%n", on, path,
+                e.getMessage(), next.get());
+            on = next.get();
+            continue;
+          }
           if (trouble.isEmpty()) {
-            System.out.printf("the job at %s does not answer (%s); trying for up to %d s%n", url, e.getMessage(),
-                LOST_AFTER.toSeconds());
+            System.out.printf("the job at %s%s does not answer (%s); trying every coordinator for up to %d s%n", on,
+                path, e.getMessage(), LOST_AFTER.toSeconds());
           }
           trouble = String.valueOf(e.getMessage());
           if (System.nanoTime() - lastAnswer > LOST_AFTER.toNanos()) {
-            System.err.println("meridian " + command + ": lost the job at " + url + " for " + LOST_AFTER.toSeconds()
-                + " s (" + trouble + "); the leader may have changed: run the command again to resume");
+            System.err.println("meridian " + command + ": lost the job " + id + " for " + LOST_AFTER.toSeconds()
+                + " s (" + trouble + "); no coordinator reports it running: run the command again to resume");
             return Meridian.EXIT_FAILED;
           }
         }
         LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(500));
       }
+    }
+
+    private static JsonObject jobOn(ApiTargets one, String path) throws java.io.IOException, InterruptedException {
+      OperatorCommands.Answer a = OperatorCommands.call(one, "GET", path, null, Duration.ofSeconds(5));
+      if (a.status() != 200) {
+        throw new java.io.IOException("answered " + a.status() + ": " + a.body().getString("error", ""));
+      }
+      return a.body();
+    }
+
+    /** A configured coordinator, other than {@code not}, that has the job running or done. */
+    private static Optional<URI> resumedElsewhere(ApiTargets api, URI not, String path) throws InterruptedException {
+      for (URI url : api.urls()) {
+        if (url.equals(not)) {
+          continue;
+        }
+        try {
+          String state = jobOn(api.only(url), path).getString("state");
+          if (state.equals("running") || state.equals("done")) {
+            return Optional.of(url);
+          }
+        } catch (java.io.IOException | RuntimeException e) {
+          // Not there, or not reachable: the next one.
+        }
+      }
+      return Optional.empty();
     }
   }
 

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * write load, the first as a primary with an even share of slots moved by the source nodes' agents,
  * the others as replicas; every step is in the history; {@code DELETE /api/v1/nodes/…} takes them
  * out again. Malformed, unauthenticated, concurrent and out-of-spec requests are refused with why.
- * A leader killed in the middle of resharding: run again, the new leader finishes the job (that a
- * leader losing its lock stops the job at once and says so is {@code ScalingJobsTest}'s).
+ * A leader killed in the middle of resharding: the new leader resumes the job by itself and finishes
+ * it (that a leader losing its lock stops the job at once and says so is {@code ScalingJobsTest}'s).
  */
 class ScalingApiIT {
 
@@ -135,17 +135,32 @@ class ScalingApiIT {
         (System.nanoTime() - t0) / 1_000_000, Files.readString(firstOut));
     assertThat(Files.readString(firstOut)).contains("MEET on ").contains("MIGRATE_SLOTS on ");
 
-    // Run again, through any coordinator: the new leader finishes the job.
+    // The new leader reads the jobs from the CP group and resumes the one left running, by itself:
+    // the same job id, now under its term, and it finishes.
+    java.util.regex.Matcher idOf = java.util.regex.Pattern.compile("job (\\w+) started on the leader")
+        .matcher(Files.readString(firstOut));
+    assertThat(idOf.find()).as(Files.readString(firstOut)).isTrue();
+    String jobId = idOf.group(1);
+    int successorPort = cluster.apiPort + DemoCluster.regionIndex(successor);
+    await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().untilAsserted(() ->
+        assertThat(get(successorPort, "/api/v1/jobs/" + jobId).getString("state")).isEqualTo("done"));
+    JsonObject finished = get(successorPort, "/api/v1/jobs/" + jobId);
+    System.out.printf("job %s resumed and finished by %s: %s%n", jobId, successor.getString("leader"),
+        finished.getString("result"));
+    assertThat(finished.getLong("term")).isEqualTo(successor.getLong("term"));
+    assertThat(finished.getJsonArray("progress").stream().map(l -> ((JsonObject) l).getString("text")))
+        .anyMatch(t -> t.startsWith("resumed by the new leader (term " + successor.getLong("term") + ")"))
+        .anyMatch(t -> t.startsWith("resharding done"));
+    // Running the command again is harmless: what is done is skipped.
     DemoCluster.Run resumed = null;
-    // Should leadership move once more meanwhile, the run says so and is run again, as an operator would.
-    for (int attempt = 0; attempt < 3 && (resumed == null || resumed.exit() == 1
-        && resumed.output().contains("leadership lost; run again to resume")); attempt++) {
+    // Should leadership move once more meanwhile, the run follows the job to the next leader.
+    for (int attempt = 0; attempt < 3 && (resumed == null || resumed.exit() == 1); attempt++) {
       resumed = cluster.meridian(env, "add-node", "--api", cluster.apiUrls(), "--node", added.get(0));
       System.out.printf("add-node --api %s run again (%d ms since the first start):%n%s%n", added.get(0),
           (System.nanoTime() - t0) / 1_000_000, resumed.output());
     }
     assertThat(resumed.exit()).as(resumed.output()).isZero();
-    assertThat(resumed.output()).contains("as a primary").contains("resharding done");
+    assertThat(resumed.output()).contains("as a primary").contains("resharding done: 0 slots moved");
     for (String node : added.subList(1, 3)) {
       long t1 = System.nanoTime();
       DemoCluster.Run run = cluster.meridian(env, "add-node", "--api", cluster.apiUrls(), "--node", node);

@@ -71,6 +71,11 @@ final class KeptInCp<T> {
     return false;
   }
 
+  /** True once the state was claimed for {@code term} (without starting a claim). */
+  boolean holds(long term) {
+    return loadedFor == term;
+  }
+
   /** Writes {@code value} unless it is what was saved last or a write is under way (the next call follows it). */
   void save(T value, long term) {
     if (loadedFor != term || saving || Objects.equals(value, saved)) {

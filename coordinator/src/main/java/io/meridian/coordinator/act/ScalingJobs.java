@@ -6,9 +6,11 @@ import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Topology;
 import io.meridian.coordinator.rebalance.NodeFacts;
 import io.meridian.coordinator.rebalance.Snapshot;
+import io.meridian.coordinator.scale.JobRecord;
 import io.meridian.coordinator.scale.ScalePlanner;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.coordinator.state.TermRegister;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
@@ -40,8 +42,9 @@ import org.slf4j.LoggerFactory;
  * The leader's scaling jobs ({@code POST/DELETE /api/v1/nodes}): one at a time, each a sequence
  * of fenced commands to the agents, decided by the pure {@link ScalePlanner} from the current
  * snapshot, every step recorded in the history with its reason. Safe to interrupt: a job run again
- * finishes half-moved slots first and skips what is done. Stops at once when leadership is lost.
- * Runs on the coordinator's context only.
+ * finishes half-moved slots first and skips what is done. Stops at once when leadership is lost;
+ * the jobs are kept in the CP group ({@link JobRecord}), and the next leader resumes a job left
+ * running. Runs on the coordinator's context only.
  */
 public final class ScalingJobs implements LeaderWork {
 
@@ -54,7 +57,7 @@ public final class ScalingJobs implements LeaderWork {
   private static final Duration MIGRATE_TIMEOUT = Duration.ofSeconds(60);
   private static final Duration WAIT = Duration.ofSeconds(60);
   private static final int KEEP = 20;
-  public static final String LEADERSHIP_LOST = "leadership lost; run again to resume";
+  public static final String LEADERSHIP_LOST = "leadership lost; the next leader resumes this job";
 
   /** A job's step that stopped because this coordinator no longer leads: the job ends, it does not go on. */
   static final class LeadershipLost extends RuntimeException {
@@ -71,7 +74,7 @@ public final class ScalingJobs implements LeaderWork {
     final ScalePlanner.Role role;
     final long term;
     final Instant started;
-    final List<JsonObject> progress = new ArrayList<>();
+    final List<JobRecord.Line> progress = new ArrayList<>();
     String state = "running";
     String result;
     String error;
@@ -86,8 +89,34 @@ public final class ScalingJobs implements LeaderWork {
       this.started = started;
     }
 
+    /** As stored; a job of a previous leader, or the same job taken over under {@code term}. */
+    static Job of(JobRecord r, long term) {
+      Job job = new Job(r.id(), r.operation(), r.node(), r.role().flatMap(ScalePlanner.Role::parse).orElse(null), term,
+          r.startedAt());
+      job.progress.addAll(r.progress());
+      job.state = r.state();
+      job.result = r.result().orElse(null);
+      job.error = r.error().orElse(null);
+      job.finished = r.finishedAt().orElse(null);
+      return job;
+    }
+
+    JobRecord record() {
+      return new JobRecord(id, operation, node, Optional.ofNullable(role).map(r -> r.name().toLowerCase(
+          java.util.Locale.ROOT)), term, started, state, Optional.ofNullable(result), Optional.ofNullable(error),
+          Optional.ofNullable(finished), progress);
+    }
+
     public String id() {
       return id;
+    }
+
+    public String operation() {
+      return operation;
+    }
+
+    public String node() {
+      return node;
     }
 
     public boolean running() {
@@ -95,11 +124,13 @@ public final class ScalingJobs implements LeaderWork {
     }
 
     public JsonObject document(String url) {
+      JsonArray lines = new JsonArray();
+      progress.forEach(l -> lines.add(new JsonObject().put("at", l.at().toString()).put("text", l.text())));
       return new JsonObject().put("id", id).put("url", url).put("operation", operation).put("node", node)
           .put("role", role == null ? null : role.name().toLowerCase(java.util.Locale.ROOT)).put("term", term)
           .put("state", state).put("startedAt", started.toString())
           .put("finishedAt", finished == null ? null : finished.toString()).put("result", result).put("error", error)
-          .put("progress", new JsonArray(new ArrayList<>(progress)));
+          .put("progress", lines);
     }
   }
 
@@ -120,12 +151,17 @@ public final class ScalingJobs implements LeaderWork {
   private final History history;
   private final Clock clock;
   private final Map<String, Job> jobs = new LinkedHashMap<>();
+  private final KeptInCp<List<JobRecord>> stored;
   private Job current;
 
-  /** @param term the term while leading, else -1 */
+  /**
+   * @param term  the term while leading, else -1
+   * @param store where the jobs are kept for the next leader
+   */
   public ScalingJobs(Vertx vertx, Sender sender, Supplier<Long> term, Supplier<Snapshot> snapshot,
       Supplier<ClusterView> view, Supplier<Duration> staleAfter, Supplier<Optional<ClusterSpec>> spec,
-      History history, Clock clock) {
+      History history, TermRegister<List<JobRecord>> store, Clock clock) {
+    this.stored = new KeptInCp<>(vertx, store, "the scaling jobs");
     this.vertx = vertx;
     this.sender = sender;
     this.term = term;
@@ -169,23 +205,68 @@ public final class ScalingJobs implements LeaderWork {
     while (jobs.size() > KEEP) {
       jobs.remove(jobs.keySet().iterator().next());
     }
-    current = job;
     record(job, operation + " " + node + (role.isPresent() ? " (role " + job.document("").getString("role") + ")" : "")
         + " started by an operator through the API", Optional.empty());
+    run(job);
+    return job;
+  }
+
+  private void run(Job job) {
+    current = job;
     Future<String> work;
     try {
-      work = operation.equals("add-node") ? add(job, role.orElse(ScalePlanner.Role.AUTO)) : remove(job);
+      work = job.operation.equals("add-node") ? add(job, Optional.ofNullable(job.role).orElse(ScalePlanner.Role.AUTO))
+          : remove(job);
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
     work.onComplete(ar -> finish(job, ar.succeeded() ? null : ar.cause().getMessage(), ar.result()));
-    return job;
   }
 
-  /** Leadership is gone: the running job stops at once (its next step is not sent). */
+  /**
+   * Once a second while leading: the first call of a term reads the jobs the previous leader left
+   * in the CP group (and resumes one it left running); later calls save what changed.
+   */
+  public void cycle(long term) {
+    if (stored.claimed(term, left -> handover(term, left.orElse(List.of())))) {
+      stored.save(jobs.values().stream().map(Job::record).toList(), term);
+    }
+  }
+
+  /** Whether this leader has read the previous leader's jobs: before that it takes none. */
+  public boolean ready(long term) {
+    return stored.holds(term);
+  }
+
+  private void handover(long term, List<JobRecord> left) {
+    jobs.clear();
+    current = null;
+    Job resume = null;
+    for (JobRecord r : left) {
+      boolean unfinished = (r.state().equals("running") || r.state().equals("interrupted")) && r.term() < term;
+      Job job = Job.of(r, unfinished ? term : r.term());
+      if (unfinished && resume != null) {
+        finish(resume, "another job was left unfinished after it; run this one again", null);
+      }
+      if (unfinished) {
+        job.state = "running";
+        job.error = null;
+        resume = job;
+      }
+      jobs.put(job.id, job);
+    }
+    if (resume != null) {
+      record(resume, "resumed by the new leader (term " + term + ") after a change of leader: what is done is skipped",
+          Optional.empty());
+      run(resume);
+    }
+  }
+
+  /** Leadership is gone: the running job stops at once (its next step is not sent); the next leader resumes it. */
   @Override
   public void leadershipLost() {
     running().ifPresent(job -> finish(job, LEADERSHIP_LOST, null));
+    stored.reset();
   }
 
   private void finish(Job job, String error, String result) {
@@ -193,12 +274,12 @@ public final class ScalingJobs implements LeaderWork {
       return;
     }
     job.finished = clock.instant();
-    job.state = error == null ? "done" : "failed";
+    job.state = error == null ? "done" : LEADERSHIP_LOST.equals(error) ? "interrupted" : "failed";
     job.error = error;
     job.result = result;
     say(job, error == null ? "done: " + result : "failed: " + error);
     history.add(new History.Entry(clock.instant(), job.term, "-", "scaling", job.operation + " " + job.node + " "
-        + (error == null ? "done: " + result : "failed: " + error), Optional.empty()));
+        + (error == null ? "done: " + result : job.state + ": " + error), Optional.empty()));
   }
 
   // ---- add-node ----
@@ -513,7 +594,10 @@ public final class ScalingJobs implements LeaderWork {
   }
 
   private void say(Job job, String line) {
-    job.progress.add(new JsonObject().put("at", clock.instant().toString()).put("text", line));
+    job.progress.add(new JobRecord.Line(clock.instant(), line));
+    if (job.progress.size() > JobRecord.MAX_LINES) {
+      job.progress.remove(0);
+    }
     LOG.atInfo().addKeyValue("job", job.id).addKeyValue("node", job.node).log("{} {} (job {}): {}", job.operation,
         job.node, job.id, line);
   }

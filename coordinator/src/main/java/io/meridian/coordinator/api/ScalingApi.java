@@ -12,6 +12,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.SecurityPolicyHandler;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,13 +31,15 @@ public final class ScalingApi {
   private final Supplier<CoordinatorConfig> config;
   private final Optional<ScalingJobs> scaling;
   private final Function<String, String> jobUrl;
+  private final LongSupplier term;
 
   /**
    * @param scaling the leader's scaling jobs; empty when leadership is off
    * @param jobUrl  a job's URL on this coordinator, from its id
    */
   public ScalingApi(OperatorGate gate, Supplier<CoordinatorConfig> config, Optional<ScalingJobs> scaling,
-      Function<String, String> jobUrl) {
+      Function<String, String> jobUrl, LongSupplier term) {
+    this.term = term;
     this.gate = gate;
     this.config = config;
     this.scaling = scaling;
@@ -88,12 +91,20 @@ public final class ScalingApi {
     }
     // On the leader, so leadership is on and the jobs exist.
     ScalingJobs jobs = scaling.orElseThrow();
+    if (!jobs.ready(term.getAsLong())) {
+      ctx.response().putHeader("Retry-After", "1");
+      HttpEndpoints.error(ctx, 503, "this leader is still reading the previous leader's scaling jobs from the CP "
+          + "group (it resumes one left running): try again in a moment");
+      return;
+    }
     Optional<ScalingJobs.Job> running = jobs.running();
     if (running.isPresent()) {
       String url = jobUrl.apply(running.get().id());
       HttpEndpoints.json(ctx, 409, new JsonObject().put("status", 409).put("error", "a scaling job is running ("
-          + running.get().id() + "): one at a time; follow it at " + url)
-          .put("runningJob", running.get().id()).put("url", url));
+          + running.get().id() + ", " + running.get().operation() + " " + running.get().node()
+          + "): one at a time; follow it at " + url)
+          .put("runningJob", running.get().id()).put("url", url).put("operation", running.get().operation())
+          .put("node", running.get().node()));
       return;
     }
     if (!gate.mayAct(ctx)) {
@@ -114,7 +125,10 @@ public final class ScalingApi {
     HttpEndpoints.json(ctx, 202, job.document(jobUrl.apply(job.id())));
   }
 
-  /** {@code GET /api/v1/jobs}: the scaling jobs this coordinator ran while leading, newest last. */
+  /**
+   * {@code GET /api/v1/jobs}: the scaling jobs, newest last: on the leader those of every leader
+   * (kept in the CP group), elsewhere those this coordinator knew while it led.
+   */
   private void jobs(RoutingContext ctx) {
     JsonArray all = new JsonArray();
     scaling.ifPresent(s -> s.jobs().forEach(j -> all.add(j.document(jobUrl.apply(j.id())))));
@@ -125,7 +139,7 @@ public final class ScalingApi {
     Optional<ScalingJobs.Job> job = scaling.flatMap(s -> s.job(ctx.pathParam("id")));
     if (job.isEmpty()) {
       HttpEndpoints.error(ctx, 404, "no job " + ctx.pathParam("id") + " on " + config.get().coordinatorId()
-          + " (jobs are kept by the leader that ran them, the last 20)");
+          + " (the leader keeps the last 20 jobs of every leader; ask it)");
       return;
     }
     HttpEndpoints.json(ctx, 200, job.get().document(jobUrl.apply(job.get().id())));

@@ -8,17 +8,20 @@ import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.Topology;
 import io.meridian.coordinator.rebalance.NodeFacts;
 import io.meridian.coordinator.rebalance.Snapshot;
+import io.meridian.coordinator.scale.JobRecord;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.spec.NodeSpec;
 import io.meridian.coordinator.spec.RedisSettings;
 import io.meridian.coordinator.spec.RegionSpec;
 import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.coordinator.state.TermRegister;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
 import io.meridian.runtime.config.RedisAuth;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,7 +64,7 @@ class ScalingJobsTest {
       sent.add(new Sent(kind, target, answer));
       return answer.future();
     }, term::get, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
-        history, Clock.systemUTC());
+        history, new MemoryRegister(), Clock.systemUTC());
     List<ScalingJobs.Job> started = new ArrayList<>();
     vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
     await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
@@ -73,8 +76,8 @@ class ScalingJobsTest {
       jobs.leadershipLost();
     });
     await().atMost(Duration.ofSeconds(5)).until(() -> !started.get(0).running());
-    assertThat(started.get(0).document("u").getString("state")).isEqualTo("failed");
-    assertThat(started.get(0).document("u").getString("error")).isEqualTo("leadership lost; run again to resume");
+    assertThat(started.get(0).document("u").getString("state")).isEqualTo("interrupted");
+    assertThat(started.get(0).document("u").getString("error")).isEqualTo("leadership lost; the next leader resumes this job");
 
     // The command in flight answers late: the job does not go on to FORGET.
     vertx.runOnContext(v -> sent.get(0).answer().complete(new CommandResult("agent-a", "x", 7, LEAVING,
@@ -84,7 +87,7 @@ class ScalingJobsTest {
     assertThat(sent).hasSize(1);
     assertThat(jobs.running()).isEmpty();
     assertThat(history.entries()).extracting(History.Entry::text)
-        .anyMatch(t -> t.equals("remove-node " + LEAVING + " failed: leadership lost; run again to resume"));
+        .anyMatch(t -> t.equals("remove-node " + LEAVING + " interrupted: leadership lost; the next leader resumes this job"));
   }
 
   @Test
@@ -96,7 +99,7 @@ class ScalingJobsTest {
       answer.complete(new CommandResult(agent, id, 7, target, CommandResult.Outcome.EXECUTED, "OK", 1));
       return answer.future();
     }, () -> 7L, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
-        new History("coordinator-test", 100), Clock.systemUTC());
+        new History("coordinator-test", 100), new MemoryRegister(), Clock.systemUTC());
     List<ScalingJobs.Job> started = new ArrayList<>();
     vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
     await().atMost(Duration.ofSeconds(5)).until(() -> !started.isEmpty() && !started.get(0).running());
@@ -105,6 +108,75 @@ class ScalingJobsTest {
     List<String> order = sent.stream().map(s -> s.kind() + " " + s.target()).toList();
     assertThat(order.get(0)).isEqualTo("RESET_SOFT " + LEAVING);
     assertThat(order.subList(1, order.size())).containsExactlyInAnyOrder("FORGET " + PRIMARY, "FORGET " + OTHER);
+  }
+
+  @Test
+  void aJobTheOldLeaderLeftRunningIsResumedByTheNextLeaderUnderItsTerm() {
+    MemoryRegister store = new MemoryRegister();
+    List<Sent> sent = new CopyOnWriteArrayList<>();
+    AtomicLong oldTerm = new AtomicLong(7);
+    ScalingJobs.Sender pending = (agent, target, kind, args, reason, id, timeout) -> {
+      Promise<CommandResult> answer = Promise.promise();
+      sent.add(new Sent(kind, target, answer));
+      return answer.future();
+    };
+    ScalingJobs old = new ScalingJobs(vertx, pending, oldTerm::get, ScalingJobsTest::snapshot, ClusterView::empty,
+        () -> Duration.ofSeconds(2), () -> Optional.of(spec()), new History("old", 100), store, Clock.systemUTC());
+    List<ScalingJobs.Job> started = new ArrayList<>();
+    vertx.runOnContext(v -> old.cycle(7));
+    await().atMost(Duration.ofSeconds(5)).until(() -> store.term == 7);
+    vertx.runOnContext(v -> {
+      started.add(old.start("remove-node", LEAVING, Optional.empty()));
+      old.cycle(7);
+    });
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1 && store.value.stream()
+        .anyMatch(j -> j.state().equals("running")));
+    // The old leader loses the lead with RESET_SOFT in flight.
+    vertx.runOnContext(v -> {
+      oldTerm.set(-1);
+      old.leadershipLost();
+    });
+
+    History history = new History("new", 100);
+    ScalingJobs next = new ScalingJobs(vertx, pending, () -> 8L, ScalingJobsTest::snapshot, ClusterView::empty,
+        () -> Duration.ofSeconds(2), () -> Optional.of(spec()), history, store, Clock.systemUTC());
+    vertx.runOnContext(v -> next.cycle(8));
+    await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
+    ScalingJobs.Job resumed = next.running().orElseThrow();
+    assertThat(resumed.id()).isEqualTo(started.get(0).id());
+    JsonObject doc = resumed.document("u");
+    assertThat(doc.getLong("term")).isEqualTo(8);
+    assertThat(doc.getJsonArray("progress").stream().map(l -> ((JsonObject) l).getString("text")))
+        .anyMatch(t -> t.startsWith("resumed by the new leader (term 8)"));
+    // Run again from the start: the removal's first step, skipped by Redis if done already.
+    assertThat(sent.get(1).kind()).isEqualTo(Command.Kind.RESET_SOFT);
+    assertThat(next.ready(8)).isTrue();
+    assertThat(old.ready(8)).isFalse();
+  }
+
+  /** The CP register in memory: fenced by term like the real one. */
+  private static final class MemoryRegister implements TermRegister<List<JobRecord>> {
+    volatile long term = -1;
+    volatile List<JobRecord> value = List.of();
+
+    @Override
+    public synchronized Optional<List<JobRecord>> claim(long claiming) {
+      if (claiming < term) {
+        throw new IllegalStateException("a later leader claimed it");
+      }
+      Optional<List<JobRecord>> left = term < 0 ? Optional.empty() : Optional.of(value);
+      term = claiming;
+      return left;
+    }
+
+    @Override
+    public synchronized boolean save(List<JobRecord> next, long saving) {
+      if (saving < term) {
+        return false;
+      }
+      value = next;
+      return true;
+    }
   }
 
   private static ClusterSpec spec() {
