@@ -2,6 +2,7 @@ package io.meridian.coordinator.act;
 
 import io.meridian.coordinator.state.TermRegister;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -11,14 +12,22 @@ import org.slf4j.LoggerFactory;
 /**
  * A piece of leader state kept in the CP group: claimed once per term before the leader acts on
  * it (what the previous leader left is handed over then), saved after it changes, one write at a
- * time. The register blocks, so its calls run on workers; everything else on the coordinator's
- * context.
+ * time. The register blocks, so its calls run on workers of their own; everything else on the
+ * coordinator's context.
  */
 final class KeptInCp<T> {
 
   private static final Logger LOG = LoggerFactory.getLogger(KeptInCp.class);
+  /**
+   * Threads for the registers' calls, shared by every piece of leader state (one each for the
+   * failover memory, the holds and the jobs). Not the shared worker pool: that has 4 threads, and
+   * the bus's Hazelcast calls fill it for seconds during a cut, exactly when a new leader must read
+   * what its predecessor left before it fails anything over (decision 013 found that for the fence).
+   */
+  static final String POOL = "meridian-leader-state";
+  static final int POOL_SIZE = 3;
 
-  private final Vertx vertx;
+  private final WorkerExecutor workers;
   private final TermRegister<T> register;
   private final String what;
   private long loadedFor = -1;
@@ -32,7 +41,7 @@ final class KeptInCp<T> {
 
   /** @param what what it holds, for the log ("the rebalancer's operator holds") */
   KeptInCp(Vertx vertx, TermRegister<T> register, String what) {
-    this.vertx = vertx;
+    this.workers = vertx.createSharedWorkerExecutor(POOL, POOL_SIZE);
     this.register = register;
     this.what = what;
   }
@@ -49,7 +58,7 @@ final class KeptInCp<T> {
     if (!loading) {
       loading = true;
       int claiming = generation;
-      vertx.executeBlocking(() -> register.claim(term), false).onComplete(ar -> {
+      workers.executeBlocking(() -> register.claim(term), false).onComplete(ar -> {
         loading = false;
         if (claiming != generation) {
           return;
@@ -83,7 +92,7 @@ final class KeptInCp<T> {
     }
     saving = true;
     int started = generation;
-    vertx.executeBlocking(() -> register.save(value, term), false).onComplete(ar -> {
+    workers.executeBlocking(() -> register.save(value, term), false).onComplete(ar -> {
       saving = false;
       if (started != generation) {
         return;
