@@ -5,7 +5,6 @@ import io.meridian.coordinator.decide.Action;
 import io.meridian.coordinator.decide.Decision;
 import io.meridian.coordinator.decide.FailoverMemory;
 import io.meridian.coordinator.decide.FailoverPlanner;
-import io.meridian.coordinator.decide.Recovery;
 import io.meridian.coordinator.leadership.LeaderElection;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
@@ -13,10 +12,8 @@ import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.Command;
 import io.meridian.coordinator.metrics.FailoverMetrics;
 import io.meridian.coordinator.state.TermRegister;
-import io.meridian.coordinator.view.NodeView;
 import io.meridian.messages.ClusterEvent;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import io.vertx.core.Vertx;
@@ -63,6 +60,7 @@ public final class FailoverLoop implements LeaderWork {
   /** The last failure of a hold or release per node, so that a retried failure is logged once. */
   private final Map<String, String> holdFailures = new HashMap<>();
   private final CommandSender sender;
+  private final RecoveryBook recoveries;
   /** The memory in the CP group, handed from leader to leader. */
   private final KeptInCp<FailoverMemory> stored;
   private FailoverMemory memory = FailoverMemory.empty();
@@ -91,6 +89,7 @@ public final class FailoverLoop implements LeaderWork {
     this.events = events;
     this.clock = clock;
     this.stored = new KeptInCp<>(vertx, store, "the failover memory");
+    this.recoveries = new RecoveryBook(coordinatorId, metrics, events, history, view, clock);
     this.sender = sender;
   }
 
@@ -118,14 +117,14 @@ public final class FailoverLoop implements LeaderWork {
       (d.action() instanceof Action.Alert ? LOG.atWarn() : LOG.atInfo())
           .addKeyValue("shard", shard).addKeyValue("term", term).log(d.reason());
       history.add(new History.Entry(now, term, shard, "decision", d.reason(), Optional.empty()));
-      metrics.action(actionName(d.action()), "planned");
+      metrics.action(d.action().name(), "planned");
     }
     for (Decision d : outcome.decisions()) {
       if (d.action() instanceof Action.Promote promote) {
-        started(promote, d.reason(), term, now);
+        memory = recoveries.started(memory, promote, d.reason(), term, now);
         promote(promote, d.reason());
       } else if (d.action() instanceof Action.Recovered recovered) {
-        recovered(recovered, term, now);
+        memory = recoveries.recovered(memory, recovered, term, now);
       } else if (d.action() instanceof Action.Hold hold) {
         holdCommand(hold.shard(), hold.agent(), hold.node(), hold.announced(), Command.Kind.HOLD_WRITES, d.reason());
       } else if (d.action() instanceof Action.Release release) {
@@ -140,7 +139,7 @@ public final class FailoverLoop implements LeaderWork {
       return "nothing to do: no shard is in trouble and no promotion is under way";
     }
     java.util.Map<String, Long> byAction = new java.util.TreeMap<>();
-    outcome.decisions().forEach(d -> byAction.merge(actionName(d.action()), 1L, Long::sum));
+    outcome.decisions().forEach(d -> byAction.merge(d.action().name(), 1L, Long::sum));
     return outcome.decisions().size() + " decision(s) (" + byAction.entrySet().stream()
         .map(e -> e.getKey() + " " + e.getValue()).collect(java.util.stream.Collectors.joining(", ")) + ")"
         + (memory.paused() ? "; maintenance mode is on: the leader observes only" : "");
@@ -183,91 +182,11 @@ public final class FailoverLoop implements LeaderWork {
     return held;
   }
 
-  private static String actionName(Action action) {
-    if (action instanceof Action.Promote) {
-      return "promote";
-    } else if (action instanceof Action.Recovered) {
-      return "recovered";
-    } else if (action instanceof Action.Alert) {
-      return "alert";
-    } else if (action instanceof Action.Hold) {
-      return "hold";
-    } else if (action instanceof Action.Release) {
-      return "release";
-    }
-    return "wait";
-  }
-
-  /**
-   * A promotion is ordered. The first for a shard starts a recovery (detection latency, event);
-   * a later one means the previous candidate did not take over within the verify deadline,
-   * unless it is the same candidate's FORCE escalated to a TAKEOVER.
-   */
-  private void started(Action.Promote promote, String reason, long term, Instant now) {
-    Optional<Recovery> running = memory.recovery(promote.shard());
-    if (running.isPresent()) {
-      if (promote.escalated()) {
-        return;
-      }
-      if (!running.get().attemptFailed()) {
-        metrics.failover(running.get().trigger(), false);
-        event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running.get(), "failover of shard "
-            + promote.shard() + ": the previous candidate did not take over in time; trying " + promote.announced());
-      }
-      memory = memory.recovery(promote.shard(), Optional.of(running.get().attemptFailed(false)));
-      return;
-    }
-    Optional<NodeView> failed = view.get().nodes().values().stream()
-        .filter(n -> n.announced().equals(promote.failedPrimary())).findFirst();
-    failed.ifPresent(n -> metrics.detection(Duration.between(n.failingSince().orElse(n.lastStateAt()), now)));
-    Recovery begun = Recovery.start(promote.shard(), term, promote.cause(), reason, promote.failedPrimary(),
-        failed.map(NodeView::region), now);
-    memory = memory.recovery(promote.shard(), Optional.of(begun));
-    event(ClusterEvent.Kind.FAILOVER_STARTED, ClusterEvent.Severity.CRITICAL, begun, "failover of shard "
-        + promote.shard() + " started: promoting " + promote.announced() + " (" + promote.mode().name() + ") in place of "
-        + promote.failedPrimary() + " (" + promote.cause() + "), recovery " + begun.id());
-  }
-
-  /** The shard is served again: its recovery ends, into the history, with its duration. */
-  private void recovered(Action.Recovered recovered, long term, Instant now) {
-    Optional<Recovery> running = memory.recovery(recovered.shard());
-    if (running.isEmpty()) {
-      return;
-    }
-    memory = memory.recovery(recovered.shard(), Optional.empty());
-    long ms = running.get().duration(now).toMillis();
-    Recovery ended = running.get().ended(new Recovery.Outcome(Recovery.Outcome.SUCCEEDED, now, "recovery "
-        + running.get().id() + " of shard " + recovered.shard() + " succeeded: " + recovered.announced()
-        + " serves it as primary after " + ms + " ms (" + running.get().sent() + " command(s) sent)"));
-    metrics.failover(ended.trigger(), true);
-    metrics.duration(ended.duration(now));
-    history.add(History.Entry.of(ended, term));
-    event(ClusterEvent.Kind.FAILOVER_SUCCEEDED, ClusterEvent.Severity.WARNING, ended, "failover of shard "
-        + recovered.shard() + " finished: " + recovered.announced() + " serves it as primary after " + ms + " ms");
-  }
-
-  private void event(ClusterEvent.Kind kind, ClusterEvent.Severity severity, Recovery recovery, String summary) {
-    events.accept(new ClusterEvent(coordinatorId, kind, severity, recovery.region(),
-        Optional.of(recovery.failedPrimary()), summary, clock.millis()));
-  }
-
-  /** Records a command of the shard's recovery, if it has one running (it may have ended meanwhile). */
-  private void step(String shard, Command.Kind kind, String target, String result, String id) {
-    memory = memory.recovery(shard, memory.recovery(shard).map(r -> r.step(new Recovery.Step(clock.instant(),
-        sender.term(), kind.name(), target, result, id))));
-  }
-
-  /**
-   * The id of a command for the shard's recovery ({@link Recovery#nextCommandId}), counted as sent;
-   * a random one when the shard has none.
-   */
+  /** The id of a command for the shard's recovery (or a random one), counted as sent. */
   private String commandId(String shard, Command.Kind kind) {
-    Optional<Recovery> r = memory.recovery(shard);
-    if (r.isEmpty()) {
-      return UUID.randomUUID().toString();
-    }
-    memory = memory.recovery(shard, Optional.of(r.get().commandSent()));
-    return r.get().nextCommandId(sender.term(), kind.name());
+    RecoveryBook.Id id = recoveries.commandId(memory, shard, kind, sender.term());
+    memory = id.memory();
+    return id.id();
   }
 
   /**
@@ -333,7 +252,8 @@ public final class FailoverLoop implements LeaderWork {
           String outcome = CommandSender.describe(ar);
           boolean held = ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED;
           metrics.command("hold_writes", CommandSender.resultTag(ar));
-          step(promote.shard(), Command.Kind.HOLD_WRITES, promote.failedPrimary(), outcome, id);
+          memory = recoveries.step(memory, promote.shard(), Command.Kind.HOLD_WRITES, promote.failedPrimary(), outcome,
+              id, sender.term());
           history.add(new History.Entry(clock.instant(), sender.term(), promote.shard(), "command",
               "HOLD_WRITES on " + promote.failedPrimary() + " (before promoting " + promote.announced() + "): "
               + outcome, Optional.of(id)));
@@ -397,14 +317,10 @@ public final class FailoverLoop implements LeaderWork {
           if (notSent) {
             attempt.ifPresent(a -> neverSent.put(promote.shard(), a));
           }
-          step(promote.shard(), kind, promote.announced(), outcome, id);
-          Optional<Recovery> running = memory.recovery(promote.shard());
-          if (!executed && running.isPresent() && !running.get().attemptFailed()) {
+          memory = recoveries.step(memory, promote.shard(), kind, promote.announced(), outcome, id, sender.term());
+          if (!executed) {
             // The next cycle orders the next candidate once the verify deadline passes.
-            memory = memory.recovery(promote.shard(), Optional.of(running.get().attemptFailed(true)));
-            metrics.failover(running.get().trigger(), false);
-            event(ClusterEvent.Kind.FAILOVER_FAILED, ClusterEvent.Severity.CRITICAL, running.get(), "failover of shard "
-                + promote.shard() + ": promotion of " + promote.announced() + " " + outcome);
+            memory = recoveries.promotionFailed(memory, promote, outcome);
           }
           LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
               .log("{} of {} for shard {}: {}", kind, promote.announced(), promote.shard(), outcome);

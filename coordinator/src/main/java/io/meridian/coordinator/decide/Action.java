@@ -6,6 +6,22 @@ public sealed interface Action permits Action.Promote, Action.Recovered, Action.
 
   String shard();
 
+  /** As metrics and the control loop's summary name it: promote, recovered, alert, hold, release or wait. */
+  default String name() {
+    if (this instanceof Promote) {
+      return "promote";
+    } else if (this instanceof Recovered) {
+      return "recovered";
+    } else if (this instanceof Alert) {
+      return "alert";
+    } else if (this instanceof Hold) {
+      return "hold";
+    } else if (this instanceof Release) {
+      return "release";
+    }
+    return "wait";
+  }
+
   /**
    * Promote {@code node} (reached through {@code agent}) in place of the failed primary.
    *
