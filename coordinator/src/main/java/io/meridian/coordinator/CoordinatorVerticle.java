@@ -20,6 +20,7 @@ import io.meridian.coordinator.notify.EventForwarding;
 import io.meridian.coordinator.notify.EventStamp;
 import io.meridian.coordinator.notify.WebhookNotifier;
 import io.meridian.coordinator.observe.Observer;
+import io.meridian.coordinator.observe.RegionEvents;
 import io.meridian.coordinator.observe.Subscriptions;
 import io.meridian.coordinator.operator.MaintenanceFlag;
 import io.meridian.coordinator.operator.MaintenanceMode;
@@ -84,6 +85,7 @@ public final class CoordinatorVerticle extends VerticleBase {
   private EventStamp events;
   private WebhookNotifier notifier;
   private EventForwarding forwarding;
+  private RegionEvents regionEvents;
   private ClusterGauges gauges;
   private long seriesTimer = -1;
   /** The leader side, when leadership is on. */
@@ -121,7 +123,8 @@ public final class CoordinatorVerticle extends VerticleBase {
     FailoverMetrics failoverMetrics = new FailoverMetrics(metrics);
     gauges = new ClusterGauges(vertx, metrics, () -> config, this::view, observer::observations, clock);
     notifier = new WebhookNotifier(vertx, c.notifications(), c.cluster(), metrics.registry(), clock);
-    forwarding = new EventForwarding(notifier, events, this::leading, () -> announcements.latest().isPresent());
+    forwarding = new EventForwarding(notifier, this::leading, () -> announcements.latest().isPresent());
+    regionEvents = new RegionEvents(events);
     seriesTimer = vertx.setPeriodic(1000, id -> updateSeries());
     subscriptions = new Subscriptions(vertx, new InboundGate(metrics.registry(), "coordinator", c.bus().seal()),
         c.regions());
@@ -171,7 +174,12 @@ public final class CoordinatorVerticle extends VerticleBase {
       commandRoutes.warm(vertx, view().nodes().values().stream().map(v -> v.report().sender())
           .collect(Collectors.toSet()), clock.instant());
     }
-    gauges.update(reachable -> forwarding.regionsReachable(c.regions(), reachable, c.staleAfter()));
+    gauges.update(reachable -> {
+      List<ClusterEvent> changes = regionEvents.look(c.regions(), reachable, c.staleAfter());
+      if (leading()) {
+        changes.forEach(notifier::notify);
+      }
+    });
   }
 
   /** The term this coordinator leads in, or -1. */
