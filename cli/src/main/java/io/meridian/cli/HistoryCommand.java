@@ -1,6 +1,7 @@
 package io.meridian.cli;
 
 import io.meridian.cli.api.ApiTargets;
+import io.meridian.coordinator.audit.History;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -85,7 +86,7 @@ final class HistoryCommand extends OperatorCommands.Target implements Callable<I
     if (limit < 0) {
       throw usage("--limit must be 0 (all) or more, got " + limit);
     }
-    List<String> kinds = List.of("leadership", "decision", "command", "rebalance", "operator", "scaling", "recovery");
+    List<String> kinds = History.KINDS.stream().sorted().toList();
     if (kind != null && !kinds.contains(kind)) {
       throw usage("--kind must be one of " + String.join(", ", kinds) + ", got '" + kind + "'");
     }

@@ -20,7 +20,7 @@ final class HistoryDocument {
       JsonObject json = new JsonObject().put("at", e.at().toString()).put("term", e.term()).put("shard", e.shard())
           .put("kind", e.kind()).put("text", e.text()).put("commandId", e.id().orElse(null)).put("by", r.by())
           .put("seq", r.seq().isPresent() ? r.seq().getAsLong() : null);
-      e.recovery().ifPresent(rec -> json.put("recovery", RecoveryJson.encode(rec, e.at())));
+      e.recovery().ifPresent(rec -> json.put("recovery", RecoveryJson.encode(rec)));
       array.add(json);
     });
     JsonObject doc = new JsonObject().put("observedBy", observedBy).put("source", shown.source()).put("entries", array);

@@ -60,7 +60,7 @@ public final class FailoverMemoryCodec {
       returning.put(node, json);
     });
     JsonObject recoveries = new JsonObject();
-    memory.recoveries().forEach((shard, r) -> recoveries.put(shard, RecoveryJson.encode(r, r.startedAt())));
+    memory.recoveries().forEach((shard, r) -> recoveries.put(shard, RecoveryJson.encode(r)));
     return new JsonObject().put("version", VERSION).put("term", term).put("attempts", attempts)
         .put("recentFailures", failures)
         .put("returning", returning).put("recoveries", recoveries).encode();

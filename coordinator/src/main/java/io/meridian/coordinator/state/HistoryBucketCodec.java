@@ -42,7 +42,7 @@ public final class HistoryBucketCodec {
       JsonObject json = new JsonObject().put("seq", r.seq().orElseThrow()).put("by", r.by()).put("at", e.at().toString())
           .put("term", e.term()).put("shard", e.shard()).put("kind", e.kind()).put("text", cut(e.text()));
       e.id().ifPresent(id -> json.put("commandId", id));
-      e.recovery().ifPresent(rec -> json.put("recovery", RecoveryJson.encode(rec, e.at())));
+      e.recovery().ifPresent(rec -> json.put("recovery", RecoveryJson.encode(rec)));
       entries.add(json);
     }
     return new JsonObject().put("version", VERSION).put("generation", bucket.generation()).put("entries", entries)

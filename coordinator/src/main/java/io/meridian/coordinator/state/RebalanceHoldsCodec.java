@@ -28,26 +28,13 @@ public final class RebalanceHoldsCodec implements CpTermRegister.Codec<Rebalance
   public CpTermRegister.Stamped<RebalanceCycle.Holds> decode(String text) {
     JsonObject root = StoredJson.versioned(text, VERSION);
     long term = StoredJson.term(root);
-    if (!(root.getValue("failbackHeld") instanceof JsonObject held)) {
-      throw new IllegalArgumentException("field 'failbackHeld': expected an object, got " + root.getValue("failbackHeld"));
-    }
+    JsonObject held = StrictFields.object(root, "failbackHeld", "");
     Map<String, Instant> until = new HashMap<>();
-    for (Map.Entry<String, Object> e : held) {
-      until.put(e.getKey(), instant("failbackHeld." + e.getKey(), e.getValue()));
+    for (String shard : held.fieldNames()) {
+      until.put(shard, StrictFields.instant(held, shard, "failbackHeld."));
     }
     Optional<Instant> approved = root.containsKey("failbackApprovedUntil")
-        ? Optional.of(instant("failbackApprovedUntil", root.getValue("failbackApprovedUntil"))) : Optional.empty();
+        ? Optional.of(StrictFields.instant(root, "failbackApprovedUntil", "")) : Optional.empty();
     return new CpTermRegister.Stamped<>(term, new RebalanceCycle.Holds(approved, until));
-  }
-
-  private static Instant instant(String field, Object value) {
-    if (value instanceof String text) {
-      try {
-        return Instant.parse(text);
-      } catch (RuntimeException e) {
-        throw new IllegalArgumentException("field '" + field + "': expected an ISO-8601 instant, got " + text, e);
-      }
-    }
-    throw new IllegalArgumentException("field '" + field + "': expected an ISO-8601 instant, got " + value);
   }
 }

@@ -13,7 +13,6 @@ import static io.meridian.coordinator.state.StrictFields.string;
 import io.meridian.coordinator.decide.Recovery;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -27,8 +26,8 @@ public final class RecoveryJson {
   private RecoveryJson() {
   }
 
-  /** @param now for the duration of a recovery still running */
-  public static JsonObject encode(Recovery r, Instant now) {
+  /** A recovery still running has no {@code outcome} and no {@code durationMs}. */
+  public static JsonObject encode(Recovery r) {
     JsonArray steps = new JsonArray();
     r.steps().forEach(s -> steps.add(new JsonObject().put("at", s.at().toString()).put("term", s.term())
         .put("command", s.command()).put("target", s.target()).put("result", s.result())
@@ -36,10 +35,11 @@ public final class RecoveryJson {
     JsonObject json = new JsonObject().put("id", r.id()).put("shard", r.shard()).put("term", r.term())
         .put("trigger", r.trigger()).put("evidence", r.evidence()).put("failedPrimary", r.failedPrimary())
         .put("startedAt", r.startedAt().toString()).put("steps", steps).put("sent", r.sent())
-        .put("attemptFailed", r.attemptFailed()).put("durationMs", r.duration(now).toMillis());
+        .put("attemptFailed", r.attemptFailed());
     r.region().ifPresent(region -> json.put("region", region));
     r.outcome().ifPresent(o -> json.put("outcome", new JsonObject().put("result", o.result())
-        .put("at", o.at().toString()).put("summary", o.summary())));
+        .put("at", o.at().toString()).put("summary", o.summary()))
+        .put("durationMs", r.duration(o.at()).toMillis()));
     return json;
   }
 

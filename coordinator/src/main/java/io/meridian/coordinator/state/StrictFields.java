@@ -51,7 +51,10 @@ final class StrictFields {
   }
 
   static Instant instant(JsonObject json, String field, String where) {
-    String text = string(json, field, where);
+    if (!(json.getValue(field) instanceof String text)) {
+      throw new IllegalArgumentException("field '" + where + field + "': expected an ISO-8601 instant, got "
+          + json.getValue(field));
+    }
     try {
       return Instant.parse(text);
     } catch (RuntimeException e) {
