@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * Live resharding, slot by slot, the way {@code redis-cli --cluster reshard} does it: the target
  * is set {@code IMPORTING}, the source {@code MIGRATING}, keys move with {@code MIGRATE} in
  * batches (clients are redirected with {@code -ASK} meanwhile, so nothing is lost or refused),
- * then every primary is told the new owner with {@code SETSLOT NODE}. An interrupted run leaves at
- * most one slot half-moved; {@link #finishOpen} completes it. Blocking; talks to the nodes directly.
+ * then the source and the target are told the new owner with {@code SETSLOT NODE} (gossip tells
+ * the others). An interrupted run leaves at most one slot half-moved; {@link #finishMigrating}
+ * completes it. Blocking; talks to the nodes directly.
  */
 public final class Resharding {
 
@@ -45,19 +46,9 @@ public final class Resharding {
     this.progress = progress;
   }
 
-  /**
-   * Moves {@code slots} (ascending) from {@code from} to {@code to} with their keys; tells the
-   * {@code others} primaries too. Returns the number of keys moved.
-   */
-  public long move(Node from, Node to, List<Integer> slots, List<Node> others) {
-    return move(from, to, slots, others, false);
-  }
-
   /** @param open the slots are already MIGRATING on {@code from} (an interrupted run): only finish them */
-  private long move(Node from, Node to, List<Integer> slots, List<Node> others, boolean open) {
-    List<NodeAdmin> told = new ArrayList<>();
+  private long move(Node from, Node to, List<Integer> slots, boolean open) {
     try (NodeAdmin source = admin(from); NodeAdmin target = admin(to)) {
-      others.forEach(o -> told.add(admin(o)));
       String sourceId = source.myId();
       String targetId = target.myId();
       long keys = 0;
@@ -71,15 +62,12 @@ public final class Resharding {
         keys += migrateKeys(source, to, slot);
         target.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
         handOver(source, slot, targetId);
-        tellOthers(told, slot, targetId);
         if (++done % step == 0 || done == slots.size()) {
           progress.accept("moved " + done + "/" + slots.size() + " slots (" + keys + " keys) from " + from.announced()
               + " to " + to.announced());
         }
       }
       return keys;
-    } finally {
-      told.forEach(NodeAdmin::close);
     }
   }
 
@@ -99,11 +87,11 @@ public final class Resharding {
     // Checked before any connection to the target: connecting authenticates, and a command naming
     // an address outside the cluster would hand the Redis credentials to whoever listens there.
     Optional<ClusterNodesReply.Entry> member = view.byId(toId);
-    if (member.isEmpty() || !member.get().address().equals(to.address())) {
+    if (member.isEmpty() || !member.get().address().equals(to.announced())) {
       throw new NotAMember("refused before connecting to " + to.address() + ": " + (member.isEmpty()
           ? "node " + toId + " is not a member of " + from.address() + "'s cluster"
           : "node " + toId + " of " + from.address() + "'s cluster is at " + member.get().address() + ", not at "
-              + to.address()));
+              + to.announced()));
     }
     try (NodeAdmin target = admin(to)) {
       String actual = target.myId();
@@ -125,7 +113,7 @@ public final class Resharding {
             + (owners[slot] == null ? "nobody" : owners[slot]) + "), nor does " + toId);
       }
     }
-    long keys = mine.isEmpty() ? 0 : move(from, to, mine, List.of(), false);
+    long keys = mine.isEmpty() ? 0 : move(from, to, mine, false);
     return new Moved(mine.size(), slots.size() - mine.size(), keys);
   }
 
@@ -138,20 +126,6 @@ public final class Resharding {
 
   /** What {@link #moveOwned} did: slots moved, slots skipped (already the target's), keys moved. */
   public record Moved(int slots, int skipped, long keys) {
-  }
-
-  /**
-   * Completes slots an interrupted run left {@code MIGRATING} on any of {@code primaries}: their
-   * remaining keys move on, and the target becomes the owner. Returns how many slots it finished.
-   */
-  public int finishOpen(List<Node> primaries) {
-    int finished = 0;
-    for (Node node : primaries) {
-      finished += finishMigrating(node, announced -> primaries.stream().filter(p -> p.announced().equals(announced))
-          .findFirst().orElse(new Node(announced, announced)));
-    }
-    primaries.forEach(this::clearImporting);
-    return finished;
   }
 
   /**
@@ -174,7 +148,7 @@ public final class Resharding {
           "slot " + slot + " is migrating from " + node.announced() + " to node " + targetId + ", which it does not know"));
       progress.accept("slot " + slot + " was left half-moved from " + node.announced() + " to " + target.announced()
           + " by an interrupted run: finishing it");
-      move(node, target, List.of(slot), List.of(), true);
+      move(node, target, List.of(slot), true);
       finished++;
     }
     return finished;
@@ -245,18 +219,6 @@ public final class Resharding {
       }
       progress.accept(source.node() + " gave away its last slot " + slot + " and follows the new owner already: "
           + "nothing left to hand over");
-    }
-  }
-
-  private void tellOthers(List<NodeAdmin> others, int slot, String targetId) {
-    for (NodeAdmin other : others) {
-      try {
-        other.call("CLUSTER", "SETSLOT", slot, "NODE", targetId);
-      } catch (AdminCommandException e) {
-        // Gossip tells it soon enough; this only speeds it up.
-        progress.accept("could not tell " + other.node() + " the new owner of slot " + slot + " (gossip will): "
-            + e.getMessage());
-      }
     }
   }
 

@@ -1,13 +1,8 @@
 package io.meridian.agent.command;
 
-import io.meridian.agent.admin.AdminCommandException;
-import io.meridian.agent.admin.Bootstrap;
-import io.meridian.agent.admin.BootstrapPlan;
+import io.meridian.agent.admin.ClusterChanges;
 import io.meridian.agent.admin.NodeAdmin;
-import io.meridian.agent.admin.Resharding;
 import io.meridian.agent.fence.HeldWrites;
-import io.meridian.agent.redis.ClusterNodesReply;
-import io.meridian.messages.SlotRange;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
@@ -51,6 +46,8 @@ public final class CommandVerticle extends VerticleBase {
   private final TermGuard guard;
   /** Remembers the elections this agent ran, which change how it promotes the same node soon after. */
   private final Promotion promotion = new Promotion();
+  /** Membership and slot changes, the same code {@code meridian add-node --spec} runs. */
+  private final ClusterChanges changes;
   /** One connection per node and lane: a lane's commands never share one with the other lane's. */
   private final Map<Lane, Map<String, NodeAdmin>> admins = new java.util.EnumMap<>(Map.of(
       Lane.PROMOTION, new java.util.concurrent.ConcurrentHashMap<>(), Lane.ADMIN, new java.util.concurrent.ConcurrentHashMap<>()));
@@ -86,6 +83,7 @@ public final class CommandVerticle extends VerticleBase {
   public CommandVerticle(AgentConfig config, java.util.function.Supplier<List<String>> watched, MeterRegistry registry,
       Clock clock, HeldWrites held, TermFloor floor) {
     this.config = config;
+    this.changes = new ClusterChanges(config.auth(), java.util.function.UnaryOperator.identity());
     this.guard = new TermGuard(floor);
     this.held = held;
     this.watched = watched;
@@ -169,33 +167,13 @@ public final class CommandVerticle extends VerticleBase {
     return switch (command.kind()) {
       case FAILOVER, FAILOVER_FORCE, FAILOVER_TAKEOVER -> throw new IllegalArgumentException(command.kind()
           + " is a promotion");
-      case REPLICATE -> admin.call("CLUSTER", "REPLICATE", required(command, "primaryId"));
       case RESUME_WRITES -> {
         boolean wasHeld = held.release(command.target()).isPresent();
         yield admin.call("CLIENT", "UNPAUSE") + (wasHeld ? " (the write hold is released)" : "");
       }
       case HOLD_WRITES -> hold(admin, command);
-      case MEET -> admin.call("CLUSTER", "MEET", required(command, "host"), required(command, "port"),
-          required(command, "busPort"));
-      case MIGRATE_SLOTS -> migrate(command);
-      case CONFIGURE -> configure(admin, command);
-      case FINISH_MIGRATING -> {
-        Resharding.Node self = new Resharding.Node(command.target(), command.target());
-        int n = resharding(command, 100).finishMigrating(self, a -> new Resharding.Node(a, a));
-        yield n == 0 ? "no slot was left migrating" : "finished " + n + " slot(s) an interrupted run left migrating";
-      }
-      case CLEAR_IMPORTING -> {
-        int n = resharding(command, 100).clearImporting(new Resharding.Node(command.target(), command.target()));
-        yield n == 0 ? "no slot was left importing" : "cleared " + n + " slot(s) left importing";
-      }
-      case FORGET -> forget(admin, required(command, "nodeId"));
-      case RESET_SOFT -> {
-        int owned = ClusterNodesReply.parse(admin.clusterNodes()).myself().slotCount();
-        if (owned > 0) {
-          throw new IllegalStateException(command.target() + " still owns " + owned + " slots: move them away first");
-        }
-        yield admin.call("CLUSTER", "RESET", "SOFT");
-      }
+      default -> changes.apply(admin, command.kind(), command.args(), line -> LOG.atInfo()
+          .addKeyValue("node", command.target()).log("{} on {}: {}", command.kind(), command.target(), line));
     };
   }
 
@@ -212,56 +190,6 @@ public final class CommandVerticle extends VerticleBase {
     held.hold(command.target(), new HeldWrites.Hold(command.sender(), command.term(), clock.instant()));
     admin.call("CLIENT", "PAUSE", io.meridian.agent.fence.FenceVerticle.PAUSE.toMillis(), "WRITE");
     return "writes paused, and held paused until it follows another primary or the leader releases it";
-  }
-
-  /** One batch of live resharding from this agent's node; slots already moved are skipped (a repeated command). */
-  private String migrate(Command command) {
-    String to = required(command, "toAddress");
-    List<Integer> slots = SlotRange.decode(required(command, "slots"));
-    Resharding.Moved moved = resharding(command, Integer.parseInt(required(command, "batch"))).moveOwned(
-        new Resharding.Node(command.target(), command.target()), new Resharding.Node(to, to), required(command, "to"),
-        slots);
-    return "moved " + moved.slots() + " slots (" + moved.keys() + " keys) to " + to
-        + (moved.skipped() > 0 ? "; " + moved.skipped() + " were moved already" : "");
-  }
-
-  /** The owned settings and announced address, as bootstrap sets them; says what changed. */
-  private String configure(NodeAdmin admin, Command command) {
-    Map<String, String> settings = new java.util.LinkedHashMap<>(command.args());
-    String announced = settings.remove("announced");
-    java.util.Optional<Integer> bus = java.util.Optional.ofNullable(settings.remove("announceBusPort"))
-        .map(Integer::parseInt);
-    List<String> changed = new Bootstrap(config.auth(), Duration.ofSeconds(10), false, line -> LOG.atInfo()
-        .addKeyValue("node", command.target()).log("{}: {}", command.target(), line))
-        .configureNode(admin, new BootstrapPlan.Member(command.target(), announced, bus), settings);
-    return changed.isEmpty() ? "settings were right already" : "set " + String.join(", ", changed);
-  }
-
-  private Resharding resharding(Command command, int batch) {
-    return new Resharding(config.auth(), Duration.ofSeconds(10), batch, line -> LOG.atInfo()
-        .addKeyValue("node", command.target()).log("{} on {}: {}", command.kind(), command.target(), line));
-  }
-
-  private static String forget(NodeAdmin admin, String nodeId) {
-    if (admin.myId().equals(nodeId)) {
-      throw new IllegalStateException(admin.node() + " is node " + nodeId + " itself: a node cannot forget itself");
-    }
-    try {
-      return admin.call("CLUSTER", "FORGET", nodeId);
-    } catch (AdminCommandException e) {
-      if (e.getMessage().contains("Unknown node")) {
-        return "already forgotten";
-      }
-      throw e;
-    }
-  }
-
-  private static String required(Command command, String arg) {
-    String value = command.args().get(arg);
-    if (value == null) {
-      throw new IllegalArgumentException(command.kind() + " needs the argument '" + arg + "'");
-    }
-    return value;
   }
 
   /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args, not_a_member or redis_error (a closed set, unlike {@code detail}) */

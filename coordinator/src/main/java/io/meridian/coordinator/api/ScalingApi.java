@@ -1,5 +1,6 @@
 package io.meridian.coordinator.api;
 
+import io.meridian.coordinator.act.ScalingJob;
 import io.meridian.coordinator.act.ScalingJobs;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.scale.ScalePlanner;
@@ -97,7 +98,7 @@ public final class ScalingApi {
           + "group (it resumes one left running): try again in a moment");
       return;
     }
-    Optional<ScalingJobs.Job> running = jobs.running();
+    Optional<ScalingJob> running = jobs.running();
     if (running.isPresent()) {
       String url = jobUrl.apply(running.get().id());
       HttpEndpoints.json(ctx, 409, new JsonObject().put("status", 409).put("error", "a scaling job is running ("
@@ -118,7 +119,7 @@ public final class ScalingApi {
         return;
       }
     }
-    ScalingJobs.Job job = jobs.start(operation, node, request.role());
+    ScalingJob job = jobs.start(operation, node, request.role());
     LOG.atInfo().addKeyValue("job", job.id()).log("{} {} started as job {} (request from {})", operation, node,
         job.id(), ctx.request().remoteAddress());
     ctx.response().putHeader("Location", jobUrl.apply(job.id()));
@@ -136,7 +137,7 @@ public final class ScalingApi {
   }
 
   private void job(RoutingContext ctx) {
-    Optional<ScalingJobs.Job> job = scaling.flatMap(s -> s.job(ctx.pathParam("id")));
+    Optional<ScalingJob> job = scaling.flatMap(s -> s.job(ctx.pathParam("id")));
     if (job.isEmpty()) {
       HttpEndpoints.error(ctx, 404, "no job " + ctx.pathParam("id") + " on " + config.get().coordinatorId()
           + " (the leader keeps the last 20 jobs of every leader; ask it)");

@@ -65,7 +65,7 @@ class ScalingJobsTest {
       return answer.future();
     }, term::get, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
         history, new MemoryRegister(), Clock.systemUTC());
-    List<ScalingJobs.Job> started = new ArrayList<>();
+    List<ScalingJob> started = new ArrayList<>();
     vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
     await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 1);
     assertThat(sent.get(0).kind()).isEqualTo(Command.Kind.RESET_SOFT);
@@ -100,7 +100,7 @@ class ScalingJobsTest {
       return answer.future();
     }, () -> 7L, ScalingJobsTest::snapshot, ClusterView::empty, () -> Duration.ofSeconds(2), () -> Optional.of(spec()),
         new History("coordinator-test", 100), new MemoryRegister(), Clock.systemUTC());
-    List<ScalingJobs.Job> started = new ArrayList<>();
+    List<ScalingJob> started = new ArrayList<>();
     vertx.runOnContext(v -> started.add(jobs.start("remove-node", LEAVING, Optional.empty())));
     await().atMost(Duration.ofSeconds(5)).until(() -> !started.isEmpty() && !started.get(0).running());
     assertThat(started.get(0).document("u").getString("state")).as("%s", started.get(0).document("u")).isEqualTo("done");
@@ -122,7 +122,7 @@ class ScalingJobsTest {
     };
     ScalingJobs old = new ScalingJobs(vertx, pending, oldTerm::get, ScalingJobsTest::snapshot, ClusterView::empty,
         () -> Duration.ofSeconds(2), () -> Optional.of(spec()), new History("old", 100), store, Clock.systemUTC());
-    List<ScalingJobs.Job> started = new ArrayList<>();
+    List<ScalingJob> started = new ArrayList<>();
     vertx.runOnContext(v -> old.cycle(7));
     await().atMost(Duration.ofSeconds(5)).until(() -> store.term == 7);
     vertx.runOnContext(v -> {
@@ -142,7 +142,7 @@ class ScalingJobsTest {
         () -> Duration.ofSeconds(2), () -> Optional.of(spec()), history, store, Clock.systemUTC());
     vertx.runOnContext(v -> next.cycle(8));
     await().atMost(Duration.ofSeconds(5)).until(() -> sent.size() == 2);
-    ScalingJobs.Job resumed = next.running().orElseThrow();
+    ScalingJob resumed = next.running().orElseThrow();
     assertThat(resumed.id()).isEqualTo(started.get(0).id());
     JsonObject doc = resumed.document("u");
     assertThat(doc.getLong("term")).isEqualTo(8);
