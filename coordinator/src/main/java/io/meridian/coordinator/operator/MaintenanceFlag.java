@@ -2,6 +2,7 @@ package io.meridian.coordinator.operator;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import java.util.Optional;
 
 /**
@@ -11,7 +12,15 @@ import java.util.Optional;
  */
 public final class MaintenanceFlag {
 
-  private final Vertx vertx;
+  /**
+   * Threads of its own, not the shared worker pool: that has 4 threads, which the bus's Hazelcast
+   * calls fill for seconds during a cut; the leader would then fail over on a stale flag, and an
+   * operator's {@code pause} would wait behind the bus (decision 013, for the fence and the
+   * leader's state). Two: one read and one write at a time need not wait for each other.
+   */
+  static final String POOL = "meridian-maintenance-flag";
+
+  private final WorkerExecutor workers;
   private final Optional<MaintenanceMode> mode;
   private volatile long since;
   private boolean reading;
@@ -20,7 +29,7 @@ public final class MaintenanceFlag {
 
   /** @param mode the flag in the CP group; empty when leadership is off (nothing to pause) */
   public MaintenanceFlag(Vertx vertx, Optional<MaintenanceMode> mode) {
-    this.vertx = vertx;
+    this.workers = vertx.createSharedWorkerExecutor(POOL, 2);
     this.mode = mode;
   }
 
@@ -43,7 +52,7 @@ public final class MaintenanceFlag {
       return;
     }
     reading = true;
-    vertx.executeBlocking(() -> mode.get().since(), false).onComplete(ar -> {
+    workers.executeBlocking(() -> mode.get().since(), false).onComplete(ar -> {
       reading = false;
       if (ar.succeeded()) {
         since = ar.result();
@@ -58,7 +67,7 @@ public final class MaintenanceFlag {
   /** Turns maintenance mode on or off in the CP group; completes with since when it is on (epoch ms), else 0. */
   public Future<Long> set(boolean on, long nowMillis) {
     MaintenanceMode flag = mode.orElseThrow();
-    return vertx.executeBlocking(() -> {
+    return workers.executeBlocking(() -> {
       flag.set(on, nowMillis);
       return flag.since();
     }).onSuccess(s -> since = s);

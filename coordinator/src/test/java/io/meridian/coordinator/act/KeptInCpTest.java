@@ -4,14 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.meridian.coordinator.state.TermRegister;
+import io.meridian.coordinator.testing.BlockedWorkers;
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,26 +21,17 @@ import org.junit.jupiter.api.Test;
  */
 class KeptInCpTest {
 
-  /** The coordinator's Vert.x has 4 shared workers ({@code ClusteredVertx}). */
-  private final Vertx vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(4));
-  private final CountDownLatch cutHeals = new CountDownLatch(1);
+  private final BlockedWorkers workers = new BlockedWorkers();
+  private final Vertx vertx = workers.vertx;
 
   @AfterEach
   void close() throws Exception {
-    cutHeals.countDown();
-    vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    workers.close();
   }
 
   @Test
   void aNewLeaderReadsAndSavesItsStateWhileTheSharedWorkersAreBlocked() {
-    AtomicInteger blocked = new AtomicInteger();
-    for (int i = 0; i < 8; i++) {
-      vertx.executeBlocking(() -> {
-        blocked.incrementAndGet();
-        return cutHeals.await(60, TimeUnit.SECONDS);
-      }, false);
-    }
-    await().atMost(Duration.ofSeconds(5)).until(() -> blocked.get() == 4);
+    workers.fill();
 
     AtomicReference<String> stored = new AtomicReference<>("left by the previous leader");
     TermRegister<String> register = new TermRegister<>() {
@@ -74,7 +63,6 @@ class KeptInCpTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> "saved by the new leader".equals(stored.get()));
     assertThat(handedOver.get()).contains("left by the previous leader");
     assertThat(claimed).isTrue();
-    assertThat(blocked.get()).as("the shared pool is still full").isEqualTo(4);
-    assertThat(cutHeals.getCount()).isEqualTo(1);
+    assertThat(workers.stillFull()).as("the shared pool is still full").isTrue();
   }
 }
