@@ -59,6 +59,8 @@ public final class FenceVerticle extends VerticleBase {
   private final HeldWrites held;
   /** Each node's view of the slot owners at the last contact (or its first, if it never had one). */
   private final Map<String, ShardOwners> atContact = new HashMap<>();
+  /** Nodes any local view showed in trouble since contact was lost: the other side of a cut. */
+  private final java.util.Set<String> otherSide = new java.util.HashSet<>();
   /** When a leader that hears a majority of regions last announced itself. */
   private Optional<Instant> lastLeader = Optional.empty();
   private String lastLeaderRegion = "";
@@ -142,11 +144,13 @@ public final class FenceVerticle extends VerticleBase {
     if (WriteFence.inContact(now, leader, heardFrom, regions, CONTACT)) {
       everInContact = true;
       atContact.putAll(seen);
+      otherSide.clear();
     } else {
       seen.forEach(atContact::putIfAbsent);
+      seen.values().forEach(view -> otherSide.addAll(view.down()));
     }
     atContact.keySet().retainAll(config.nodes());
-    Optional<String> takeover = WriteFence.takeover(atContact, seen);
+    Optional<String> takeover = WriteFence.takeover(atContact, seen, otherSide);
     WriteFence.Verdict verdict = WriteFence.overrule(
         WriteFence.decide(now, leader, heardFrom, regions, config.fencing().after(), startedAt, everInContact), takeover);
     WriteFence.Verdict was = state;
@@ -235,7 +239,7 @@ public final class FenceVerticle extends VerticleBase {
   /** Whether this primary's own view already shows a takeover against {@code baseline}. */
   private static boolean justPromoted(String node, NodeAdmin admin, InfoText info, Map<String, ShardOwners> baseline) {
     return info.number("cluster_enabled", 0) == 1 && WriteFence.takeover(baseline,
-        Map.of(node, ShardOwners.of(ClusterNodesReply.parse(admin.clusterNodes())))).isPresent();
+        Map.of(node, ShardOwners.of(ClusterNodesReply.parse(admin.clusterNodes()))), java.util.Set.of()).isPresent();
   }
 
   public boolean fenced() {

@@ -108,16 +108,20 @@ public final class WriteFence {
    * --region … --force}, a {@code CLUSTER FAILOVER TAKEOVER}) moves a shard. Pausing writes then
    * would undo the operator's decision, so the fence stands down until contact returns. A shard
    * that moved to a node on the other side (seen before the cut) is no evidence: that node is down
-   * from here.
+   * from here. Nor is a shard that moved to a node this side saw in trouble since contact was lost:
+   * that node is on the other side, and its promotion is the majority's, learnt when the cut heals
+   * (gossip tells it seconds before the leader's announcements restore contact).
    *
    * @param atContact each node's view at the last contact (or its first, if it never had one)
    * @param now       each node's view now
+   * @param otherSide the nodes any view here showed in trouble since contact was lost
    */
-  public static Optional<String> takeover(Map<String, ShardOwners> atContact, Map<String, ShardOwners> now) {
+  public static Optional<String> takeover(Map<String, ShardOwners> atContact, Map<String, ShardOwners> now,
+      Set<String> otherSide) {
     return new TreeMap<>(now).entrySet().stream()
         .filter(e -> atContact.containsKey(e.getKey()))
-        .flatMap(e -> e.getValue().takenOverSince(atContact.get(e.getKey())).map(what -> e.getKey() + " sees " + what)
-            .stream())
+        .flatMap(e -> e.getValue().takenOverSince(atContact.get(e.getKey()), otherSide)
+            .map(what -> e.getKey() + " sees " + what).stream())
         .findFirst();
   }
 

@@ -15,35 +15,47 @@ import java.util.TreeSet;
  *
  * @param ownerBySlots a primary's slot ranges (as Redis writes them, comma-joined) → its node id
  * @param up           ids of the nodes seen up
+ * @param down         ids of the nodes seen with a trouble flag (failing, or not reachable)
  */
-public record ShardOwners(Map<String, String> ownerBySlots, Set<String> up) {
+public record ShardOwners(Map<String, String> ownerBySlots, Set<String> up, Set<String> down) {
 
   public ShardOwners {
     ownerBySlots = Map.copyOf(ownerBySlots);
     up = Set.copyOf(up);
+    down = Set.copyOf(down);
+  }
+
+  /** A view in which no node is seen in trouble but those not in {@code up}. */
+  public ShardOwners(Map<String, String> ownerBySlots, Set<String> up) {
+    this(ownerBySlots, up, Set.of());
   }
 
   public static ShardOwners of(ClusterNodesReply nodes) {
     Map<String, String> owners = new LinkedHashMap<>();
     Set<String> up = new TreeSet<>();
+    Set<String> down = new TreeSet<>();
     for (ClusterNodesReply.Entry e : nodes.entries()) {
       if (e.isPrimary() && e.slotCount() > 0) {
         owners.put(String.join(",", e.slotText()), e.id());
       }
       if (e.flags().stream().noneMatch(ClusterNodes.TROUBLE::contains)) {
         up.add(e.id());
+      } else {
+        down.add(e.id());
       }
     }
-    return new ShardOwners(owners, up);
+    return new ShardOwners(owners, up, down);
   }
 
   /**
-   * A shard owned now by a node that is up and did not own it in {@code before}, described for
-   * the log ("slots 0-5460 now owned by <id>"), if any.
+   * A shard owned now by a node that is up, did not own it in {@code before} and is not one of
+   * {@code otherSide} (nodes this side saw in trouble meanwhile), described for the log ("slots
+   * 0-5460 now owned by <id>"), if any.
    */
-  public Optional<String> takenOverSince(ShardOwners before) {
+  public Optional<String> takenOverSince(ShardOwners before, Set<String> otherSide) {
     return ownerBySlots.entrySet().stream()
-        .filter(e -> !e.getValue().equals(before.ownerBySlots.get(e.getKey())) && up.contains(e.getValue()))
+        .filter(e -> !e.getValue().equals(before.ownerBySlots.get(e.getKey())) && up.contains(e.getValue())
+            && !otherSide.contains(e.getValue()))
         .map(e -> "slots " + e.getKey() + " now owned by " + e.getValue()
             + Optional.ofNullable(before.ownerBySlots.get(e.getKey())).map(old -> " instead of " + old).orElse(""))
         .findFirst();

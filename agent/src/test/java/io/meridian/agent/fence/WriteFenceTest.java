@@ -62,7 +62,7 @@ class WriteFenceTest {
   @Test
   void aShardMovedToANodeUpOnThisSideIsAnOperatorsTakeoverAndStandsTheFenceDown() {
     Map<String, ShardOwners> atContact = Map.of("n1", view("a", "a", "b", "r"));
-    Optional<String> evidence = WriteFence.takeover(atContact, Map.of("n1", view("r", "b", "r")));
+    Optional<String> evidence = WriteFence.takeover(atContact, Map.of("n1", view("r", "b", "r")), Set.of());
     assertThat(evidence).hasValueSatisfying(e -> assertThat(e).contains("n1 sees slots 0-5460 now owned by r"));
     assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, evidence)).isEqualTo(WriteFence.Verdict.TAKEN_OVER);
     assertThat(WriteFence.overrule(WriteFence.Verdict.LIFT, evidence)).as("in contact, moves are the leader's")
@@ -70,12 +70,34 @@ class WriteFenceTest {
   }
 
   @Test
+  void whenTheCutHealsTheMajoritysPromotionIsNoTakeoverHere() {
+    // Before the cut, x replicated a; during it this side saw x in trouble (the other side); the
+    // majority promoted x. After the heal, gossip shows x up and owning the shard before the
+    // leader's announcements restore contact.
+    Map<String, ShardOwners> atContact = Map.of("n1", view("a", "a", "b", "x", "r"));
+    Map<String, ShardOwners> healed = Map.of("n1", view("x", "a", "b", "x", "r"));
+    assertThat(WriteFence.takeover(atContact, healed, Set.of("x"))).isEmpty();
+    assertThat(WriteFence.takeover(atContact, healed, Set.of())).as("a node never seen in trouble from here")
+        .hasValueSatisfying(e -> assertThat(e).contains("now owned by x"));
+  }
+
+  @Test
+  void aViewNamesTheNodesItSeesInTrouble() {
+    ShardOwners seen = ShardOwners.of(io.meridian.agent.redis.ClusterNodesReply.parse(String.join("\n",
+        "a".repeat(40) + " 10.0.0.1:6379@16379 myself,master - 0 0 1 connected 0-5460",
+        "x".repeat(40) + " 10.1.0.1:6379@16379 slave,fail? " + "a".repeat(40) + " 0 0 1 connected",
+        "b".repeat(40) + " 10.2.0.1:6379@16379 master,fail - 0 0 2 connected 5461-16383") + "\n"));
+    assertThat(seen.up()).containsExactly("a".repeat(40));
+    assertThat(seen.down()).containsExactlyInAnyOrder("x".repeat(40), "b".repeat(40));
+  }
+
+  @Test
   void nothingMovedOrAMoveToTheOtherSideIsNoTakeoverHere() {
     Map<String, ShardOwners> atContact = Map.of("n1", view("a", "a", "b", "r"));
-    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("a", "b", "r")))).as("same owners").isEmpty();
-    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("x", "b", "r"))))
+    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("a", "b", "r")), Set.of())).as("same owners").isEmpty();
+    assertThat(WriteFence.takeover(atContact, Map.of("n1", view("x", "b", "r")), Set.of()))
         .as("owner x is down from here: the other side's failover, learnt before the cut").isEmpty();
-    assertThat(WriteFence.takeover(Map.of(), Map.of("n1", view("r", "r")))).as("no baseline for n1").isEmpty();
+    assertThat(WriteFence.takeover(Map.of(), Map.of("n1", view("r", "r")), Set.of())).as("no baseline for n1").isEmpty();
     assertThat(WriteFence.overrule(WriteFence.Verdict.FENCE, Optional.empty())).isEqualTo(WriteFence.Verdict.FENCE);
   }
 
