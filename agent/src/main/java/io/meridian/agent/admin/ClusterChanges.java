@@ -20,11 +20,6 @@ import java.util.function.UnaryOperator;
  */
 public final class ClusterChanges {
 
-  /** The kinds this class applies. */
-  public static final java.util.Set<Command.Kind> KINDS = java.util.EnumSet.of(Command.Kind.REPLICATE,
-      Command.Kind.MEET, Command.Kind.MIGRATE_SLOTS, Command.Kind.CONFIGURE, Command.Kind.FINISH_MIGRATING,
-      Command.Kind.CLEAR_IMPORTING, Command.Kind.FORGET, Command.Kind.RESET_SOFT);
-
   private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
   private final RedisAuth auth;

@@ -25,11 +25,6 @@ public record ShardOwners(Map<String, String> ownerBySlots, Set<String> up, Set<
     down = Set.copyOf(down);
   }
 
-  /** A view in which no node is seen in trouble but those not in {@code up}. */
-  public ShardOwners(Map<String, String> ownerBySlots, Set<String> up) {
-    this(ownerBySlots, up, Set.of());
-  }
-
   public static ShardOwners of(ClusterNodesReply nodes) {
     Map<String, String> owners = new LinkedHashMap<>();
     Set<String> up = new TreeSet<>();

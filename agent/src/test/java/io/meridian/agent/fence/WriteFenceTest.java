@@ -56,7 +56,7 @@ class WriteFenceTest {
 
   /** Shard 0-5460 owned by {@code owner}, with {@code up} the nodes a view sees up. */
   private static ShardOwners view(String owner, String... up) {
-    return new ShardOwners(Map.of("0-5460", owner, "5461-16383", "b"), Set.of(up));
+    return new ShardOwners(Map.of("0-5460", owner, "5461-16383", "b"), Set.of(up), Set.of());
   }
 
   @Test

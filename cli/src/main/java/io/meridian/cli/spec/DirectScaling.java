@@ -72,8 +72,8 @@ final class DirectScaling implements ScaleWorkflow.Hands {
       try {
         what = done.get();
       } catch (ExecutionException e) {
-        System.err.println("meridian: " + ScaleWorkflow.failure(e.getCause()).replace("; run again to resume",
-            "; running the command again continues from here"));
+        System.err.println("meridian: " + ScaleWorkflow.failure(e.getCause(),
+            "running the command again continues from here"));
         return Meridian.EXIT_FAILED;
       }
       var violations = PlacementRules.check(spec, LiveTopology.read(spec, timeout).topology());
@@ -96,22 +96,14 @@ final class DirectScaling implements ScaleWorkflow.Hands {
   @Override
   public Future<ScaleWorkflow.Seen> look() {
     return vertx.executeBlocking(() -> {
-      LiveTopology live = LiveTopology.read(spec, timeout);
       Map<String, ScaleWorkflow.Member> members = new LinkedHashMap<>();
-      for (NodeSpec node : spec.nodes()) {
-        if (live.unreachable().containsKey(node.announced())) {
-          continue;
-        }
-        try (NodeAdmin admin = new NodeAdmin(node.address(), spec.auth(), timeout)) {
-          InfoText cluster = InfoText.parse(admin.clusterInfo());
-          InfoText replication = InfoText.parse(admin.info("replication"));
-          members.put(node.announced(), new ScaleWorkflow.Member(admin.myId(),
-              cluster.get("cluster_known_nodes").map(Long::parseLong).orElse(0L), cluster.get("cluster_state"),
-              replication.get("master_link_status").filter("up"::equals).isPresent()));
-        } catch (AdminCommandException | IllegalArgumentException e) {
-          // Gone since the topology was read: it does not answer.
-        }
-      }
+      LiveTopology live = LiveTopology.read(spec, timeout, (node, admin, myself) -> {
+        InfoText cluster = InfoText.parse(admin.clusterInfo());
+        InfoText replication = InfoText.parse(admin.info("replication"));
+        members.put(node.announced(), new ScaleWorkflow.Member(myself.id(),
+            cluster.get("cluster_known_nodes").map(Long::parseLong).orElse(0L), cluster.get("cluster_state"),
+            replication.get("master_link_status").filter("up"::equals).isPresent()));
+      });
       return new ScaleWorkflow.Seen(live.topology(), members);
     });
   }

@@ -27,7 +27,18 @@ public record LiveTopology(Topology topology, Map<String, String> unreachable) {
   /** Region given to nodes the cluster knows but the spec does not. */
   public static final String NOT_IN_SPEC = "(not in spec)";
 
+  /** More to ask of a node while its connection is open: one connection per node and read. */
+  @FunctionalInterface
+  interface AlsoAsk {
+    /** @param myself the node's own line of {@code CLUSTER NODES}; a failure counts the node as not answering */
+    void ask(NodeSpec node, NodeAdmin admin, ClusterNodesReply.Entry myself);
+  }
+
   public static LiveTopology read(ClusterSpec spec, Duration timeout) {
+    return read(spec, timeout, (node, admin, myself) -> { });
+  }
+
+  static LiveTopology read(ClusterSpec spec, Duration timeout, AlsoAsk also) {
     Map<String, NodeRole> nodes = new LinkedHashMap<>();
     Map<String, Map<String, String>> settings = new LinkedHashMap<>();
     Map<String, String> unreachable = new TreeMap<>();
@@ -50,6 +61,7 @@ public record LiveTopology(Topology topology, Map<String, String> unreachable) {
           values.put(config.get(i), config.get(i + 1));
         }
         settings.put(node.announced(), values);
+        also.ask(node, admin, me);
       } catch (AdminCommandException | IllegalArgumentException e) {
         unreachable.put(node.announced(), e.getMessage());
       }

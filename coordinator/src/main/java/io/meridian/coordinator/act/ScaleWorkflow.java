@@ -305,10 +305,10 @@ public final class ScaleWorkflow {
     });
   }
 
-  /** What to tell the operator of a run that failed: a halt as it is, anything else with how to go on. */
-  public static String failure(Throwable cause) {
+  /** What to tell the operator of a run that failed: a halt as it is, anything else with {@code howToGoOn}. */
+  public static String failure(Throwable cause, String howToGoOn) {
     String message = String.valueOf(cause.getMessage());
-    return cause instanceof Halt ? message : message + "; run again to resume";
+    return cause instanceof Halt ? message : message + "; " + howToGoOn;
   }
 
   // ---- plumbing ----

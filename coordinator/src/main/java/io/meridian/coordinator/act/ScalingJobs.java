@@ -140,7 +140,7 @@ public final class ScalingJobs implements LeaderWork {
     } catch (RuntimeException e) {
       work = Future.failedFuture(e);
     }
-    work.onComplete(ar -> finish(job, ar.succeeded() ? null : ScaleWorkflow.failure(ar.cause()), ar.result()));
+    work.onComplete(ar -> finish(job, ar.succeeded() ? null : ScaleWorkflow.failure(ar.cause(), "run again to resume"), ar.result()));
   }
 
   /**
@@ -230,9 +230,10 @@ public final class ScalingJobs implements LeaderWork {
   /** The snapshot's nodes, with what their agents' last fresh reports say of their cluster membership. */
   private ScaleWorkflow.Seen seen() {
     Snapshot snap = snapshot.get();
+    Map<String, RedisState> states = freshStates();
     Map<String, ScaleWorkflow.Member> members = new LinkedHashMap<>();
     snap.facts().forEach((announced, f) -> {
-      Optional<RedisState> s = state(announced);
+      Optional<RedisState> s = Optional.ofNullable(states.get(announced));
       members.put(announced, new ScaleWorkflow.Member(f.nodeId(), s.map(RedisState::knownNodes).orElse(0L),
           s.flatMap(RedisState::clusterState), f.linkUp()));
     });
@@ -281,21 +282,22 @@ public final class ScalingJobs implements LeaderWork {
         announced + " has no fresh report from an agent: it cannot take commands now; run again when it answers"));
   }
 
-  /** The node's last fresh report, by announced (or probed) address. */
-  private Optional<RedisState> state(String announced) {
+  /** Each node's last fresh report, by announced and by probed address (one pass over the view). */
+  private Map<String, RedisState> freshStates() {
     Instant now = clock.instant();
+    Map<String, RedisState> states = new java.util.HashMap<>();
     for (NodeView n : view.get().nodes().values()) {
       NodeStatus status = n.status(now, staleAfter.get());
       if (status == NodeStatus.STALE || status == NodeStatus.UNREACHABLE || n.report().state().isEmpty()) {
         continue;
       }
       RedisState s = n.report().state().get();
-      if (s.announced().orElse(n.address()).equals(announced) || n.address().equals(announced)) {
-        return Optional.of(s);
-      }
+      states.putIfAbsent(s.announced().orElse(n.address()), s);
+      states.putIfAbsent(n.address(), s);
     }
-    return Optional.empty();
+    return states;
   }
+
 
   private String report(String what, ClusterSpec s) {
     int violations = PlacementRules.check(s, snapshot.get().topology()).size();

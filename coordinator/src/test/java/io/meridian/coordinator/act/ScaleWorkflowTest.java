@@ -86,7 +86,8 @@ class ScaleWorkflowTest {
     cluster.refuse = Command.Kind.MEET;
     CompletableFuture<String> done = start(cluster, w -> w.add(NEW, ScalePlanner.Role.PRIMARY));
     Throwable failure = done.handle((r, e) -> e).get(10, TimeUnit.SECONDS);
-    assertThat(ScaleWorkflow.failure(failure.getCause() == null ? failure : failure.getCause()))
+    assertThat(ScaleWorkflow.failure(failure.getCause() == null ? failure : failure.getCause(),
+        "run again to resume"))
         .isEqualTo("MEET on 10.0.0.1:6379 refused; run again to resume");
     assertThat(cluster.kinds()).containsExactly(Command.Kind.CONFIGURE, Command.Kind.MEET);
     assertThat(cluster.owned(NEW)).isZero();
