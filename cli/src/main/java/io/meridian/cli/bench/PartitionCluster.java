@@ -32,6 +32,8 @@ import java.util.function.Supplier;
 public final class PartitionCluster implements AutoCloseable {
 
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(2);
+  /** Over twice the demo's cluster-node-timeout, the primaries' pause between two votes for a shard. */
+  private static final Duration FAILOVER_ASK_AGAIN = Duration.ofSeconds(12);
 
   private final NetLab lab;
   private final LocalDeployment deployment;
@@ -249,14 +251,53 @@ public final class PartitionCluster implements AutoCloseable {
         if (servesSlots(address)) {
           continue;
         }
-        log.printf("  restoring %s as a primary (CLUSTER FAILOVER, round %d)%n", address, round);
-        try (NodeAdmin admin = new NodeAdmin(address, RedisAuth.none(), Duration.ofSeconds(10))) {
-          admin.call("CLUSTER", "FAILOVER");
-        }
-        await(address + " to be a primary again", Duration.ofSeconds(60),
-            () -> servesSlots(address) ? null : "still a replica");
+        failOverTo(address, round);
       }
       awaitSettled(Duration.ofSeconds(60));
+    }
+  }
+
+  /**
+   * A coordinated failover ends silently when it cannot finish in Redis's few seconds, e.g. while
+   * the primaries still refuse a vote for that shard (twice {@code cluster-node-timeout} after
+   * their last one, which the heal's own promotions may have cast): as an operator would, ask again
+   * while it has not happened. A give-up quotes what the node's own log said about it.
+   */
+  private void failOverTo(String address, int round) {
+    long[] nextAsk = {0};
+    int[] asked = {0};
+    try {
+      await(address + " to be a primary again", Duration.ofSeconds(60), () -> {
+        if (servesSlots(address)) {
+          return null;
+        }
+        if (System.nanoTime() - nextAsk[0] >= 0) {
+          asked[0]++;
+          log.printf("  restoring %s as a primary (CLUSTER FAILOVER, round %d, ask %d)%n", address, round, asked[0]);
+          try (NodeAdmin admin = new NodeAdmin(address, RedisAuth.none(), Duration.ofSeconds(10))) {
+            admin.call("CLUSTER", "FAILOVER");
+          } catch (RuntimeException e) {
+            log.printf("  CLUSTER FAILOVER on %s refused: %s%n", address, e.getMessage());
+          }
+          nextAsk[0] = System.nanoTime() + FAILOVER_ASK_AGAIN.toNanos();
+        }
+        return "still a replica (asked " + asked[0] + " times)";
+      });
+    } catch (IllegalStateException e) {
+      throw new IllegalStateException(e.getMessage() + "; its log about failovers: " + failoverLog(address), e);
+    }
+  }
+
+  /** The last lines of a node's redis.log that speak of a failover or an election. */
+  private String failoverLog(String address) {
+    Path file = deployment.layout().stateDir().resolve("redis")
+        .resolve(Integer.toString(io.meridian.messages.NodeAddress.port(address))).resolve("redis.log");
+    try (java.util.stream.Stream<String> lines = java.nio.file.Files.lines(file)) {
+      List<String> about = lines.filter(l -> l.toLowerCase(java.util.Locale.ROOT).matches(".*(failover|election|vote).*"))
+          .toList();
+      return String.join(" | ", about.subList(Math.max(0, about.size() - 8), about.size()));
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return "(" + file + " unreadable: " + e.getMessage() + ")";
     }
   }
 
