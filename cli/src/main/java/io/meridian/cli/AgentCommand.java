@@ -17,7 +17,8 @@ final class AgentCommand implements Callable<Integer> {
   /** How the daemon loads, starts and reconfigures an agent. */
   static final Daemon.Role<AgentConfig, AgentVerticle> ROLE = new Daemon.Role<>(
       "agent", AgentConfig::agentId, file -> AgentConfig.load(file, System.getenv()),
-      Agent::start, AgentReload::plan, AgentVerticle::reconfigure, AgentConfig::logLevel);
+      Agent::start, AgentReload::plan, AgentVerticle::reconfigure, AgentConfig::logLevel,
+      AgentConfig::bus);
 
   @Option(names = "--config", required = true, paramLabel = "FILE", description = "agent.yaml (see docs/reference/configuration.md)")
   Path config;

@@ -17,7 +17,8 @@ final class CoordinatorCommand implements Callable<Integer> {
   /** How the daemon loads, starts and reconfigures a coordinator. */
   static final Daemon.Role<CoordinatorConfig, CoordinatorVerticle> ROLE = new Daemon.Role<>(
       "coordinator", CoordinatorConfig::coordinatorId, file -> CoordinatorConfig.load(file, System.getenv()),
-      Coordinator::start, CoordinatorReload::plan, CoordinatorVerticle::reconfigure, CoordinatorConfig::logLevel);
+      Coordinator::start, CoordinatorReload::plan, CoordinatorVerticle::reconfigure, CoordinatorConfig::logLevel,
+      CoordinatorConfig::bus);
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
       description = "coordinator.yaml (see docs/reference/configuration.md)")

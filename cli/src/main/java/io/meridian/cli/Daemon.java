@@ -40,6 +40,7 @@ final class Daemon<C, V extends Deployable> {
    * @param id          the process's id in its config
    * @param plan        the pure decision: which changes of a re-read file apply at once, which need a restart
    * @param reconfigure puts the effective config in force in the running verticle
+   * @param bus         the bus section of a config, whose TLS files a reload renews
    */
   record Role<C, V extends Deployable>(
       String name,
@@ -48,7 +49,8 @@ final class Daemon<C, V extends Deployable> {
       Function<C, Future<BusProcess<V>>> start,
       BiFunction<C, C, Reload<C>> plan,
       BiFunction<V, C, Future<Void>> reconfigure,
-      Function<C, String> logLevel) {
+      Function<C, String> logLevel,
+      Function<C, io.meridian.runtime.bus.BusConfig> bus) {
 
     String describe(C config) {
       return name + " " + id.apply(config);
@@ -209,6 +211,19 @@ final class Daemon<C, V extends Deployable> {
     if (reload.applied().isEmpty()) {
       LOG.info("{}: config reloaded from {}: {}", why, file,
           reload.changesNothing() ? "nothing changed" : "nothing that applies without a restart");
+      return;
+    }
+    try {
+      // The bus's files first: should they not load, nothing of this reload is taken.
+      started.join().renewBusTls(role.bus().apply(reload.effective()).tls()).toCompletionStage()
+          .toCompletableFuture().get(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.atError().addKeyValue("field", "bus.tls").log("{}: config reload failed: {}; {} keeps the config it had", why,
+          e instanceof ExecutionException ? e.getCause().getMessage() : "the event bus did not take its new TLS files "
+              + "within " + STOP_TIMEOUT.toSeconds() + " s", what);
+      return;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return;
     }
     try {

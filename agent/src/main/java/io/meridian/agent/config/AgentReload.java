@@ -3,13 +3,14 @@ package io.meridian.agent.config;
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.config.Reload;
+import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.http.HttpTls;
 import java.util.Optional;
 
 /**
  * What an agent can take from a re-read {@code agent.yaml} without a restart: the nodes it
  * watches, how often and how patiently it probes them, how often it reports an unchanged node, the log level, and
- * its HTTPS certificate (see {@link HttpTls#reload}). Its identity, its
+ * its HTTPS certificate (see {@link HttpTls#reload}) and its bus TLS files ({@link BusConfig#reload}). Its identity, its
  * credentials, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class AgentReload {
@@ -20,8 +21,9 @@ public final class AgentReload {
   public static Reload<AgentConfig> plan(AgentConfig running, AgentConfig loaded) {
     Reload.Builder plan = new Reload.Builder();
     Optional<HttpTls> httpTls = HttpTls.reload(plan, running.httpTls(), loaded.httpTls());
+    BusConfig bus = BusConfig.reload(plan, running.bus(), loaded.bus());
     AgentConfig effective = new AgentConfig(running.agentId(), running.cluster(), running.region(), loaded.nodes(),
-        loaded.probeInterval(), loaded.probeTimeout(), loaded.reportEvery(), running.auth(), running.bus(), running.httpHost(),
+        loaded.probeInterval(), loaded.probeTimeout(), loaded.reportEvery(), running.auth(), bus, running.httpHost(),
         running.httpPort(), loaded.logLevel(), running.fencing(), httpTls);
     return plan
         .safe("nodes", running.nodes(), loaded.nodes())
@@ -37,7 +39,6 @@ public final class AgentReload {
             password -> password.isPresent() ? "****" : "(none)")
         .restart("redis.replication", running.auth().replication(), loaded.auth().replication(),
             r -> r.map(RedisAuth.Replication::toString).orElse("(Meridian's own credentials)"))
-        .restart("bus", running.bus(), loaded.bus())
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
         .restart("fencing", running.fencing(), loaded.fencing())
         .build(effective);

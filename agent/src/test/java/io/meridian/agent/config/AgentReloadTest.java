@@ -62,8 +62,8 @@ class AgentReloadTest {
     Reload<AgentConfig> reload = AgentReload.plan(base(), loaded);
     assertThat(reload.applied()).extracting(Reload.Change::field).containsExactly("probe.interval");
     assertThat(reload.needRestart()).extracting(Reload.Change::field)
-        .containsExactly("region", "agentId", "redis.password", "bus", "http");
-    assertThat(reload.needRestart().get(2).toString()).isEqualTo("redis.password **** -> ****");
+        .containsExactly("bus", "region", "agentId", "redis.password", "http");
+    assertThat(reload.needRestart().get(3).toString()).isEqualTo("redis.password **** -> ****");
     assertThat(reload.needRestart()).allSatisfy(c -> assertThat(c.toString()).doesNotContain("s3cret"));
     AgentConfig effective = reload.effective();
     assertThat(effective.probeInterval()).isEqualTo(Duration.ofSeconds(1));

@@ -36,6 +36,7 @@ public final class DevSecurity {
     return dir;
   }
 
+  /** The bus TLS files of {@code dir}, which {@link #ensure} made, as they are now. */
   public static BusTls tls(Path dir) {
     return new BusTls(dir.resolve(NODE + ".crt"), dir.resolve(NODE + ".key"), dir.resolve(DevCertificates.CA_CERT));
   }
@@ -50,9 +51,8 @@ public final class DevSecurity {
   /** The {@code signing} and {@code tls} lines of a bus section that uses {@code dir}. */
   public static String yaml(Path dir) {
     Path d = dir.toAbsolutePath();
-    BusTls tls = tls(d);
     return "  signing:\n    keyFile: " + d.resolve(BUS_KEY) + "\n"
-        + "  tls:\n    certFile: " + tls.certFile() + "\n    keyFile: " + tls.keyFile() + "\n    caFile: " + tls.caFile()
-        + "\n";
+        + "  tls:\n    certFile: " + d.resolve(NODE + ".crt") + "\n    keyFile: " + d.resolve(NODE + ".key")
+        + "\n    caFile: " + d.resolve(DevCertificates.CA_CERT) + "\n";
   }
 }

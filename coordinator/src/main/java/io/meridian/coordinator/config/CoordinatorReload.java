@@ -5,6 +5,7 @@ import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.spec.ClusterSpec;
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.Reload;
+import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.http.HttpTls;
 import java.util.Optional;
 
@@ -12,7 +13,7 @@ import java.util.Optional;
  * What a coordinator can take from a re-read {@code coordinator.yaml} without a restart: when a
  * silent node counts as stale, the log level, and a changed spec that can be laid out and keeps its
  * cluster, topology and regions (nodes added to or removed from regions, settings), and its HTTPS
- * certificate (see {@link HttpTls#reload}). Its identity, the regions it
+ * certificate (see {@link HttpTls#reload}) and its bus TLS files ({@link BusConfig#reload}). Its identity, the regions it
  * listens to, any other spec change, its bus membership and its HTTP socket are fixed at start. Pure.
  */
 public final class CoordinatorReload {
@@ -27,8 +28,9 @@ public final class CoordinatorReload {
     Optional<ClusterSpec> spec = specLive ? loaded.spec() : running.spec();
     Reload.Builder builder = new Reload.Builder();
     Optional<HttpTls> httpTls = HttpTls.reload(builder, running.httpTls(), loaded.httpTls());
+    BusConfig bus = BusConfig.reload(builder, running.bus(), loaded.bus());
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
-        running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), running.bus(), spec,
+        running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), bus, spec,
         loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications(),
         running.rebalance(), httpTls);
     if (specLive) {
@@ -46,7 +48,6 @@ public final class CoordinatorReload {
         .restart("coordinatorId", running.coordinatorId(), loaded.coordinatorId())
         .restart("regions", running.regions(), loaded.regions())
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
-        .restart("bus", running.bus(), loaded.bus())
         .restart("leadership", running.leadership(), loaded.leadership())
         .restart("rebalance", running.rebalance(), loaded.rebalance())
         .restart("operator.tokenEnv", running.operatorToken(), loaded.operatorToken(),

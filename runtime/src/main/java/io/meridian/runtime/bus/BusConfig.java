@@ -40,8 +40,25 @@ public record BusConfig(String clusterName, String host, int port, List<String> 
   /** {@code meridian 127.0.0.1:5701 members [10.0.0.2:5701], signed with bus key …}, for logs. */
   @Override
   public String toString() {
-    return clusterName + " " + host + ":" + port + " members " + members + ", " + seal.describe() + ", "
-        + tls.map(BusTls::toString).orElse("plain TCP");
+    return membership() + ", " + tls.map(BusTls::toString).orElse("plain TCP");
+  }
+
+  private String membership() {
+    return clusterName + " " + host + ":" + port + " members " + members + ", " + seal.describe();
+  }
+
+  public BusConfig withTls(java.util.Optional<BusTls> next) {
+    return new BusConfig(clusterName, host, port, members, seal, next);
+  }
+
+  /**
+   * Adds the bus to a reload plan: its TLS files are taken live ({@link BusTls#reload}); the rest
+   * (membership, ports, signing) needs a restart. Returns the bus in force after the reload.
+   */
+  public static BusConfig reload(io.meridian.runtime.config.Reload.Builder plan, BusConfig running,
+      BusConfig loaded) {
+    plan.restart("bus", running, loaded.withTls(running.tls()), BusConfig::membership);
+    return running.withTls(BusTls.reload(plan, running.tls(), loaded.tls()));
   }
 
   public static BusConfig read(ConfigNode bus, Map<String, String> env) throws ConfigException {

@@ -25,6 +25,8 @@ public final class BusProcess<V extends Deployable> {
   private final AtomicBoolean stopped = new AtomicBoolean();
   private final io.vertx.core.Promise<String> lost = io.vertx.core.Promise.promise();
   private final java.util.List<Companion> companions = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** The bus TLS files in force: those of the start, then of the last renewal. */
+  private volatile java.util.Optional<BusTls> busTls;
 
   /**
    * Another cluster member of this process that it cannot live without (a coordinator's
@@ -39,11 +41,13 @@ public final class BusProcess<V extends Deployable> {
     void close();
   }
 
-  private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle) {
+  private BusProcess(String name, Vertx vertx, MeridianMetrics metrics, V verticle,
+      java.util.Optional<BusTls> busTls) {
     this.name = name;
     this.vertx = vertx;
     this.metrics = metrics;
     this.verticle = verticle;
+    this.busTls = busTls;
   }
 
   /**
@@ -71,7 +75,7 @@ public final class BusProcess<V extends Deployable> {
           Vertx vertx = started.vertx();
           V verticle = work.apply(metrics);
           return vertx.deployVerticle(verticle)
-              .map(id -> new BusProcess<>(name, vertx, metrics, verticle).watch(started.hazelcast(), "bus"))
+              .map(id -> new BusProcess<>(name, vertx, metrics, verticle, bus.tls()).watch(started.hazelcast(), "bus"))
               .recover(err -> {
                 LOG.atError().addKeyValue("process", name).log("{} could not start: {}", name, err.getMessage());
                 // The failure goes out now, and Vert.x closes behind it: a failure chained after the close
@@ -117,6 +121,24 @@ public final class BusProcess<V extends Deployable> {
   /** Completes, with the reason, if this process lost its cluster member without {@link #stop()}. */
   public Future<String> lost() {
     return lost.future();
+  }
+
+  /**
+   * Has the event bus take {@code next} for its new connections when it differs from the files in
+   * force ({@link BusTlsRenewal#renew}); turning TLS on or off is not done here (a reload plan
+   * keeps that for a restart). Fails, the files in force kept, when {@code next} does not load.
+   */
+  public Future<Void> renewBusTls(java.util.Optional<BusTls> next) {
+    java.util.Optional<BusTls> now = busTls;
+    if (now.isEmpty() || next.isEmpty() || next.equals(now)) {
+      return Future.succeededFuture();
+    }
+    return BusTlsRenewal.renew(vertx, next.get()).onSuccess(v -> {
+      busTls = next;
+      LOG.atInfo().addKeyValue("process", name).addKeyValue("setting", "bus.tls")
+          .log("{}: the event bus now uses {} (was {}) for new connections; those already open keep theirs until "
+              + "they close", name, next.get(), now.get());
+    });
   }
 
   public V verticle() {

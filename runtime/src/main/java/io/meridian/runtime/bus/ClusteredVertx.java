@@ -46,6 +46,11 @@ public final class ClusteredVertx {
    * coordinators only.
    */
   public static Future<Started> start(BusConfig bus, boolean lite, java.util.Optional<MeterRegistry> registry) {
+    try {
+      bus.tls().ifPresent(BusTlsRenewal::check);
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     if (!lite) {
       return attempt(bus, false, registry);
     }
@@ -106,7 +111,13 @@ public final class ClusteredVertx {
     VertxBuilder measured = registry.map(r -> builder.withMetrics(new MicrometerMetricsFactory(r))).orElse(builder);
     return measured
         .buildClustered()
-        .map(vertx -> new Started(vertx, manager.getHazelcastInstance()))
+        .map(vertx -> {
+          // Its port is chosen at start: the operator needs it for the firewall and to tell connections apart.
+          String at = manager.getNodeInfo().host() + ":" + manager.getNodeInfo().port();
+          LOG.atInfo().addKeyValue("eventBus", at).log("event bus listening on {} ({})", at,
+              bus.tls().map(BusTls::toString).orElse("plain TCP"));
+          return new Started(vertx, manager.getHazelcastInstance());
+        })
         .onFailure(err -> {
           // A failed start may leave its Hazelcast member running: it must not stay in the cluster.
           if (manager.getHazelcastInstance() != null && manager.getHazelcastInstance().getLifecycleService().isRunning()) {

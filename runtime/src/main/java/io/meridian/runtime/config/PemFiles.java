@@ -3,6 +3,9 @@ package io.meridian.runtime.config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /** Certificate and key files named in a config: read once at load, so that a wrong path or file is a config error. */
 public final class PemFiles {
@@ -42,5 +45,25 @@ public final class PemFiles {
       throw node.error(field, e.getMessage());
     }
     return key;
+  }
+
+  /**
+   * SHA-256 of the file named in {@code node.field}: part of a TLS setting's value, so that files
+   * renewed in place are a change that a reload sees.
+   */
+  public static String sha256(ConfigNode node, String field, Path file) throws ConfigException {
+    try {
+      return sha256(file);
+    } catch (IOException e) {
+      throw node.error(field, "cannot read " + file + ": " + e);
+    }
+  }
+
+  public static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("this JVM has no SHA-256", e);
+    }
   }
 }

@@ -63,6 +63,20 @@ public record Reload<C>(C effective, List<Change> applied, List<Change> needRest
       return add(needRestart, field, running, loaded, render);
     }
 
+    /**
+     * An optional setting taken live while it stays on (other values, or files renewed in place),
+     * whose turning on or off needs a restart. Returns what is in force after the reload.
+     */
+    public <T> java.util.Optional<T> liveUnlessTurnedOnOrOff(String field, java.util.Optional<T> running,
+        java.util.Optional<T> loaded, Function<? super java.util.Optional<T>, String> render) {
+      if (running.isPresent() == loaded.isPresent()) {
+        add(applied, field, running, loaded, render);
+        return loaded;
+      }
+      add(needRestart, field, running, loaded, render);
+      return running;
+    }
+
     private <T> Builder add(List<Change> into, String field, T running, T loaded, Function<? super T, String> render) {
       if (!Objects.equals(running, loaded)) {
         into.add(new Change(field, render.apply(running), render.apply(loaded)));

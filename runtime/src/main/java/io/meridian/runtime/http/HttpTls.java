@@ -5,12 +5,7 @@ import io.meridian.runtime.config.ConfigNode;
 import io.meridian.runtime.config.PemFiles;
 import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.ServerSSLOptions;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Optional;
 
 /**
@@ -32,7 +27,8 @@ public record HttpTls(Path certFile, Path keyFile, String certSha256, String key
     ConfigNode tls = http.object("tls");
     Path cert = PemFiles.readable(tls, "certFile", PemFiles.CERTIFICATE);
     Path key = PemFiles.privateKey(tls, "keyFile", "can pose as this process's HTTP API");
-    return Optional.of(new HttpTls(cert, key, sha256(tls, "certFile", cert), sha256(tls, "keyFile", key)));
+    return Optional.of(new HttpTls(cert, key, PemFiles.sha256(tls, "certFile", cert),
+        PemFiles.sha256(tls, "keyFile", key)));
   }
 
   public PemKeyCertOptions keyCert() {
@@ -51,16 +47,8 @@ public record HttpTls(Path certFile, Path keyFile, String certSha256, String key
    */
   public static Optional<HttpTls> reload(io.meridian.runtime.config.Reload.Builder plan, Optional<HttpTls> running,
       Optional<HttpTls> loaded) {
-    if (running.isPresent() == loaded.isPresent()) {
-      plan.safe("http.tls", running, loaded, HttpTls::describe);
-      return loaded;
-    }
-    plan.restart("http.tls", running, loaded, HttpTls::describe);
-    return running;
-  }
-
-  private static String describe(Optional<HttpTls> tls) {
-    return tls.map(HttpTls::toString).orElse("off (plain HTTP)");
+    return plan.liveUnlessTurnedOnOrOff("http.tls", running, loaded,
+        tls -> tls.map(HttpTls::toString).orElse("off (plain HTTP)"));
   }
 
   /**
@@ -91,15 +79,5 @@ public record HttpTls(Path certFile, Path keyFile, String certSha256, String key
   @Override
   public String toString() {
     return "HTTPS (certificate " + certFile + ", sha256 " + certSha256.substring(0, 16) + "…)";
-  }
-
-  private static String sha256(ConfigNode tls, String field, Path file) throws ConfigException {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
-    } catch (IOException e) {
-      throw tls.error(field, "cannot read " + file + ": " + e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("this JVM has no SHA-256", e);
-    }
   }
 }

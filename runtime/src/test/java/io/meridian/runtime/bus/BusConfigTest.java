@@ -87,12 +87,51 @@ class BusConfigTest {
     assertRejected("  signing: {keyEnv: K, keyFile: /x}\n", Map.of("K", TestKeys.KEY_TEXT), "not both and not neither");
   }
 
-  @Test
-  void tlsNamesItsThreeFilesAndRefusesWhatCannotBeThem() throws Exception {
+  /** A {@code tls} line naming three PEM files made in the test's directory. */
+  private String tlsSection() throws IOException {
     Path cert = pem("node.crt", "CERTIFICATE", "rw-r--r--");
     Path key = pem("node.key", "PRIVATE KEY", "rw-------");
     Path ca = pem("ca.crt", "CERTIFICATE", "rw-r--r--");
-    String tls = "  tls: {certFile: " + cert + ", keyFile: " + key + ", caFile: " + ca + "}\n";
+    return "  tls: {certFile: " + cert + ", keyFile: " + key + ", caFile: " + ca + "}\n";
+  }
+
+  @Test
+  void aReloadTakesRenewedTlsFilesLiveButTurningTlsOnOrChangingMembershipWaitsForARestart() throws Exception {
+    String tls = tlsSection();
+    Path cert = dir.resolve("node.crt");
+    Map<String, String> env = TestKeys.withBusKey(Map.of());
+    BusConfig running = read(tls, env);
+
+    // The same paths, the certificate renewed in place: a change taken live.
+    Files.writeString(cert, Files.readString(cert) + "\n");
+    BusConfig renewed = read(tls, env);
+    io.meridian.runtime.config.Reload.Builder plan = new io.meridian.runtime.config.Reload.Builder();
+    BusConfig effective = BusConfig.reload(plan, running, renewed);
+    io.meridian.runtime.config.Reload<BusConfig> done = plan.build(effective);
+    assertThat(done.applied()).extracting(io.meridian.runtime.config.Reload.Change::field).containsExactly("bus.tls");
+    assertThat(done.needRestart()).isEmpty();
+    assertThat(effective.tls()).isEqualTo(renewed.tls());
+
+    // Unchanged files: nothing at all.
+    plan = new io.meridian.runtime.config.Reload.Builder();
+    assertThat(plan.build(BusConfig.reload(plan, renewed, read(tls, env))).changesNothing()).isTrue();
+
+    // TLS turned off, and another member list: both wait for a restart, TLS stays as it runs.
+    plan = new io.meridian.runtime.config.Reload.Builder();
+    effective = BusConfig.reload(plan, renewed, read("  members: [10.0.0.9:5701]\n", env));
+    done = plan.build(effective);
+    assertThat(done.applied()).isEmpty();
+    assertThat(done.needRestart()).extracting(io.meridian.runtime.config.Reload.Change::field)
+        .containsExactly("bus", "bus.tls");
+    assertThat(effective).isEqualTo(renewed);
+  }
+
+  @Test
+  void tlsNamesItsThreeFilesAndRefusesWhatCannotBeThem() throws Exception {
+    String tls = tlsSection();
+    Path cert = dir.resolve("node.crt");
+    Path key = dir.resolve("node.key");
+    Path ca = dir.resolve("ca.crt");
     BusConfig bus = read(tls, TestKeys.withBusKey(Map.of()));
     assertThat(bus.tls()).contains(new BusTls(cert, key, ca));
     assertThat(bus.toString()).contains("mutual TLS");
