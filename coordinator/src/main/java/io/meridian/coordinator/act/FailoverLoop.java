@@ -6,7 +6,7 @@ import io.meridian.coordinator.decide.Decision;
 import io.meridian.coordinator.decide.FailoverMemory;
 import io.meridian.coordinator.decide.FailoverPlanner;
 import io.meridian.coordinator.leadership.LeaderElection;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.Command;
@@ -282,6 +282,12 @@ public final class FailoverLoop implements LeaderWork {
       holdsInFlight.remove(node);
       String outcome = CommandSender.describe(ar);
       metrics.command(kind.name().toLowerCase(Locale.ROOT), CommandSender.resultTag(ar));
+      if (ar.failed() && ar.cause() instanceof CommandSender.NotSent) {
+        // As for a promotion: nothing was sent, and the history is the leader's to write.
+        LOG.atInfo().addKeyValue("shard", shard).addKeyValue("node", node)
+            .log("{} on {} for shard {} not sent: {}", kind, announced, shard, ar.cause().getMessage());
+        return;
+      }
       boolean executed = ar.succeeded() && ar.result().outcome() == io.meridian.messages.CommandResult.Outcome.EXECUTED;
       // Retried every cycle while its agent cannot be reached (a region joining again): said once.
       if (!executed && outcome.equals(holdFailures.put(node, outcome))) {
@@ -316,6 +322,13 @@ public final class FailoverLoop implements LeaderWork {
           }
           if (notSent) {
             attempt.ifPresent(a -> neverSent.put(promote.shard(), a));
+            // Nothing reached an agent, and this coordinator may no longer lead: the shared history,
+            // the recovery and the operators' events are the leader's to write (an ex-leader woken
+            // from a pause wrote "not executed" there, and raised a false FAILOVER_FAILED).
+            LOG.atInfo().addKeyValue("shard", promote.shard()).addKeyValue("node", promote.node())
+                .log("{} of {} for shard {} not sent: {}; nothing recorded", kind, promote.announced(),
+                    promote.shard(), ar.cause().getMessage());
+            return;
           }
           memory = recoveries.step(memory, promote.shard(), kind, promote.announced(), outcome, id, sender.term());
           if (!executed) {
