@@ -35,11 +35,17 @@ public final class Agent {
           + "primary here that is cut off from the majority keeps acknowledging writes that the majority's failover "
           + "will replace; the leader waits only leadership.failureTimeout before promoting in its place");
     }
+    if (config.spec().isEmpty()) {
+      LOG.atWarn().addKeyValue("agent", config.agentId()).addKeyValue("setting", "spec")
+          .log("no spec (agent.yaml 'spec' is not set): the leader's MEET, MIGRATE_SLOTS and CONFIGURE are not checked "
+              + "against the cluster's nodes and settings before they reach Redis (MIGRATE_SLOTS still only to a member "
+              + "of the node's cluster). Give the agent the coordinators' spec file");
+    }
     return BusProcess.start("agent", config.agentId(),
         Map.of("cluster", config.cluster(), "region", config.region(), "agent", config.agentId()), config.bus(),
         metrics -> new AgentVerticle(config, metrics, Clock.systemUTC(), owners, held, termFloor::get))
         .compose(process -> process.vertx()
-            .deployVerticle(new CommandVerticle(config, () -> process.verticle().agentConfig().nodes(),
+            .deployVerticle(new CommandVerticle(config, () -> process.verticle().agentConfig(),
                 process.metrics().registry(), Clock.systemUTC(), held, termFloor))
             .compose(id -> process.vertx().deployVerticle(new WriteHoldVerticle(config,
                 () -> process.verticle().agentConfig().nodes(), held, process.metrics().registry())))

@@ -6,8 +6,8 @@ import io.meridian.agent.config.AgentConfig;
 import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlanResult;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpecReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,7 +43,7 @@ class ConfExamplesTest {
 
   @Test
   void examplesLoadAndAgree(@TempDir Path dir) throws Exception {
-    // The coordinator's example names its spec beside it.
+    // The coordinator's and the agent's examples name the spec beside them.
     Files.copy(CONF.resolve("spec.yaml"), dir.resolve("spec.yaml"));
     AgentConfig agent = AgentConfig.load(withKey("agent.yaml", dir), Map.of());
     CoordinatorConfig coordinator = CoordinatorConfig.load(withKey("coordinator.yaml", dir), Map.of());
@@ -51,6 +51,7 @@ class ConfExamplesTest {
 
     assertThat(PlacementPlanner.plan(spec)).isInstanceOf(PlanResult.Planned.class);
     assertThat(coordinator.spec()).contains(spec);
+    assertThat(agent.spec()).as("the agent checks the leader's cluster changes against the same spec").contains(spec);
     assertThat(coordinator.regions()).isEqualTo(spec.regionNames()).contains(coordinator.region(), agent.region());
     assertThat(List.of(agent.cluster(), coordinator.cluster())).containsOnly(spec.cluster());
     assertThat(agent.bus().clusterName()).isEqualTo(coordinator.bus().clusterName());

@@ -38,8 +38,8 @@ public final class CommandVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(CommandVerticle.class);
 
   private final AgentConfig config;
-  /** The nodes watched now: a reload may add or remove some. */
-  private final java.util.function.Supplier<List<String>> watched;
+  /** The config in force: a reload may add or remove nodes, and renew the spec. */
+  private final java.util.function.Supplier<AgentConfig> current;
   private final MeterRegistry registry;
   private final Clock clock;
   private final HeldWrites held;
@@ -72,21 +72,21 @@ public final class CommandVerticle extends VerticleBase {
   private InboundGate gate;
 
   public CommandVerticle(AgentConfig config, MeterRegistry registry, Clock clock) {
-    this(config, config::nodes, registry, clock, new HeldWrites(), new TermFloor());
+    this(config, () -> config, registry, clock, new HeldWrites(), new TermFloor());
   }
 
   /**
-   * @param watched the nodes the agent watches now (the probes' list, which a reload changes)
+   * @param current the config in force (a reload changes the nodes watched and the spec)
    * @param held    the leader's write holds, shared with the {@code WriteHoldVerticle} that keeps them
    * @param floor   the highest term seen, which the health reports carry
    */
-  public CommandVerticle(AgentConfig config, java.util.function.Supplier<List<String>> watched, MeterRegistry registry,
+  public CommandVerticle(AgentConfig config, java.util.function.Supplier<AgentConfig> current, MeterRegistry registry,
       Clock clock, HeldWrites held, TermFloor floor) {
     this.config = config;
+    this.current = current;
     this.changes = new ClusterChanges(config.auth(), java.util.function.UnaryOperator.identity());
     this.guard = new TermGuard(floor);
     this.held = held;
-    this.watched = watched;
     this.registry = registry;
     this.clock = clock;
   }
@@ -109,7 +109,8 @@ public final class CommandVerticle extends VerticleBase {
 
   private void onCommand(Message<Object> message) {
     gate.accept(message, Addresses.commands(config.agentId()), Command.class).ifPresent(command -> {
-      if (!watched.get().contains(command.target())) {
+      AgentConfig now = current.get();
+      if (!now.nodes().contains(command.target())) {
         reply(message, command, CommandResult.Outcome.REFUSED, "not_watched", command.target()
             + " is not a node of agent " + config.agentId());
         return;
@@ -117,6 +118,11 @@ public final class CommandVerticle extends VerticleBase {
       java.util.Optional<String> problem = CommandArgs.problem(command);
       if (problem.isPresent()) {
         reply(message, command, CommandResult.Outcome.REFUSED, "bad_args", problem.get());
+        return;
+      }
+      java.util.Optional<String> outside = now.spec().flatMap(spec -> SpecTargets.problem(command, spec));
+      if (outside.isPresent()) {
+        reply(message, command, CommandResult.Outcome.REFUSED, "not_in_spec", outside.get());
         return;
       }
       TermGuard.Verdict verdict = guard.check(command);
@@ -192,7 +198,7 @@ public final class CommandVerticle extends VerticleBase {
     return "writes paused, and held paused until it follows another primary or the leader releases it";
   }
 
-  /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args, not_a_member or redis_error (a closed set, unlike {@code detail}) */
+  /** @param why the {@code reason} label: ok, stale_term, not_watched, bad_args, not_in_spec, not_a_member or redis_error (a closed set, unlike {@code detail}) */
   private void reply(Message<Object> message, Command command, CommandResult.Outcome outcome, String why,
       String detail) {
     reply(message, command, outcome, why, detail, java.util.Optional.empty());

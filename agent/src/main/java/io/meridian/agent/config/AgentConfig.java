@@ -8,6 +8,8 @@ import io.meridian.runtime.config.ConfigNode;
 import io.meridian.runtime.config.LogLevels;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.http.HttpTls;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpecReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -39,14 +41,15 @@ public record AgentConfig(
     int httpPort,
     String logLevel,
     Fencing fencing,
-    Optional<HttpTls> httpTls) {
+    Optional<HttpTls> httpTls,
+    Optional<ClusterSpec> spec) {
 
-  /** Plain HTTP. */
+  /** Plain HTTP, no spec. */
   public AgentConfig(String agentId, String cluster, String region, List<String> nodes, Duration probeInterval,
       Duration probeTimeout, Duration reportEvery, RedisAuth auth, BusConfig bus, String httpHost, int httpPort,
       String logLevel, Fencing fencing) {
     this(agentId, cluster, region, nodes, probeInterval, probeTimeout, reportEvery, auth, bus, httpHost, httpPort,
-        logLevel, fencing, Optional.empty());
+        logLevel, fencing, Optional.empty(), Optional.empty());
   }
 
   /**
@@ -85,6 +88,7 @@ public record AgentConfig(
 
   public AgentConfig {
     nodes = List.copyOf(nodes);
+    java.util.Objects.requireNonNull(spec, "spec");
   }
 
   /** An agent without HTTP server, logging at INFO: for tests and embedding. */
@@ -101,10 +105,16 @@ public record AgentConfig(
   }
 
   public static AgentConfig load(Path file, Map<String, String> env) throws ConfigException {
-    return read(ConfigFiles.open(file), env);
+    return read(ConfigFiles.open(file), file.toAbsolutePath().getParent(), env);
   }
 
+  /** A config whose {@code spec}, if any, is relative to the working directory. */
   public static AgentConfig read(ConfigNode root, Map<String, String> env) throws ConfigException {
+    return read(root, Path.of(""), env);
+  }
+
+  /** @param baseDir where a relative {@code spec} path is resolved (the config file's folder) */
+  public static AgentConfig read(ConfigNode root, Path baseDir, Map<String, String> env) throws ConfigException {
     String cluster = root.name("cluster");
     String region = root.name("region");
     String agentId = root.name("agentId", defaultId(region));
@@ -136,9 +146,21 @@ public record AgentConfig(
           + "the leader (to turn fencing off, set fencing.enabled: false)");
     }
     Duration after = fencing.duration("after", Fencing.DEFAULT_AFTER, Duration.ofMillis(500), Duration.ofMinutes(10));
+    Optional<ClusterSpec> spec = ClusterSpecReader.named(root, baseDir, env);
+    if (spec.isPresent()) {
+      requireClusterOf(root, spec.get(), cluster);
+    }
     root.finish();
     return new AgentConfig(agentId, cluster, region, nodes, interval, timeout, reportEvery, auth, bus, httpHost, httpPort,
-        logLevel, new Fencing(fence, regions, after), httpTls);
+        logLevel, new Fencing(fence, regions, after), httpTls, spec);
+  }
+
+  /** An agent checks the leader's cluster changes against its spec: it must be the spec of its cluster. */
+  private static void requireClusterOf(ConfigNode root, ClusterSpec spec, String cluster) throws ConfigException {
+    if (!spec.cluster().equals(cluster)) {
+      throw root.error("spec", "is the spec of cluster '" + spec.cluster() + "', but this agent's cluster is '"
+          + cluster + "'");
+    }
   }
 
   private static String defaultId(String region) {

@@ -5,11 +5,12 @@ import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.config.Reload;
 import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.http.HttpTls;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.util.Optional;
 
 /**
  * What an agent can take from a re-read {@code agent.yaml} without a restart: the nodes it
- * watches, how often and how patiently it probes them, how often it reports an unchanged node, the log level, and
+ * watches, the spec it checks the leader's cluster changes against (re-read too), how often and how patiently it probes them, how often it reports an unchanged node, the log level, and
  * its HTTPS certificate (see {@link HttpTls#reload}) and its bus TLS files ({@link BusConfig#reload}). Its identity, its
  * credentials, its bus membership and its HTTP socket are fixed at start. Pure.
  */
@@ -18,19 +19,24 @@ public final class AgentReload {
   private AgentReload() {
   }
 
+  private static String summary(Optional<ClusterSpec> spec) {
+    return spec.map(s -> "cluster " + s.cluster() + ", " + s.nodeCount() + " nodes").orElse("(none)");
+  }
+
   public static Reload<AgentConfig> plan(AgentConfig running, AgentConfig loaded) {
     Reload.Builder plan = new Reload.Builder();
     Optional<HttpTls> httpTls = HttpTls.reload(plan, running.httpTls(), loaded.httpTls());
     BusConfig bus = BusConfig.reload(plan, running.bus(), loaded.bus());
     AgentConfig effective = new AgentConfig(running.agentId(), running.cluster(), running.region(), loaded.nodes(),
         loaded.probeInterval(), loaded.probeTimeout(), loaded.reportEvery(), running.auth(), bus, running.httpHost(),
-        running.httpPort(), loaded.logLevel(), running.fencing(), httpTls);
+        running.httpPort(), loaded.logLevel(), running.fencing(), httpTls, loaded.spec());
     return plan
         .safe("nodes", running.nodes(), loaded.nodes())
         .safe("probe.interval", Durations.format(running.probeInterval()), Durations.format(loaded.probeInterval()))
         .safe("probe.timeout", Durations.format(running.probeTimeout()), Durations.format(loaded.probeTimeout()))
         .safe("probe.reportEvery", Durations.format(running.reportEvery()), Durations.format(loaded.reportEvery()))
         .safe("log.level", running.logLevel(), loaded.logLevel())
+        .safe("spec", running.spec(), loaded.spec(), AgentReload::summary)
         .restart("cluster", running.cluster(), loaded.cluster())
         .restart("region", running.region(), loaded.region())
         .restart("agentId", running.agentId(), loaded.agentId())

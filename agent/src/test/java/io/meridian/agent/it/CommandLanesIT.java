@@ -7,17 +7,13 @@ import io.meridian.agent.AgentVerticle;
 import io.meridian.agent.admin.NodeAdmin;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.agent.redis.ClusterNodesReply;
-import io.meridian.messages.Addresses;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
-import io.meridian.messages.Wire;
 import io.meridian.runtime.bus.BusProcess;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.RedisServerProcess;
 import io.meridian.runtime.testing.BusListener;
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -45,14 +41,7 @@ class CommandLanesIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    if (agent != null) {
-      agent.stop().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    }
-    if (bus != null) {
-      bus.close();
-    }
-    servers.forEach(s -> s.stop(Duration.ofSeconds(5)));
-    servers.forEach(s -> assertThat(s.isAlive()).isFalse());
+    AgentUnderTest.stopAll(agent, bus, servers);
   }
 
   @Test
@@ -92,13 +81,6 @@ class CommandLanesIT {
   private Future<CommandResult> send(int n, String target, Command.Kind kind) {
     Command command = new Command("coordinator-it", "lanes-" + n, 1, target, kind, Map.of(),
         System.currentTimeMillis(), "CommandLanesIT");
-    return bus.vertx().eventBus().<Buffer>request(Addresses.commands("agent-lanes"), Wire.encode(command),
-        new DeliveryOptions().setSendTimeout(60_000)).map(reply -> {
-          try {
-            return Wire.decode(reply.body(), CommandResult.class);
-          } catch (io.meridian.messages.MessageRejected e) {
-            throw new IllegalStateException(e);
-          }
-        });
+    return AgentUnderTest.send(bus, "agent-lanes", command, Duration.ofSeconds(60));
   }
 }

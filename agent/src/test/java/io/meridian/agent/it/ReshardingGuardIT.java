@@ -8,15 +8,11 @@ import io.meridian.agent.admin.Resharding;
 import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.RedisServerProcess;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -52,21 +48,8 @@ class ReshardingGuardIT {
     int slot = ClusterNodesReply.parse(clusterNodes(source)).myself().slots().get(0)[0];
     Resharding resharding = new Resharding(RedisAuth.none(), Duration.ofSeconds(10), 100, line -> { });
 
-    AtomicInteger connections = new AtomicInteger();
-    try (ServerSocket listener = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-      Thread accepting = new Thread(() -> {
-        while (!listener.isClosed()) {
-          try (Socket ignored = listener.accept()) {
-            connections.incrementAndGet();
-          } catch (java.io.IOException e) {
-            return;
-          }
-        }
-      }, "would-be-thief");
-      accepting.setDaemon(true);
-      accepting.start();
-      Resharding.Node thief = new Resharding.Node("127.0.0.1:" + listener.getLocalPort(), "127.0.0.1:"
-          + listener.getLocalPort());
+    try (AgentUnderTest.Stranger stranger = new AgentUnderTest.Stranger()) {
+      Resharding.Node thief = new Resharding.Node(stranger.address(), stranger.address());
       // An id the cluster does not know, at the listener's address...
       assertThatThrownBy(() -> resharding.moveOwned(new Resharding.Node(source, source), thief, "f".repeat(40),
           List.of(slot))).isInstanceOf(Resharding.NotAMember.class)
@@ -78,7 +61,7 @@ class ReshardingGuardIT {
           .hasMessageContaining("is at " + member + ", not at " + thief.address());
       // A connection made during either call would be accepted within moments: none comes.
       Awaitility.await("no connection to the address outside the cluster").during(Duration.ofMillis(500))
-          .atMost(Duration.ofSeconds(2)).until(() -> connections.get() == 0);
+          .atMost(Duration.ofSeconds(2)).until(() -> stranger.connections() == 0);
     }
     assertThat(ClusterNodesReply.parse(clusterNodes(source)).myself().slots().get(0)[0]).as("nothing moved")
         .isEqualTo(slot);

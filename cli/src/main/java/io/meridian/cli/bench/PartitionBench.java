@@ -1,7 +1,7 @@
 package io.meridian.cli.bench;
 
 import io.meridian.cli.Meridian;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.TopologyKind;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;

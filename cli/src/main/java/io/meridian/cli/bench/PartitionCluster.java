@@ -5,7 +5,7 @@ import io.meridian.agent.redis.ClusterNodesReply;
 import io.meridian.agent.redis.InfoText;
 import io.meridian.cli.demo.LocalDeployment;
 import io.meridian.cli.demo.RegionHosts;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.TopologyKind;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.netlab.NetLab;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.meridian.cli.bench;
 
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.TopologyKind;
 
 /** A fault {@code meridian bench failover} injects, and the topology it is measured on. */
 enum Scenario {

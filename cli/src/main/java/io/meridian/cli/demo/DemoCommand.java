@@ -1,9 +1,9 @@
 package io.meridian.cli.demo;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.cli.Meridian;
 import io.meridian.runtime.process.MissingPrerequisiteException;

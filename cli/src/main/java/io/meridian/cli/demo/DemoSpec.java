@@ -1,6 +1,6 @@
 package io.meridian.cli.demo;
 
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.TopologyKind;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -7,11 +7,11 @@ import io.meridian.cli.spec.PlanSummary;
 import io.meridian.coordinator.placement.PlacementPlan;
 import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlanResult;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.ClusterSpecReader;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpecReader;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.ConfigException;
 import io.meridian.runtime.config.ConfigFiles;
@@ -252,7 +252,8 @@ public final class LocalDeployment {
           Files.writeString(file, DemoFiles.agentYaml(region.name(), layout.hosts().host(index),
               region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
-              layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity(), redisPassword()));
+              layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity(), redisPassword(),
+              java.util.Optional.of(specFile())));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
               logs.resolve("agent-" + region.name() + ".log"),

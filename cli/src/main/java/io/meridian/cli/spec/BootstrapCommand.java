@@ -9,7 +9,7 @@ import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.PlanResult;
 import io.meridian.coordinator.placement.Violation;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.meridian.cli.spec;
 import io.meridian.cli.Meridian;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Violation;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

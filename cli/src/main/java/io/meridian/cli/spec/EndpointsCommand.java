@@ -2,7 +2,7 @@ package io.meridian.cli.spec;
 
 import io.meridian.cli.Meridian;
 import io.meridian.coordinator.endpoints.Endpoints;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.meridian.cli.spec;
 import io.meridian.agent.admin.BootstrapPlan;
 import io.meridian.messages.SlotRange;
 import io.meridian.coordinator.placement.PlacementPlan;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

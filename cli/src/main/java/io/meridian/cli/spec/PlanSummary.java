@@ -1,7 +1,7 @@
 package io.meridian.cli.spec;
 
 import io.meridian.coordinator.placement.PlacementPlan;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 
 /** The plan in a few lines, for people: each shard with its slots, its primary and its replicas, by region. */
 public final class PlanSummary {

@@ -5,7 +5,7 @@ import io.meridian.cli.OperatorCommands;
 import io.meridian.cli.api.ApiTargets;
 import io.meridian.coordinator.act.ScaleWorkflow;
 import io.meridian.coordinator.scale.ScalePlanner;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,7 +1,7 @@
 package io.meridian.cli.spec;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpecReader;
 import io.meridian.runtime.config.ConfigException;
 import java.nio.file.Path;
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.meridian.agent.config.AgentConfig;
 import io.meridian.cli.security.DevSecurity;
 import io.meridian.coordinator.config.CoordinatorConfig;
-import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.runtime.spec.ClusterSpecReader;
 import io.meridian.runtime.config.ConfigFiles;
 import io.meridian.runtime.config.ConfigNode;
 import java.nio.file.Files;
@@ -41,6 +41,7 @@ class ConfigurationDocsTest {
 
   @Test
   void everyFieldTheAgentReadsIsInTheReference() throws Exception {
+    Files.writeString(dir.resolve("spec.yaml"), block("## spec.yaml"));
     String example = local(block("## agent.yaml"));
     ConfigNode root = ConfigFiles.parse("agent.yaml", example);
     AgentConfig.read(root, ENV);

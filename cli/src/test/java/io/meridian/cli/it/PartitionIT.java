@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.cli.bench.CutRun;
 import io.meridian.cli.bench.PartitionCluster;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.TopologyKind;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;

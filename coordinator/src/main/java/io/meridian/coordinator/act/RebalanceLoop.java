@@ -8,7 +8,7 @@ import io.meridian.coordinator.rebalance.RebalancePlan;
 import io.meridian.coordinator.rebalance.RebalancePlanner;
 import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.rebalance.Step;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.messages.Command;
 import io.meridian.messages.CommandResult;
 import io.micrometer.core.instrument.Counter;

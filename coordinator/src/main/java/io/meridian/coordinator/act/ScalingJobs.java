@@ -6,7 +6,7 @@ import io.meridian.coordinator.rebalance.NodeFacts;
 import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.scale.JobRecord;
 import io.meridian.coordinator.scale.ScalePlanner;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.coordinator.state.TermRegister;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;

@@ -6,7 +6,7 @@ import io.meridian.coordinator.config.CoordinatorConfig;
 import io.meridian.coordinator.endpoints.Endpoints;
 import io.meridian.coordinator.placement.PlacementRules;
 import io.meridian.coordinator.placement.Topology;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.runtime.http.HttpEndpoints;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.meridian.coordinator.api;
 
-import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.runtime.spec.NodeSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;

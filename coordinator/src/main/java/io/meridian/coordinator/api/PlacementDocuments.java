@@ -2,7 +2,7 @@ package io.meridian.coordinator.api;
 
 import io.meridian.coordinator.endpoints.Endpoints;
 import io.meridian.coordinator.placement.Violation;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

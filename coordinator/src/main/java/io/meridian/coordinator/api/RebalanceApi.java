@@ -10,7 +10,7 @@ import io.meridian.coordinator.rebalance.Simulation;
 import io.meridian.coordinator.rebalance.Snapshot;
 import io.meridian.coordinator.rebalance.Step;
 import io.meridian.coordinator.rebalance.Switchover;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.messages.CommandResult;
 import io.meridian.runtime.http.HttpEndpoints;
 import io.vertx.core.Future;

@@ -4,7 +4,7 @@ import io.meridian.coordinator.rebalance.Move;
 import io.meridian.coordinator.rebalance.RebalanceCycle;
 import io.meridian.coordinator.rebalance.RebalancePlan;
 import io.meridian.coordinator.rebalance.Step;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;

@@ -12,8 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.ClusterSpecReader;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpecReader;
 import io.meridian.coordinator.notify.Notifications;
 
 /**
@@ -86,15 +86,7 @@ public record CoordinatorConfig(
     String cluster = root.name("cluster");
     String region = root.name("region");
     String id = root.name("coordinatorId", "coordinator-" + region);
-    Optional<ClusterSpec> spec = Optional.empty();
-    if (root.has("spec")) {
-      Path specFile = baseDir.resolve(root.string("spec"));
-      try {
-        spec = Optional.of(ClusterSpecReader.load(specFile, env));
-      } catch (ConfigException e) {
-        throw root.error("spec", "the cluster spec is invalid: " + e.getMessage());
-      }
-    }
+    Optional<ClusterSpec> spec = ClusterSpecReader.named(root, baseDir, env);
     List<String> fromSpec = spec.map(ClusterSpec::regionNames).orElse(List.of());
     List<String> regions = root.strings("regions", fromSpec,
         r -> r.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}") ? null : "must be a region name (letters, digits, '.', '_', '-'), got \"" + r + "\"");
@@ -146,7 +138,7 @@ public record CoordinatorConfig(
    * delay, the margin and the observers' 0.5 s head start.
    */
   static Optional<String> fenceComesFirst(ClusterSpec spec, Leadership leadership) {
-    io.meridian.coordinator.spec.RedisSettings redis = spec.settings();
+    io.meridian.runtime.spec.RedisSettings redis = spec.settings();
     Duration needed = Duration.ofMillis(io.meridian.messages.NodeHealthReport.DEFAULT_FENCE_AFTER_MS)
         .plus(leadership.fenceMargin()).plusMillis(500);
     if (redis.clusterReplicaNoFailover() || redis.clusterNodeTimeout().compareTo(needed) >= 0) {

@@ -2,7 +2,7 @@ package io.meridian.coordinator.config;
 
 import io.meridian.coordinator.placement.PlacementPlanner;
 import io.meridian.coordinator.placement.PlanResult;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.runtime.config.Durations;
 import io.meridian.runtime.config.Reload;
 import io.meridian.runtime.bus.BusConfig;

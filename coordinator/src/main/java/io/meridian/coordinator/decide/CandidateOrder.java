@@ -1,7 +1,7 @@
 package io.meridian.coordinator.decide;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
 import java.util.Comparator;
 import java.util.Optional;
 

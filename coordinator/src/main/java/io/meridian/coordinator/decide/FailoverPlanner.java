@@ -1,6 +1,6 @@
 package io.meridian.coordinator.decide;
 
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.NodeStatus;
 import io.meridian.coordinator.view.NodeView;
@@ -279,7 +279,7 @@ public final class FailoverPlanner {
    */
   static Optional<String> preferredRegion(ClusterView view, Optional<ClusterSpec> spec, List<Analysis> analyses,
       Instant now, Duration staleAfter) {
-    if (spec.isEmpty() || spec.get().topology() != io.meridian.coordinator.spec.TopologyKind.RELIABILITY) {
+    if (spec.isEmpty() || spec.get().topology() != io.meridian.runtime.spec.TopologyKind.RELIABILITY) {
       return Optional.empty();
     }
     String best = null;

@@ -2,7 +2,7 @@ package io.meridian.coordinator.placement;
 
 import io.meridian.messages.SlotRange;
 
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;

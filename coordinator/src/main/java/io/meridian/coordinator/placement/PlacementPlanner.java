@@ -2,10 +2,10 @@ package io.meridian.coordinator.placement;
 
 import io.meridian.coordinator.placement.PlanResult.Planned;
 import io.meridian.coordinator.placement.PlanResult.Refused;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -2,10 +2,10 @@ package io.meridian.coordinator.placement;
 
 import io.meridian.messages.SlotRange;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -2,7 +2,7 @@ package io.meridian.coordinator.rebalance;
 
 import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.Topology;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

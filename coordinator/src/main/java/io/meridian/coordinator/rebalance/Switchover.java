@@ -1,7 +1,7 @@
 package io.meridian.coordinator.rebalance;
 
 import io.meridian.coordinator.placement.Topology;
-import io.meridian.coordinator.spec.ClusterSpec;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;

@@ -2,11 +2,11 @@ package io.meridian.coordinator.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RedisSettings;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RedisSettings;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import io.meridian.coordinator.view.ClusterView;
 import io.meridian.coordinator.view.Observations;
 import io.meridian.messages.NodeHealthReport;

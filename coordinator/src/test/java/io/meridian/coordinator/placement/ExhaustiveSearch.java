@@ -1,8 +1,8 @@
 package io.meridian.coordinator.placement;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -5,9 +5,9 @@ import static io.meridian.coordinator.placement.Specs.node;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.coordinator.placement.PlanResult.Refused;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.util.List;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;

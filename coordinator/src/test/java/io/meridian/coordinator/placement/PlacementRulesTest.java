@@ -5,9 +5,9 @@ import io.meridian.messages.SlotRange;
 import static io.meridian.coordinator.placement.Specs.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,10 +1,10 @@
 package io.meridian.coordinator.placement;
 
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.NodeSpec;
-import io.meridian.coordinator.spec.RedisSettings;
-import io.meridian.coordinator.spec.RegionSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.NodeSpec;
+import io.meridian.runtime.spec.RedisSettings;
+import io.meridian.runtime.spec.RegionSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import io.meridian.runtime.config.RedisAuth;
 import java.util.ArrayList;
 import java.util.List;

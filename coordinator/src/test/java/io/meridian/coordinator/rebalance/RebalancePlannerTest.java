@@ -3,8 +3,8 @@ package io.meridian.coordinator.rebalance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.coordinator.placement.PlacementRules;
-import io.meridian.coordinator.spec.ClusterSpec;
-import io.meridian.coordinator.spec.TopologyKind;
+import io.meridian.runtime.spec.ClusterSpec;
+import io.meridian.runtime.spec.TopologyKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

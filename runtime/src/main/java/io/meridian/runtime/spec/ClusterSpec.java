@@ -1,4 +1,4 @@
-package io.meridian.coordinator.spec;
+package io.meridian.runtime.spec;
 
 import io.meridian.runtime.config.RedisAuth;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.meridian.coordinator.spec;
+package io.meridian.runtime.spec;
 
 import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.ConfigException;
@@ -23,6 +23,23 @@ public final class ClusterSpecReader {
 
   public static ClusterSpec load(Path file, Map<String, String> env) throws ConfigException {
     return read(ConfigFiles.open(file), env);
+  }
+
+  /**
+   * The spec a process's config names in {@code spec} (a path, relative to {@code baseDir}, the
+   * config file's folder), if it names one; a spec that does not load is an error of that field.
+   */
+  public static Optional<ClusterSpec> named(ConfigNode config, Path baseDir, Map<String, String> env)
+      throws ConfigException {
+    if (!config.has("spec")) {
+      return Optional.empty();
+    }
+    Path specFile = baseDir.resolve(config.string("spec"));
+    try {
+      return Optional.of(load(specFile, env));
+    } catch (ConfigException e) {
+      throw config.error("spec", "the cluster spec is invalid: " + e.getMessage());
+    }
   }
 
   public static ClusterSpec read(ConfigNode root, Map<String, String> env) throws ConfigException {

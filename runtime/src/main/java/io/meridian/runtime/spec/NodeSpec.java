@@ -1,4 +1,4 @@
-package io.meridian.coordinator.spec;
+package io.meridian.runtime.spec;
 
 import java.util.Objects;
 import java.util.Optional;

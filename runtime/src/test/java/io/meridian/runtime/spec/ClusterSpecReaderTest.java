@@ -1,4 +1,4 @@
-package io.meridian.coordinator.spec;
+package io.meridian.runtime.spec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
