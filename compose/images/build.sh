@@ -127,7 +127,7 @@ build_meridian() {
   cp "${jar}" "${IMG_CTX}/meridian.jar"
   install -m 0755 "${launcher}" "${IMG_CTX}/meridian"
   cp "${HERE}/meridian/Dockerfile" "${IMG_CTX}/Dockerfile"
-  mkdir -p "${IMG_CTX}/keys"
+  mkdir -p "${IMG_CTX}/keys" "${IMG_CTX}/leader"
   img_build "${tag}" "${labels[@]}"
   out="$(docker run --rm "${tag}" --version 2>&1)" || img_die "the freshly built ${tag} does not run: ${out}"
   img_log "${tag} runs: ${out}"

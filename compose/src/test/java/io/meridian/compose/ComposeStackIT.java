@@ -93,6 +93,11 @@ class ComposeStackIT {
     assertThat(cat.waitFor(1, TimeUnit.MINUTES)).isTrue();
     assertThat(redisPassword).as("the password the keys service generated").matches("[A-Za-z0-9_-]{43}");
     assertThat(check.getJsonArray("violations")).isEmpty();
+    // The leader key's private half is on the coordinators only: no agent can sign as the leader.
+    assertThat(exitCode(List.of("docker", "exec", container("agent-1-1"), "ls", "/var/lib/meridian/leader/leader.key")))
+        .as("an agent's container has no leader key").isNotZero();
+    assertThat(exitCode(List.of("docker", "exec", container("coordinator-1"), "ls",
+        "/var/lib/meridian/leader/leader.key"))).as("a coordinator's container has it").isZero();
     JsonArray targets = await(Duration.ofMinutes(2), "every Prometheus target up", () ->
         getJson(prometheus() + "/api/v1/targets?state=active").map(t -> t.getJsonObject("data").getJsonArray("activeTargets"))
             .filter(list -> list.size() == 14 && list.stream().allMatch(t -> "up".equals(((JsonObject) t).getString("health")))));
@@ -491,6 +496,12 @@ class ComposeStackIT {
     List<String> command = new ArrayList<>(compose);
     command.addAll(List.of(args));
     run(limit, log, command);
+  }
+
+  private static int exitCode(List<String> command) throws Exception {
+    Process p = start(command, LOGS.resolve("exec.log"), false);
+    assertThat(p.waitFor(1, TimeUnit.MINUTES)).as("%s finished", command).isTrue();
+    return p.exitValue();
   }
 
   private static Process start(List<String> command, Path log, boolean stdoutToPipe) throws IOException {

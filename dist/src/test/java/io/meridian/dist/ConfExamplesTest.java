@@ -38,6 +38,8 @@ class ConfExamplesTest {
   private static String localPaths(String text, Path dir) throws java.io.IOException {
     io.meridian.cli.security.DevSecurity.ensure(dir, List.of("10.0.0.2"));
     return text.replace("/etc/meridian/bus.key", dir.resolve("bus.key").toString())
+        .replace("/etc/meridian/leader.pub", dir.resolve("leader.pub").toString())
+        .replace("/etc/meridian/leader.key", dir.resolve("leader.key").toString())
         .replace("/etc/meridian/tls/", dir + "/");
   }
 
@@ -58,7 +60,11 @@ class ConfExamplesTest {
     assertThat(agent.bus().members()).isEqualTo(coordinator.bus().members());
     // Shipped signed with the same key, and on mutual TLS.
     assertThat(agent.bus().seal().secure()).isTrue();
-    assertThat(agent.bus().seal()).isEqualTo(coordinator.bus().seal());
+    assertThat(agent.bus().seal().describe()).startsWith(coordinator.bus().seal().describe().split(",")[0]);
+    // Both check the leader signature; only the coordinator can make it.
+    assertThat(agent.bus().seal().requiresLeaderSignature()).isTrue();
+    assertThat(agent.bus().seal().signsAsLeader()).isFalse();
+    assertThat(coordinator.bus().seal().signsAsLeader()).isTrue();
     assertThat(agent.bus().tls()).isPresent();
     assertThat(coordinator.bus().tls()).isPresent();
     // The coordinators find each other's leadership members at their bus hosts on leadership.port.

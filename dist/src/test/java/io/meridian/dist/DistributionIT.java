@@ -100,14 +100,16 @@ class DistributionIT {
         + "fencing: {enabled: false}\n"
         + "http: {host: 127.0.0.1, port: " + agentPort + "}\n"
         + "bus:\n  clusterName: dist-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + (busPort + 1)
-        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n" + io.meridian.cli.security.DevSecurity.yaml(security);
+        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n"
+        + io.meridian.cli.security.DevSecurity.yaml(security, io.meridian.runtime.bus.BusConfig.Role.AGENT);
   }
 
   private static String coordinatorYaml(String staleAfter) {
     return "cluster: it\nregion: r1\nregions: [r1, r2, r3]\nstaleAfter: " + staleAfter + "\n"
         + "http: {host: 127.0.0.1, port: " + apiPort + "}\n"
         + "bus:\n  clusterName: dist-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + busPort
-        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n" + io.meridian.cli.security.DevSecurity.yaml(security);
+        + "\n  members: [\"127.0.0.1:" + busPort + "\"]\n"
+        + io.meridian.cli.security.DevSecurity.yaml(security, io.meridian.runtime.bus.BusConfig.Role.COORDINATOR);
   }
 
   @Test

@@ -19,7 +19,9 @@ public final class MessageRejected extends Exception {
     /** A message id this process has already accepted. */
     REPLAYED,
     /** From, or about, a region this process is not configured with. */
-    UNKNOWN_REGION;
+    UNKNOWN_REGION,
+    /** A command or leader announcement without a valid signature of the coordinators' leader key. */
+    UNVERIFIED_LEADER;
 
     public String label() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -23,6 +23,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link InboundGate}) refuses it a second time. Signing the text as sent (rather than a
  * re-encoding) keeps fields a receiver's version does not know covered too.
  *
+ * <p>Commands and leader announcements carry a second signature over the same bytes, with the
+ * coordinators' Ed25519 leader key ({@code lkid}, {@code lsig}): a process that accepts
+ * {@link LeaderKey}s refuses them without it ({@code unverified_leader}). Every agent's host holds
+ * the bus key, so the HMAC alone proves only "a Meridian process"; the leader signature proves "a
+ * coordinator", and so no other key holder can command an agent or raise the term it obeys.
+ *
  * <p>An insecure seal (the explicit {@code bus.insecure: true}) sends plain messages and opens
  * signed ones without checking them; a secure one refuses plain messages.
  */
@@ -39,20 +45,29 @@ public final class Seal {
    */
   public static final Duration EVENT_VALIDITY = Duration.ofMinutes(10);
   private static final String DOMAIN = "meridian-bus-v1\n";
+  private static final String LEADER_DOMAIN = "meridian-leader-v1\n";
   private static final int MAX_MID = 64;
 
   private final Optional<BusKey> signing;
   private final Map<String, BusKey> accepted;
+  private final Optional<LeaderSigner> leaderSigner;
+  private final Map<String, LeaderKey> leaderKeys;
   private final Clock clock;
   private final String idPrefix;
   private final AtomicLong next = new AtomicLong();
 
-  private Seal(Optional<BusKey> signing, List<BusKey> alsoAccepted, Clock clock) {
+  private Seal(Optional<BusKey> signing, List<BusKey> alsoAccepted, Optional<LeaderSigner> leaderSigner,
+      List<LeaderKey> leaderKeys, Clock clock) {
     this.signing = signing;
     Map<String, BusKey> keys = new LinkedHashMap<>();
     signing.ifPresent(k -> keys.put(k.kid(), k));
     alsoAccepted.forEach(k -> keys.putIfAbsent(k.kid(), k));
     this.accepted = Map.copyOf(keys);
+    this.leaderSigner = leaderSigner;
+    Map<String, LeaderKey> leaders = new LinkedHashMap<>();
+    leaderSigner.ifPresent(k -> leaders.put(k.publicKey().kid(), k.publicKey()));
+    leaderKeys.forEach(k -> leaders.putIfAbsent(k.kid(), k));
+    this.leaderKeys = Map.copyOf(leaders);
     this.clock = clock;
     byte[] random = new byte[9];
     new SecureRandom().nextBytes(random);
@@ -62,7 +77,7 @@ public final class Seal {
 
   /** Plain messages out; signed ones are opened without a check. */
   public static Seal insecure() {
-    return new Seal(Optional.empty(), List.of(), Clock.systemUTC());
+    return new Seal(Optional.empty(), List.of(), Optional.empty(), List.of(), Clock.systemUTC());
   }
 
   /** Signs with {@code key}; accepts messages signed with it or with any of {@code alsoAccepted} (rotation). */
@@ -71,7 +86,31 @@ public final class Seal {
   }
 
   public static Seal signed(BusKey key, List<BusKey> alsoAccepted, Clock clock) {
-    return new Seal(Optional.of(key), alsoAccepted, clock);
+    return new Seal(Optional.of(key), alsoAccepted, Optional.empty(), List.of(), clock);
+  }
+
+  /**
+   * This seal, also requiring the leader signature of one of {@code accepted} on commands and
+   * leader announcements, and making it with {@code signer} (coordinators; empty on agents).
+   */
+  public Seal withLeaderKeys(Optional<LeaderSigner> signer, List<LeaderKey> accepted) {
+    if (signing.isEmpty()) {
+      throw new IllegalStateException("an unsigned bus carries no leader signatures");
+    }
+    if (signer.isEmpty() && accepted.isEmpty()) {
+      throw new IllegalArgumentException("at least one leader public key is needed to check leader signatures");
+    }
+    return new Seal(signing, List.copyOf(this.accepted.values()), signer, accepted, clock);
+  }
+
+  /** Whether commands and leader announcements must carry a leader signature here. */
+  public boolean requiresLeaderSignature() {
+    return !leaderKeys.isEmpty();
+  }
+
+  /** Whether this process can sign as a leader (a coordinator with the leader key). */
+  public boolean signsAsLeader() {
+    return leaderSigner.isPresent();
   }
 
   public boolean secure() {
@@ -81,19 +120,27 @@ public final class Seal {
   /** For the start-up log: which key signs and which are accepted (ids only). */
   public String describe() {
     return signing.map(k -> "signed with bus key " + k.kid() + ", accepting " + accepted.keySet().stream().sorted()
-        .toList()).orElse("UNSIGNED (bus.insecure: true)");
+        .toList() + leaderSigner.map(l -> ", commands and announcements signed with leader key " + l.publicKey().kid())
+        .orElse("") + (leaderKeys.isEmpty() ? ", leader signatures NOT checked"
+        : ", leader keys accepted " + leaderKeys.keySet().stream().sorted().toList()))
+        .orElse("UNSIGNED (bus.insecure: true)");
   }
 
   /** Equal when the same key signs and the same keys are accepted: a reloaded config can tell a rotation. */
   @Override
   public boolean equals(Object other) {
     return other instanceof Seal s && s.signing.map(BusKey::kid).equals(signing.map(BusKey::kid))
-        && s.accepted.keySet().equals(accepted.keySet());
+        && s.accepted.keySet().equals(accepted.keySet()) && s.leaderKid().equals(leaderKid())
+        && s.leaderKeys.keySet().equals(leaderKeys.keySet());
+  }
+
+  private Optional<String> leaderKid() {
+    return leaderSigner.map(l -> l.publicKey().kid());
   }
 
   @Override
   public int hashCode() {
-    return java.util.Objects.hash(signing.map(BusKey::kid), accepted.keySet());
+    return java.util.Objects.hash(signing.map(BusKey::kid), accepted.keySet(), leaderKid(), leaderKeys.keySet());
   }
 
   @Override
@@ -109,17 +156,22 @@ public final class Seal {
     String text = Wire.toJson(message).encode();
     String mid = idPrefix + next.incrementAndGet();
     long until = clock.millis() + validity(message).toMillis();
-    byte[] sig = key.sign(signedBytes(key.kid(), mid, until, text));
-    return new JsonObject()
+    byte[] sig = key.sign(signedBytes(DOMAIN, key.kid(), mid, until, text));
+    JsonObject frame = new JsonObject()
         .put("type", TYPE)
         .put("v", VERSION)
         .put("sender", message.sender())
         .put("kid", key.kid())
         .put("mid", mid)
         .put("until", until)
-        .put("sig", Base64.getEncoder().encodeToString(sig))
-        .put("msg", text)
-        .toBuffer();
+        .put("sig", Base64.getEncoder().encodeToString(sig));
+    if (fromLeader(message) && leaderSigner.isPresent()) {
+      LeaderSigner leader = leaderSigner.get();
+      frame.put("lkid", leader.publicKey().kid())
+          .put("lsig", Base64.getEncoder().encodeToString(leader.sign(signedBytes(LEADER_DOMAIN, key.kid(), mid, until,
+              text))));
+    }
+    return frame.put("msg", text).toBuffer();
   }
 
   /**
@@ -164,7 +216,7 @@ public final class Seal {
       } catch (IllegalArgumentException e) {
         throw new MessageRejected(Reason.BAD_SIGNATURE, TYPE, "sealed: field 'sig' is not base64");
       }
-      if (!key.verify(signedBytes(kid, mid, until, text), signature)) {
+      if (!key.verify(signedBytes(DOMAIN, kid, mid, until, text), signature)) {
         throw new MessageRejected(Reason.BAD_SIGNATURE, TYPE, "the signature does not match the message (altered, "
             + "or signed with another secret under key id " + kid + ")");
       }
@@ -178,6 +230,9 @@ public final class Seal {
     if (!message.sender().equals(sender)) {
       throw new MessageRejected(Reason.INVALID_VALUE, message.wireType(), "sealed by " + printable(sender)
           + " but sent as " + printable(message.sender()));
+    }
+    if (secure() && fromLeader(message) && !leaderKeys.isEmpty()) {
+      checkLeaderSignature(f, message.wireType(), signedBytes(LEADER_DOMAIN, kid, mid, until, text));
     }
     long ahead = until - clock.millis();
     if (secure() && ahead > validity(message).plus(InboundGate.MAX_AHEAD).toMillis()) {
@@ -193,12 +248,43 @@ public final class Seal {
     return Wire.expect(open(raw).message(), expected);
   }
 
+  /** The kinds only a leader sends: what needs the leader signature. */
+  static boolean fromLeader(Message message) {
+    return message instanceof Command || message instanceof LeaderAnnouncement;
+  }
+
+  private void checkLeaderSignature(Fields f, String type, byte[] signed) throws MessageRejected {
+    Optional<String> lkid = f.optString("lkid");
+    Optional<String> lsig = f.optString("lsig");
+    if (lkid.isEmpty() || lsig.isEmpty()) {
+      throw new MessageRejected(Reason.UNVERIFIED_LEADER, type, "a '" + type + "' without the coordinators' leader "
+          + "signature: signed with the bus key only, so by some Meridian process that is not a coordinator holding "
+          + "the leader key (or a coordinator whose bus.signing has no leaderKeyFile)");
+    }
+    LeaderKey key = leaderKeys.get(lkid.get());
+    if (key == null) {
+      throw new MessageRejected(Reason.UNVERIFIED_LEADER, type, "leader-signed with key " + printable(lkid.get())
+          + ", which is not among this process's leaderPublicKeyFiles " + leaderKeys.keySet().stream().sorted()
+          .toList());
+    }
+    byte[] signature;
+    try {
+      signature = Base64.getDecoder().decode(lsig.get());
+    } catch (IllegalArgumentException e) {
+      throw new MessageRejected(Reason.UNVERIFIED_LEADER, type, "sealed: field 'lsig' is not base64");
+    }
+    if (!key.verify(signed, signature)) {
+      throw new MessageRejected(Reason.UNVERIFIED_LEADER, type, "the leader signature does not match the message "
+          + "(altered, or made with another private key under leader key id " + key.kid() + ")");
+    }
+  }
+
   static Duration validity(Message message) {
     return message instanceof ClusterEvent ? EVENT_VALIDITY : VALIDITY;
   }
 
-  private static byte[] signedBytes(String kid, String mid, long until, String text) {
-    return BusKey.utf8(DOMAIN + kid + "\n" + mid + "\n" + until + "\n" + text);
+  private static byte[] signedBytes(String domain, String kid, String mid, long until, String text) {
+    return BusKey.utf8(domain + kid + "\n" + mid + "\n" + until + "\n" + text);
   }
 
   private static String printable(String s) {

@@ -11,6 +11,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import org.junit.jupiter.api.Test;
 
 /** Given the cluster's bus key, only what its holders signed, unchanged and in time, is taken, and only once. */
@@ -198,6 +201,59 @@ class SealTest {
     assertThat(new BusKey(secret).toString()).doesNotContain("AAAA").contains(new BusKey(secret).kid());
     assertThatThrownBy(() -> new BusKey(new byte[16])).hasMessageContaining("at least 32 bytes");
     assertThatThrownBy(() -> Seal.keyFromText("not base64!")).hasMessageContaining("not base64");
+  }
+
+  @Test
+  void onlyAHolderOfTheLeaderKeyCanCommandOrAnnounceWhereLeaderKeysAreRequired() throws Exception {
+    KeyPair pair = leaderPair();
+    LeaderKey leaderKey = LeaderKey.of(pair.getPublic());
+    Seal coordinator = Seal.signed(key, List.of(), at(NOW))
+        .withLeaderKeys(Optional.of(LeaderSigner.pairing(pair.getPrivate().getEncoded(), List.of(leaderKey))),
+            List.of());
+    Seal agent = Seal.signed(key, List.of(), at(NOW)).withLeaderKeys(Optional.empty(), List.of(leaderKey));
+    assertThat(coordinator.signsAsLeader()).isTrue();
+    assertThat(agent.requiresLeaderSignature()).isTrue();
+
+    // From a coordinator: taken.
+    assertThat(agent.open(coordinator.encode(Samples.command())).message()).isEqualTo(Samples.command());
+    assertThat(agent.open(coordinator.encode(Samples.leader())).message()).isEqualTo(Samples.leader());
+    // From another holder of the bus key (an agent's host): refused, whatever its term.
+    assertRejected(agent, agent.encode(Samples.command()), MessageRejected.Reason.UNVERIFIED_LEADER);
+    assertRejected(agent, sender.encode(Samples.leader()), MessageRejected.Reason.UNVERIFIED_LEADER);
+    // Reports need no leader: an agent's own seal signs them for the coordinators.
+    assertThat(coordinator.open(agent.encode(Samples.healthyPrimary())).message()).isEqualTo(Samples.healthyPrimary());
+    assertThat(agent.encode(Samples.healthyPrimary()).toJsonObject().containsKey("lsig")).isFalse();
+
+    // A leader signature lifted onto another message, or made with another private key, does not hold.
+    JsonObject real = coordinator.encode(Samples.command()).toJsonObject();
+    JsonObject lifted = agent.encode(Samples.command()).toJsonObject()
+        .put("lkid", real.getString("lkid")).put("lsig", real.getString("lsig"));
+    assertRejected(agent, lifted.toBuffer(), MessageRejected.Reason.UNVERIFIED_LEADER);
+    KeyPair other = leaderPair();
+    Seal impostor = Seal.signed(key, List.of(), at(NOW)).withLeaderKeys(Optional.of(LeaderSigner.pairing(
+        other.getPrivate().getEncoded(), List.of(LeaderKey.of(other.getPublic())))), List.of());
+    JsonObject forged = impostor.encode(Samples.command()).toJsonObject().put("lkid", leaderKey.kid());
+    assertRejected(agent, forged.toBuffer(), MessageRejected.Reason.UNVERIFIED_LEADER);
+    assertThatThrownBy(() -> agent.open(impostor.encode(Samples.command())))
+        .hasMessageContaining("not among this process's leaderPublicKeyFiles");
+    // A process that checks no leader signature still opens a leader-signed frame (rolling the key out).
+    assertThat(Seal.signed(key, List.of(), at(NOW)).open(coordinator.encode(Samples.command())).message())
+        .isEqualTo(Samples.command());
+  }
+
+  @Test
+  void aLeaderPrivateKeyPairsOnlyWithItsOwnPublicHalf() throws Exception {
+    KeyPair pair = leaderPair();
+    KeyPair other = leaderPair();
+    assertThatThrownBy(() -> LeaderSigner.pairing(pair.getPrivate().getEncoded(),
+        List.of(LeaderKey.of(other.getPublic())))).hasMessageContaining("is not the private key of any accepted");
+    assertThat(LeaderSigner.pairing(pair.getPrivate().getEncoded(), List.of(LeaderKey.of(other.getPublic()),
+        LeaderKey.of(pair.getPublic()))).publicKey().kid()).isEqualTo(LeaderKey.of(pair.getPublic()).kid());
+    assertThatThrownBy(() -> LeaderKey.fromEncoded(new byte[] {1, 2, 3})).hasMessageContaining("not an Ed25519");
+  }
+
+  private static KeyPair leaderPair() throws java.security.GeneralSecurityException {
+    return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
   }
 
   private static void assertRejected(Seal seal, Buffer raw, MessageRejected.Reason reason) {

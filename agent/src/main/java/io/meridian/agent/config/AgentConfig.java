@@ -132,7 +132,7 @@ public record AgentConfig(
     Duration reportEvery = probe.duration("reportEvery", DEFAULT_REPORT_EVERY, Duration.ofMillis(50),
         Duration.ofSeconds(10));
     RedisAuth auth = RedisAuth.read(root.object("redis"), env);
-    BusConfig bus = BusConfig.read(root.object("bus"), env);
+    BusConfig bus = BusConfig.read(root.object("bus"), env, BusConfig.Role.AGENT);
     ConfigNode http = root.object("http");
     String httpHost = http.string("host", "127.0.0.1");
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 0, 65535);

@@ -282,7 +282,7 @@ public final class ScaleBench implements Callable<Integer> {
         + "staleAfter: 2s\n"
         + "http:\n  host: 127.0.0.1\n  port: " + (apiPort + i) + "\n"
         + io.meridian.cli.demo.DemoFiles.busYaml(busName, "127.0.0.1", busPort + i, members,
-            java.util.Optional.of(dir.resolve("security"))));
+            java.util.Optional.of(dir.resolve("security")), io.meridian.runtime.bus.BusConfig.Role.COORDINATOR));
     List<String> command = new ArrayList<>();
     command.add(ProcessHandle.current().info().command().orElse("java"));
     command.addAll(io.meridian.cli.JvmOptions.packagedCoordinator(coordinatorHeap));

@@ -27,10 +27,10 @@ public final class DemoFiles {
    * every process then logs as a warning).
    */
   public static String busYaml(String busName, String host, int busPort, List<String> members,
-      java.util.Optional<Path> security) {
+      java.util.Optional<Path> security, io.meridian.runtime.bus.BusConfig.Role role) {
     return "bus:\n  clusterName: " + busName + "\n  host: " + host + "\n  port: " + busPort + "\n"
         + "  members: " + yamlList(members) + "\n"
-        + security.map(io.meridian.cli.security.DevSecurity::yaml)
+        + security.map(dir -> io.meridian.cli.security.DevSecurity.yaml(dir, role))
             .orElse("  insecure: true       # turned off explicitly: no signatures, no TLS\n");
   }
 
@@ -47,7 +47,7 @@ public final class DemoFiles {
         + webhook.map(url -> "notifications:\n  webhooks:\n    - name: demo\n      url: " + url + "\n      format: json\n")
             .orElse("")
         + "http:\n  host: " + host + "\n  port: " + httpPort + "\n"
-        + busYaml(busName, host, busPort, members, security);
+        + busYaml(busName, host, busPort, members, security, io.meridian.runtime.bus.BusConfig.Role.COORDINATOR);
   }
 
   /**
@@ -69,7 +69,7 @@ public final class DemoFiles {
             : "fencing:\n  enabled: false       # turned off explicitly (--no-write-fencing)\n")
         + redisPassword.map(f -> "redis:\n  passwordFile: " + f + "\n").orElse("")
         + "http:\n  host: " + host + "\n  port: " + httpPort + "\n"
-        + busYaml(busName, host, busPort, members, security);
+        + busYaml(busName, host, busPort, members, security, io.meridian.runtime.bus.BusConfig.Role.AGENT);
   }
 
   /** {@code {"region-1": {"redis": [pid, …], "agent": pid, "coordinator": pid}, …}}, written atomically. */

@@ -2,6 +2,7 @@ package io.meridian.cli.security;
 
 import io.meridian.cli.Meridian;
 import io.meridian.runtime.bus.BusKeys;
+import io.meridian.runtime.bus.LeaderKeys;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
@@ -14,8 +15,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code meridian keygen --out FILE}: a new cluster key for signing the bus's messages. The file
  * is written with mode 0600 and never overwritten; the key id it prints is what logs and
- * {@code bus.signing} errors call it. With {@code --redis-password}, a generated Redis password
- * instead ({@link RedisPasswordFile}).
+ * {@code bus.signing} errors call it. With {@code --leader}, the coordinators' Ed25519 leader key
+ * pair instead ({@link LeaderKeys}); with {@code --redis-password}, a generated Redis password
+ * ({@link RedisPasswordFile}).
  */
 @Command(name = "keygen", mixinStandardHelpOptions = true,
     description = "Make a new cluster key for bus.signing: 32 random bytes in base64, in a new file of mode 0600. "
@@ -33,6 +35,16 @@ public final class KeygenCommand implements Callable<Integer> {
       description = "If FILE already holds a valid key, keep it and succeed (for set-up scripts run on every start).")
   boolean ifMissing;
 
+  @Option(names = "--leader",
+      description = "Write the coordinators' leader key pair instead (Ed25519, PEM): FILE is the private half "
+          + "(mode 0600, for bus.signing.leaderKeyFile on the coordinators only), FILE.pub (or --public-out) the "
+          + "public half, for bus.signing.leaderPublicKeyFiles on every host.")
+  boolean leader;
+
+  @Option(names = "--public-out", paramLabel = "FILE",
+      description = "With --leader: where to write the public half (default: the private key's path plus .pub).")
+  Path publicOut;
+
   @Option(names = "--redis-password",
       description = "Write a generated Redis password (32 random bytes in base64url, one line) instead of a bus key, "
           + "for redis.passwordFile and the spec's auth.passwordFile.")
@@ -45,6 +57,22 @@ public final class KeygenCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (publicOut != null && !leader) {
+      commandSpec.commandLine().getErr().println("meridian keygen: --public-out goes with --leader");
+      return Meridian.EXIT_USAGE;
+    }
+    if (leader && redisPassword) {
+      commandSpec.commandLine().getErr().println("meridian keygen: give --leader or --redis-password, not both");
+      return Meridian.EXIT_USAGE;
+    }
+    if (leader) {
+      Path pub = publicOut != null ? publicOut : out.resolveSibling(out.getFileName() + ".pub");
+      return keepOrWrite("leader key pair", "a key",
+          () -> "kept the leader key pair " + out + " and " + pub + " (leader key id "
+              + LeaderKeys.readPrivate(out, java.util.List.of(LeaderKeys.readPublic(pub))).publicKey().kid() + ")",
+          () -> "wrote a new leader key pair: " + out + " (private, mode 0600: coordinators only) and " + pub
+              + " (public: every host), leader key id " + LeaderKeys.generate(out, pub).kid());
+    }
     if (redisPassword) {
       return keepOrWrite("Redis password file", "a password",
           () -> {

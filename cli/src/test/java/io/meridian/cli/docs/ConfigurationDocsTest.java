@@ -53,7 +53,8 @@ class ConfigurationDocsTest {
     Files.writeString(dir.resolve("spec.yaml"), block("## spec.yaml"));
     // Its bus and log sections are "as in agent.yaml": the agent's example documents their fields.
     String example = local(block("## coordinator.yaml")).replace("  members: [10.0.0.2:5701, 10.0.1.2:5701, 10.0.2.2:5701]\n",
-        "  members: [10.0.0.2:5701, 10.0.1.2:5701, 10.0.2.2:5701]\n" + DevSecurity.yaml(dir.resolve("tls")));
+        "  members: [10.0.0.2:5701, 10.0.1.2:5701, 10.0.2.2:5701]\n" + DevSecurity.yaml(dir.resolve("tls"),
+        io.meridian.runtime.bus.BusConfig.Role.COORDINATOR));
     ConfigNode root = ConfigFiles.parse("coordinator.yaml", example);
     CoordinatorConfig.read(root, dir, ENV);
     Set<String> documented = documented(example);
@@ -84,6 +85,8 @@ class ConfigurationDocsTest {
     Path tls = DevSecurity.ensure(dir.resolve("tls"), List.of());
     return example.replace("/etc/meridian/tls/", tls.toAbsolutePath() + "/")
         .replace("/etc/meridian/bus.key", tls.resolve(DevSecurity.BUS_KEY).toAbsolutePath().toString())
+        .replace("/etc/meridian/leader.pub", tls.resolve(DevSecurity.LEADER_PUBLIC_KEY).toAbsolutePath().toString())
+        .replace("/etc/meridian/leader.key", tls.resolve(DevSecurity.LEADER_KEY).toAbsolutePath().toString())
         .replace("/etc/meridian/spec.yaml", dir.resolve("spec.yaml").toAbsolutePath().toString());
   }
 

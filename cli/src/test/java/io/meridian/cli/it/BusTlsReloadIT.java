@@ -154,6 +154,8 @@ class BusTlsReloadIT {
         + "bus:\n  clusterName: bus-tls-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + busPort + "\n  members:\n"
         + "    - 127.0.0.1:" + busPort + "\n"
         + "  signing:\n    keyFile: " + s.resolve(DevSecurity.BUS_KEY) + "\n"
+        + "    leaderKeyFile: " + s.resolve(DevSecurity.LEADER_KEY) + "\n"
+        + "    leaderPublicKeyFiles: [" + s.resolve(DevSecurity.LEADER_PUBLIC_KEY) + "]\n"
         + "  tls:\n    certFile: " + s.resolve("node.crt") + "\n    keyFile: " + busKey.toAbsolutePath()
         + "\n    caFile: " + s.resolve(DevCertificates.CA_CERT) + "\n"
         + "leadership:\n  enabled: false\n";

@@ -127,7 +127,7 @@ class HttpsApiIT {
         + "http:\n  host: 127.0.0.1\n  port: " + httpPort + "\n"
         + "  tls:\n    certFile: " + s.resolve("node.crt") + "\n    keyFile: " + httpKey.toAbsolutePath() + "\n"
         + "bus:\n  clusterName: https-it-" + busPort + "\n  host: 127.0.0.1\n  port: " + busPort + "\n  members:\n"
-        + "    - 127.0.0.1:" + busPort + "\n" + DevSecurity.yaml(s)
+        + "    - 127.0.0.1:" + busPort + "\n" + DevSecurity.yaml(s, io.meridian.runtime.bus.BusConfig.Role.COORDINATOR)
         + "leadership:\n  enabled: false\n";
   }
 

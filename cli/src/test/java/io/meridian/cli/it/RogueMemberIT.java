@@ -16,6 +16,8 @@ import io.meridian.messages.Seal;
 import io.meridian.messages.Wire;
 import io.meridian.runtime.bus.BusConfig;
 import io.meridian.runtime.bus.BusKeys;
+import io.meridian.runtime.bus.LeaderKeys;
+import io.meridian.messages.Terms;
 import io.meridian.runtime.bus.ClusteredVertx;
 import io.meridian.agent.admin.NodeAdmin;
 import io.vertx.core.Vertx;
@@ -53,7 +55,10 @@ import org.junit.jupiter.api.io.TempDir;
  * highest possible term, reachability and a health report that calls a healthy primary dead, then
  * every one is refused and counted, no Redis setting or role changes, the view and the leader stay,
  * and the real leader's term is still obeyed. A signed command is obeyed once: replayed, or
- * presented after its validity, it is refused.
+ * presented after its validity, it is refused. A holder of the cluster key that is not a
+ * coordinator (an agent's host: it has the key but not the leader key) cannot command an agent or
+ * raise its term either: its command and its announcement at the highest term are refused as
+ * {@code unverified_leader}, and the real leader is still obeyed.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RogueMemberIT {
@@ -63,6 +68,8 @@ class RogueMemberIT {
 
   static DemoCluster cluster;
   static AgentConfig agentConfig;
+  /** How the demo's coordinators sign: with the cluster key and the leader key. */
+  static Seal coordinatorSeal;
   static Vertx rogue;
   static Vertx stranger;
   static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -75,6 +82,10 @@ class RogueMemberIT {
     assertThat(agentConfig.bus().seal().secure()).as("the demo signs its bus by default").isTrue();
     assertThat(agentConfig.bus().tls()).as("the demo runs its bus on mutual TLS by default").isPresent();
     BusConfig real = agentConfig.bus();
+    coordinatorSeal = io.meridian.cli.security.DevSecurity.seal(state.resolve("demo/security"),
+        BusConfig.Role.COORDINATOR);
+    assertThat(real.seal().requiresLeaderSignature()).as("the demo's agents check the leader signature").isTrue();
+    assertThat(real.seal().signsAsLeader()).as("the demo's agents cannot sign as the leader").isFalse();
     // Same cluster name and members, its own port, no certificate and no key: a process that merely reached the ports.
     stranger = ClusteredVertx.start(new BusConfig(real.clusterName(), "127.0.0.1", real.port() + 40, real.members()),
         true).toCompletionStage().toCompletableFuture().get(90, TimeUnit.SECONDS);
@@ -102,7 +113,7 @@ class RogueMemberIT {
     String target = cluster.node(0);
     long term = DemoCluster.awaitLeader(cluster.apiPort, 0).getLong("term");
     // Even a command signed with the right key goes nowhere without a certificate.
-    assertNoAnswer(stranger, agentConfig.bus().seal().encode(resume("it-stranger-1", term)));
+    assertNoAnswer(stranger, coordinatorSeal.encode(resume("it-stranger-1", term)));
     assertNoAnswer(stranger, Wire.encode(new Command("stranger", "stranger-1", Long.MAX_VALUE, target,
         Command.Kind.FAILOVER_TAKEOVER, Map.of(), System.currentTimeMillis(), "forged")));
     String agentMetrics = metrics(cluster.apiPort + 3);
@@ -114,11 +125,9 @@ class RogueMemberIT {
   @Test
   @Order(2)
   void aRogueMemberWithoutTheKeyCannotCommandPoseAsLeaderOrChangeTheView() throws Exception {
-    JsonObject leaderBefore = DemoCluster.awaitLeader(cluster.apiPort, 0);
-    List<String> rolesBefore = roles();
+    Before before = Before.now();
     String target = cluster.node(0);
-    String announceBefore = config(target, "cluster-announce-ip");
-    String primary = primaryIn(DemoCluster.get(cluster.apiPort, "/api/v1/cluster"));
+    String primary = before.primary();
     long now = System.currentTimeMillis();
 
     Command configure = new Command("rogue", "rogue-1", Long.MAX_VALUE, target, Command.Kind.CONFIGURE,
@@ -150,19 +159,34 @@ class RogueMemberIT {
     });
 
     // Nothing moved: a forged REFUSED report would have failed the primary over at once.
+    assertNothingMovedSince(before, "it-real-1");
+  }
+
+  /** What the forged messages must not change: the leader and its term, the roles, the target's announced address. */
+  private record Before(JsonObject leader, List<String> roles, String announce, String primary) {
+    static Before now() throws Exception {
+      return new Before(DemoCluster.awaitLeader(cluster.apiPort, 0), RogueMemberIT.roles(), config(cluster.node(0),
+          "cluster-announce-ip"), primaryIn(DemoCluster.get(cluster.apiPort, "/api/v1/cluster")));
+    }
+  }
+
+  /**
+   * For 4 s the primary, the leader and its term stay; no node changed role or announced address;
+   * and the forged term did not raise the agent's floor: the real leader's term is still obeyed.
+   */
+  private static void assertNothingMovedSince(Before before, String realCommandId) throws Exception {
+    JsonObject leaderBefore = before.leader();
     await().during(Duration.ofSeconds(4)).atMost(Duration.ofSeconds(6)).pollInterval(Duration.ofMillis(500))
         .untilAsserted(() -> {
-          assertThat(primaryIn(DemoCluster.get(cluster.apiPort, "/api/v1/cluster"))).isEqualTo(primary);
+          assertThat(primaryIn(DemoCluster.get(cluster.apiPort, "/api/v1/cluster"))).isEqualTo(before.primary());
           JsonObject leader = DemoCluster.get(cluster.apiPort, "/api/v1/leader");
           assertThat(leader.getString("leader")).isEqualTo(leaderBefore.getString("leader"));
           assertThat(leader.getLong("term")).isEqualTo(leaderBefore.getLong("term"));
         });
-    assertThat(roles()).isEqualTo(rolesBefore);
-    assertThat(config(target, "cluster-announce-ip")).isEqualTo(announceBefore);
-
-    // The forged term did not raise the agent's floor: the real leader's term is still obeyed.
-    CommandResult result = request(agentConfig.bus().seal().encode(resume("it-real-1", leaderBefore.getLong("term"))));
-    assertThat(result.commandId()).isEqualTo("it-real-1");
+    assertThat(roles()).isEqualTo(before.roles());
+    assertThat(config(cluster.node(0), "cluster-announce-ip")).isEqualTo(before.announce());
+    CommandResult result = request(coordinatorSeal.encode(resume(realCommandId, leaderBefore.getLong("term"))));
+    assertThat(result.commandId()).isEqualTo(realCommandId);
     assertThat(result.outcome()).isEqualTo(CommandResult.Outcome.EXECUTED);
   }
 
@@ -170,18 +194,48 @@ class RogueMemberIT {
   @Order(3)
   void aSignedCommandIsObeyedOnceAndNotAfterItsValidity() throws Exception {
     long term = DemoCluster.get(cluster.apiPort, "/api/v1/leader").getLong("term");
-    Buffer signed = agentConfig.bus().seal().encode(resume("it-replay-" + UUID.randomUUID(), term));
+    Buffer signed = coordinatorSeal.encode(resume("it-replay-" + UUID.randomUUID(), term));
     assertThat(request(signed).outcome()).isEqualTo(CommandResult.Outcome.EXECUTED);
     assertNoAnswer(signed);
 
     BusKey key = BusKeys.read(state.resolve("demo/security/bus.key"));
-    Seal late = Seal.signed(key, List.of(), Clock.offset(Clock.systemUTC(),
-        Seal.VALIDITY.plusSeconds(5).negated()));
+    Path security = state.resolve("demo/security");
+    io.meridian.messages.LeaderKey leaderKey = LeaderKeys.readPublic(security.resolve("leader.pub"));
+    Seal late = Seal.signed(key, List.of(), Clock.offset(Clock.systemUTC(), Seal.VALIDITY.plusSeconds(5).negated()))
+        .withLeaderKeys(Optional.of(LeaderKeys.readPrivate(security.resolve("leader.key"), List.of(leaderKey))),
+            List.of(leaderKey));
     assertNoAnswer(late.encode(resume("it-expired-" + UUID.randomUUID(), term)));
 
     String agentMetrics = metrics(cluster.apiPort + 3);
     assertThat(rejected(agentMetrics, "command", "replayed")).isEqualTo(1);
     assertThat(rejected(agentMetrics, "sealed", "expired")).isEqualTo(1);
+  }
+
+  @Test
+  @Order(4)
+  void aHolderOfTheClusterKeyThatIsNotACoordinatorCannotCommandOrRaiseTheTerm() throws Exception {
+    Before before = Before.now();
+    String target = cluster.node(0);
+    // An agent's own seal: the cluster key, valid HMAC, fresh ids; no leader key.
+    Seal agentSeal = agentConfig.bus().seal();
+    long now = System.currentTimeMillis();
+    assertNoAnswer(agentSeal.encode(new Command("agent-region-2", "keyholder-1", Terms.MAX, target,
+        Command.Kind.FAILOVER_TAKEOVER, Map.of(), now, "forged by a key holder")));
+    assertNoAnswer(agentSeal.encode(new Command("agent-region-2", "keyholder-2", before.leader().getLong("term"), target,
+        Command.Kind.CONFIGURE, Map.of("announced", "10.9.9.9:" + target.substring(target.indexOf(':') + 1)), now,
+        "forged by a key holder, at the real term")));
+    rogue.eventBus().publish(Addresses.LEADER, agentSeal.encode(new LeaderAnnouncement("agent-region-2", "region-2",
+        Terms.MAX, now, "http://10.9.9.9:8080", 3, 3)));
+
+    int agentPort = cluster.apiPort + 3;
+    await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+      String agentMetrics = metrics(agentPort);
+      assertThat(rejected(agentMetrics, "command", "unverified_leader")).isEqualTo(2);
+      assertThat(rejected(agentMetrics, "leader", "unverified_leader")).isGreaterThanOrEqualTo(1);
+      assertThat(rejected(metrics(cluster.apiPort), "leader", "unverified_leader")).isGreaterThanOrEqualTo(1);
+    });
+    // The announcement at the highest term did not raise the floor either.
+    assertNothingMovedSince(before, "it-after-keyholder");
   }
 
   private static Command resume(String id, long term) {

@@ -112,7 +112,7 @@ public record CoordinatorConfig(
     int httpPort = http.integer("port", DEFAULT_HTTP_PORT, 1, 65535);
     Optional<HttpTls> httpTls = HttpTls.read(http);
     ConfigNode busNode = root.object("bus");
-    BusConfig bus = BusConfig.read(busNode, env);
+    BusConfig bus = BusConfig.read(busNode, env, BusConfig.Role.COORDINATOR);
     String logLevel = LogLevels.read(root, env);
     Leadership leadership = Leadership.read(root.object("leadership"), bus);
     if (spec.isPresent()) {

@@ -15,7 +15,7 @@ class CoordinatorConfigTest {
 
   private static CoordinatorConfig parse(String yaml) throws ConfigException {
     return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."),
-        io.meridian.runtime.testing.TestKeys.withBusKey(Map.of()));
+        io.meridian.runtime.testing.TestKeys.withCoordinatorKeys(Map.of()));
   }
 
   private static void assertRejected(String yaml, String message) {

@@ -21,7 +21,7 @@ class CoordinatorReloadTest {
       """;
 
   private static CoordinatorConfig parse(String yaml) throws ConfigException {
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."), io.meridian.runtime.testing.TestKeys.withBusKey(Map.of()));
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", yaml), Path.of("."), io.meridian.runtime.testing.TestKeys.withCoordinatorKeys(Map.of()));
   }
 
   @Test
@@ -60,7 +60,7 @@ class CoordinatorReloadTest {
 
   static CoordinatorConfig withSpec(Path dir, String spec) throws Exception {
     java.nio.file.Files.writeString(dir.resolve("spec.yaml"), spec);
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", BASE + "spec: spec.yaml\n"), dir, io.meridian.runtime.testing.TestKeys.withBusKey(Map.of()));
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", BASE + "spec: spec.yaml\n"), dir, io.meridian.runtime.testing.TestKeys.withCoordinatorKeys(Map.of()));
   }
 
   @Test

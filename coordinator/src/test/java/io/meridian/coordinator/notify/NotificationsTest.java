@@ -20,7 +20,7 @@ class NotificationsTest {
   private static final String BASE = "cluster: prod\nregion: r1\nregions: [r1, r2, r3]\n";
 
   private static Notifications parse(String yaml, Map<String, String> env) throws ConfigException {
-    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", BASE + yaml), java.nio.file.Path.of("."), io.meridian.runtime.testing.TestKeys.withBusKey(env))
+    return CoordinatorConfig.read(ConfigFiles.parse("coordinator.yaml", BASE + yaml), java.nio.file.Path.of("."), io.meridian.runtime.testing.TestKeys.withCoordinatorKeys(env))
         .notifications();
   }
 

@@ -22,7 +22,24 @@ class BusConfigTest {
   Path dir;
 
   private static BusConfig read(String yaml, Map<String, String> env) throws ConfigException {
-    return BusConfig.read(ConfigFiles.parse("agent.yaml", "bus:\n" + yaml).object("bus"), env);
+    return read(yaml, env, BusConfig.Role.AGENT);
+  }
+
+  private static BusConfig read(String yaml, Map<String, String> env, BusConfig.Role role) throws ConfigException {
+    return BusConfig.read(ConfigFiles.parse("agent.yaml", "bus:\n" + yaml).object("bus"), env, role);
+  }
+
+  private static void assertRejected(String yaml, BusConfig.Role role, String message) {
+    assertThatThrownBy(() -> read(yaml, Map.of(), role)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining(message);
+  }
+
+  /** The {@code leaderPublicKeyFiles} line of a pair made in the test's directory (leader.key, leader.pub). */
+  private String leaderPublic() throws IOException {
+    if (!Files.exists(dir.resolve("leader.pub"))) {
+      LeaderKeys.generate(dir.resolve("leader.key"), dir.resolve("leader.pub"));
+    }
+    return "    leaderPublicKeyFiles: [" + dir.resolve("leader.pub") + "]\n";
   }
 
   private static void assertRejected(String yaml, Map<String, String> env, String message) {
@@ -43,18 +60,63 @@ class BusConfigTest {
     BusKey made = BusKeys.generate(key);
     BusKey previous = BusKeys.generate(old);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
-    BusConfig bus = read("  signing:\n    keyFile: " + key + "\n    acceptKeyFiles: [" + old + "]\n", Map.of());
+    BusConfig bus = read("  signing:\n    keyFile: " + key + "\n    acceptKeyFiles: [" + old + "]\n" + leaderPublic(),
+        Map.of());
     assertThat(bus.seal().secure()).isTrue();
     assertThat(bus.seal().describe()).contains("signed with bus key " + made.kid()).contains(previous.kid());
     assertThat(bus.toString()).doesNotContain(Files.readString(key).strip());
   }
 
   @Test
-  void theKeyMayComeFromTheEnvironment() throws ConfigException {
+  void theKeyMayComeFromTheEnvironment() throws Exception {
     assertThat(read("  clusterName: c\n", TestKeys.withBusKey(Map.of())).seal().secure()).isTrue();
-    assertThat(read("  signing: {keyEnv: MY_KEY}\n", Map.of("MY_KEY", TestKeys.KEY_TEXT)).seal().secure()).isTrue();
+    assertThat(read("  signing:\n    keyEnv: MY_KEY\n" + leaderPublic(), Map.of("MY_KEY", TestKeys.KEY_TEXT)).seal()
+        .secure()).isTrue();
     assertRejected("  signing: {keyEnv: MY_KEY}\n", Map.of(), "environment variable MY_KEY is not set");
     assertRejected("  signing: {keyEnv: \"MY KEY\"}\n", Map.of(), "must be the name of an environment variable");
+  }
+
+  @Test
+  void agentsCheckTheLeaderSignatureAndOnlyCoordinatorsHoldItsPrivateHalf() throws Exception {
+    Path key = dir.resolve("bus.key");
+    BusKeys.generate(key);
+    String signing = "  signing:\n    keyFile: " + key + "\n";
+    assertRejected(signing, BusConfig.Role.AGENT, "field 'bus.signing.leaderPublicKeyFiles': is required");
+    assertRejected(signing, BusConfig.Role.AGENT, "meridian keygen --leader");
+    BusConfig agent = read(signing + leaderPublic(), Map.of(), BusConfig.Role.AGENT);
+    assertThat(agent.seal().requiresLeaderSignature()).isTrue();
+    assertThat(agent.seal().signsAsLeader()).isFalse();
+    String withPrivate = signing + leaderPublic() + "    leaderKeyFile: " + dir.resolve("leader.key") + "\n";
+    assertRejected(withPrivate, BusConfig.Role.AGENT, "'bus.signing.leaderKeyFile': must not be set on an agent");
+
+    assertRejected(signing + leaderPublic(), BusConfig.Role.COORDINATOR,
+        "'bus.signing.leaderKeyFile': is required on a coordinator");
+    BusConfig coordinator = read(withPrivate, Map.of(), BusConfig.Role.COORDINATOR);
+    assertThat(coordinator.seal().signsAsLeader()).isTrue();
+    assertThat(coordinator.seal().describe()).contains("signed with leader key");
+    assertThat(coordinator.toString()).doesNotContain(Files.readString(dir.resolve("leader.key")).lines().skip(1)
+        .findFirst().orElseThrow());
+
+    // A private key whose public half is not listed signs for nobody.
+    LeaderKeys.generate(dir.resolve("other.key"), dir.resolve("other.pub"));
+    assertRejected(signing + leaderPublic() + "    leaderKeyFile: " + dir.resolve("other.key") + "\n",
+        BusConfig.Role.COORDINATOR, "is not the private key of any accepted leader public key");
+    Files.setPosixFilePermissions(dir.resolve("leader.key"), PosixFilePermissions.fromString("rw-r--r--"));
+    assertRejected(withPrivate, BusConfig.Role.COORDINATOR, "is readable by other users");
+    assertRejected(signing + "    leaderPublicKeyFiles: [" + key + "]\n", BusConfig.Role.AGENT,
+        "is not a PEM file with a 'PUBLIC KEY' block");
+  }
+
+  @Test
+  void withTheBusKeyInTheEnvironmentTheLeaderKeysAreThereToo() throws ConfigException {
+    assertThat(read("  clusterName: c\n", TestKeys.withCoordinatorKeys(Map.of()), BusConfig.Role.COORDINATOR).seal()
+        .signsAsLeader()).isTrue();
+    assertThatThrownBy(() -> read("  clusterName: c\n", TestKeys.withBusKey(Map.of()), BusConfig.Role.COORDINATOR))
+        .hasMessageContaining("needs MERIDIAN_LEADER_KEY");
+    assertThatThrownBy(() -> read("  clusterName: c\n", TestKeys.withCoordinatorKeys(Map.of()), BusConfig.Role.AGENT))
+        .hasMessageContaining("MERIDIAN_LEADER_KEY is set for an agent");
+    assertThatThrownBy(() -> read("  clusterName: c\n", Map.of(BusConfig.DEFAULT_KEY_ENV, TestKeys.KEY_TEXT)))
+        .hasMessageContaining("MERIDIAN_LEADER_PUBLIC_KEY must hold the leader key's public half");
   }
 
   @Test

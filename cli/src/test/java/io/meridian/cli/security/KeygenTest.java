@@ -3,6 +3,8 @@ package io.meridian.cli.security;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.cli.Meridian;
+import io.meridian.messages.LeaderKey;
+import io.meridian.runtime.bus.LeaderKeys;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -16,8 +18,10 @@ import picocli.CommandLine;
 /**
  * {@code meridian keygen --redis-password}: a new owner-only file with one generated password,
  * never overwritten, kept by {@code --if-missing} only when Meridian could read it as a password.
+ * {@code meridian keygen --leader}: an Ed25519 pair whose private half only its owner can read and
+ * whose public half pairs with it, never overwritten, kept by {@code --if-missing} only when it pairs.
  */
-class KeygenRedisPasswordTest {
+class KeygenTest {
 
   @TempDir
   Path dir;
@@ -71,5 +75,41 @@ class KeygenRedisPasswordTest {
     assertThat(keygen("keygen", "--redis-password", "--out", empty.toString(), "--if-missing"))
         .isEqualTo(Meridian.EXIT_USAGE);
     assertThat(err.toString()).contains(empty + " is empty: its first line must be the password");
+  }
+
+  @Test
+  void writesAPairThatSignsAndVerifiesWithThePrivateHalfOwnerOnly() throws Exception {
+    Path key = dir.resolve("leader.key");
+    assertThat(keygen("keygen", "--leader", "--out", key.toString())).isZero();
+    Path pub = dir.resolve("leader.key.pub");
+    LeaderKey publicKey = LeaderKeys.readPublic(pub);
+    assertThat(LeaderKeys.readPrivate(key, List.of(publicKey)).publicKey().kid()).isEqualTo(publicKey.kid());
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+    assertThat(Files.readString(key)).startsWith("-----BEGIN PRIVATE KEY-----");
+    assertThat(out.toString()).contains("leader key id " + publicKey.kid())
+        .doesNotContain(Files.readString(key).lines().skip(1).findFirst().orElseThrow());
+  }
+
+  @Test
+  void neverOverwritesAndKeepsOnlyAPairThatMatches() throws Exception {
+    Path key = dir.resolve("leader.key");
+    Path pub = dir.resolve("leader.pub");
+    assertThat(keygen("keygen", "--leader", "--out", key.toString(), "--public-out", pub.toString())).isZero();
+    String before = Files.readString(key);
+    assertThat(keygen("keygen", "--leader", "--out", key.toString(), "--public-out", pub.toString()))
+        .isEqualTo(Meridian.EXIT_USAGE);
+    assertThat(err.toString()).contains("already exists");
+    assertThat(keygen("keygen", "--leader", "--out", key.toString(), "--public-out", pub.toString(), "--if-missing"))
+        .isZero();
+    assertThat(out.toString()).contains("kept the leader key pair");
+    assertThat(Files.readString(key)).isEqualTo(before);
+
+    Path otherKey = dir.resolve("other.key");
+    assertThat(keygen("keygen", "--leader", "--out", otherKey.toString())).isZero();
+    assertThat(keygen("keygen", "--leader", "--out", otherKey.toString(), "--public-out", pub.toString(),
+        "--if-missing")).isEqualTo(Meridian.EXIT_USAGE);
+    assertThat(err.toString()).contains("is not the private key of any accepted leader public key");
+    assertThat(keygen("keygen", "--public-out", pub.toString(), "--out", key.toString())).isEqualTo(Meridian.EXIT_USAGE);
+    assertThat(err.toString()).contains("--public-out goes with --leader");
   }
 }
