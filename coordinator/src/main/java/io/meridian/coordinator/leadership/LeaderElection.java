@@ -216,12 +216,14 @@ public final class LeaderElection implements AutoCloseable {
    * the base goes up first, then the lock is confirmed held; a successor reads the base after it
    * takes the lock, so it still numbers above. Listeners hear {@code elected} with the new term.
    * Completes with the term led under afterwards, or fails when not leading or {@code seen} is
-   * above {@link io.meridian.messages.Terms#MAX}.
+   * above {@link io.meridian.messages.Terms#FOLLOWED}.
    */
   public CompletableFuture<Long> outrank(long seen) {
     return CompletableFuture.supplyAsync(() -> {
-      if (seen > io.meridian.messages.Terms.MAX) {
-        throw new IllegalArgumentException("term " + seen + " is above any term a leader issues");
+      if (seen > io.meridian.messages.Terms.FOLLOWED) {
+        throw new IllegalArgumentException("term " + seen + " is above any term a leader issues or follows ("
+            + io.meridian.messages.Terms.FOLLOWED + "): a forged report, since agents take terms only from "
+            + "leader-signed messages");
       }
       long before = term;
       if (lock == null || before == FencedLock.INVALID_FENCE || cp != lockOwner) {

@@ -19,6 +19,7 @@ public final class TermCatchUp {
   private final LongFunction<CompletableFuture<Long>> outrank;
   private final java.util.concurrent.Executor context;
   private boolean raising;
+  private long refused = -1;
 
   /**
    * @param outrank raises the leader's term above the given one ({@link LeaderElection#outrank})
@@ -36,6 +37,16 @@ public final class TermCatchUp {
    */
   public void check(long term, long seen) {
     if (seen <= term || raising) {
+      return;
+    }
+    if (seen > io.meridian.messages.Terms.FOLLOWED) {
+      if (seen != refused) {
+        refused = seen;
+        LOG.atWarn().addKeyValue("seenTerm", seen).log("a report says an agent remembers term {}, above any term a "
+            + "leader issues or follows ({}): not following it (agents take terms only from leader-signed messages, "
+            + "so the report is forged by a holder of the bus key; see meridian_messages_rejected_total and the "
+            + "agents' logs)", seen, io.meridian.messages.Terms.FOLLOWED);
+      }
       return;
     }
     raising = true;

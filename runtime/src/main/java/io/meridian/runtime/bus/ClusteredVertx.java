@@ -114,8 +114,9 @@ public final class ClusteredVertx {
         .map(vertx -> {
           // Its port is chosen at start: the operator needs it for the firewall and to tell connections apart.
           String at = manager.getNodeInfo().host() + ":" + manager.getNodeInfo().port();
-          LOG.atInfo().addKeyValue("eventBus", at).log("event bus listening on {} ({})", at,
-              bus.tls().map(BusTls::toString).orElse("plain TCP"));
+          // Which keys sign and are accepted (ids only): what an operator compares when messages are refused.
+          LOG.atInfo().addKeyValue("eventBus", at).log("event bus listening on {} ({}); messages {}", at,
+              bus.tls().map(BusTls::toString).orElse("plain TCP"), bus.seal().describe());
           return new Started(vertx, manager.getHazelcastInstance());
         })
         .onFailure(err -> {
