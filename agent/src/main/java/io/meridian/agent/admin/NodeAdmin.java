@@ -1,6 +1,5 @@
 package io.meridian.agent.admin;
 
-import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.RedisAuth;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,13 +23,10 @@ public final class NodeAdmin implements AutoCloseable {
 
   public NodeAdmin(String node, RedisAuth auth, Duration timeout) {
     this.node = node;
-    RedisClientConfig config = new RedisClientConfig()
-        .setAddress(NodeAddress.host(node), NodeAddress.port(node))
+    RedisClientConfig config = RedisConnections.config(node, auth)
         .setConnectTimeout((int) timeout.toMillis())
         .setCommandTimeout((int) timeout.toMillis())
         .setClientName("meridian-admin");
-    auth.user().ifPresent(config::setUsername);
-    auth.password().ifPresent(p -> config.setPassword(p.reveal()));
     this.client = RedisClient.create(config);
   }
 

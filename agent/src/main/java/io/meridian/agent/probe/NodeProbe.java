@@ -1,6 +1,5 @@
 package io.meridian.agent.probe;
 
-import io.meridian.messages.NodeAddress;
 import io.meridian.messages.RedisState;
 import io.meridian.runtime.config.RedisAuth;
 import io.netty.resolver.DefaultAddressResolverGroup;
@@ -49,8 +48,7 @@ public final class NodeProbe implements AutoCloseable {
     this.context = context;
     this.timeout = timeout;
     int millis = (int) timeout.toMillis();
-    RedisClientConfig config = new RedisClientConfig()
-        .setAddress(NodeAddress.host(node), NodeAddress.port(node))
+    RedisClientConfig config = io.meridian.agent.admin.RedisConnections.config(node, auth)
         .setGroup(resources.group)
         .setTimer(resources.timer)
         .setExecutor(resources.executor)
@@ -58,8 +56,6 @@ public final class NodeProbe implements AutoCloseable {
         .setConnectTimeout(millis)
         .setCommandTimeout(millis)
         .setClientName("meridian-agent");
-    auth.user().ifPresent(config::setUsername);
-    auth.password().ifPresent(p -> config.setPassword(p.reveal()));
     this.client = RedisClient.create(config);
   }
 

@@ -1,23 +1,17 @@
 package io.meridian.cli.api;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The coordinator APIs an operator command may talk to, from {@code --api} or {@value #ENV}: tried
@@ -67,26 +61,17 @@ public record ApiTargets(List<URI> urls, Optional<SSLContext> trust) {
   }
 
   private static SSLContext trusting(Path caFile) {
-    try (InputStream in = Files.newInputStream(caFile)) {
-      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-      store.load(null, null);
-      int i = 0;
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + i++, c);
-      }
-      if (i == 0) {
-        throw new IllegalArgumentException(CA_ENV + ": " + caFile + " holds no PEM certificate");
-      }
-      TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-      tmf.init(store);
+    try {
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, tmf.getTrustManagers(), null);
+      context.init(null, io.meridian.runtime.config.PemFiles.trusting(caFile).getTrustManagers(), null);
       return context;
     } catch (IOException e) {
       throw new IllegalArgumentException(CA_ENV + ": cannot read " + caFile + ": " + e.getMessage(), e);
     } catch (GeneralSecurityException e) {
       throw new IllegalArgumentException(CA_ENV + ": " + caFile + " is not a PEM file of CA certificates: "
           + e.getMessage(), e);
+    } catch (IllegalArgumentException noCertificate) {
+      throw new IllegalArgumentException(CA_ENV + ": " + caFile + " holds no PEM certificate", noCertificate);
     }
   }
 

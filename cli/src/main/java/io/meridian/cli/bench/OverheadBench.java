@@ -122,7 +122,7 @@ public final class OverheadBench implements Callable<Integer> {
       // Signed and on TLS as in production: the agent's cost includes signing and encrypting its reports.
       Files.writeString(config, DemoFiles.agentYaml("region-1", "127.0.0.1", List.of(node), agentPort, busName, busPort + 1,
           List.of("127.0.0.1:" + busPort), 0, probeIntervalMs, java.util.Optional.of(security),
-          java.util.Optional.empty(), java.util.Optional.empty()));
+          java.util.Optional.empty(), java.util.Optional.empty(), java.util.Optional.empty()));
       out.printf("meridian bench overhead: redis-server %s on %s, redis-benchmark -t %s -n %d -c %d, %d round(s) "
           + "of a run without and a run with an agent probing every %d ms%n", redis.version(), node, tests, requests,
           clients, rounds, probeIntervalMs);

@@ -84,6 +84,12 @@ public final class DemoCommand implements Callable<Integer> {
           + "<state-dir>/security/redis.password (mode 0600), and Meridian's processes read it from there.")
   boolean noRedisPassword;
 
+  @Option(names = "--redis-tls",
+      description = "Run every Redis node on TLS only (its port, replication and the cluster bus), with a certificate "
+          + "of the development CA in <state-dir>/security/, and have Meridian connect with TLS and a client "
+          + "certificate of the same CA (redis.tls; docs/concepts/security.md).")
+  boolean redisTls;
+
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
       description = "Where node data, generated configs, logs and pids.json go (default: ${DEFAULT-VALUE}).")
   Path stateDir;
@@ -118,7 +124,7 @@ public final class DemoCommand implements Callable<Integer> {
     LocalDeployment deployment = new LocalDeployment(new LocalDeployment.Layout(topology, regions, nodesPerRegion,
         basePort, apiPort, busPort, stateDir, failover.equals("meridian") ? LocalDeployment.Failover.MERIDIAN
         : LocalDeployment.Failover.REDIS_OBSERVED, DemoSpec.NODE_TIMEOUT, java.util.Optional.ofNullable(webhook),
-        !noWriteFencing, RegionHosts.loopback(), !insecureBus, !noRedisPassword), out);
+        !noWriteFencing, RegionHosts.loopback(), !insecureBus, !noRedisPassword, redisTls), out);
     if (noRedisPassword) {
       out.println("WARNING: the Redis nodes require no password (--no-redis-password): any local process can read and "
           + "write the data and reconfigure the cluster");
@@ -222,6 +228,12 @@ public final class DemoCommand implements Callable<Integer> {
       Path password = layout.redisPasswordFile().toAbsolutePath();
       out.println("  password: " + password + "   (every node requires it: REDISCLI_AUTH=$(cat " + password
           + ") redis-cli -c -h 127.0.0.1 -p " + layout.basePort() + ")");
+    }
+    if (layout.redisTls()) {
+      Path security = stateDir.resolve("security").toAbsolutePath();
+      out.println("  tls:    every node serves TLS only: redis-cli --tls --cacert " + security.resolve("ca.crt")
+          + " --cert " + security.resolve("node.crt") + " --key " + security.resolve("node.key") + " -c -h 127.0.0.1 -p "
+          + layout.basePort());
     }
     out.println("  spec:   " + stateDir.resolve("spec.yaml").toAbsolutePath() + "   (try: ./meridian check --spec "
         + stateDir.resolve("spec.yaml") + ")");

@@ -71,7 +71,15 @@ public final class LocalDeployment {
    */
   public record Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
       Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
-      boolean writeFencing, RegionHosts hosts, boolean signedBus, boolean redisPassword) {
+      boolean writeFencing, RegionHosts hosts, boolean signedBus, boolean redisPassword, boolean redisTls) {
+
+    /** Redis on plain TCP. */
+    public Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
+        Path stateDir, Failover failover, Duration nodeTimeout, java.util.Optional<String> webhook,
+        boolean writeFencing, RegionHosts hosts, boolean signedBus, boolean redisPassword) {
+      this(topology, regions, nodesPerRegion, basePort, apiPort, busPort, stateDir, failover, nodeTimeout, webhook,
+          writeFencing, hosts, signedBus, redisPassword, false);
+    }
 
     /** Every region on loopback with a signed bus and a Redis password, as the demo runs. */
     public Layout(TopologyKind topology, int regions, int nodesPerRegion, int basePort, int apiPort, int busPort,
@@ -168,7 +176,7 @@ public final class LocalDeployment {
     }
     redis = RedisBinary.locate();
     String yaml = DemoSpec.yaml(layout.topology(), layout.regions(), layout.nodesPerRegion(), layout.basePort(),
-        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout(), layout.hosts(), redisPassword());
+        layout.failover() == Failover.MERIDIAN, layout.nodeTimeout(), layout.hosts(), redisPassword(), redisTls());
     spec = ClusterSpecReader.read(ConfigFiles.parse(specFile().toString(), yaml), System.getenv());
     PlanResult result = PlacementPlanner.plan(spec);
     if (result instanceof PlanResult.Refused refused) {
@@ -210,6 +218,11 @@ public final class LocalDeployment {
         Map<String, String> settings = spec.auth().password()
             .map(p -> RedisServerProcess.clusterNodeSettings(layout.nodeTimeout(), p.reveal()))
             .orElseGet(() -> RedisServerProcess.clusterNodeSettings(layout.nodeTimeout()));
+        java.util.Optional<Path> tls = redisTls();
+        if (tls.isPresent()) {
+          settings.putAll(RedisServerProcess.tlsSettings(tls.get().resolve("node.crt"), tls.get().resolve("node.key"),
+              tls.get().resolve(io.meridian.cli.security.DevCertificates.CA_CERT)));
+        }
         RedisServerProcess server = RedisServerProcess.start(redis, dir, layout.hosts().host(index), port,
             settings, REDIS_START, layout.hosts().launcher(index), children::addRedis);
         redisPids.computeIfAbsent(region.name(), r -> new ArrayList<>()).add(server.pid());
@@ -253,7 +266,7 @@ public final class LocalDeployment {
               region.nodes().stream().map(NodeSpec::address).toList(),
               layout.agentPort(index), busName, layout.busPort() + regionNames.size(), members,
               layout.writeFencing() ? regionNames.size() : 0, 250, busSecurity(), redisPassword(),
-              java.util.Optional.of(specFile())));
+              java.util.Optional.of(specFile()), redisTls()));
           Children.Child child = children.start("agent of " + region.name(), 0,
               javaCommand(index, io.meridian.cli.JvmOptions.agent("128m"), "agent", file), Map.of(),
               logs.resolve("agent-" + region.name() + ".log"),
@@ -372,15 +385,20 @@ public final class LocalDeployment {
    * insecure bus.
    */
   public synchronized java.util.Optional<Path> busSecurity() throws IOException {
-    if (!layout.signedBus()) {
-      return java.util.Optional.empty();
-    }
+    return layout.signedBus() ? java.util.Optional.of(security()) : java.util.Optional.empty();
+  }
+
+  /** The same directory when the Redis nodes run on TLS (its CA signs their certificate too); empty otherwise. */
+  public synchronized java.util.Optional<Path> redisTls() throws IOException {
+    return layout.redisTls() ? java.util.Optional.of(security()) : java.util.Optional.empty();
+  }
+
+  private Path security() throws IOException {
     List<String> hosts = new ArrayList<>();
     for (int i = 0; i < layout.regions(); i++) {
       hosts.add(layout.hosts().host(i));
     }
-    return java.util.Optional.of(io.meridian.cli.security.DevSecurity.ensure(layout.stateDir().resolve("security"),
-        hosts));
+    return io.meridian.cli.security.DevSecurity.ensure(layout.stateDir().resolve("security"), hosts);
   }
 
   private void startCoordinator(List<String> regionNames, int i, String busName, List<String> members, Path configs,
@@ -388,7 +406,7 @@ public final class LocalDeployment {
     String region = regionNames.get(i);
     Path file = configs.resolve("coordinator-" + region + ".yaml");
     Files.writeString(file, DemoFiles.coordinatorYaml(region, layout.hosts().host(i), specFile(), regionNames.size(),
-        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook(), busSecurity()));
+        layout.coordinatorPort(i), busName, layout.busPort() + i, members, layout.webhook(), busSecurity(), redisTls()));
     Children.Child child = children.start("coordinator of " + region, 1,
         javaCommand(i, io.meridian.cli.JvmOptions.coordinator("256m"), "coordinator", file),
         Map.of(OPERATOR_TOKEN_ENV, operatorToken()),

@@ -170,7 +170,7 @@ class BusTlsReloadIT {
   private static SSLContext client(Path certDir, String name, Path security) throws Exception {
     var keys = new PemKeyCertOptions().setCertValue(Buffer.buffer(Files.readAllBytes(certDir.resolve(name + ".crt"))))
         .setKeyValue(Buffer.buffer(Files.readAllBytes(certDir.resolve(name + ".key")))).getKeyManagerFactory(null);
-    var trust = io.meridian.runtime.bus.BusTlsRenewal.trusting(security.resolve(DevCertificates.CA_CERT));
+    var trust = io.meridian.runtime.config.PemFiles.trusting(security.resolve(DevCertificates.CA_CERT));
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
     return context;

@@ -118,7 +118,7 @@ final class DemoCluster implements AutoCloseable {
     if (client == null) {
       Config config = new Config();
       // Writes to primaries only, few connections: the tests measure the control plane, not the client's pools.
-      config.useClusterServers().addNodeAddress("redis://127.0.0.1:" + basePort).setPassword(redisPassword())
+      io.meridian.agent.admin.RedisConnections.cluster(config, List.of("127.0.0.1:" + basePort), auth())
           .setScanInterval(250)
           .setTimeout(500).setRetryAttempts(0).setConnectTimeout(2000)
           .setReadMode(org.redisson.config.ReadMode.MASTER)
@@ -163,7 +163,12 @@ final class DemoCluster implements AutoCloseable {
 
   /** How a test authenticates to the demo's nodes. */
   RedisAuth auth() {
-    return new RedisAuth(java.util.Optional.empty(), java.util.Optional.of(new Secret(redisPassword())));
+    // The spec's: the password, and TLS when the demo runs its nodes on it (--redis-tls).
+    try {
+      return io.meridian.runtime.spec.ClusterSpecReader.load(state.resolve("demo").resolve("spec.yaml"), Map.of()).auth();
+    } catch (Exception e) {
+      throw new IllegalStateException("the demo's spec does not read", e);
+    }
   }
 
   /** The settings of a node a test adds to the demo's cluster: the demo's, its password included. */

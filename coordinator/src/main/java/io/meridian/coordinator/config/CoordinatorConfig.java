@@ -28,6 +28,7 @@ import io.meridian.coordinator.notify.Notifications;
  * @param notifications webhooks that hear about cluster events (none by default)
  * @param rebalance how the leader keeps the layout right (needs {@code spec})
  * @param httpTls   HTTPS on the API port ({@code http.tls}); plain HTTP when empty
+ * @param redisTls  TLS for the reachability check's connections to the nodes ({@code redis.tls})
  */
 public record CoordinatorConfig(
     String coordinatorId,
@@ -44,7 +45,8 @@ public record CoordinatorConfig(
     Optional<io.meridian.runtime.config.Secret> operatorToken,
     Notifications notifications,
     Rebalance rebalance,
-    Optional<HttpTls> httpTls) {
+    Optional<HttpTls> httpTls,
+    Optional<io.meridian.runtime.config.RedisTls> redisTls) {
 
   public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(2);
   public static final int DEFAULT_HTTP_PORT = 8080;
@@ -53,6 +55,15 @@ public record CoordinatorConfig(
     regions = List.copyOf(regions);
     java.util.Objects.requireNonNull(notifications, "notifications");
     java.util.Objects.requireNonNull(spec, "spec");
+  }
+
+  /** Plain TCP to Redis. */
+  public CoordinatorConfig(String coordinatorId, String cluster, String region, List<String> regions,
+      Duration staleAfter, String httpHost, int httpPort, BusConfig bus, Optional<ClusterSpec> spec, String logLevel,
+      Leadership leadership, Optional<io.meridian.runtime.config.Secret> operatorToken, Notifications notifications,
+      Rebalance rebalance, Optional<HttpTls> httpTls) {
+    this(coordinatorId, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel, leadership,
+        operatorToken, notifications, rebalance, httpTls, Optional.empty());
   }
 
   /** Plain HTTP. */
@@ -124,9 +135,11 @@ public record CoordinatorConfig(
     Optional<io.meridian.runtime.config.Secret> token = operatorToken(root.object("operator"), env);
     Notifications notifications = Notifications.read(root.object("notifications"), env);
     Rebalance rebalance = Rebalance.read(root.object("rebalance"));
+    Optional<io.meridian.runtime.config.RedisTls> redisTls = io.meridian.runtime.config.RedisTls.read(
+        root.object("redis"));
     root.finish();
     return new CoordinatorConfig(id, cluster, region, regions, staleAfter, httpHost, httpPort, bus, spec, logLevel,
-        leadership, token, notifications, rebalance, httpTls);
+        leadership, token, notifications, rebalance, httpTls, redisTls);
   }
 
   /**

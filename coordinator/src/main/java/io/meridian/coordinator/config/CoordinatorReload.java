@@ -32,7 +32,7 @@ public final class CoordinatorReload {
     CoordinatorConfig effective = new CoordinatorConfig(running.coordinatorId(), running.cluster(), running.region(),
         running.regions(), loaded.staleAfter(), running.httpHost(), running.httpPort(), bus, spec,
         loaded.logLevel(), running.leadership(), running.operatorToken(), running.notifications(),
-        running.rebalance(), httpTls);
+        running.rebalance(), httpTls, running.redisTls());
     if (specLive) {
       builder.safe("spec", running.spec(), loaded.spec(),
           s -> s == running.spec() ? summary(s) : summary(s) + nodeChanges(running.spec(), s));
@@ -50,6 +50,7 @@ public final class CoordinatorReload {
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
         .restart("leadership", running.leadership(), loaded.leadership())
         .restart("rebalance", running.rebalance(), loaded.rebalance())
+        .restart("redis.tls", running.redisTls(), loaded.redisTls())
         .restart("operator.tokenEnv", running.operatorToken(), loaded.operatorToken(),
             token -> token.isPresent() ? "****" : "(none)")
         .restart("notifications", running.notifications(), loaded.notifications(), CoordinatorReload::webhooks)

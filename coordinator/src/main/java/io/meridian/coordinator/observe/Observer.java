@@ -55,7 +55,7 @@ public final class Observer {
     // A PING (connect included) gets half a second, one round: a probe that was under way when a cut
     // healed then fails, and the next one answers, within a second of the heal.
     this.prober = new ReachabilityProber(vertx, c.coordinatorId(), c.region(), this::probeTargets,
-        Duration.ofMillis(500), c.bus().seal(), clock);
+        Duration.ofMillis(500), c.bus().seal(), c.redisTls(), clock);
   }
 
   public void start() {

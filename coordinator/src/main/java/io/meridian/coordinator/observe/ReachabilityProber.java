@@ -42,7 +42,8 @@ public final class ReachabilityProber {
   private final Map<String, Connection> connections = new HashMap<>();
 
   public ReachabilityProber(Vertx vertx, String coordinatorId, String region, Supplier<Set<String>> targets,
-      Duration timeout, io.meridian.messages.Seal seal, Clock clock) {
+      Duration timeout, io.meridian.messages.Seal seal, java.util.Optional<io.meridian.runtime.config.RedisTls> tls,
+      Clock clock) {
     this.vertx = vertx;
     this.seal = seal;
     this.coordinatorId = coordinatorId;
@@ -50,7 +51,15 @@ public final class ReachabilityProber {
     this.targets = targets;
     this.timeout = timeout;
     this.clock = clock;
-    this.client = vertx.createNetClient(new NetClientOptions().setConnectTimeout((int) timeout.toMillis()));
+    NetClientOptions options = new NetClientOptions().setConnectTimeout((int) timeout.toMillis());
+    // On TLS nodes the PING goes through TLS too; the node's certificate is checked against the CA only.
+    tls.ifPresent(t -> {
+      options.setSsl(true).setHostnameVerificationAlgorithm("")
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.caFile().toString()));
+      t.certFile().ifPresent(cert -> options.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .setCertPath(cert.toString()).setKeyPath(t.keyFile().orElseThrow().toString())));
+    });
+    this.client = vertx.createNetClient(options);
   }
 
   /** One round: probe every target not still being probed, then publish what is known. */

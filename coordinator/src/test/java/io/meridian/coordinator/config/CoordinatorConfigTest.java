@@ -117,7 +117,7 @@ class CoordinatorConfigTest {
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nhttp: {port: 70000}\n",
         "coordinator.yaml: field 'http.port': must be between 1 and 65535, got 70000");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nstaleafter: 3s\n",
-        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, spec, regions, staleAfter, http, bus, log, leadership, operator, notifications, rebalance)");
+        "coordinator.yaml: field 'staleafter': unknown field (known here: cluster, region, coordinatorId, spec, regions, staleAfter, http, bus, log, leadership, operator, notifications, rebalance, redis)");
     assertRejected("cluster: c\nregion: r1\nregions: [r1, r2, r3]\nleadership: {lease: 5s}\n",
         "coordinator.yaml: field 'leadership.lease': must be shorter than sessionTtl (5000 ms), or a stalled leader "
             + "could act after its lock moved to a successor");

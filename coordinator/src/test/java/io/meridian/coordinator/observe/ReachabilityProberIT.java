@@ -58,7 +58,7 @@ class ReachabilityProberIT {
       }
     });
     ReachabilityProber prober = new ReachabilityProber(vertx, "c1", "r1", () -> Set.of(node), Duration.ofMillis(300),
-        io.meridian.messages.Seal.insecure(),
+        io.meridian.messages.Seal.insecure(), java.util.Optional.empty(),
         Clock.systemUTC());
     long timer = vertx.setPeriodic(100, id -> prober.round());
     long before = connectionsReceived(port);

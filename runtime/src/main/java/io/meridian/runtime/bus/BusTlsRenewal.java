@@ -1,5 +1,7 @@
 package io.meridian.runtime.bus;
 
+import io.meridian.runtime.config.PemFiles;
+
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -11,21 +13,16 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.core.net.ServerSSLOptions;
 import java.io.IOException;
-import java.io.InputStream;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.Signature;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509KeyManager;
 
 /**
@@ -58,7 +55,7 @@ public final class BusTlsRenewal {
       KeyManager[] keys = new PemKeyCertOptions().setCertValue(Buffer.buffer(Files.readAllBytes(tls.certFile())))
           .setKeyValue(Buffer.buffer(Files.readAllBytes(tls.keyFile()))).getKeyManagerFactory(null).getKeyManagers();
       requireKeyMatchesCertificate((X509KeyManager) keys[0], tls);
-      trusting(tls.caFile());
+      PemFiles.trusting(tls.caFile());
     } catch (IOException e) {
       throw new IllegalArgumentException("the bus TLS files of " + tls + " do not read: " + e.getMessage(), e);
     } catch (IllegalArgumentException e) {
@@ -109,23 +106,7 @@ public final class BusTlsRenewal {
             + err.getMessage(), err)));
   }
 
-  /** Every certificate of a PEM file as a trust anchor (a CA file holds two while the CA changes). */
-  public static TrustManagerFactory trusting(Path caFile) throws IOException, GeneralSecurityException {
-    KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
-    store.load(null, null);
-    int n = 0;
-    try (InputStream in = Files.newInputStream(caFile)) {
-      for (Certificate c : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
-        store.setCertificateEntry("ca-" + n++, c);
-      }
-    }
-    if (n == 0) {
-      throw new IllegalArgumentException("the CA file " + caFile + " holds no certificate");
-    }
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    factory.init(store);
-    return factory;
-  }
+
 
   private static void requireKeyMatchesCertificate(X509KeyManager keys, BusTls tls) throws GeneralSecurityException {
     for (String type : KEY_TYPES) {

@@ -66,4 +66,21 @@ public final class PemFiles {
       throw new IllegalStateException("this JVM has no SHA-256", e);
     }
   }
-}
+
+  /** Every certificate of a PEM file as a trust anchor (a CA file holds two while the CA changes). */
+  public static javax.net.ssl.TrustManagerFactory trusting(Path caFile) throws IOException, java.security.GeneralSecurityException {
+    java.security.KeyStore store = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+    store.load(null, null);
+    int n = 0;
+    try (java.io.InputStream in = Files.newInputStream(caFile)) {
+      for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+        store.setCertificateEntry("ca-" + n++, c);
+      }
+    }
+    if (n == 0) {
+      throw new IllegalArgumentException("the CA file " + caFile + " holds no certificate");
+    }
+    javax.net.ssl.TrustManagerFactory factory = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+    factory.init(store);
+    return factory;
+  }}

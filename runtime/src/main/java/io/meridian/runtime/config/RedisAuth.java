@@ -8,9 +8,11 @@ import java.util.Optional;
  * environment variable or from a file readable by its owner only (the config names the variable
  * or the file, never the password); and, optionally, other credentials for replicas to
  * authenticate to their primary with ({@code masteruser}/{@code masterauth}), so that the user
- * replication runs as can do nothing else.
+ * replication runs as can do nothing else; and, with {@code tls}, TLS on every connection
+ * ({@link RedisTls}).
  */
-public record RedisAuth(Optional<String> user, Optional<Secret> password, Optional<Replication> replication) {
+public record RedisAuth(Optional<String> user, Optional<Secret> password, Optional<Replication> replication,
+    Optional<RedisTls> tls) {
 
   /** What replicas authenticate to their primary with, when not Meridian's own credentials. */
   public record Replication(Optional<String> user, Secret password) {
@@ -23,6 +25,16 @@ public record RedisAuth(Optional<String> user, Optional<Secret> password, Option
   /** Replication with Meridian's own credentials. */
   public RedisAuth(Optional<String> user, Optional<Secret> password) {
     this(user, password, Optional.empty());
+  }
+
+  /** Without TLS. */
+  public RedisAuth(Optional<String> user, Optional<Secret> password, Optional<Replication> replication) {
+    this(user, password, replication, Optional.empty());
+  }
+
+  /** The same credentials, over {@code next} (or plain TCP). */
+  public RedisAuth withTls(Optional<RedisTls> next) {
+    return new RedisAuth(user, password, replication, next);
   }
 
   public static RedisAuth none() {
@@ -56,7 +68,7 @@ public record RedisAuth(Optional<String> user, Optional<Secret> password, Option
       }
       replication = Optional.of(new Replication(replicaUser, replicaPassword.get()));
     }
-    return new RedisAuth(user, password, replication);
+    return new RedisAuth(user, password, replication, RedisTls.read(redis));
   }
 
   private static Optional<Secret> password(ConfigNode node, Map<String, String> env) throws ConfigException {

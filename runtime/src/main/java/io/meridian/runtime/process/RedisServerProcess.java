@@ -25,12 +25,35 @@ public final class RedisServerProcess implements AutoCloseable {
   private final int port;
   private final Path dir;
   private final Process process;
+  /** How a client reaches it when it serves TLS only; empty on a plain node. */
+  private final java.util.Optional<javax.net.ssl.SSLSocketFactory> tls;
 
-  private RedisServerProcess(String host, int port, Path dir, Process process) {
+  private RedisServerProcess(String host, int port, Dir dirs, Process process) {
     this.host = host;
     this.port = port;
-    this.dir = dir;
+    this.dir = dirs.dir();
     this.process = process;
+    this.tls = dirs.tls();
+  }
+
+  private record Dir(Path dir, java.util.Optional<javax.net.ssl.SSLSocketFactory> tls) {
+  }
+
+  /**
+   * The settings that make a node serve TLS only, on its port, and speak TLS to its replicas and on
+   * the cluster bus: {@code cert} and {@code key} are its certificate (which it also presents as a
+   * client, to its primary and its peers) and {@code ca} the CA every client's and peer's
+   * certificate must be signed by ({@code tls-auth-clients yes}).
+   */
+  public static Map<String, String> tlsSettings(Path cert, Path key, Path ca) {
+    Map<String, String> settings = new LinkedHashMap<>();
+    settings.put("tls-cert-file", cert.toAbsolutePath().toString());
+    settings.put("tls-key-file", key.toAbsolutePath().toString());
+    settings.put("tls-ca-cert-file", ca.toAbsolutePath().toString());
+    settings.put("tls-auth-clients", "yes");
+    settings.put("tls-replication", "yes");
+    settings.put("tls-cluster", "yes");
+    return settings;
   }
 
   /** Settings of a node Meridian manages in cluster mode, before any per-test extras. */
@@ -87,8 +110,10 @@ public final class RedisServerProcess implements AutoCloseable {
       Map<String, String> settings, Duration startTimeout, List<String> launcher,
       java.util.function.Consumer<RedisServerProcess> spawned) throws IOException {
     Files.createDirectories(dir);
+    // With TLS settings the node listens on TLS only: the plain port is closed.
+    boolean tls = settings.containsKey("tls-cert-file");
     StringBuilder conf = new StringBuilder()
-        .append("port ").append(port).append('\n')
+        .append(tls ? "port 0\ntls-port " : "port ").append(port).append('\n')
         .append("bind ").append(host).append('\n')
         .append("protected-mode no\n")
         .append("daemonize no\n")
@@ -101,6 +126,12 @@ public final class RedisServerProcess implements AutoCloseable {
     // Owner-only: the settings may hold requirepass and masterauth.
     Files.deleteIfExists(confFile);
     io.meridian.runtime.config.PrivateFiles.create(confFile, conf.toString());
+    // Made before the process starts: files that do not load must not leave a server nobody will stop.
+    java.util.Optional<javax.net.ssl.SSLSocketFactory> client = tls ? java.util.Optional.of(
+        new io.meridian.runtime.config.RedisTls(Path.of(settings.get("tls-ca-cert-file")),
+            java.util.Optional.of(Path.of(settings.get("tls-cert-file"))),
+            java.util.Optional.of(Path.of(settings.get("tls-key-file")))).sslContext().getSocketFactory())
+        : java.util.Optional.empty();
     List<String> command = new java.util.ArrayList<>(launcher);
     // umask 077: what Redis writes itself (CONFIG REWRITE's new redis.conf, with requirepass and
     // masterauth; its data files) is the owner's only. exec keeps the PID redis-server's own.
@@ -111,7 +142,7 @@ public final class RedisServerProcess implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(dir.resolve("stdout.log").toFile())
         .start();
-    RedisServerProcess server = new RedisServerProcess(host, port, dir, process);
+    RedisServerProcess server = new RedisServerProcess(host, port, new Dir(dir, client), process);
     spawned.accept(server);
     long deadline = System.nanoTime() + startTimeout.toNanos();
     while (!server.answersPing(Duration.ofMillis(200))) {
@@ -133,8 +164,20 @@ public final class RedisServerProcess implements AutoCloseable {
    * {@code -NOAUTH} (it is up, it wants a password) or {@code -LOADING}.
    */
   public boolean answersPing(Duration timeout) {
-    try (Socket socket = new Socket()) {
-      socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+    String reply = pingReply(host, port, tls, timeout);
+    return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH") || reply.startsWith("-LOADING");
+  }
+
+  /**
+   * What {@code host:port} answers a {@code PING} with, over {@code tls} or plain TCP: the first
+   * bytes of the reply, or "" when the connection fails, closes or stays silent for {@code timeout}
+   * (what a TLS-only node does to a plain client).
+   */
+  public static String pingReply(String host, int port, java.util.Optional<javax.net.ssl.SSLSocketFactory> tls,
+      Duration timeout) {
+    try (Socket plain = new Socket()) {
+      plain.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
+      Socket socket = tls.isPresent() ? tls.get().createSocket(plain, host, port, true) : plain;
       socket.setSoTimeout((int) timeout.toMillis());
       OutputStream out = socket.getOutputStream();
       out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -142,10 +185,9 @@ public final class RedisServerProcess implements AutoCloseable {
       InputStream in = socket.getInputStream();
       byte[] buf = new byte[64];
       int n = in.read(buf);
-      String reply = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
-      return reply.startsWith("+PONG") || reply.startsWith("-NOAUTH") || reply.startsWith("-LOADING");
+      return n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
     } catch (IOException e) {
-      return false;
+      return "";
     }
   }
 

@@ -1,0 +1,141 @@
+package io.meridian.cli.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.meridian.agent.admin.Bootstrap;
+import io.meridian.agent.admin.BootstrapPlan;
+import io.meridian.agent.admin.NodeAdmin;
+import io.meridian.messages.SlotRange;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.config.RedisTls;
+import io.meridian.runtime.process.RedisBinary;
+import io.meridian.runtime.process.RedisServerProcess;
+import io.meridian.runtime.testing.FreePorts;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Given two Redis nodes that serve TLS only (client certificates required, replication and the
+ * cluster bus on TLS too), when Meridian bootstraps them into a cluster over TLS, then the replica
+ * syncs from its primary and Meridian's admin connection reads both; a plain-TCP client gets no
+ * answer, and a client that trusts another CA cannot connect. A coordinator's reachability PING
+ * with {@code redis.tls} finds a TLS-only node there; a plain one finds it failing.
+ */
+class RedisTlsIT {
+
+  @TempDir
+  Path dir;
+
+  private final List<RedisServerProcess> servers = new ArrayList<>();
+
+  @AfterEach
+  void stop() {
+    servers.forEach(s -> s.stop(Duration.ofSeconds(5)));
+    servers.forEach(s -> assertThat(s.isAlive()).isFalse());
+  }
+
+  @Test
+  void aClusterOnTlsOnlyIsBootstrappedReplicatesAndRefusesPlainAndForeignClients() throws Exception {
+    Path pki = TestPki.make(dir.resolve("pki"), "ca", "node");
+    Path foreign = TestPki.make(dir.resolve("foreign"), "ca", "node");
+    Map<String, String> tls = RedisServerProcess.tlsSettings(pki.resolve("node.crt"), pki.resolve("node.key"),
+        pki.resolve("ca.crt"));
+    RedisServerProcess primary = node("p", tls);
+    RedisServerProcess replica = node("r", tls);
+    RedisAuth auth = RedisAuth.none().withTls(Optional.of(new RedisTls(pki.resolve("ca.crt"),
+        Optional.of(pki.resolve("node.crt")), Optional.of(pki.resolve("node.key")))));
+
+    new Bootstrap(auth, Duration.ofSeconds(30), false, line -> { })
+        .run(BootstrapPlan.plain(Map.of(primary.address(), new SlotRange(0, 16383)),
+            Map.of(replica.address(), primary.address()), Map.of()));
+
+    try (NodeAdmin admin = new NodeAdmin(replica.address(), auth, Duration.ofSeconds(2))) {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      String info = admin.call("INFO", "replication");
+      while (!info.contains("master_link_status:up") && System.nanoTime() < until) {
+        java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+        info = admin.call("INFO", "replication");
+      }
+      assertThat(info).as("replication over TLS").contains("master_link_status:up");
+    }
+    try (NodeAdmin admin = new NodeAdmin(primary.address(), auth, Duration.ofSeconds(2))) {
+      assertThat(admin.call("CLUSTER", "INFO")).contains("cluster_state:ok");
+      assertThat(admin.call("SET", "k", "v")).isEqualTo("OK");
+    }
+
+    assertThat(RedisServerProcess.pingReply("127.0.0.1", primary.port(), Optional.empty(), Duration.ofSeconds(1)))
+        .as("a plain-TCP client gets no answer at all").isEmpty();
+    RedisAuth trustsAnother = RedisAuth.none().withTls(Optional.of(new RedisTls(foreign.resolve("ca.crt"),
+        Optional.of(foreign.resolve("node.crt")), Optional.of(foreign.resolve("node.key")))));
+    try (NodeAdmin stranger = new NodeAdmin(primary.address(), trustsAnother, Duration.ofSeconds(2))) {
+      assertThatThrownBy(() -> stranger.call("PING")).as("a client of another CA").isInstanceOf(RuntimeException.class);
+    }
+  }
+
+  @Test
+  void theCoordinatorsReachabilityPingGoesThroughTlsAndAPlainOneDoesNot() throws Exception {
+    Path pki = TestPki.make(dir.resolve("pki"), "ca", "node");
+    RedisServerProcess tlsNode = node("t", RedisServerProcess.tlsSettings(pki.resolve("node.crt"),
+        pki.resolve("node.key"), pki.resolve("ca.crt")));
+    RedisTls tls = new RedisTls(pki.resolve("ca.crt"), Optional.of(pki.resolve("node.crt")),
+        Optional.of(pki.resolve("node.key")));
+    io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+    try {
+      Map<String, io.meridian.messages.ReachabilityReport> last = new java.util.concurrent.ConcurrentHashMap<>();
+      vertx.eventBus().<io.vertx.core.buffer.Buffer>consumer(io.meridian.messages.Addresses.REACHABILITY, m -> {
+        try {
+          io.meridian.messages.ReachabilityReport r = io.meridian.messages.Wire.decode(m.body(),
+              io.meridian.messages.ReachabilityReport.class);
+          last.put(r.sender(), r);
+        } catch (io.meridian.messages.MessageRejected e) {
+          throw new AssertionError(e);
+        }
+      });
+      var withTls = new io.meridian.coordinator.observe.ReachabilityProber(vertx, "tls", "r1",
+          () -> java.util.Set.of(tlsNode.address()), Duration.ofMillis(300), io.meridian.messages.Seal.insecure(),
+          Optional.of(tls), java.time.Clock.systemUTC());
+      var plain = new io.meridian.coordinator.observe.ReachabilityProber(vertx, "plain", "r1",
+          () -> java.util.Set.of(tlsNode.address()), Duration.ofMillis(300), io.meridian.messages.Seal.insecure(),
+          Optional.empty(), java.time.Clock.systemUTC());
+      long timer = vertx.setPeriodic(100, id -> {
+        withTls.round();
+        plain.round();
+      });
+      org.awaitility.Awaitility.await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+      assertThat(last.get("tls").failing()).as("PING over TLS answered").isEmpty();
+      assertThat(last.get("plain").failing()).as("a plain PING to a TLS-only node").containsKey(tlsNode.address());
+      vertx.cancelTimer(timer);
+      withTls.close().await();
+      plain.close().await();
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private RedisServerProcess node(String name, Map<String, String> tls) throws Exception {
+    Map<String, String> settings = RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
+    settings.putAll(tls);
+    RedisServerProcess server = RedisServerProcess.start(RedisBinary.locate(), dir.resolve(name), FreePorts.redisPort(),
+        settings, Duration.ofSeconds(10));
+    servers.add(server);
+    return server;
+  }
+
+
+  /** A development CA of its own in {@code at} and one certificate it signs for 127.0.0.1 and localhost. */
+  private static final class TestPki {
+    static Path make(Path at, String ca, String name) throws Exception {
+      io.meridian.cli.security.DevCertificates.ensure(at, name, List.of("127.0.0.1", "localhost"));
+      return at;
+    }
+  }
+}
