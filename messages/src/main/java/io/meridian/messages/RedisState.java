@@ -62,9 +62,22 @@ public record RedisState(
 
   public enum Role { PRIMARY, REPLICA }
 
-  /** The Redis settings Meridian owns on every managed node, reported so they can be checked. */
+  /**
+   * The Redis settings Meridian owns on every managed node: set by bootstrap and {@code CONFIGURE},
+   * reported so they can be checked. The two TLS ones are owned only on a cluster whose spec has
+   * {@code auth.tls}.
+   */
   public static final List<String> OWNED_SETTINGS = List.of("cluster-node-timeout", "cluster-replica-no-failover",
-      "min-replicas-to-write", "min-replicas-max-lag", "cluster-require-full-coverage", "cluster-allow-reads-when-down");
+      "min-replicas-to-write", "min-replicas-max-lag", "cluster-require-full-coverage", "cluster-allow-reads-when-down",
+      "tls-replication", "tls-cluster");
+
+  /**
+   * What agents report of every node: the owned settings and {@code tls-port}, which the check
+   * compares with the port Meridian reaches the node on but nothing sets live (moving a serving
+   * port cuts every client).
+   */
+  public static final List<String> REPORTED_SETTINGS = java.util.stream.Stream.concat(OWNED_SETTINGS.stream(),
+      java.util.stream.Stream.of("tls-port")).toList();
 
   public RedisState {
     Objects.requireNonNull(role, "role");

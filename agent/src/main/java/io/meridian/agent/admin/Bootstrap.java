@@ -6,6 +6,7 @@ import io.meridian.messages.NodeAddress;
 import io.meridian.messages.SlotRange;
 import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.poll.StatusPoll;
+import io.meridian.runtime.spec.ClusterSpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -152,7 +153,10 @@ public final class Bootstrap {
     Map<String, String> wanted = new LinkedHashMap<>(settings);
     if (m.announcesOtherAddress()) {
       wanted.put("cluster-announce-ip", NodeAddress.host(m.announced()));
-      wanted.put("cluster-announce-port", Integer.toString(NodeAddress.port(m.announced())));
+      // On a TLS cluster bus a node announces its tls-port, and cluster-announce-port is then
+      // the plain port it would give plain clients: leave that alone.
+      wanted.put(ClusterSpec.clusterBusOnTls(settings) ? "cluster-announce-tls-port" : "cluster-announce-port",
+          Integer.toString(NodeAddress.port(m.announced())));
       wanted.put("cluster-announce-bus-port",
           Integer.toString(m.announceBusPort().orElse(NodeAddress.port(m.announced()) + 10000)));
     }

@@ -62,7 +62,7 @@ public final class SpecTargets {
       return Optional.of("CONFIGURE would give " + command.target() + " the announced bus port " + busPort
           + ", but the spec says " + (specBusPort == null ? "none (port + 10000)" : specBusPort));
     }
-    Map<String, String> owned = spec.settings().asConfig();
+    Map<String, String> owned = spec.ownedConfig();
     if (!args.equals(owned)) {
       return Optional.of("CONFIGURE would set " + args + " on " + command.target() + ", but the spec's settings "
           + "are " + owned + ": reload this agent if its spec is older than the leader's");

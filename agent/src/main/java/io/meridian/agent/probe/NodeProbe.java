@@ -34,7 +34,7 @@ public final class NodeProbe implements AutoCloseable {
   private static final RedisCommand<Object> CONFIG_GET = new RedisCommand<>("CONFIG", "GET");
   /** Read for the connections-near-limit metric, beside the settings Meridian owns. */
   private static final String MAXCLIENTS = "maxclients";
-  private static final List<String> CONFIG_READ = java.util.stream.Stream.concat(RedisState.OWNED_SETTINGS.stream(),
+  private static final List<String> CONFIG_READ = java.util.stream.Stream.concat(RedisState.REPORTED_SETTINGS.stream(),
       java.util.stream.Stream.of(MAXCLIENTS)).toList();
 
   private final String node;
@@ -206,10 +206,10 @@ public final class NodeProbe implements AutoCloseable {
   private record Replies(long pingAnsweredAt, String info, String clusterInfo, String clusterNodes,
       Map<String, String> settings) {
 
-    /** Only the owned settings are reported and checked. */
+    /** Only the settings the check looks at are reported. */
     Map<String, String> owned() {
       Map<String, String> owned = new TreeMap<>(settings);
-      owned.keySet().retainAll(RedisState.OWNED_SETTINGS);
+      owned.keySet().retainAll(RedisState.REPORTED_SETTINGS);
       return owned;
     }
   }

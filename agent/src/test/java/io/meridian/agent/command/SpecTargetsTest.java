@@ -72,6 +72,24 @@ class SpecTargetsTest {
   }
 
   @Test
+  void onATlsClusterConfigureMustPutReplicationAndTheClusterBusOnTls() {
+    ClusterSpec tls = new ClusterSpec(SPEC.cluster(), SPEC.topology(), SPEC.regions(), SPEC.replicasPerPrimary(),
+        SPEC.settings(), SPEC.auth().withTls(java.util.Optional.of(new io.meridian.runtime.config.RedisTls(
+            java.nio.file.Path.of("ca.crt"), java.util.Optional.empty(), java.util.Optional.empty()))));
+    Map<String, String> plainArgs = configure("10.0.1.1:6379", null);
+    assertThat(SpecTargets.problem(command("10.0.1.1:6379", Command.Kind.CONFIGURE, plainArgs), tls))
+        .hasValueSatisfying(p -> assertThat(p).contains("tls-replication=yes", "tls-cluster=yes"));
+    Map<String, String> tlsArgs = new LinkedHashMap<>(tls.ownedConfig());
+    tlsArgs.put("announced", "10.0.1.1:6379");
+    assertThat(SpecTargets.problem(command("10.0.1.1:6379", Command.Kind.CONFIGURE, tlsArgs), tls)).isEmpty();
+    assertThat(CommandArgs.problem(command("10.0.1.1:6379", Command.Kind.CONFIGURE, tlsArgs))).as("a setting CONFIGURE"
+        + " may carry").isEmpty();
+    tlsArgs.put("tls-port", "6380");
+    assertThat(CommandArgs.problem(command("10.0.1.1:6379", Command.Kind.CONFIGURE, tlsArgs)))
+        .hasValueSatisfying(p -> assertThat(p).contains("'tls-port' is not a setting Meridian owns"));
+  }
+
+  @Test
   void configureGivesTheNodeWhatTheSpecGivesIt() {
     assertThat(SpecTargets.problem(command("10.0.0.2:6379", Command.Kind.CONFIGURE,
         configure("203.0.113.2:6379", "16400")), SPEC)).isEmpty();

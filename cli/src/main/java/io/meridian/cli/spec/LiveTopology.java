@@ -54,7 +54,7 @@ public record LiveTopology(Topology topology, Map<String, String> unreachable) {
         ClusterNodesReply.Entry me = view.myself();
         addressById.put(me.id(), node.announced());
         List<Object> args = new ArrayList<>(List.of("GET"));
-        args.addAll(RedisState.OWNED_SETTINGS);
+        args.addAll(RedisState.REPORTED_SETTINGS);
         List<String> config = admin.list("CONFIG", args.toArray());
         Map<String, String> values = new TreeMap<>();
         for (int i = 0; i + 1 < config.size(); i += 2) {

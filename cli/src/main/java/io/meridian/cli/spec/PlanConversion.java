@@ -20,7 +20,7 @@ public final class PlanConversion {
         .toList();
     Map<String, SlotRange> primaries = new LinkedHashMap<>();
     plan.primaries().forEach(p -> primaries.put(p, plan.slots().get(p)));
-    return new BootstrapPlan(members, primaries, plan.replicaOf(), spec.settings().asConfig());
+    return new BootstrapPlan(members, primaries, plan.replicaOf(), spec.ownedConfig());
   }
 
 }

@@ -121,6 +121,79 @@ class RedisTlsIT {
     }
   }
 
+  /**
+   * Given six TLS-only nodes started with the cluster bus on TLS but replication not (a node's
+   * cluster port is fixed at start; tls-replication is not), when {@code meridian bootstrap} runs a
+   * spec with {@code auth.tls}, then it sets tls-replication on every node, replicas sync over TLS
+   * and the check is clean; when someone turns tls-replication off on one node, the check names
+   * that node and the setting.
+   */
+  @Test
+  void bootstrapOwnsTlsReplicationAndTheCheckWatchesIt() throws Exception {
+    Path pki = TestPki.make(dir.resolve("pki"), "ca", "node");
+    Map<String, String> tls = new java.util.LinkedHashMap<>(RedisServerProcess.tlsSettings(pki.resolve("node.crt"),
+        pki.resolve("node.key"), pki.resolve("ca.crt")));
+    tls.remove("tls-replication");
+    StringBuilder spec = new StringBuilder("cluster: tls\ntopology: performance\nregions:\n");
+    List<RedisServerProcess> started = new ArrayList<>();
+    for (int region = 1; region <= 3; region++) {
+      List<String> nodes = new ArrayList<>();
+      for (int i = 0; i < 2; i++) {
+        RedisServerProcess server = node("n" + region + i, tls);
+        started.add(server);
+        nodes.add(server.address());
+      }
+      spec.append("  - name: r").append(region).append("\n    nodes: [").append(String.join(", ", nodes)).append("]\n");
+    }
+    spec.append("auth:\n  tls:\n    caFile: ").append(pki.resolve("ca.crt")).append("\n    certFile: ")
+        .append(pki.resolve("node.crt")).append("\n    keyFile: ").append(pki.resolve("node.key"))
+        .append("\nredis: {minReplicasToWrite: 0}\n");
+    Path file = dir.resolve("spec.yaml");
+    java.nio.file.Files.writeString(file, spec);
+    RedisAuth auth = RedisAuth.none().withTls(Optional.of(new RedisTls(pki.resolve("ca.crt"),
+        Optional.of(pki.resolve("node.crt")), Optional.of(pki.resolve("node.key")))));
+    try (NodeAdmin admin = new NodeAdmin(started.get(0).address(), auth, Duration.ofSeconds(2))) {
+      assertThat(admin.list("CONFIG", "GET", "tls-replication")).as("before bootstrap").containsExactly(
+          "tls-replication", "no");
+    }
+
+    Run bootstrap = meridian("bootstrap", "--spec", file.toString());
+    assertThat(bootstrap.exit()).as(bootstrap.output()).isZero();
+    assertThat(bootstrap.output()).contains("tls-replication=yes", "check: clean");
+    for (RedisServerProcess server : started) {
+      try (NodeAdmin admin = new NodeAdmin(server.address(), auth, Duration.ofSeconds(2))) {
+        assertThat(admin.list("CONFIG", "GET", "tls-replication")).as(server.address()).containsExactly(
+            "tls-replication", "yes");
+        if (admin.call("INFO", "replication").contains("role:slave")) {
+          org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+              .untilAsserted(() -> assertThat(admin.call("INFO", "replication")).as("%s syncs over TLS",
+                  server.address()).contains("master_link_status:up"));
+        }
+      }
+    }
+
+    RedisServerProcess drifted = started.get(3);
+    try (NodeAdmin admin = new NodeAdmin(drifted.address(), auth, Duration.ofSeconds(2))) {
+      admin.call("CONFIG", "SET", "tls-replication", "no");
+    }
+    Run check = meridian("check", "--spec", file.toString());
+    assertThat(check.exit()).as(check.output()).isEqualTo(1);
+    assertThat(check.output()).contains("node-settings", "node " + drifted.address() + " has tls-replication no (spec: yes)");
+  }
+
+  private record Run(int exit, String output) {
+  }
+
+  private Run meridian(String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"), "-jar",
+        Path.of("target", "meridian.jar").toAbsolutePath().toString()));
+    command.addAll(List.of(args));
+    Path out = java.nio.file.Files.createTempFile(dir, "run", ".out");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    assertThat(p.waitFor(3, TimeUnit.MINUTES)).as("meridian %s finished", String.join(" ", args)).isTrue();
+    return new Run(p.exitValue(), java.nio.file.Files.readString(out));
+  }
+
   private RedisServerProcess node(String name, Map<String, String> tls) throws Exception {
     Map<String, String> settings = RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5));
     settings.putAll(tls);

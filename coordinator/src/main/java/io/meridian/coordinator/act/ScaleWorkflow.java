@@ -108,7 +108,7 @@ public final class ScaleWorkflow {
   public Future<String> add(String node, ScalePlanner.Role role) {
     NodeSpec ns = spec.node(node).orElseThrow(() -> new IllegalStateException(node + " is not in the spec"));
     String me = ns.announced();
-    Map<String, String> settings = new LinkedHashMap<>(spec.settings().asConfig());
+    Map<String, String> settings = new LinkedHashMap<>(spec.ownedConfig());
     settings.put("announced", me);
     ns.announceBusPort().ifPresent(p -> settings.put("announceBusPort", Integer.toString(p)));
     return apply(me, Command.Kind.CONFIGURE, settings, "give " + me

@@ -95,7 +95,7 @@ public record PlacementPlan(List<String> primaries, Map<String, SlotRange> slots
       seen.add(replica);
     });
     Map<String, Map<String, String>> settings = new LinkedHashMap<>();
-    Map<String, String> config = spec.settings().asConfig();
+    Map<String, String> config = spec.ownedConfig();
     seen.forEach(address -> settings.put(address, config));
     return new Topology(nodes, owners, settings);
   }

@@ -273,8 +273,9 @@ public final class PlacementRules {
   }
 
   private static void settings(Layout layout, List<Violation> found) {
-    Map<String, String> wanted = layout.spec.settings().asConfig();
     new TreeMap<>(layout.live.settings()).forEach((address, actual) -> {
+      Map<String, String> wanted = layout.spec.node(address).map(layout.spec::expectedConfig)
+          .orElseGet(layout.spec::ownedConfig);
       List<String> differences = new ArrayList<>();
       wanted.forEach((name, value) -> {
         String have = actual.get(name);
@@ -284,7 +285,10 @@ public final class PlacementRules {
       });
       if (!differences.isEmpty()) {
         found.add(new Violation(NODE_SETTINGS, address, "node " + address + " has " + String.join(", ", differences)
-            + ": set " + (differences.size() == 1 ? "it" : "them") + " with CONFIG SET, or let Meridian reconcile the node"));
+            + ": set " + (differences.size() == 1 ? "it" : "them") + " with CONFIG SET, or let Meridian reconcile the node"
+            + (differences.stream().anyMatch(d -> d.startsWith("tls-port ")) ? " (except tls-port, which Meridian never"
+            + " moves under a serving node: Meridian connects with TLS to the port of the node's spec address, so give"
+            + " the node that tls-port in its configuration file and restart it, or correct the spec)" : "")));
       }
     });
   }

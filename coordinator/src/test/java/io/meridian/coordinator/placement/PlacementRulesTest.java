@@ -5,9 +5,12 @@ import io.meridian.messages.SlotRange;
 import static io.meridian.coordinator.placement.Specs.address;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.config.RedisTls;
 import io.meridian.runtime.spec.ClusterSpec;
 import io.meridian.runtime.spec.RegionSpec;
 import io.meridian.runtime.spec.TopologyKind;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -170,7 +173,7 @@ class PlacementRulesTest {
   @Test
   void settingsThatDifferFromTheSpecAreListedPerNode() {
     ClusterSpec spec = Specs.performance(1, 2, 2, 2);
-    Map<String, String> drifted = new LinkedHashMap<>(spec.settings().asConfig());
+    Map<String, String> drifted = new LinkedHashMap<>(spec.ownedConfig());
     drifted.put("cluster-node-timeout", "15000");
     drifted.put("cluster-replica-no-failover", "no");
     drifted.remove("min-replicas-max-lag");
@@ -178,6 +181,30 @@ class PlacementRulesTest {
     assertThat(PlacementRules.check(spec, live)).containsExactly(new Violation("node-settings", B2,
         "node 10.2.0.2:6379 has cluster-node-timeout 15000 (spec: 5000), cluster-replica-no-failover no (spec: yes),"
             + " min-replicas-max-lag unread (spec: 2): set them with CONFIG SET, or let Meridian reconcile the node"));
+  }
+
+  @Test
+  void onATlsClusterReplicationAndTheClusterBusMustBeOnTlsAndTlsPortWhereMeridianConnects() {
+    ClusterSpec plain = Specs.performance(1, 2, 2, 2);
+    ClusterSpec spec = new ClusterSpec(plain.cluster(), plain.topology(), plain.regions(), plain.replicasPerPrimary(),
+        plain.settings(), RedisAuth.none().withTls(Optional.of(new RedisTls(Path.of("ca.crt"), Optional.empty(),
+            Optional.empty()))));
+    assertThat(spec.ownedConfig()).containsEntry("tls-replication", "yes").containsEntry("tls-cluster", "yes")
+        .doesNotContainKey("tls-port");
+    assertThat(plain.ownedConfig()).doesNotContainKeys("tls-replication", "tls-cluster", "tls-port");
+    assertThat(PlacementRules.check(spec, ring(spec).topology())).isEmpty();
+
+    Map<String, String> drifted = new LinkedHashMap<>(spec.expectedConfig(spec.node(B2).orElseThrow()));
+    drifted.put("tls-cluster", "no");
+    drifted.put("tls-port", "0");
+    Topology live = ring(spec).settings(B2, drifted).topology();
+    assertThat(PlacementRules.check(spec, live)).containsExactly(new Violation("node-settings", B2,
+        "node 10.2.0.2:6379 has tls-cluster no (spec: yes), tls-port 0 (spec: 6379): set them with CONFIG SET, or let"
+            + " Meridian reconcile the node (except tls-port, which Meridian never moves under a serving node:"
+            + " Meridian connects with TLS to the port of the node's spec address, so give the node that tls-port in"
+            + " its configuration file and restart it, or correct the spec)"));
+    assertThat(PlacementRules.check(plain, ring(plain).settings(B2, drifted).topology())).as("a plain cluster does"
+        + " not own them").isEmpty();
   }
 
   @Test
@@ -225,16 +252,20 @@ class PlacementRulesTest {
 
     Build primary(String address, int from, int to) {
       nodes.put(address, new NodeRole(address, region(address), Optional.empty(), to - from + 1));
-      settings.put(address, spec.settings().asConfig());
+      settings.put(address, expected(address));
       return own(address, from, to);
     }
 
     Build replica(String address, String primary) {
       nodes.put(address, new NodeRole(address, region(address), Optional.of(primary), 0));
       if (spec.node(address).isPresent()) {
-        settings.put(address, spec.settings().asConfig());
+        settings.put(address, expected(address));
       }
       return this;
+    }
+
+    private Map<String, String> expected(String address) {
+      return spec.node(address).map(spec::expectedConfig).orElseGet(spec::ownedConfig);
     }
 
     Build own(String address, int from, int to) {

@@ -2,7 +2,10 @@ package io.meridian.runtime.spec;
 
 import io.meridian.runtime.config.RedisAuth;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -20,6 +23,10 @@ public record ClusterSpec(
     int replicasPerPrimary,
     RedisSettings settings,
     RedisAuth auth) {
+
+  private static final String TLS_REPLICATION = "tls-replication";
+  private static final String TLS_CLUSTER = "tls-cluster";
+  private static final String TLS_PORT = "tls-port";
 
   public ClusterSpec {
     Objects.requireNonNull(cluster, "cluster");
@@ -53,6 +60,43 @@ public record ClusterSpec(
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The settings Meridian gives every node (bootstrap, {@code CONFIGURE}) and checks: the spec's
+   * redis settings and, on a TLS cluster ({@code auth.tls}), replication and the cluster bus on
+   * TLS too, so that neither data nor gossip crosses between nodes in clear.
+   */
+  public Map<String, String> ownedConfig() {
+    Map<String, String> config = new LinkedHashMap<>(settings.asConfig());
+    if (auth.tls().isPresent()) {
+      config.put(TLS_REPLICATION, "yes");
+      config.put(TLS_CLUSTER, "yes");
+    }
+    return Collections.unmodifiableMap(config);
+  }
+
+  /**
+   * What the check expects {@code node} to report: {@link #ownedConfig()} and, on a TLS cluster,
+   * {@code tls-port} the port of the node's address, where every connection Meridian opens to it
+   * speaks TLS.
+   */
+  public Map<String, String> expectedConfig(NodeSpec node) {
+    if (auth.tls().isEmpty()) {
+      return ownedConfig();
+    }
+    Map<String, String> config = new LinkedHashMap<>(ownedConfig());
+    config.put(TLS_PORT, Integer.toString(port(node.address())));
+    return Collections.unmodifiableMap(config);
+  }
+
+  /** True when the owned settings put the cluster bus on TLS (then nodes announce their tls-port). */
+  public static boolean clusterBusOnTls(Map<String, String> ownedConfig) {
+    return "yes".equals(ownedConfig.get(TLS_CLUSTER));
+  }
+
+  private static int port(String address) {
+    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** The node with this address or announced address. */
