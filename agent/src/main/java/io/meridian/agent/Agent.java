@@ -6,9 +6,11 @@ import io.meridian.agent.fence.FenceVerticle;
 import io.meridian.agent.fence.HeldWrites;
 import io.meridian.agent.fence.ObservedOwners;
 import io.meridian.agent.fence.WriteHoldVerticle;
+import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.bus.BusProcess;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,6 +21,10 @@ public final class Agent {
   private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
   private Agent() {
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.startsWith("127.") || host.equals("localhost") || host.equals("::1") || host.equals("[::1]");
   }
 
   public static Future<BusProcess<AgentVerticle>> start(AgentConfig config) {
@@ -34,6 +40,13 @@ public final class Agent {
       LOG.atWarn().addKeyValue("agent", config.agentId()).log("write fencing is OFF (fencing.enabled: false): a "
           + "primary here that is cut off from the majority keeps acknowledging writes that the majority's failover "
           + "will replace; the leader waits only leadership.failureTimeout before promoting in its place");
+    }
+    List<String> remote = config.nodes().stream().filter(node -> !isLoopback(NodeAddress.host(node))).toList();
+    if (config.auth().tls().isEmpty() && !remote.isEmpty()) {
+      LOG.atWarn().addKeyValue("agent", config.agentId()).addKeyValue("setting", "redis.tls")
+          .log("Redis on plain TCP (agent.yaml redis.tls is not set): the probes and commands to {}, and the Redis "
+              + "password if the nodes require one, cross the network in clear. Serve the nodes on TLS and set "
+              + "redis.tls (docs/reference/configuration.md, \"TLS to Redis\")", remote);
     }
     if (config.spec().isEmpty()) {
       LOG.atWarn().addKeyValue("agent", config.agentId()).addKeyValue("setting", "spec")

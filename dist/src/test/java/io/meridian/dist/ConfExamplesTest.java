@@ -88,13 +88,22 @@ class ConfExamplesTest {
     Path agentFile = dir.resolve("agent.yaml");
     Files.writeString(agentFile, localPaths(uncomment(Files.readString(CONF.resolve("agent.yaml")), "# redis:"), dir));
     Path specFile = dir.resolve("spec.yaml");
-    Files.writeString(specFile, uncomment(Files.readString(CONF.resolve("spec.yaml")), "# auth:"));
+    Files.writeString(specFile, localPaths(uncomment(Files.readString(CONF.resolve("spec.yaml")), "# auth:"), dir));
+    // The nodes' CA: in the examples a file of its own, here the development CA.
+    Files.copy(dir.resolve("ca.crt"), dir.resolve("redis-ca.crt"));
+    Path coordinatorFile = dir.resolve("coordinator.yaml");
+    Files.writeString(coordinatorFile, localPaths(uncomment(Files.readString(CONF.resolve("coordinator.yaml")),
+        "# redis:"), dir));
 
     AgentConfig agent = AgentConfig.load(agentFile, env);
     ClusterSpec spec = ClusterSpecReader.load(specFile, env);
+    CoordinatorConfig coordinator = CoordinatorConfig.load(coordinatorFile, env);
     assertThat(agent.auth().user()).contains("meridian");
     assertThat(agent.auth().password().orElseThrow().reveal()).isEqualTo("s3cret");
+    assertThat(agent.auth().tls()).as("the agent's TLS to Redis").isPresent();
     assertThat(spec.auth()).isEqualTo(agent.auth());
+    assertThat(coordinator.redisTls()).isEqualTo(agent.auth().tls());
+    assertThat(spec.ownedConfig()).containsEntry("tls-replication", "yes").containsEntry("tls-cluster", "yes");
   }
 
   /** The block from the line starting with {@code header} through the commented lines below it, uncommented. */

@@ -6,7 +6,6 @@ import io.meridian.cli.Meridian;
 import io.meridian.cli.demo.DemoSpec;
 import io.meridian.cli.demo.LocalDeployment;
 import io.meridian.runtime.config.ConfigException;
-import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.process.MissingPrerequisiteException;
 import io.meridian.runtime.process.Signals;
 import io.vertx.core.json.JsonArray;
@@ -52,9 +51,11 @@ public final class FailoverBench implements Callable<Integer> {
           + "default: ${DEFAULT-VALUE}, the reference deployment's).")
   List<Long> nativeNodeTimeouts;
 
-  @Option(names = "--systems", split = ",", defaultValue = "meridian,native", paramLabel = "meridian|native|meridian-insecure",
+  @Option(names = "--systems", split = ",", defaultValue = "meridian,native",
+      paramLabel = "meridian|native|meridian-insecure|meridian-redis-tls",
       description = "Which failover to measure (default: ${DEFAULT-VALUE}); meridian-insecure is Meridian on an "
-          + "unsigned bus, to measure what signing costs.")
+          + "unsigned plain bus, to measure what signing and bus TLS cost; meridian-redis-tls is Meridian with every "
+          + "node on TLS too (clients, replication, cluster bus), as the demo runs by default.")
   List<String> systems;
 
   @Option(names = "--recovery-timeout", defaultValue = "30", paramLabel = "SECONDS",
@@ -133,6 +134,9 @@ public final class FailoverBench implements Callable<Integer> {
     }
     if (systems.contains(FailoverReport.MERIDIAN_INSECURE)) {
       systemNames.add(FailoverReport.MERIDIAN_INSECURE);
+    }
+    if (systems.contains(FailoverReport.MERIDIAN_REDIS_TLS)) {
+      systemNames.add(FailoverReport.MERIDIAN_REDIS_TLS);
     }
     if (systems.contains("native")) {
       nativeNodeTimeouts.forEach(t -> systemNames.add("native-" + t + "ms"));
@@ -221,7 +225,8 @@ public final class FailoverBench implements Callable<Integer> {
           apiPort, busPort, dir, meridian ? LocalDeployment.Failover.MERIDIAN : LocalDeployment.Failover.REDIS_ALONE,
           nodeTimeout, java.util.Optional.empty(), meridian, io.meridian.cli.demo.RegionHosts.loopback(),
           // No Redis password: the bench's own clients are the only ones, on loopback.
-          !system.equals(FailoverReport.MERIDIAN_INSECURE), false), log);
+          !system.equals(FailoverReport.MERIDIAN_INSECURE), false, system.equals(FailoverReport.MERIDIAN_REDIS_TLS)),
+          log);
       current = deployment;
       try {
         try {
@@ -254,7 +259,8 @@ public final class FailoverBench implements Callable<Integer> {
         for (int i = 0; i < 3; i++) {
           seeds.add(deployment.layout().address(i, 0));
         }
-        try (ShardWriter writer = new ShardWriter(seeds, victim.tag(), Duration.ofMillis(writeIntervalMs))) {
+        try (ShardWriter writer = new ShardWriter(seeds, victim.tag(), Duration.ofMillis(writeIntervalMs),
+            deployment.spec().auth())) {
           awaitWrites(writer);
           long faultAt = System.nanoTime();
           java.time.Instant injectedAt = java.time.Instant.now();
@@ -339,7 +345,7 @@ public final class FailoverBench implements Callable<Integer> {
     LocalDeployment.Layout layout = deployment.layout();
     String region = DemoSpec.regionName(0);
     List<String> regionNodes = List.of(layout.address(0, 0), layout.address(0, 1), layout.address(0, 2));
-    try (NodeAdmin admin = new NodeAdmin(layout.address(1, 0), RedisAuth.none(), Duration.ofSeconds(3))) {
+    try (NodeAdmin admin = new NodeAdmin(layout.address(1, 0), deployment.spec().auth(), Duration.ofSeconds(3))) {
       ClusterNodesReply.Entry primary = ClusterNodesReply.parse(admin.clusterNodes()).entries().stream()
           .filter(e -> e.isPrimary() && e.slotCount() > 0 && regionNodes.contains(e.address()))
           .min(Comparator.comparingInt(e -> e.slots().get(0)[0]))

@@ -37,12 +37,12 @@ final class ShardWriter implements AutoCloseable {
   private volatile long countFrom = NO_FAULT;
   private volatile long firstAckAfterFault = -1;
 
-  /** Connects through {@code seeds} (host:port) and starts writing. */
-  ShardWriter(List<String> seeds, String tag, Duration interval) {
+  /** Connects through {@code seeds} (host:port) as {@code auth} says (TLS, password) and starts writing. */
+  ShardWriter(List<String> seeds, String tag, Duration interval, io.meridian.runtime.config.RedisAuth auth) {
     Config config = new Config();
     // Short timeouts and no client-side retries: the measurement is the cluster's recovery, not
     // the client hiding it; a 250 ms topology scan is what a latency-minded application runs.
-    config.useClusterServers().addNodeAddress(seeds.stream().map(s -> "redis://" + s).toArray(String[]::new))
+    io.meridian.agent.admin.RedisConnections.cluster(config, seeds, auth)
         .setScanInterval(250).setTimeout(500).setRetryAttempts(0).setConnectTimeout(1000)
         .setReadMode(ReadMode.MASTER)
         .setMasterConnectionMinimumIdleSize(1).setMasterConnectionPoolSize(4)

@@ -9,16 +9,18 @@ final class Systems {
   }
 
   /**
-   * @param insecureToo whether this benchmark also runs Meridian on an unsigned bus ({@code meridian-insecure})
+   * @param variantsToo whether this benchmark also runs Meridian on an unsigned bus ({@code meridian-insecure})
+   *                    and with its nodes on TLS ({@code meridian-redis-tls})
    * @throws IllegalArgumentException naming the first unknown system
    */
-  static void check(List<String> systems, boolean insecureToo) {
+  static void check(List<String> systems, boolean variantsToo) {
     for (String s : systems) {
       boolean known = s.equals("meridian") || s.equals("native")
-          || insecureToo && s.equals(FailoverReport.MERIDIAN_INSECURE);
+          || variantsToo && (s.equals(FailoverReport.MERIDIAN_INSECURE) || s.equals(FailoverReport.MERIDIAN_REDIS_TLS));
       if (!known) {
         throw new IllegalArgumentException("unknown system '" + s + "' in --systems; use meridian"
-            + (insecureToo ? ", native and/or " + FailoverReport.MERIDIAN_INSECURE : " and/or native"));
+            + (variantsToo ? ", native, " + FailoverReport.MERIDIAN_INSECURE + " and/or "
+            + FailoverReport.MERIDIAN_REDIS_TLS : " and/or native"));
       }
     }
   }

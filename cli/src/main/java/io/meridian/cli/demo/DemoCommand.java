@@ -84,10 +84,11 @@ public final class DemoCommand implements Callable<Integer> {
           + "<state-dir>/security/redis.password (mode 0600), and Meridian's processes read it from there.")
   boolean noRedisPassword;
 
-  @Option(names = "--redis-tls",
-      description = "Run every Redis node on TLS only (its port, replication and the cluster bus), with a certificate "
-          + "of the development CA in <state-dir>/security/, and have Meridian connect with TLS and a client "
-          + "certificate of the same CA (redis.tls; docs/concepts/security.md).")
+  @Option(names = "--redis-tls", negatable = true, defaultValue = "true", fallbackValue = "true",
+      description = "Every Redis node serves TLS only (its port, replication and the cluster bus), with a certificate "
+          + "of the development CA in <state-dir>/security/, and Meridian connects with TLS and a client "
+          + "certificate of the same CA (redis.tls; docs/concepts/security.md). On by default; --no-redis-tls runs "
+          + "the nodes on plain TCP.")
   boolean redisTls;
 
   @Option(names = "--state-dir", defaultValue = "./.meridian-demo",
@@ -128,6 +129,10 @@ public final class DemoCommand implements Callable<Integer> {
     if (noRedisPassword) {
       out.println("WARNING: the Redis nodes require no password (--no-redis-password): any local process can read and "
           + "write the data and reconfigure the cluster");
+    }
+    if (!redisTls) {
+      out.println("WARNING: the Redis nodes run on plain TCP (--no-redis-tls): data, replication, the cluster bus and "
+          + "the Redis password cross the network in clear");
     }
     if (insecureBus) {
       out.println("WARNING: the event bus is insecure (--insecure-bus): messages are neither signed nor encrypted, so "
@@ -224,16 +229,18 @@ public final class DemoCommand implements Callable<Integer> {
       out.println("  client: " + endpoints.getString("redisCli") + "   (seeds: "
           + String.join(",", endpoints.getJsonArray("seeds").stream().map(String::valueOf).toList()) + ")");
     }
+    Path security = stateDir.resolve("security").toAbsolutePath();
+    String redisCli = "redis-cli" + (layout.redisTls() ? " --tls --cacert " + security.resolve("ca.crt") + " --cert "
+        + security.resolve("node.crt") + " --key " + security.resolve("node.key") : "") + " -c -h 127.0.0.1 -p "
+        + layout.basePort();
     if (layout.redisPassword()) {
       Path password = layout.redisPasswordFile().toAbsolutePath();
       out.println("  password: " + password + "   (every node requires it: REDISCLI_AUTH=$(cat " + password
-          + ") redis-cli -c -h 127.0.0.1 -p " + layout.basePort() + ")");
+          + ") " + redisCli + ")");
     }
     if (layout.redisTls()) {
-      Path security = stateDir.resolve("security").toAbsolutePath();
-      out.println("  tls:    every node serves TLS only: redis-cli --tls --cacert " + security.resolve("ca.crt")
-          + " --cert " + security.resolve("node.crt") + " --key " + security.resolve("node.key") + " -c -h 127.0.0.1 -p "
-          + layout.basePort());
+      out.println("  tls:    every node serves TLS only, with a certificate of the CA in " + security + " (a plain "
+          + "client is refused)");
     }
     out.println("  spec:   " + stateDir.resolve("spec.yaml").toAbsolutePath() + "   (try: ./meridian check --spec "
         + stateDir.resolve("spec.yaml") + ")");

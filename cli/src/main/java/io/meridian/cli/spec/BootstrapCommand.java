@@ -79,7 +79,7 @@ public final class BootstrapCommand implements Callable<Integer> {
     LiveTopology live = LiveTopology.read(loaded, Duration.ofSeconds(5));
     List<Violation> violations = PlacementRules.check(loaded, live.topology());
     CheckCommand.print(loaded, violations);
-    EndpointsCommand.print(Endpoints.of(loaded.regionNames(), live.topology()), loaded.auth().password().isPresent());
+    EndpointsCommand.print(Endpoints.of(loaded.regionNames(), live.topology()), loaded.auth());
     return violations.isEmpty() ? 0 : Meridian.EXIT_FAILED;
   }
 }

@@ -30,16 +30,16 @@ public final class EndpointsCommand implements Callable<Integer> {
       System.err.println("meridian endpoints: no node of the spec answered: " + live.unreachable());
       return Meridian.EXIT_FAILED;
     }
-    print(endpoints, loaded.auth().password().isPresent());
+    print(endpoints, loaded.auth());
     return 0;
   }
 
-  public static void print(List<Endpoints.Endpoint> endpoints, boolean password) {
+  public static void print(List<Endpoints.Endpoint> endpoints, io.meridian.runtime.config.RedisAuth auth) {
     for (Endpoints.Endpoint e : endpoints) {
       System.out.printf("  %-8s %-12s %s%n", e.primary() ? "primary" : "replica", e.region(), e.address());
     }
     System.out.println("seeds:  " + String.join(",", endpoints.stream().filter(Endpoints.Endpoint::primary)
         .map(Endpoints.Endpoint::address).toList()));
-    System.out.println("client: " + Endpoints.redisCli(endpoints, password));
+    System.out.println("client: " + Endpoints.redisCli(endpoints, auth));
   }
 }

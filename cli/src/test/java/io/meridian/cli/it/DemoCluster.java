@@ -163,7 +163,7 @@ final class DemoCluster implements AutoCloseable {
 
   /** How a test authenticates to the demo's nodes. */
   RedisAuth auth() {
-    // The spec's: the password, and TLS when the demo runs its nodes on it (--redis-tls).
+    // The spec's: the password, and TLS unless the demo runs its nodes without (--no-redis-tls).
     try {
       return io.meridian.runtime.spec.ClusterSpecReader.load(state.resolve("demo").resolve("spec.yaml"), Map.of()).auth();
     } catch (Exception e) {
@@ -171,9 +171,21 @@ final class DemoCluster implements AutoCloseable {
     }
   }
 
-  /** The settings of a node a test adds to the demo's cluster: the demo's, its password included. */
+  /**
+   * The settings of a node a test adds to the demo's cluster: the demo's, its password and TLS
+   * included, but not tls-replication: adding the node sets it (CONFIGURE, the settings Meridian
+   * owns), which the check then confirms. tls-cluster must be there at start (Redis fixes the
+   * cluster bus port then).
+   */
   Map<String, String> nodeSettings() {
-    return RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5), redisPassword());
+    Map<String, String> settings = new java.util.LinkedHashMap<>(
+        RedisServerProcess.clusterNodeSettings(Duration.ofSeconds(5), redisPassword()));
+    auth().tls().ifPresent(tls -> {
+      settings.putAll(RedisServerProcess.tlsSettings(tls.certFile().orElseThrow(), tls.keyFile().orElseThrow(),
+          tls.caFile()));
+      settings.remove("tls-replication");
+    });
+    return settings;
   }
 
   /** Starts a demo node again from its own config and data dir (as an operator restarts a crashed node). */

@@ -124,8 +124,11 @@ class DemoEndToEndIT {
     JsonObject endpoints = get(apiPort + 2, "/api/v1/endpoints");
     assertThat(endpoints.getJsonArray("seeds")).containsExactly("127.0.0.1:" + basePort, "127.0.0.1:" + (basePort + 3),
         "127.0.0.1:" + (basePort + 6));
-    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p " + basePort + " --askpass");
-    assertThat(read(output)).contains("check: clean", "client: redis-cli -c -h 127.0.0.1 -p " + basePort);
+    Path security = state.resolve("demo").resolve("security").toAbsolutePath();
+    assertThat(endpoints.getString("redisCli")).isEqualTo("redis-cli -c -h 127.0.0.1 -p " + basePort + " --tls --cacert "
+        + security.resolve("ca.crt") + " --cert " + security.resolve("node.crt") + " --key " + security.resolve("node.key")
+        + " --askpass");
+    assertThat(read(output)).contains("check: clean", "client: redis-cli -c -h 127.0.0.1 -p " + basePort + " --tls");
     assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + apiPort + "/metrics")).build(),
         HttpResponse.BodyHandlers.ofString()).body()).contains("meridian_nodes{", "status=\"healthy\"} 9.0");
 
@@ -137,14 +140,20 @@ class DemoEndToEndIT {
     String password = Files.readString(passwordFile).trim();
     assertThat(password).hasSizeGreaterThanOrEqualTo(40);
     assertThat(read(output)).contains("password: " + passwordFile.toAbsolutePath());
+    // ...and serves TLS only, by default: a plain client gets no answer at all.
+    Optional<io.meridian.runtime.config.RedisTls> tls = io.meridian.runtime.spec.ClusterSpecReader.load(
+        state.resolve("demo").resolve("spec.yaml"), java.util.Map.of()).auth().tls();
+    assertThat(tls).as("the demo's spec names the nodes' CA").isPresent();
     for (int i = 0; i < 9; i++) {
       String node = "127.0.0.1:" + (basePort + i);
-      try (NodeAdmin anonymous = new NodeAdmin(node, RedisAuth.none(), Duration.ofSeconds(2))) {
+      assertThat(io.meridian.runtime.process.RedisServerProcess.pingReply("127.0.0.1", basePort + i, Optional.empty(),
+          Duration.ofSeconds(1))).as("%s to a plain-TCP client", node).isEmpty();
+      try (NodeAdmin anonymous = new NodeAdmin(node, RedisAuth.none().withTls(tls), Duration.ofSeconds(2))) {
         assertThatThrownBy(() -> anonymous.call("GET", "k")).as("%s without the password", node)
             .hasMessageContaining("NOAUTH");
       }
-      try (NodeAdmin admin = new NodeAdmin(node, new RedisAuth(Optional.empty(), Optional.of(new Secret(password))),
-          Duration.ofSeconds(2))) {
+      try (NodeAdmin admin = new NodeAdmin(node, new RedisAuth(Optional.empty(), Optional.of(new Secret(password)))
+          .withTls(tls), Duration.ofSeconds(2))) {
         assertThat(admin.call("PING")).isEqualTo("PONG");
       }
     }

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Given the demo with {@code --redis-tls} (every node TLS-only, replication and the cluster bus on
+ * Given the demo, on its defaults (every node TLS-only, replication and the cluster bus on
  * TLS, Meridian connecting with a client certificate), then the cluster forms and the check is
  * clean; a plain-TCP client gets no answer from any node; and when a primary is killed, the leader
  * promotes a replica over TLS and writes to its shard resume, with every acknowledged write kept.
@@ -36,7 +36,7 @@ class RedisTlsDemoIT {
 
   @Test
   void theWholeClusterRunsOnTlsAndFailsOverOnIt() throws Exception {
-    cluster = DemoCluster.start(state, "performance", "--redis-tls");
+    cluster = DemoCluster.start(state, "performance");
     String conf = Files.readString(state.resolve("demo/redis").resolve(cluster.node(0).split(":")[1])
         .resolve("redis.conf"));
     assertThat(conf).contains("port 0\n").contains("tls-port ").contains("tls-replication yes")

@@ -70,7 +70,7 @@ public final class ClusterApi {
     router.get("/api/v1/endpoints").handler(ctx -> {
       CoordinatorConfig c = config.get();
       HttpEndpoints.json(ctx, 200, PlacementDocuments.endpoints(Endpoints.of(c.regions(), observed.get()),
-          c.spec().map(s -> s.auth().password().isPresent()).orElse(false)));
+          c.spec().map(io.meridian.runtime.spec.ClusterSpec::auth).orElse(io.meridian.runtime.config.RedisAuth.none())));
     });
     router.get("/api/v1/check").handler(ctx -> {
       CoordinatorConfig c = config.get();

@@ -2,6 +2,7 @@ package io.meridian.coordinator.api;
 
 import io.meridian.coordinator.endpoints.Endpoints;
 import io.meridian.coordinator.placement.Violation;
+import io.meridian.runtime.config.RedisAuth;
 import io.meridian.runtime.spec.ClusterSpec;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +29,7 @@ public final class PlacementDocuments {
         .put("violations", list);
   }
 
-  public static JsonObject endpoints(List<Endpoints.Endpoint> endpoints, boolean passwordRequired) {
+  public static JsonObject endpoints(List<Endpoints.Endpoint> endpoints, RedisAuth auth) {
     JsonArray list = new JsonArray();
     endpoints.forEach(e -> list.add(new JsonObject().put("region", e.region()).put("address", e.address())
         .put("role", e.primary() ? "primary" : "replica")));
@@ -36,6 +37,6 @@ public final class PlacementDocuments {
         .put("endpoints", list)
         .put("seeds", new JsonArray(endpoints.stream().filter(Endpoints.Endpoint::primary)
             .map(Endpoints.Endpoint::address).toList()))
-        .put("redisCli", Endpoints.redisCli(endpoints, passwordRequired));
+        .put("redisCli", Endpoints.redisCli(endpoints, auth));
   }
 }

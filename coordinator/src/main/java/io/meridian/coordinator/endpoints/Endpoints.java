@@ -2,6 +2,7 @@ package io.meridian.coordinator.endpoints;
 
 import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.Topology;
+import io.meridian.runtime.config.RedisAuth;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,15 +32,27 @@ public final class Endpoints {
     return List.copyOf(out);
   }
 
-  /** A {@code redis-cli} line that connects in cluster mode through the first endpoint. */
-  public static String redisCli(List<Endpoint> endpoints, boolean withPassword) {
+  /**
+   * A {@code redis-cli} line that connects in cluster mode through the first endpoint: with
+   * {@code --askpass} when the nodes require a password, and on a TLS cluster with the spec's CA
+   * (and client certificate, if it names one): paths only, never a secret.
+   */
+  public static String redisCli(List<Endpoint> endpoints, RedisAuth auth) {
     if (endpoints.isEmpty()) {
       return "";
     }
     String address = endpoints.get(0).address();
     int colon = address.lastIndexOf(':');
     String host = address.substring(0, colon).replace("[", "").replace("]", "");
-    return "redis-cli -c -h " + host + " -p " + address.substring(colon + 1)
-        + (withPassword ? " --askpass" : "");
+    StringBuilder line = new StringBuilder("redis-cli -c -h " + host + " -p " + address.substring(colon + 1));
+    auth.tls().ifPresent(tls -> {
+      line.append(" --tls --cacert ").append(tls.caFile());
+      tls.certFile().ifPresent(cert -> line.append(" --cert ").append(cert));
+      tls.keyFile().ifPresent(key -> line.append(" --key ").append(key));
+    });
+    if (auth.password().isPresent()) {
+      line.append(" --askpass");
+    }
+    return line.toString();
   }
 }

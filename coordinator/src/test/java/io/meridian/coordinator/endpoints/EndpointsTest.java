@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.meridian.coordinator.placement.NodeRole;
 import io.meridian.coordinator.placement.Topology;
+import io.meridian.runtime.config.RedisAuth;
+import io.meridian.runtime.config.RedisTls;
+import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +29,16 @@ class EndpointsTest {
         "10.0.0.1:6379", "10.1.0.1:6379", "10.2.0.1:6379", "10.0.0.2:6379", "10.1.0.9:6379");
     assertThat(e.get(0).primary()).isTrue();
     assertThat(e.get(4).primary()).as("a primary without slots serves nothing").isFalse();
-    assertThat(Endpoints.redisCli(e, false)).isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379");
-    assertThat(Endpoints.redisCli(e, true)).isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379 --askpass");
+    RedisAuth none = RedisAuth.none();
+    RedisAuth password = new RedisAuth(Optional.empty(), Optional.of(new io.meridian.runtime.config.Secret("s3cret")),
+        Optional.empty(), Optional.empty());
+    assertThat(Endpoints.redisCli(e, none)).isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379");
+    assertThat(Endpoints.redisCli(e, password)).isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379 --askpass");
+    assertThat(Endpoints.redisCli(e, password.withTls(Optional.of(new RedisTls(Path.of("/etc/ca.crt"),
+        Optional.of(Path.of("/etc/c.crt")), Optional.of(Path.of("/etc/c.key")))))))
+        .isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379 --tls --cacert /etc/ca.crt --cert /etc/c.crt --key /etc/c.key"
+            + " --askpass");
+    assertThat(Endpoints.redisCli(e, none.withTls(Optional.of(new RedisTls(Path.of("/etc/ca.crt"), Optional.empty(),
+        Optional.empty()))))).isEqualTo("redis-cli -c -h 10.0.0.1 -p 6379 --tls --cacert /etc/ca.crt");
   }
 }
