@@ -141,22 +141,28 @@ class ComposeStackIT {
   }
 
   /**
-   * The keys service's password protects every node: a client without it is refused (NOAUTH), one
-   * with it is served, and replication works with it (bootstrap formed the cluster through it).
+   * Every node serves TLS only and requires the keys service's password: a plain client gets no
+   * answer, a TLS client without the password is refused (NOAUTH), one with both is served; and
+   * replication and the cluster bus run over TLS (bootstrap formed the cluster through them).
    */
   @Test
   @org.junit.jupiter.api.Order(2)
-  void everyRedisNodeRefusesAClientWithoutThePassword() throws Exception {
+  void everyRedisNodeServesTlsOnlyAndRefusesAClientWithoutThePassword() throws Exception {
     for (int r = 1; r <= 3; r++) {
       for (int n = 1; n <= 3; n++) {
         String service = "redis-" + r + "-" + n;
         int port = 7000 + 10 * r + n;
-        assertThat(redisCli(Duration.ofSeconds(10), service, List.of(), port, "PING")).as(service + " without the password")
+        assertThat(redisCli(Duration.ofSeconds(10), service, List.of(), port, "PING")).as(service + " to a plain client")
+            .hasValueSatisfying(answer -> assertThat(answer).doesNotContain("PONG").doesNotContain("NOAUTH"));
+        assertThat(redisCli(Duration.ofSeconds(10), service, TLS, port, "PING")).as(service + " without the password")
             .hasValueSatisfying(answer -> assertThat(answer).startsWith("NOAUTH"));
         assertThat(execRedis(Duration.ofSeconds(10), service, port, "PING")).as(service + " with it").contains("PONG");
+        assertThat(execRedis(Duration.ofSeconds(10), service, port, "CONFIG", "GET", "tls-cluster"))
+            .as(service + ": the cluster bus on TLS").contains("yes");
       }
     }
-    figure("every Redis node answers NOAUTH without the password and PONG with it: 9 of 9");
+    figure("every Redis node serves TLS only (a plain client gets no answer), answers NOAUTH without the password "
+        + "and PONG with it, cluster bus on TLS: 9 of 9");
   }
 
   @Test
@@ -385,22 +391,33 @@ class ComposeStackIT {
     return id;
   }
 
+  /** redis-cli's TLS options in a Redis container: the keys service's CA and certificate. */
+  private static final List<String> TLS = List.of("--tls", "--cacert", "/keys/ca.crt", "--cert", "/keys/node.crt",
+      "--key", "/keys/redis-node.key");
+
   /**
-   * The last line redis-cli printed, authenticated with the nodes' password (read inside the
-   * container, as its health check does), or empty when it did not finish within {@code limit}.
+   * The last line redis-cli printed through the node's /tmp/redis-cli (TLS and the nodes'
+   * password, as its health check and the README use it), or empty when it did not finish within
+   * {@code limit}.
    */
   private static Optional<String> execRedis(Duration limit, String service, int port, String... args) throws Exception {
-    return redisCli(limit, service, List.of("sh", "-c",
-        "read -r REDISCLI_AUTH </keys/redis-server.password && export REDISCLI_AUTH && exec \"$@\"", "sh"),
-        port, args);
+    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service), "sh", "/tmp/redis-cli",
+        "-p", Integer.toString(port)));
+    command.addAll(List.of(args));
+    return lastLine(limit, command);
   }
 
-  private static Optional<String> redisCli(Duration limit, String service, List<String> launcher, int port,
+  /** The same with redis-cli itself, given {@code options} (TLS or none) and no password. */
+  private static Optional<String> redisCli(Duration limit, String service, List<String> options, int port,
       String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service)));
-    command.addAll(launcher);
-    command.addAll(List.of("redis-cli", "-p", Integer.toString(port)));
+    List<String> command = new ArrayList<>(List.of("docker", "exec", container(service), "redis-cli"));
+    command.addAll(options);
+    command.addAll(List.of("-p", Integer.toString(port)));
     command.addAll(List.of(args));
+    return lastLine(limit, command);
+  }
+
+  private static Optional<String> lastLine(Duration limit, List<String> command) throws Exception {
     Process p = start(command, LOGS.resolve("redis-cli.log"), true);
     if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
       p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
