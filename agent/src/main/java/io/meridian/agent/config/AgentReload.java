@@ -45,6 +45,9 @@ public final class AgentReload {
             password -> password.isPresent() ? "****" : "(none)")
         .restart("redis.replication", running.auth().replication(), loaded.auth().replication(),
             r -> r.map(RedisAuth.Replication::toString).orElse("(Meridian's own credentials)"))
+        // New contents at the same paths need no reload at all (RenewingTlsFiles); other paths do.
+        .restart("redis.tls", running.auth().tls(), loaded.auth().tls(),
+            t -> t.map(Object::toString).orElse("(plain TCP)"))
         .restart("http", running.httpHost() + ":" + running.httpPort(), loaded.httpHost() + ":" + loaded.httpPort())
         .restart("fencing", running.fencing(), loaded.fencing())
         .build(effective);

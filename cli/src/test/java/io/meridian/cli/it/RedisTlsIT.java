@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * cluster bus on TLS too), when Meridian bootstraps them into a cluster over TLS, then the replica
  * syncs from its primary and Meridian's admin connection reads both; a plain-TCP client gets no
  * answer, and a client that trusts another CA cannot connect. A coordinator's reachability PING
- * with {@code redis.tls} finds a TLS-only node there; a plain one finds it failing.
+ * with {@code redis.tls} finds a TLS-only node there; a plain one finds it failing. Bootstrap owns
+ * tls-replication and the check watches it; certificates rotate by replacing the files.
  */
 class RedisTlsIT {
 
@@ -179,6 +180,55 @@ class RedisTlsIT {
     Run check = meridian("check", "--spec", file.toString());
     assertThat(check.exit()).as(check.output()).isEqualTo(1);
     assertThat(check.output()).contains("node-settings", "node " + drifted.address() + " has tls-replication no (spec: yes)");
+  }
+
+  /**
+   * Given Meridian connected to a TLS node, when the node moves to a new CA and certificate
+   * (CONFIG SET, live) and Meridian's files are replaced in place, then a connection opened after
+   * that presents and trusts the new ones, with no restart; a client still on the old files is
+   * refused; an open connection keeps serving; and a replaced file that does not load leaves the
+   * previous material in use.
+   */
+  @Test
+  void rotatedCertificatesAreTakenFromTheFilesWithoutARestart() throws Exception {
+    Path one = TestPki.make(dir.resolve("one"), "ca", "node");
+    Path two = TestPki.make(dir.resolve("two"), "ca", "node");
+    Path mine = java.nio.file.Files.createDirectories(dir.resolve("meridian"));
+    List<String> files = List.of("ca.crt", "node.crt", "node.key");
+    for (String f : files) {
+      java.nio.file.Files.copy(one.resolve(f), mine.resolve(f));
+    }
+    RedisServerProcess server = node("rotating", RedisServerProcess.tlsSettings(one.resolve("node.crt"),
+        one.resolve("node.key"), one.resolve("ca.crt")));
+    RedisAuth auth = RedisAuth.none().withTls(Optional.of(new RedisTls(mine.resolve("ca.crt"),
+        Optional.of(mine.resolve("node.crt")), Optional.of(mine.resolve("node.key")))));
+    try (NodeAdmin open = new NodeAdmin(server.address(), auth, Duration.ofSeconds(2));
+        NodeAdmin later = new NodeAdmin(server.address(), auth, Duration.ofSeconds(2))) {
+      assertThat(open.call("PING")).isEqualTo("PONG");
+
+      open.call("CONFIG", "SET", "tls-cert-file", two.resolve("node.crt").toString(), "tls-key-file",
+          two.resolve("node.key").toString(), "tls-ca-cert-file", two.resolve("ca.crt").toString());
+      RedisAuth oldFiles = RedisAuth.none().withTls(Optional.of(new RedisTls(one.resolve("ca.crt"),
+          Optional.of(one.resolve("node.crt")), Optional.of(one.resolve("node.key")))));
+      try (NodeAdmin stale = new NodeAdmin(server.address(), oldFiles, Duration.ofSeconds(2))) {
+        assertThatThrownBy(() -> stale.call("PING")).as("a client on the old CA and certificate")
+            .isInstanceOf(RuntimeException.class);
+      }
+
+      for (String f : files) {
+        java.nio.file.Files.copy(two.resolve(f), mine.resolve(f), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      assertThat(later.call("PING")).as("a connection opened after the files were replaced").isEqualTo("PONG");
+      assertThat(open.call("PING")).as("the connection open since before").isEqualTo("PONG");
+
+      try (NodeAdmin beforeBreak = new NodeAdmin(server.address(), auth, Duration.ofSeconds(2))) {
+        java.nio.file.Files.writeString(mine.resolve("ca.crt"), "-----BEGIN CERTIFICATE-----\nnot one\n");
+        assertThat(beforeBreak.call("PING")).as("its first connection after the CA file broke: the previous CA")
+            .isEqualTo("PONG");
+      }
+      assertThatThrownBy(() -> new NodeAdmin(server.address(), auth, Duration.ofSeconds(2)))
+          .as("a new client cannot start from a broken file").hasMessageContaining("the Redis CA file");
+    }
   }
 
   private record Run(int exit, String output) {

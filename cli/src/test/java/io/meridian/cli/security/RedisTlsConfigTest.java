@@ -49,4 +49,34 @@ class RedisTlsConfigTest {
     assertThatThrownBy(() -> read("  tls: {caFile: " + ca + ", certFile: " + cert + ", keyFile: " + key + "}\n"))
         .hasMessageContaining("redis.tls.keyFile").hasMessageContaining("readable by other users");
   }
+
+  /** New files at the same paths need nothing (the managers follow them); other paths need a restart. */
+  @Test
+  void anAgentReloadNamingOtherTlsFilesSaysItNeedsARestart() throws Exception {
+    DevCertificates.ensure(dir.resolve("a"), "node", List.of("127.0.0.1"));
+    DevCertificates.ensure(dir.resolve("b"), "node", List.of("127.0.0.1"));
+    String agent = """
+        cluster: prod
+        region: eu-west
+        agentId: agent-1
+        nodes: [127.0.0.1:7000]
+        bus: {members: ["10.0.0.2:5701"]}
+        redis:
+          tls: {caFile: %1$s/ca.crt, certFile: %1$s/node.crt, keyFile: %1$s/node.key}
+        """;
+    java.util.function.Function<String, io.meridian.agent.config.AgentConfig> load = d -> {
+      try {
+        return io.meridian.agent.config.AgentConfig.read(ConfigFiles.parse("agent.yaml",
+            agent.formatted(dir.resolve(d))), io.meridian.runtime.testing.TestKeys.withBusKey(Map.of()));
+      } catch (ConfigException e) {
+        throw new IllegalStateException(e);
+      }
+    };
+    var running = load.apply("a");
+    assertThat(io.meridian.agent.config.AgentReload.plan(running, load.apply("a")).needRestart()).isEmpty();
+    var reload = io.meridian.agent.config.AgentReload.plan(running, load.apply("b"));
+    assertThat(reload.needRestart()).extracting(io.meridian.runtime.config.Reload.Change::field)
+        .containsExactly("redis.tls");
+    assertThat(reload.effective().auth().tls()).isEqualTo(running.auth().tls());
+  }
 }

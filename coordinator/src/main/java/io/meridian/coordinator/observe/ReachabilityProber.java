@@ -52,12 +52,13 @@ public final class ReachabilityProber {
     this.timeout = timeout;
     this.clock = clock;
     NetClientOptions options = new NetClientOptions().setConnectTimeout((int) timeout.toMillis());
-    // On TLS nodes the PING goes through TLS too; the node's certificate is checked against the CA only.
+    // On TLS nodes the PING goes through TLS too; the node's certificate is checked against the CA
+    // only, with the same managers as every other Meridian connection (they follow the files).
     tls.ifPresent(t -> {
       options.setSsl(true).setHostnameVerificationAlgorithm("")
-          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(t.caFile().toString()));
-      t.certFile().ifPresent(cert -> options.setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
-          .setCertPath(cert.toString()).setKeyPath(t.keyFile().orElseThrow().toString())));
+          .setTrustOptions(io.vertx.core.net.TrustOptions.wrap(t.trustManagers().getTrustManagers()[0]));
+      t.keyManagers().ifPresent(keys -> options.setKeyCertOptions(io.vertx.core.net.KeyCertOptions.wrap(
+          (javax.net.ssl.X509KeyManager) keys.getKeyManagers()[0])));
     });
     this.client = vertx.createNetClient(options);
   }

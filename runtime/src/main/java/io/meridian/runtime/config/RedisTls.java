@@ -2,7 +2,6 @@ package io.meridian.runtime.config;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.PemKeyCertOptions;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -58,27 +57,50 @@ public record RedisTls(Path caFile, Optional<Path> certFile, Optional<Path> keyF
     return Optional.of(read);
   }
 
-  /** The managers that check a node's certificate against {@code caFile}. */
+  /**
+   * The managers that check a node's certificate against {@code caFile}; they follow the file
+   * ({@link RenewingTlsFiles}): a CA replaced in place is used from the next connection on.
+   */
   public TrustManagerFactory trustManagers() {
     try {
-      return PemFiles.trusting(caFile);
-    } catch (Exception e) {
-      throw new IllegalArgumentException("the Redis CA file " + caFile + " does not load: " + e.getMessage(), e);
+      return RenewingTlsFiles.trust(caFile);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the Redis CA file " + caFile + " does not load: " + rootMessage(e), e);
     }
   }
 
-  /** The managers that present the client certificate, when there is one. */
+  /**
+   * The managers that present the client certificate, when there is one; they follow the two
+   * files, like {@link #trustManagers()}.
+   */
   public Optional<KeyManagerFactory> keyManagers() {
     if (certFile.isEmpty()) {
       return Optional.empty();
     }
+    Path cert = certFile.get();
+    Path key = keyFile.get();
     try {
-      return Optional.of(new PemKeyCertOptions().setCertValue(Buffer.buffer(Files.readAllBytes(certFile.get())))
-          .setKeyValue(Buffer.buffer(Files.readAllBytes(keyFile.get()))).getKeyManagerFactory(null));
-    } catch (Exception e) {
-      throw new IllegalArgumentException("the Redis client certificate " + certFile.get() + " with key "
-          + keyFile.get() + " does not load: " + e.getMessage(), e);
+      return Optional.of(RenewingTlsFiles.keys(cert, key, () -> {
+        for (javax.net.ssl.KeyManager m : new PemKeyCertOptions().setCertValue(Buffer.buffer(Files.readAllBytes(cert)))
+            .setKeyValue(Buffer.buffer(Files.readAllBytes(key))).getKeyManagerFactory(null).getKeyManagers()) {
+          if (m instanceof javax.net.ssl.X509ExtendedKeyManager x) {
+            return x;
+          }
+        }
+        throw new IllegalStateException("no X.509 key manager for " + cert);
+      }));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("the Redis client certificate " + cert + " with key " + key
+          + " does not load: " + rootMessage(e), e);
     }
+  }
+
+  private static String rootMessage(Throwable t) {
+    Throwable cause = t;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return String.valueOf(cause.getMessage());
   }
 
   /** A context for plain sockets (a start-up PING): the same trust and client certificate. */
