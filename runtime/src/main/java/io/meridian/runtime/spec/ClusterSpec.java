@@ -1,5 +1,6 @@
 package io.meridian.runtime.spec;
 
+import io.meridian.messages.NodeAddress;
 import io.meridian.runtime.config.RedisAuth;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -86,17 +87,13 @@ public record ClusterSpec(
       return ownedConfig();
     }
     Map<String, String> config = new LinkedHashMap<>(ownedConfig());
-    config.put(TLS_PORT, Integer.toString(port(node.address())));
+    config.put(TLS_PORT, Integer.toString(NodeAddress.port(node.address())));
     return Collections.unmodifiableMap(config);
   }
 
   /** True when the owned settings put the cluster bus on TLS (then nodes announce their tls-port). */
   public static boolean clusterBusOnTls(Map<String, String> ownedConfig) {
     return "yes".equals(ownedConfig.get(TLS_CLUSTER));
-  }
-
-  private static int port(String address) {
-    return Integer.parseInt(address.substring(address.lastIndexOf(':') + 1));
   }
 
   /** The node with this address or announced address. */
